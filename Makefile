@@ -1,0 +1,47 @@
+# The two commands of this project:
+#   make book   build the HTML book into _build/html (executes every chapter)
+#   make test   run every test
+# Both create or reuse .venv and install the pinned dependencies first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader shells out to alembic, so the venv's bin/ must be on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: book test venv sysdeps release bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml .ci/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+# Headless Chromium (browser tests) and bubblewrap (grading sandbox) come from Debian.
+sysdeps:
+	@if ! command -v chromium >/dev/null || ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium bubblewrap >/dev/null; \
+	  else echo "Install chromium and bubblewrap (Debian: apt-get install chromium bubblewrap)"; exit 1; fi; \
+	fi
+
+book: venv
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo "Book written to _build/html/index.html"
+
+test: venv sysdeps
+	$(BIN)/python -m pytest -q
+
+release: venv
+	$(BIN)/python -m autograder release
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,196 @@
+"""The process that runs one student's code, started by the grader as a script.
+
+It never imports the ``autograder`` package. Before any student code runs it
+sets resource limits, installs an audit hook (which Python code cannot remove)
+that refuses forbidden imports, processes, signals to others, sockets, ctypes
+and file access outside its own folder, and then serves requests on a pipe:
+run a cell, report a name, call a function. Everything it sends back is plain
+data (see ``wire.py``); the checks run in the grader.
+
+Usage: python -I worker.py FD_IN FD_OUT CONFIG_JSON
+"""
+
+import json
+import os
+import resource
+import signal
+import sys
+import traceback
+
+BLOCKED_EVENTS = (
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+    "os.fork", "os.forkpty", "pty.spawn", "os.kill", "os.killpg", "signal.pthread_kill",
+    "socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+    "resource.setrlimit", "resource.prlimit", "sys.addaudithook", "os.setuid", "os.chroot",
+    "sys.remote_exec", "os.putenv", "os.unsetenv", "webbrowser.open",
+)
+WRITE_EVENTS = (
+    "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
+    "os.symlink", "os.truncate", "os.utime", "shutil.rmtree", "shutil.move", "os.chflags",
+)
+
+
+def set_limits(memory_mb, output_mb):
+    """Address space and written-file size limits; a full disk write fails, not kills."""
+    mem = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    out = output_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def make_hook(config):
+    """The audit hook: a closure over the rules, so student code cannot edit them."""
+    home = os.path.realpath(config["home"])
+    deny = tuple(os.path.realpath(p) + os.sep for p in config["deny_read"])
+    forbidden = frozenset(config["forbidden_modules"])
+    own_proc = (f"/proc/{os.getpid()}/", "/proc/self/", "/proc/thread-self/")
+
+    def inside(path, root):
+        return path == root.rstrip(os.sep) or path.startswith(root)
+
+    def check_path(path, writing):
+        if isinstance(path, int):
+            return
+        real = os.path.realpath(os.fsdecode(path))
+        if any(inside(real + os.sep, d) for d in deny):
+            raise PermissionError(f"grading sandbox: reading {real} is not allowed")
+        if real.startswith("/proc/") and not real.startswith(own_proc) and real.count("/") > 2:
+            raise PermissionError("grading sandbox: other processes are off limits")
+        if writing and not inside(real, home + os.sep) and real != "/dev/null":
+            raise PermissionError(f"grading sandbox: writing outside the working folder ({real})")
+
+    def hook(event, args):
+        if event == "import" and args[0].split(".")[0] in forbidden:
+            raise ImportError(f"grading sandbox: this exercise may not import {args[0]}")
+        if event.startswith("ctypes.") or event.startswith(BLOCKED_EVENTS):
+            raise PermissionError(f"grading sandbox: {event} is not allowed")
+        if event == "open":
+            mode, flags = args[1], args[2]
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+            check_path(args[0], bool(writing))
+        elif event.startswith(WRITE_EVENTS):
+            for arg in args[:2]:
+                if isinstance(arg, (str, bytes, os.PathLike)):
+                    check_path(arg, True)
+    return hook
+
+
+def start_shell():
+    """An IPython shell (magics work as in Jupyter) with no history file and no colours."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    cfg.InteractiveShell.colors = "nocolor"
+    return InteractiveShell.instance(config=cfg)
+
+
+def neuter_process_spawning():
+    """Close the one door to new processes that raises no audit event."""
+    import _posixsubprocess
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("grading sandbox: starting processes is not allowed")
+    _posixsubprocess.fork_exec = refuse
+    os.register_at_fork = refuse
+
+
+def describe(exc):
+    """'Type: message' plus the student's own frames, short."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
+    where = f" (line {frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def run_cell(shell, source):
+    """Run one cell; return None or a description of its error."""
+    result = shell.run_cell(source, store_history=False)
+    err = result.error_before_exec or result.error_in_exec
+    return None if err is None else describe(err)
+
+
+def lookup(shell, name, wire):
+    """What ``name`` is in the student's namespace: a callable, data, or missing."""
+    if name not in shell.user_ns:
+        return {"kind": "missing"}
+    value = shell.user_ns[name]
+    if callable(value) and not isinstance(value, type):
+        return {"kind": "callable"}
+    try:
+        wire.encode(value, [])
+    except wire.Unserializable as exc:
+        return {"kind": "bad", "type": str(exc)}
+    return {"kind": "value", "value": value}
+
+
+def call(shell, request, wire):
+    """Call a student's function; report result and any argument it changed."""
+    import numpy as np
+
+    fn = shell.user_ns.get(request["name"])
+    if not callable(fn):
+        return {"ok": False, "etype": "NameError", "error": f"{request['name']} is not a function"}
+    args, kwargs = request["args"], request["kwargs"]
+    before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as exc:  # the student's error, including SystemExit
+        return {"ok": False, "etype": type(exc).__name__, "error": describe(exc)}
+    changed = {str(i): a for i, (a, b) in enumerate(zip(args, before))
+               if b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))}
+    try:
+        wire.pack({"result": result})
+    except wire.Unserializable as exc:
+        return {"ok": False, "etype": "TypeError",
+                "error": f"returned {exc}, which is not a NumPy array, a number or a tuple of them"}
+    return {"ok": True, "result": result, "changed": changed}
+
+
+def serve(shell, wire, fd_in, fd_out):
+    """Answer requests until 'bye' or end of input."""
+    read = wire.fd_reader(fd_in)
+    while True:
+        try:
+            request = wire.read_message(read, fixtures=True)
+        except EOFError:
+            return
+        op = request["op"]
+        if op == "bye":
+            return
+        if op == "run":
+            reply = {"error": run_cell(shell, request["source"])}
+        elif op == "get":
+            reply = lookup(shell, request["name"], wire)
+        else:
+            reply = call(shell, request, wire)
+        try:
+            data = wire.pack(reply)
+        except Exception as exc:  # noqa: BLE001 - must answer whatever happened
+            data = wire.pack({"ok": False, "etype": "TypeError", "error": str(exc)})
+        wire.write_all(fd_out, data)
+
+
+def main():
+    fd_in, fd_out, config = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import wire
+    sys.path.pop(0)
+    os.chdir(config["home"])
+    set_limits(config["memory_mb"], config["output_mb"])
+    import numpy  # noqa: F401 - load before the hook, it reads many files
+    shell = start_shell()
+    neuter_process_spawning()
+    sys.addaudithook(make_hook(config))
+    wire.write_all(fd_out, wire.pack({"ready": True}))
+    serve(shell, wire, fd_in, fd_out)
+    os._exit(0)  # skip interpreter teardown: student threads must not delay the exit
+
+
+if __name__ == "__main__":
+    main()
