@@ -70,7 +70,7 @@ def assert_close(label, got, want, tol=F64, hint=""):
     if bad_nan.any():
         idx = _index(np.argmax(bad_nan.ravel()), want.shape)
         raise AssertionError(
-            f"{label}{_fmt_index(idx)} is NaN but should be {want[idx]:.6g}. {hint}".strip()
+            f"{label}: entry {_fmt_index(idx)} is NaN but should be {want[idx]:.6g}. {hint}".strip()
         )
     err = np.abs(gotf - want)
     err = np.where(np.isnan(want) & np.isnan(gotf), 0.0, err)
@@ -80,7 +80,7 @@ def assert_close(label, got, want, tol=F64, hint=""):
     if wrong.any():
         worst = _index(np.nanargmax(np.where(wrong, err - limit, -np.inf)), want.shape)
         raise AssertionError(
-            f"{label}{_fmt_index(worst)} = {gotf[worst]:.6g} but should be {want[worst]:.6g} "
+            f"{label}: {_where(worst) or 'got '}{gotf[worst]:.6g} but should be {want[worst]:.6g} "
             f"({int(wrong.sum())} of {want.size} entries wrong; tolerance "
             f"rtol={tol['rtol']:g}, atol={tol['atol']:g}). {hint}".strip()
         )
@@ -88,7 +88,7 @@ def assert_close(label, got, want, tol=F64, hint=""):
 
 
 def diagnose(got, mistakes):
-    """Name the first known mistake whose output equals ``got`` ('' if none).
+    """Name every known mistake whose output equals ``got`` ('' if none).
 
     mistakes: {hint: array the mistaken formula would give}.
     """
@@ -96,11 +96,12 @@ def diagnose(got, mistakes):
         g = np.asarray(plain("value", got), dtype=float)
     except AssertionError:
         return ""
+    hits = []
     for hint, wrong in mistakes.items():
         wrong = np.asarray(wrong, dtype=float)
         if g.shape == wrong.shape and np.allclose(g, wrong, rtol=1e-7, atol=1e-9):
-            return "Hint: " + hint
-    return ""
+            hits.append(hint)
+    return ("Hint: " + " Or: ".join(hits)) if hits else ""
 
 
 def call(fn, label, **args):
@@ -143,5 +144,9 @@ def _index(flat, shape):
     return np.unravel_index(flat, shape) if shape else ()
 
 
+def _where(idx):
+    return "" if idx == () else f"entry {_fmt_index(idx)} is "
+
+
 def _fmt_index(idx):
-    return "" if idx == () else "[" + ", ".join(str(int(i)) for i in idx) + "]"
+    return "[" + ", ".join(str(int(i)) for i in idx) + "]"

@@ -57,11 +57,12 @@ def check_gate(w, b, gate):
     if not np.all(np.isfinite(w)) or not np.isfinite(b):
         raise AssertionError(f"{name} weights and bias must be finite numbers.")
     out = ref.perceptron(ref.GATE_INPUTS, w.astype(float), float(b))
-    for x, y, want in zip(ref.GATE_INPUTS.astype(int), out, TRUTH[gate]):
+    for x, y, want in zip(ref.GATE_INPUTS, out, TRUTH[gate]):
+        x = tuple(int(v) for v in x)
         if y != want:
             raise AssertionError(
-                f"With these {name} weights the perceptron gives {int(y)} for input {tuple(x)}, "
-                f"but {name}{tuple(x)} = {want}. Weighted sum: {float(x @ w + b):g}."
+                f"With these {name} weights the perceptron gives {int(y)} for input {x}, "
+                f"but {name}{x} = {want}. Weighted sum: {float(np.dot(x, w) + b):g}."
             )
     ok(f"{name} weights reproduce the truth table of {name}")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from autograder.grading import sandbox, wire
 
-WORKER = Path(__file__).with_name("worker.py")
+HERE = Path(__file__).parent
 
 
 @dataclass
@@ -27,8 +27,11 @@ class Limits:
     deny_read: tuple = field(default_factory=tuple)
 
 
-class WorkerGone(Exception):
-    """The worker timed out, died or broke the channel; it must be restarted."""
+class WorkerGone(BaseException):
+    """The worker timed out, died or broke the channel; it must be restarted.
+
+    A BaseException, so that a check's ``except Exception`` does not swallow it.
+    """
 
 
 class StudentError(Exception):
@@ -46,7 +49,11 @@ class Worker:
         self._r, from_worker = os.pipe()
         config = dict(home=self.home, memory_mb=limits.memory_mb, output_mb=limits.output_mb,
                       deny_read=list(limits.deny_read), forbidden_modules=list(limits.forbidden_modules))
-        argv = [sys.executable, "-I", str(WORKER), str(to_worker), str(from_worker), json.dumps(config)]
+        # The worker runs from copies in its own folder: the package itself may be hidden from it.
+        for name in ("worker.py", "wire.py"):
+            shutil.copy(HERE / name, self.home)
+        worker = os.path.join(self.home, "worker.py")
+        argv = [sys.executable, "-I", worker, str(to_worker), str(from_worker), json.dumps(config)]
         self.proc = subprocess.Popen(
             sandbox.wrap(argv, self.home, limits.deny_read, keep_fds=(to_worker, from_worker)),
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,

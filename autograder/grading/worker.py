@@ -105,7 +105,8 @@ def describe(exc):
     """'Type: message' plus the student's own frames, short."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
     where = f" (line {frames[-1].lineno})" if frames else ""
-    return f"{type(exc).__name__}: {exc}{where}"
+    text = str(exc)
+    return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
 
 
 def run_cell(shell, source):

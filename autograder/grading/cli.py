@@ -1,0 +1,71 @@
+"""Command-line interface of ``python -m autograder``."""
+
+import argparse
+import os
+import sys
+
+from autograder.grading.remote import Limits
+
+
+def _release(args):
+    from autograder.grading.release import release
+
+    for name in release(args.course, args.assignments):
+        print(f"released exercises/{name}")
+    return 0
+
+
+def _grade(args):
+    from autograder.grading import classroom, collect
+
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    try:
+        results = classroom.grade_class(args.assignment, args.submissions, args.out, args.course,
+                                        args.jobs, limits, progress=not args.quiet)
+    except collect.SubmissionsError as exc:
+        print(f"grade: {exc}", file=sys.stderr)
+        return 2
+    print_summary(results)
+    print(f"gradebook: {args.out}")
+    return 0
+
+
+def print_summary(results):
+    """The table printed at the end of a grading run."""
+    from autograder.grading.classroom import summary
+
+    counts = summary(results)
+    width = max([10] + [len(s) for s in results])
+    print(f"\n{'student':<{width}}  {'score':>11}  status")
+    for sid, entry in sorted(results.items()):
+        print(f"{sid:<{width}}  {entry['score']:>5g}/{entry['max_score']:<5g}  {entry['status']}")
+    print(f"\n{len(results)} submissions: {counts['graded']} graded, "
+          f"{counts['zero']} zero with reason, {counts['failed']} failed to grade")
+
+
+def parser():
+    """The argument parser of every command."""
+    top = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    top.add_argument("--course", default=".", help="course folder holding solutions/ (default: .)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    rel = sub.add_parser("release", help="regenerate exercises/ from solutions/")
+    rel.add_argument("assignments", nargs="*", help="assignments to release (default: all)")
+    rel.set_defaults(run=_release)
+
+    gr = sub.add_parser("grade", help="autograde a class of submissions")
+    gr.add_argument("assignment")
+    gr.add_argument("submissions", help="folder <student>/<assignment>/*.ipynb, a zip of it, "
+                                        "or a folder of <student>.ipynb files")
+    gr.add_argument("--out", default="grades.csv", help="gradebook CSV (default: grades.csv)")
+    gr.add_argument("--jobs", type=int, default=os.cpu_count(), help="students graded at once")
+    gr.add_argument("--timeout", type=float, default=30.0, help="seconds per cell or call")
+    gr.add_argument("--memory", type=int, default=2048, help="memory limit per student, MiB")
+    gr.add_argument("--quiet", action="store_true", help="no progress bar")
+    gr.set_defaults(run=_grade)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    return args.run(args)

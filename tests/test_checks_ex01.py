@@ -1,0 +1,131 @@
+"""Every check of exercise 01 passes the reference and fails plausible wrong answers."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import ex01_perceptron as ex
+from autograder.checks.compare import NotImplementedYet
+from autograder.ref_numpy import perceptron as ref
+
+
+def fails(check, *args, match):
+    """The check raises an AssertionError whose message contains ``match``."""
+    with pytest.raises(AssertionError, match=match):
+        check(*args)
+
+
+def test_perceptron_passes_reference(capsys):
+    ex.check_perceptron(ref.perceptron)
+    ex.check_perceptron(ref.perceptron, seed=3, n=40, d=6)
+    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda X, w, b: (X @ w + b >= 0).astype(float), "use > 0, not >= 0"),
+    (lambda X, w, b: X @ w + b, "apply the step"),
+    (lambda X, w, b: (X @ w > 0).astype(float), "add the bias"),
+    (lambda X, w, b: (X @ w + b > 0).astype(float)[:, None], r"shape \(7, 1\)"),
+    (lambda X, w, b: list((X @ w + b > 0).astype(float)), "should be a NumPy array"),
+    (lambda X, w, b: np.ones(len(X), dtype=object), "dtype object"),
+])
+def test_perceptron_rejects_wrong_answers(wrong, match):
+    fails(ex.check_perceptron, wrong, match=match)
+
+
+def test_perceptron_rejects_in_place_mutation():
+    def mutating(X, w, b):
+        X += b
+        return (X @ w > 0).astype(float)
+    fails(ex.check_perceptron, mutating, match="changed its argument X in place")
+
+
+def test_stub_is_reported_as_not_implemented():
+    def stub(X, w, b):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedYet, match="not implemented yet"):
+        ex.check_perceptron(stub)
+
+
+def test_array_pretender_is_refused():
+    class Always(np.ndarray):
+        def __eq__(self, other):
+            return True
+    fails(ex.check_perceptron, lambda X, w, b: np.zeros(len(X)).view(Always), match="should be 1")
+
+
+@pytest.mark.parametrize("gate", ["and", "or", "nand"])
+def test_gates_pass_reference(gate):
+    ex.check_gate(*ref.GATES[gate], gate)
+
+
+@pytest.mark.parametrize("w,b,gate,match", [
+    (np.array([0.5, 0.5]), -0.2, "and", r"gives 1 for input \(0, 1\)"),
+    (np.array([0.5, 0.5]), -0.7, "or", r"gives 0 for input \(0, 1\)"),
+    (np.array([0.5, 0.5]), 0.7, "nand", r"gives 1 for input \(1, 1\)"),
+    (np.array([[0.5, 0.5]]), -0.7, "and", r"shape \(2,\)"),
+    (np.array([0.5, np.nan]), -0.7, "and", "finite"),
+])
+def test_gates_reject_wrong_weights(w, b, gate, match):
+    fails(ex.check_gate, w, b, gate, match=match)
+
+
+def test_update_passes_reference():
+    ex.check_perceptron_update(ref.perceptron_update)
+    ex.check_perceptron_update(ref.perceptron_update, seed=5, lr=1.0)
+
+
+def _sign_flipped(w, b, x, y, lr):
+    err = y - float(x @ w + b > 0)
+    return w - lr * err * x, b - lr * err
+
+
+def _no_bias(w, b, x, y, lr):
+    err = y - float(x @ w + b > 0)
+    return w + lr * err * x, b
+
+
+def _in_place(w, b, x, y, lr):
+    err = y - float(x @ w + b > 0)
+    w += lr * err * x
+    return w, b + lr * err
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_sign_flipped, "check its sign"),
+    (_no_bias, "bias moves"),
+    (_in_place, "changed its argument w in place"),
+    (lambda w, b, x, y, lr: w, "tuple of 2 values"),
+])
+def test_update_rejects_wrong_answers(wrong, match):
+    fails(ex.check_perceptron_update, wrong, match=match)
+
+
+def test_train_passes_reference():
+    ex.check_train_perceptron(lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs))
+
+
+def _count_after_update(X, y, lr, epochs):
+    w, b, errors = np.zeros(X.shape[1]), 0.0, np.zeros(epochs)
+    for e in range(epochs):
+        for x_i, y_i in zip(X, y):
+            w, b = ref.perceptron_update(w, b, x_i, y_i, lr)
+            errors[e] += ref.step(x_i @ w + b) != y_i
+    return w, b, errors
+
+
+def _batch_update(X, y, lr, epochs):
+    w, b, errors = np.zeros(X.shape[1]), 0.0, np.zeros(epochs)
+    for e in range(epochs):
+        err = y - ref.perceptron(X, w, b)
+        errors[e] = np.sum(err != 0)
+        w, b = w + lr * err @ X, b + lr * err.sum()
+    return w, b, errors
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_count_after_update, "errors"),
+    (_batch_update, "visit the examples in order"),
+    (lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs)[:2], "tuple of 3 values"),
+])
+def test_train_rejects_wrong_answers(wrong, match):
+    fails(ex.check_train_perceptron, wrong, match=match)
