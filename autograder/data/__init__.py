@@ -1,0 +1,1 @@
+"""Data sets of the course, read from local files only (no download, ever)."""
