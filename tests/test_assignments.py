@@ -1,0 +1,74 @@
+"""Every assignment, two-sided: the solution earns full marks, the released stub earns zero.
+
+Checked with nbgrader's own validator and with ``python -m autograder grade``; and
+exercises/ must be exactly what ``release`` makes of solutions/.
+"""
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, assignments
+
+ALL = assignments()
+
+
+def _nb(folder, name):
+    return ROOT / folder / name / f"{name}.ipynb"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_solution_validates(name, venv_env):
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(_nb("solutions", name))],
+                          capture_output=True, text=True, env=venv_env, cwd=ROOT)
+    assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_released_stub_fails_every_test(name, venv_env):
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", "--invert", str(_nb("exercises", name))],
+                          capture_output=True, text=True, env=venv_env, cwd=ROOT)
+    assert "Success! The notebook does not pass any tests." in done.stdout, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_release_has_no_solutions_or_hidden_tests(name):
+    text = _nb("exercises", name).read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    assert "raise NotImplementedError()" in text
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_exercises_in_sync_with_solutions(name, tmp_path, venv_env):
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions" / name, course / "solutions" / name)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "release", name],
+                   check=True, env=venv_env, capture_output=True)
+    fresh = json.loads(_released(course, name).read_text())
+    committed = json.loads(_nb("exercises", name).read_text())
+    assert fresh == committed, f"exercises/{name} is stale: run `python -m autograder release {name}`"
+
+
+def _released(course, name):
+    return course / "exercises" / name / f"{name}.ipynb"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_grader_gives_full_marks_and_zero(name, tmp_path, venv_env):
+    for student, folder in (("solution", "solutions"), ("stub", "exercises")):
+        dest = tmp_path / "class" / student / name
+        dest.mkdir(parents=True)
+        shutil.copy(_nb(folder, name), dest)
+    out = tmp_path / "grades.csv"
+    subprocess.run([sys.executable, "-m", "autograder", "grade", name, str(tmp_path / "class"),
+                    "--out", str(out), "--quiet"], check=True, env=venv_env, cwd=ROOT, capture_output=True)
+    rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
+    assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) > 0, rows["solution"]
+    assert rows["solution"]["reason"] == ""
+    assert float(rows["stub"]["score"]) == 0.0
+    assert "not implemented" in rows["stub"]["reason"] or "not defined" in rows["stub"]["reason"]
