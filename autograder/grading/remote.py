@@ -133,7 +133,10 @@ class Worker:
     def _stop(self):
         if self.alive:
             self.alive = False
-            self.proc.kill()
+            try:  # a process that exited by itself reports its own exit code
+                self.proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
             for fd in (self._r, self._w):
                 try:
                     os.close(fd)

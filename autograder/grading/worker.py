@@ -101,11 +101,13 @@ def neuter_process_spawning():
     os.register_at_fork = refuse
 
 
-def describe(exc):
-    """'Type: message' plus the student's own frames, short."""
+def describe(exc, with_type=True):
+    """'Type: message (line N)', the line being in the student's own code."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
     where = f" (line {frames[-1].lineno})" if frames else ""
     text = str(exc)
+    if not with_type:
+        return f"{text or 'no message'}{where}"
     return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
 
 
@@ -142,7 +144,7 @@ def call(shell, request, wire):
     try:
         result = fn(*args, **kwargs)
     except BaseException as exc:  # the student's error, including SystemExit
-        return {"ok": False, "etype": type(exc).__name__, "error": describe(exc)}
+        return {"ok": False, "etype": type(exc).__name__, "error": describe(exc, with_type=False)}
     changed = {str(i): a for i, (a, b) in enumerate(zip(args, before))
                if b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))}
     try:

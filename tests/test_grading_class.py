@@ -1,0 +1,206 @@
+"""A whole class through ``python -m autograder grade``: honest, broken and hostile submissions.
+
+Each submission changes one thing in the solution (or the stub) of 01_perceptron;
+the expected score says which tests that one thing may cost, and the reason must
+say why. Everything is graded in one run, as an instructor would.
+"""
+
+import copy
+import csv
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import ROOT
+
+A = "01_perceptron"
+FULL = 10.0
+SOLUTION = json.loads((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+STUB = json.loads((ROOT / "exercises" / A / f"{A}.ipynb").read_text())
+GOOD_PERCEPTRON = "def perceptron(X, w, b):\n    return (X @ w + b > 0).astype(float)\n"
+
+
+def edit(nb, **cells):
+    """A copy of ``nb`` whose cells with the given grade_ids get new sources."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in cells:
+            cell["source"] = cells[gid]
+    return nb
+
+
+def perceptron_cell(body):
+    """The solution with the perceptron cell replaced by ``body``."""
+    return edit(SOLUTION, perceptron=body)
+
+
+def drop(nb, *grade_ids):
+    nb = copy.deepcopy(nb)
+    nb["cells"] = [c for c in nb["cells"]
+                   if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") not in grade_ids]
+    return nb
+
+
+def reorder_and_gut_tests(nb):
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade", False):
+            cell["source"] = "print('all good')"
+    nb["cells"].reverse()
+    return nb
+
+
+def strip_metadata(nb):
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("nbgrader", None)
+    return nb
+
+
+# student id -> (notebook or raw text, expected score, words the reason must contain)
+CLASS = {
+    "correct": (SOLUTION, FULL, []),
+    "blank": (STUB, 0.0, ["not implemented"]),
+    "half": (edit(STUB, perceptron=GOOD_PERCEPTRON, gates=SOLUTION["cells"][7]["source"]), 6.0,
+             ["test_perceptron_update", "not implemented"]),
+    "patches_numpy_testing": (perceptron_cell(
+        "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "np.testing.assert_array_equal = lambda *a, **k: None\n"
+        "def perceptron(X, w, b):\n    return np.zeros(len(X))\n"), 7.0, ["test_perceptron", "should be 1"]),
+    "patches_checks": (perceptron_cell(
+        "import autograder.checks.ex01_perceptron as c\nc.check_perceptron = lambda *a, **k: None\n"
+        + GOOD_PERCEPTRON), 7.0, ["may not import autograder"]),
+    "redefines_check_names": (perceptron_cell(
+        "check_perceptron = lambda *a, **k: None\ncheck_gate = lambda *a, **k: None\n"
+        "def perceptron(X, w, b):\n    return np.zeros(len(X))\n"), 7.0, ["test_perceptron"]),
+    "array_pretender": (perceptron_cell(
+        "class Yes(np.ndarray):\n    def __eq__(self, other): return np.ones(self.shape, bool)\n"
+        "    def __ne__(self, other): return np.zeros(self.shape, bool)\n"
+        "def perceptron(X, w, b):\n    return np.zeros(len(X)).view(Yes)\n"), 7.0, ["should be 1"]),
+    "duck_pretender": (perceptron_cell(
+        "class Fake:\n    shape = (7,)\n    def __eq__(self, other): return True\n"
+        "    def __array__(self, *a, **k): return np.zeros(7)\n"
+        "def perceptron(X, w, b):\n    return Fake()\n"), 7.0, ["not a NumPy array"]),
+    "calls_reference": (perceptron_cell(
+        "from autograder.ref_numpy.perceptron import perceptron\n"), 7.0, ["may not import autograder"]),
+    "calls_torch": (perceptron_cell(
+        "import torch\ndef perceptron(X, w, b):\n"
+        "    return (torch.tensor(X) @ torch.tensor(w) + b > 0).double().numpy()\n"), 7.0, ["may not import torch"]),
+    "reads_solutions": (perceptron_cell(
+        f"SRC = open({str(ROOT / 'solutions' / A / (A + '.ipynb'))!r}).read()\n" + GOOD_PERCEPTRON),
+        7.0, ["test_perceptron"]),
+    "fake_success": (perceptron_cell(
+        "print('\\N{CHECK MARK} perceptron matches the NumPy and PyTorch references on 2 batches')\n"
+        "def perceptron(X, w, b):\n"
+        "    print('\\N{CHECK MARK} perceptron matches the NumPy and PyTorch references')\n"
+        "    return np.ones(len(X))\n"), 7.0, ["should be"]),
+    "exits_in_cell": (perceptron_cell(GOOD_PERCEPTRON + "import os\nos._exit(3)\n"), 7.0, ["exited"]),
+    "sys_exit_in_function": (perceptron_cell(
+        "import sys\ndef perceptron(X, w, b):\n    sys.exit(0)\n"), 7.0, ["SystemExit"]),
+    "floods_output": (perceptron_cell(
+        "def perceptron(X, w, b):\n    for _ in range(100):\n        print('x' * 10**6)\n"
+        "    return (X @ w + b > 0).astype(float)\n"), 7.0, ["test_perceptron"]),
+    "writes_gradebook": (perceptron_cell(
+        "open(GRADEBOOK, 'w').write('student_id,score\\nwrites_gradebook,1000\\n')\n" + GOOD_PERCEPTRON),
+        7.0, ["test_perceptron"]),
+    "writes_other_student": (perceptron_cell(
+        "open(OTHER, 'w').write('{}')\n" + GOOD_PERCEPTRON), 7.0, ["test_perceptron"]),
+    "spawns_process": (perceptron_cell(
+        "import subprocess\nsubprocess.run(['true'])\n" + GOOD_PERCEPTRON), 7.0, ["not allowed"]),
+    "opens_socket": (perceptron_cell(
+        "import socket\nsocket.create_connection(('127.0.0.1', 9))\n" + GOOD_PERCEPTRON), 7.0, ["test_perceptron"]),
+    "kills_grader": (perceptron_cell(
+        "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + GOOD_PERCEPTRON), 7.0, ["not allowed"]),
+    "loops_in_call": (edit(SOLUTION, train_perceptron="def train_perceptron(X, y, lr, epochs):\n    while True:\n        pass\n"),
+                      8.0, ["timed out"]),
+    "loops_in_cell": (edit(SOLUTION, gates="while True:\n    pass\n"), 7.0, ["timed out"]),
+    "memory_blowup": (perceptron_cell(
+        "def perceptron(X, w, b):\n    junk = np.ones((10**6, 10**5))\n    return junk[0]\n"), 7.0, ["MemoryError"]),
+    "deleted_cells": (drop(SOLUTION, "perceptron", "test_perceptron", "test_gates"), 7.0, ["missing"]),
+    "gutted_and_reordered_tests": (reorder_and_gut_tests(SOLUTION), FULL, []),
+    "no_metadata": (strip_metadata(SOLUTION), FULL, []),
+    "invalid_json": ('{"cells": [', 0.0, ["not valid JSON"]),
+    "wrong_nbformat": (dict(SOLUTION, nbformat=3), 0.0, ["nbformat"]),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade the class once; return (rows by student, the gradebook path, the class folder)."""
+    tmp = tmp_path_factory.mktemp("class")
+    root, out = tmp / "submitted", tmp / "grades.csv"
+    out.write_text("student_id,assignment,score,max_score,status,reason,graded_at\n")
+    for student, (nb, _, _) in CLASS.items():
+        folder = root / student / A
+        folder.mkdir(parents=True)
+        text = nb if isinstance(nb, str) else json.dumps(nb)
+        text = text.replace("GRADEBOOK", repr(str(out))).replace(
+            "OTHER", repr(str(root / "correct" / A / "planted.ipynb")))
+        (folder / f"{A}.ipynb").write_text(text)
+    cmd = [sys.executable, "-m", "autograder", "grade", A, str(root), "--out", str(out),
+           "--timeout", "4", "--memory", "1024", "--quiet", "--jobs", "2"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    return {r["student_id"]: r for r in csv.DictReader(out.open())}, out, root, done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", sorted(CLASS))
+def test_score_and_reason(graded, student):
+    rows = graded[0]
+    _, expected, words = CLASS[student]
+    row = rows[student]
+    assert float(row["score"]) == expected, row["reason"]
+    assert float(row["max_score"]) == FULL
+    for word in words:
+        assert word in row["reason"], row["reason"]
+    if expected < FULL:
+        assert row["reason"], "a lost point must come with a reason"
+
+
+@pytest.mark.slow
+def test_nothing_planted_and_summary(graded):
+    rows, out, root, stdout = graded
+    assert not (root / "correct" / A / "planted.ipynb").exists()
+    assert set(rows) == set(CLASS), "every student has exactly one row"
+    assert f"{len(CLASS)} submissions:" in stdout and "failed to grade" in stdout
+
+
+@pytest.mark.slow
+def test_regrade_keeps_other_results_and_is_idempotent(graded, tmp_path):
+    rows, out, root, _ = graded
+    sub = tmp_path / "late"
+    (sub / "late_student" / A).mkdir(parents=True)
+    (sub / "late_student" / A / f"{A}.ipynb").write_text(json.dumps(SOLUTION))
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "autograder", "grade", A, str(sub), "--out", str(out), "--quiet"],
+                       cwd=ROOT, check=True, capture_output=True)
+    after = {r["student_id"]: r for r in csv.DictReader(out.open())}
+    assert float(after["late_student"]["score"]) == FULL
+    for student, row in rows.items():
+        assert after[student]["score"] == row["score"], student
+    assert len(after) == len(rows) + 1
+
+
+@pytest.mark.slow
+def test_zip_and_loose_layouts(tmp_path):
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr(f"submitted/ann/{A}/{A}.ipynb", json.dumps(SOLUTION))
+        zf.writestr(f"submitted/ben/{A}/{A}.ipynb", json.dumps(STUB))
+        zf.writestr("../escape.txt", "zip slip")
+    loose = tmp_path / "lms"
+    loose.mkdir()
+    (loose / "cy.ipynb").write_text(json.dumps(SOLUTION))
+    (loose / "di.ipynb").write_text("not json")
+    out = tmp_path / "g.csv"
+    for source in (zpath, loose):
+        subprocess.run([sys.executable, "-m", "autograder", "grade", A, str(source), "--out", str(out), "--quiet"],
+                       cwd=ROOT, check=True, capture_output=True)
+    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(out.open())}
+    assert rows == {"ann": FULL, "ben": 0.0, "cy": FULL, "di": 0.0}
+    assert not (tmp_path / "escape.txt").exists()
