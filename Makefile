@@ -9,7 +9,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # nbgrader shells out to alembic, so the venv's bin/ must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .PHONY: book test venv sysdeps release bench clean

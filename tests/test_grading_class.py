@@ -190,7 +190,7 @@ def test_regrade_keeps_other_results_and_is_idempotent(graded, tmp_path):
 def test_zip_and_loose_layouts(tmp_path):
     zpath = tmp_path / "class.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
-        zf.writestr(f"submitted/ann/{A}/{A}.ipynb", json.dumps(SOLUTION))
+        zf.writestr(f"submitted/ann/{A}/ann_final_copy.ipynb", json.dumps(SOLUTION))  # renamed
         zf.writestr(f"submitted/ben/{A}/{A}.ipynb", json.dumps(STUB))
         zf.writestr("../escape.txt", "zip slip")
     loose = tmp_path / "lms"

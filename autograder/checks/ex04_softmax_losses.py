@@ -1,0 +1,227 @@
+"""Checks of exercise 04_softmax_losses: softmax, cross_entropy, binary_cross_entropy, mae, rmse.
+
+Every check also feeds logits of size 1e4, where the textbook formulas give
+inf or NaN, and names the fix when the answer is not finite.
+"""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, plain
+from autograder.ref_numpy import losses as ref
+
+SOFTMAX_OVERFLOW = (
+    "Hint: exp overflowed (exp(1e4) = inf, inf/inf = NaN) or every exp of a row underflowed "
+    "to 0 (0/0 = NaN). Subtract each row's max first: z - np.max(z, axis=-1, keepdims=True); "
+    "softmax does not change, and the largest exponent becomes exp(0) = 1.")
+LOG_OF_ZERO = (
+    "Hint: log(softmax(z)) is log(0) = -inf when a probability underflows to 0 (or NaN if exp "
+    "overflowed). Compute the log-probabilities directly with the log-sum-exp trick: "
+    "log_softmax(z) = z - m - log(sum(exp(z - m))) with m = the row's max.")
+NOT_PROBABILITIES = (
+    "Hint: the function receives logits (raw scores, any real numbers, often negative), "
+    "not probabilities; np.log of a logit is NaN when it is negative. Turn logits into "
+    "log-probabilities first.")
+BCE_UNSTABLE = (
+    "Hint: log(sigmoid(z)) and log(1 - sigmoid(z)) become log(0) once |z| is large (sigmoid(40) "
+    "rounds to exactly 1.0), and exp(z) overflows for z > 709. Use the stable form "
+    "max(z, 0) - t * z + log(1 + exp(-|z|)) (np.log1p).")
+
+
+def _torch():
+    """The PyTorch twin and its device, imported only when a check runs."""
+    import autograder
+    from autograder.ref_torch import losses as ref_torch
+    from autograder.ref_torch._util import numpy
+
+    return ref_torch, autograder.device(), numpy
+
+
+def _quietly(fn, *args):
+    """What a (possibly unstable) formula gives, without NumPy's warnings."""
+    with np.errstate(all="ignore"):
+        return fn(*args)
+
+
+def _finite(got):
+    """True unless ``got`` is an array of numbers with an inf or NaN in it."""
+    try:
+        return bool(np.all(np.isfinite(plain("value", got).astype(float))))
+    except AssertionError:
+        return True
+
+
+def _logits(rng, n, c, scale, shift):
+    """(n, c) logits: N(0, scale^2) entries, a random constant per row, plus ``shift``."""
+    return rng.normal(size=(n, c)) * scale + rng.normal(size=(n, 1)) * 2.0 + shift
+
+
+def _size(x):
+    return f"shape {np.shape(x)}, largest |entry| {np.max(np.abs(x)):.3g}"
+
+
+# --- softmax --------------------------------------------------------------------------
+
+def _softmax_mistakes(z):
+    e = _quietly(lambda: np.exp(z - z.max(axis=-1, keepdims=True)))
+    col = _quietly(lambda: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0))
+    mistakes = {
+        "normalise each row (sum over the classes, axis=-1), not each column (axis=0).": col,
+        "normalise each row separately; you divided by the sum over the whole array.": e / e.sum(),
+        "apply np.exp before normalising: softmax(z)_k = exp(z_k) / sum_j exp(z_j).":
+            _quietly(lambda: z / z.sum(axis=-1, keepdims=True)),
+    }
+    if z.shape[0] == z.shape[-1]:  # without keepdims the division broadcasts along the wrong axis
+        mistakes["keep the summed axis (keepdims=True) so that each row is divided by its own sum."] = (
+            e / e.sum(axis=-1))
+    return mistakes
+
+
+def check_softmax(softmax, seed=0, n=5, c=4, scale=3.0, shift=0.0):
+    """softmax(logits) -> (N, C) rows of probabilities; also on logits of size 1e4."""
+    rng = np.random.default_rng(seed)
+    ref_torch, dev, numpy = _torch()
+    cases = [_logits(rng, n, c, scale, shift), rng.normal(size=(3, c)) * 1e4]
+    for z in cases:
+        label = f"softmax(logits) for logits of {_size(z)}"
+        got = call(softmax, "softmax(logits)", logits=z)
+        hint = diagnose(got, _softmax_mistakes(z))
+        if not hint and not _finite(got):
+            hint = SOFTMAX_OVERFLOW
+        got = assert_close(label, got, ref.softmax(z), F64,
+                           hint or "Return an array of z's shape whose rows are probabilities summing to 1.")
+        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.softmax(z, dev)), DEVICE)
+    ok(f"softmax matches the references, also for logits of size 1e4 ({n}x{c} and 3x{c})")
+
+
+# --- cross-entropy --------------------------------------------------------------------
+
+def _ce_mistakes(z, y):
+    idx = np.arange(len(y)), y
+    logp = ref.log_softmax(z)
+    n, c = z.shape
+    return {
+        "average over the batch (np.mean), do not return the sum.": -logp[idx].sum(),
+        "divide by the batch size N only, not by N * C (the one-hot zeros are not examples).":
+            -logp[idx].sum() / (n * c),
+        "cross-entropy is MINUS the mean log-probability of the true class; check the sign.": logp[idx].mean(),
+        "take the log of the probability: the loss is -log p, not -p.": -np.exp(logp[idx]).mean(),
+        "use the natural logarithm (np.log), as PyTorch does.": -logp[idx].mean() / np.log(2),
+        NOT_PROBABILITIES[len("Hint: "):]: _quietly(lambda: -np.log(z[idx]).mean()),
+    }
+
+
+def _ce_labels(rng, z):
+    """Random labels, the first one on the row's smallest logit (a confidently wrong case)."""
+    y = rng.integers(0, z.shape[1], size=z.shape[0])
+    y[0] = np.argmin(z[0])
+    return y
+
+
+def check_cross_entropy(cross_entropy, seed=0, n=6, c=4, scale=3.0, shift=0.0):
+    """cross_entropy(logits, labels) -> mean over the batch, from logits, stable at 1e4."""
+    rng = np.random.default_rng(seed)
+    ref_torch, dev, numpy = _torch()
+    cases = [_logits(rng, n, c, scale, shift), rng.normal(size=(4, c)) * 1e4]
+    for i, z in enumerate(cases):
+        y = _ce_labels(rng, z)
+        label = f"cross_entropy(logits, labels) for logits of {_size(z)}"
+        got = call(cross_entropy, "cross_entropy(logits, labels)", logits=z, labels=y)
+        hint = diagnose(got, _ce_mistakes(z, y))
+        if not hint and not _finite(got):
+            hint = LOG_OF_ZERO if i == 1 else NOT_PROBABILITIES
+        got = assert_close(label, got, ref.cross_entropy(z, y), F64,
+                           hint or "Return one number: the mean over the batch of -log softmax(z_n)[y_n].")
+        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.cross_entropy(z, y, dev)), DEVICE)
+    ok(f"cross_entropy matches the references and F.cross_entropy, also for logits of size 1e4")
+
+
+# --- binary cross-entropy -------------------------------------------------------------
+
+def _bce_mistakes(z, t):
+    per = np.maximum(z, 0) - t * z + np.log1p(np.exp(-np.abs(z)))
+    log_p = -(np.maximum(-z, 0) + np.log1p(np.exp(-np.abs(z))))  # log sigmoid(z), stable
+    return {
+        "average over all entries (np.mean), do not return the sum.": per.sum(),
+        "binary cross-entropy is MINUS the mean of t log p + (1 - t) log(1 - p); check the sign.": -per.mean(),
+        "include the (1 - t) * log(1 - p) term: examples with target 0 count too.": -(t * log_p).mean(),
+        NOT_PROBABILITIES[len("Hint: "):]:
+            _quietly(lambda: -(t * np.log(z) + (1 - t) * np.log(1 - z)).mean()),
+    }
+
+
+def _bce_cases(rng, shape, scale):
+    z = rng.normal(size=shape) * scale
+    t = rng.integers(0, 2, size=shape).astype(float)
+    huge = np.array([1e4, -1e4, 1e4, -1e4, 40.0, -40.0, 800.0])
+    return [(z, t), (huge, np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0]))]
+
+
+def check_binary_cross_entropy(binary_cross_entropy, seed=0, shape=(8,), scale=3.0):
+    """binary_cross_entropy(logits, targets) -> mean over all entries, from logits, stable."""
+    rng = np.random.default_rng(seed)
+    ref_torch, dev, numpy = _torch()
+    for i, (z, t) in enumerate(_bce_cases(rng, tuple(shape), scale)):
+        label = f"binary_cross_entropy(logits, targets) for logits of {_size(z)}"
+        got = call(binary_cross_entropy, "binary_cross_entropy(logits, targets)", logits=z, targets=t)
+        hint = diagnose(got, _bce_mistakes(z, t))
+        if not hint and not _finite(got):
+            hint = BCE_UNSTABLE if i == 1 else NOT_PROBABILITIES
+        got = assert_close(label, got, ref.binary_cross_entropy(z, t), F64,
+                           hint or "Return one number: the mean over all entries of softplus(z) - t * z.")
+        assert_close(label + " (against PyTorch)", got,
+                     numpy(ref_torch.binary_cross_entropy(z, t, dev)), DEVICE)
+    ok("binary_cross_entropy matches F.binary_cross_entropy_with_logits, also for logits of size 1e4")
+
+
+# --- regression losses ----------------------------------------------------------------
+
+def _regression_cases(rng, shape, scale):
+    """Errors of mixed sizes (some below 1, some above) so that MAE, MSE and RMSE all differ."""
+    target = rng.normal(size=shape)
+    pred = target + rng.normal(size=shape) * scale * rng.choice([0.1, 1.0, 5.0], size=shape)
+    return pred, target
+
+
+def _regression_mistakes(pred, target):
+    d = pred - target
+    return {
+        "mae": {
+            "that is the MSE: take the absolute value of each error, not its square.": np.mean(d * d),
+            "take the absolute value of each error before averaging (positive and negative errors "
+            "must not cancel).": np.mean(d),
+            "take the absolute value of each error, then the mean (not the absolute value of the mean).":
+                abs(np.mean(d)),
+            "average over all entries (np.mean), do not return the sum.": np.sum(np.abs(d)),
+        },
+        "rmse": {
+            "that is the MAE: square the errors, average them, then take the square root.": np.mean(np.abs(d)),
+            "that is the MSE: take the square root of the mean squared error.": np.mean(d * d),
+            "average the squared errors before the square root (np.sqrt(np.mean(d ** 2))).":
+                np.sqrt(np.sum(d * d)),
+            "the square root applies to the mean, not to the sum divided by N.": np.sqrt(np.sum(d * d)) / d.size,
+        },
+    }
+
+
+def _check_regression(fn, name, seed, shape, scale):
+    rng = np.random.default_rng(seed)
+    ref_torch, dev, numpy = _torch()
+    pred, target = _regression_cases(rng, tuple(shape), scale)
+    label = f"{name}(pred, target) for arrays of shape {pred.shape}"
+    got = call(fn, f"{name}(pred, target)", pred=pred, target=target)
+    hint = diagnose(got, _regression_mistakes(pred, target)[name])
+    got = assert_close(label, got, getattr(ref, name)(pred, target), F64,
+                       hint or "Return one number: a mean over all entries of the arrays.")
+    assert_close(label + " (against PyTorch)", got, numpy(getattr(ref_torch, name)(pred, target, dev)), DEVICE)
+
+
+def check_mae(mae, seed=0, shape=(10,), scale=1.0):
+    """mae(pred, target) -> mean over all entries of |pred - target| (F.l1_loss)."""
+    _check_regression(mae, "mae", seed, shape, scale)
+    ok(f"mae matches the references and F.l1_loss on arrays of shape {tuple(shape)}")
+
+
+def check_rmse(rmse, seed=0, shape=(10,), scale=1.0):
+    """rmse(pred, target) -> sqrt of the mean over all entries of (pred - target)^2."""
+    _check_regression(rmse, "rmse", seed, shape, scale)
+    ok(f"rmse matches the references and sqrt(F.mse_loss) on arrays of shape {tuple(shape)}")
