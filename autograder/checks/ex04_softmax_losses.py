@@ -9,20 +9,21 @@ import numpy as np
 from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, plain
 from autograder.ref_numpy import losses as ref
 
+# Hints for answers that are inf or NaN where the reference is finite.
 SOFTMAX_OVERFLOW = (
-    "Hint: exp overflowed (exp(1e4) = inf, inf/inf = NaN) or every exp of a row underflowed "
+    "exp overflowed (exp(1e4) = inf, inf/inf = NaN) or every exp of a row underflowed "
     "to 0 (0/0 = NaN). Subtract each row's max first: z - np.max(z, axis=-1, keepdims=True); "
     "softmax does not change, and the largest exponent becomes exp(0) = 1.")
 LOG_OF_ZERO = (
-    "Hint: log(softmax(z)) is log(0) = -inf when a probability underflows to 0 (or NaN if exp "
+    "log(softmax(z)) is log(0) = -inf when a probability underflows to 0 (or NaN if exp "
     "overflowed). Compute the log-probabilities directly with the log-sum-exp trick: "
     "log_softmax(z) = z - m - log(sum(exp(z - m))) with m = the row's max.")
 NOT_PROBABILITIES = (
-    "Hint: the function receives logits (raw scores, any real numbers, often negative), "
+    "the function receives logits (raw scores, any real numbers, often negative), "
     "not probabilities; np.log of a logit is NaN when it is negative. Turn logits into "
     "log-probabilities first.")
 BCE_UNSTABLE = (
-    "Hint: log(sigmoid(z)) and log(1 - sigmoid(z)) become log(0) once |z| is large (sigmoid(40) "
+    "log(sigmoid(z)) and log(1 - sigmoid(z)) become log(0) once |z| is large (sigmoid(40) "
     "rounds to exactly 1.0), and exp(z) overflows for z > 709. Use the stable form "
     "max(z, 0) - t * z + log(1 + exp(-|z|)) (np.log1p).")
 
@@ -66,7 +67,8 @@ def _softmax_mistakes(z):
     col = _quietly(lambda: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0))
     mistakes = {
         "normalise each row (sum over the classes, axis=-1), not each column (axis=0).": col,
-        "normalise each row separately; you divided by the sum over the whole array.": e / e.sum(),
+        "normalise each row separately; you divided by the sum over the whole array.":
+            ref.softmax(z.ravel()).reshape(z.shape),
         "apply np.exp before normalising: softmax(z)_k = exp(z_k) / sum_j exp(z_j).":
             _quietly(lambda: z / z.sum(axis=-1, keepdims=True)),
     }
@@ -86,7 +88,7 @@ def check_softmax(softmax, seed=0, n=5, c=4, scale=3.0, shift=0.0):
         got = call(softmax, "softmax(logits)", logits=z)
         hint = diagnose(got, _softmax_mistakes(z))
         if not hint and not _finite(got):
-            hint = SOFTMAX_OVERFLOW
+            hint = "Hint: " + SOFTMAX_OVERFLOW
         got = assert_close(label, got, ref.softmax(z), F64,
                            hint or "Return an array of z's shape whose rows are probabilities summing to 1.")
         assert_close(label + " (against PyTorch)", got, numpy(ref_torch.softmax(z, dev)), DEVICE)
@@ -106,7 +108,7 @@ def _ce_mistakes(z, y):
         "cross-entropy is MINUS the mean log-probability of the true class; check the sign.": logp[idx].mean(),
         "take the log of the probability: the loss is -log p, not -p.": -np.exp(logp[idx]).mean(),
         "use the natural logarithm (np.log), as PyTorch does.": -logp[idx].mean() / np.log(2),
-        NOT_PROBABILITIES[len("Hint: "):]: _quietly(lambda: -np.log(z[idx]).mean()),
+        NOT_PROBABILITIES: _quietly(lambda: -np.log(z[idx]).mean()),
     }
 
 
@@ -128,11 +130,11 @@ def check_cross_entropy(cross_entropy, seed=0, n=6, c=4, scale=3.0, shift=0.0):
         got = call(cross_entropy, "cross_entropy(logits, labels)", logits=z, labels=y)
         hint = diagnose(got, _ce_mistakes(z, y))
         if not hint and not _finite(got):
-            hint = LOG_OF_ZERO if i == 1 else NOT_PROBABILITIES
+            hint = "Hint: " + (LOG_OF_ZERO if i == 1 else NOT_PROBABILITIES)
         got = assert_close(label, got, ref.cross_entropy(z, y), F64,
                            hint or "Return one number: the mean over the batch of -log softmax(z_n)[y_n].")
         assert_close(label + " (against PyTorch)", got, numpy(ref_torch.cross_entropy(z, y, dev)), DEVICE)
-    ok(f"cross_entropy matches the references and F.cross_entropy, also for logits of size 1e4")
+    ok("cross_entropy matches the references and F.cross_entropy, also for logits of size 1e4")
 
 
 # --- binary cross-entropy -------------------------------------------------------------
@@ -144,7 +146,7 @@ def _bce_mistakes(z, t):
         "average over all entries (np.mean), do not return the sum.": per.sum(),
         "binary cross-entropy is MINUS the mean of t log p + (1 - t) log(1 - p); check the sign.": -per.mean(),
         "include the (1 - t) * log(1 - p) term: examples with target 0 count too.": -(t * log_p).mean(),
-        NOT_PROBABILITIES[len("Hint: "):]:
+        NOT_PROBABILITIES:
             _quietly(lambda: -(t * np.log(z) + (1 - t) * np.log(1 - z)).mean()),
     }
 
@@ -165,7 +167,7 @@ def check_binary_cross_entropy(binary_cross_entropy, seed=0, shape=(8,), scale=3
         got = call(binary_cross_entropy, "binary_cross_entropy(logits, targets)", logits=z, targets=t)
         hint = diagnose(got, _bce_mistakes(z, t))
         if not hint and not _finite(got):
-            hint = BCE_UNSTABLE if i == 1 else NOT_PROBABILITIES
+            hint = "Hint: " + (BCE_UNSTABLE if i == 1 else NOT_PROBABILITIES)
         got = assert_close(label, got, ref.binary_cross_entropy(z, t), F64,
                            hint or "Return one number: the mean over all entries of softplus(z) - t * z.")
         assert_close(label + " (against PyTorch)", got,

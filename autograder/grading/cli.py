@@ -30,6 +30,46 @@ def _grade(args):
     return 0
 
 
+def _feedback(args):
+    from autograder.grading.feedback import write_feedback
+
+    paths = write_feedback(args.gradebook, args.assignment, args.out)
+    print(f"wrote {len(paths)} feedback files under {args.out}/")
+    return 0 if paths else 1
+
+
+def _export(args):
+    from autograder.grading.feedback import export
+
+    count = export(args.gradebook, args.out)
+    print(f"exported {count} students to {args.out}")
+    return 0
+
+
+def _check(args):
+    from autograder.grading.notebook import BrokenNotebook
+    from autograder.grading.student_check import check, report
+
+    course = args.course if args.course != "." else _default_course()
+    try:
+        release, result = check(args.notebook, course, Limits(timeout=args.timeout))
+    except (BrokenNotebook, LookupError) as exc:
+        print(f"check: {exc}", file=sys.stderr)
+        return 2
+    print(report(release, result))
+    return 0 if all(t.passed for t in result.tests) else 1
+
+
+def _default_course():
+    """The course folder: the working directory if it has exercises/, else this checkout."""
+    from pathlib import Path
+
+    import autograder
+
+    here = Path.cwd()
+    return here if (here / "exercises").is_dir() else Path(autograder.__file__).resolve().parents[1]
+
+
 def print_summary(results):
     """The table printed at the end of a grading run."""
     from autograder.grading.classroom import summary
@@ -63,6 +103,22 @@ def parser():
     gr.add_argument("--memory", type=int, default=2048, help="memory limit per student, MiB")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
     gr.set_defaults(run=_grade)
+
+    fb = sub.add_parser("feedback", help="one HTML feedback file per graded student")
+    fb.add_argument("assignment")
+    fb.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
+    fb.add_argument("--out", default="feedback", help="folder for <student>/<assignment>.html")
+    fb.set_defaults(run=_feedback)
+
+    ex = sub.add_parser("export", help="gradebook: one row per student, one column per assignment")
+    ex.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
+    ex.add_argument("--out", default="gradebook_export.csv")
+    ex.set_defaults(run=_export)
+
+    ck = sub.add_parser("check", help="for students: run the visible tests of a notebook")
+    ck.add_argument("notebook")
+    ck.add_argument("--timeout", type=float, default=60.0, help="seconds per cell or call")
+    ck.set_defaults(run=_check)
     return top
 
 

@@ -6,6 +6,7 @@ each deliverable a test uses is bound to the student's value, fetched as plain
 data, or to a ``RemoteFunction`` that calls into the worker.
 """
 
+import builtins
 from dataclasses import dataclass, field
 
 from IPython.core.inputtransformer2 import TransformerManager
@@ -114,7 +115,7 @@ def run_test(test, session, namespace, source, missing):
     try:
         scope = dict(namespace)
         worker = session.ensure()
-        for name in sorted(used_names(test.source) & set(source.deliverables)):
+        for name in sorted(student_names(test.source, namespace, source)):
             scope[name] = resolve(worker, name, session, source, missing)
         exec(compile(test.source, f"<{test.grade_id}>", "exec"), scope)
         return TestResult(test.grade_id, test.points, test.points)
@@ -128,6 +129,13 @@ def run_test(test, session, namespace, source, missing):
         return TestResult(test.grade_id, 0.0, test.points, f"{type(exc).__name__}: {exc}")
     finally:
         quiet.reset(token)
+
+
+def student_names(code, namespace, source):
+    """Names a test reads that must come from the student: deliverables, and any name
+    the trusted namespace and builtins do not define (never one they do)."""
+    free = {n for n in used_names(code) if n not in namespace and not hasattr(builtins, n)}
+    return (free | (used_names(code) & set(source.deliverables))) - set(namespace)
 
 
 def resolve(worker, name, session, source, missing):

@@ -1,0 +1,152 @@
+"""Checks of exercise 02_xor_mlp: a batched dense layer, XOR weights, the two-layer step network."""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, EXACT, F64, NotImplementedYet, assert_close, call, diagnose, ok, plain
+from autograder.ref_numpy import xor as ref
+from autograder.ref_numpy.activations import sigmoid
+from autograder.ref_numpy.perceptron import GATE_INPUTS, step
+
+SHAPES = "X has shape (N, n_in), W (n_in, n_out), b (n_out,); one row per example: X @ W + b."
+
+
+def _torch():
+    """The PyTorch twin and its device, imported only when a check runs."""
+    import autograder
+    from autograder.ref_torch import xor as ref_torch
+    from autograder.ref_torch._util import numpy
+
+    return ref_torch, autograder.device(), numpy
+
+
+def _call(fn, label, hint, **args):
+    """compare.call, with ``hint`` added when the student's function raised."""
+    try:
+        return call(fn, label, **args)
+    except NotImplementedYet:
+        raise
+    except AssertionError as exc:
+        if "raised" not in str(exc):
+            raise
+        raise AssertionError(f"{exc} Hint: {hint}") from None
+
+
+def _dense_case(rng, n, n_in, n_out):
+    return rng.normal(size=(n, n_in)), rng.normal(size=(n_in, n_out)), rng.normal(size=n_out)
+
+
+def _dense_mistakes(X, W, b):
+    """{hint: output} of the plausible wrong dense layers whose shapes allow them."""
+    formulas = {
+        "W has shape (n_in, n_out): multiply X @ W, not by W.T.": lambda: X @ W.T + b,
+        "add the bias b to every row.": lambda: X @ W,
+        "one example per ROW: the product is X @ W (W @ X is the lectures' column form).": lambda: W @ X + b,
+        "return one row per example: X @ W + b, not its transpose.": lambda: (X @ W + b).T,
+    }
+    mistakes = {}
+    for hint, formula in formulas.items():
+        try:
+            mistakes[hint] = formula()
+        except ValueError:  # the shapes do not allow this mistake here
+            pass
+    return mistakes
+
+
+def check_dense_forward(dense_forward, seed=0, n=5, n_in=3, n_out=4):
+    """dense_forward(X, W, b) -> X @ W + b of shape (N, n_out), one example per row."""
+    rng = np.random.default_rng(seed)
+    ref_torch, dev, numpy = _torch()
+    # The square case first: there a transposed W or W @ X runs without an error and is named.
+    cases = [_dense_case(rng, 3, 3, 3), _dense_case(rng, n, n_in, n_out)]
+    for X, W, b in cases:
+        label = f"dense_forward(X, W, b) for X {X.shape}, W {W.shape}, b {b.shape}"
+        got = _call(dense_forward, label, SHAPES, X=X, W=W, b=b)
+        hint = diagnose(got, _dense_mistakes(X, W, b))
+        got = assert_close(label, got, ref.dense_forward(X, W, b), F64, hint or SHAPES)
+        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.dense_forward(X, W, b, dev)), DEVICE)
+    ok(f"dense_forward matches the NumPy and PyTorch references on {len(cases)} batches")
+
+
+def _as_network(W1, b1, W2, b2):
+    """The student's XOR weights as plain arrays of the shapes dense layers need."""
+    W1, b1, W2, b2 = (plain(name, v).astype(float) for name, v in
+                      (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)))
+    if W1.ndim != 2 or W1.shape[0] != 2:
+        raise AssertionError(f"W1 should have shape (2, n_hidden): one row per input; got {W1.shape}.")
+    h = W1.shape[1]
+    if b1.shape != (h,):
+        raise AssertionError(f"b1 should have shape ({h},), one bias per hidden unit; got {b1.shape}.")
+    if W2.shape not in ((h, 1), (h,)):
+        raise AssertionError(f"W2 should have shape ({h}, 1): one row per hidden unit; got {W2.shape}.")
+    if b2.shape not in ((1,), ()):
+        raise AssertionError(f"b2 should have shape (1,), one output unit; got {b2.shape}.")
+    arrays = (W1, b1, W2.reshape(h, 1), b2.reshape(1))
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise AssertionError("W1, b1, W2 and b2 must hold finite numbers.")
+    return arrays
+
+
+def check_xor_weights(W1, b1, W2, b2):
+    """The two-layer step network with these weights computes XOR (run by the reference)."""
+    W1, b1, W2, b2 = _as_network(W1, b1, W2, b2)
+    hidden = step(ref.dense_forward(GATE_INPUTS, W1, b1))
+    out = ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0]
+    for x, h, y, want in zip(GATE_INPUTS, hidden, out, ref.XOR_TARGETS):
+        if y != want:
+            x = tuple(int(v) for v in x)
+            raise AssertionError(
+                f"With these weights the network gives {int(y)} for input {x}, but XOR{x} = {int(want)}. "
+                f"The hidden units give {h.astype(int).tolist()} there. Hint: make the hidden units "
+                "NAND and OR (one per column of W1) and the output unit AND of the two."
+            )
+    ok("W1, b1, W2, b2 compute XOR on all four inputs")
+
+
+def _integer_network(rng, n, n_in, n_hidden, n_out):
+    """Small integers, so that some weighted sums are exactly 0 (the step's edge)."""
+    def ints(*shape):
+        return rng.integers(-2, 3, size=shape).astype(float)
+    return ints(n, n_in), ints(n_in, n_hidden), ints(n_hidden), ints(n_hidden, n_out), ints(n_out)
+
+
+def _normal_network(rng, n, n_in, n_hidden, n_out):
+    shapes = [(n, n_in), (n_in, n_hidden), (n_hidden,), (n_hidden, n_out), (n_out,)]
+    return tuple(rng.normal(size=s) for s in shapes)
+
+
+def _network_mistakes(X, W1, b1, W2, b2):
+    """{hint: output} of the plausible wrong two-layer networks."""
+    z1 = X @ W1 + b1
+    h = step(z1)
+    return {
+        "apply the step to the output layer too: the network returns 0/1 values.": h @ W2 + b2,
+        "apply the step to the hidden layer before the second dense layer "
+        "(without it the two layers collapse into one).": step(z1 @ W2 + b2),
+        "the step gives 0 when its input is exactly 0 (use > 0, not >= 0).":
+            ((((z1 >= 0) * 1.0) @ W2 + b2) >= 0) * 1.0,
+        "add the hidden layer's bias b1.": step(step(X @ W1) @ W2 + b2),
+        "add the output layer's bias b2.": step(h @ W2),
+        "this network uses the step function, not the sigmoid (that comes in chapter 03).":
+            sigmoid(sigmoid(z1) @ W2 + b2),
+    }
+
+
+def check_xor_network(xor_network, seed=0, n=6, n_in=2, n_hidden=2, n_out=1):
+    """xor_network(X, W1, b1, W2, b2) -> step(dense(step(dense(X, W1, b1)), W2, b2)): (N, n_out)."""
+    rng = np.random.default_rng(seed)
+    ref_torch, dev, numpy = _torch()
+    w = ref.XOR_WEIGHTS
+    cases = [(GATE_INPUTS, w["W1"], w["b1"], w["W2"], w["b2"]),
+             _integer_network(rng, n, n_in, n_hidden, n_out),
+             _normal_network(rng, n, n_in, n_hidden, n_out)]
+    for X, W1, b1, W2, b2 in cases:
+        label = f"xor_network(X, W1, b1, W2, b2) for X {X.shape}, W1 {W1.shape}, W2 {W2.shape}"
+        got = _call(xor_network, label, "xor_network should call your dense_forward twice, with a step after each.",
+                    X=X, W1=W1, b1=b1, W2=W2, b2=b2)
+        hint = diagnose(got, _network_mistakes(X, W1, b1, W2, b2))
+        got = assert_close(label, got, ref.xor_network(X, W1, b1, W2, b2), EXACT, hint or
+                           "compute step(dense_forward(step(dense_forward(X, W1, b1)), W2, b2)) "
+                           "with your dense_forward (check_dense_forward must pass first).")
+        twin = ref_torch.xor_network(X, W1, b1, W2, b2, device=dev)
+        assert_close(label + " (against PyTorch)", got, numpy(twin), DEVICE)
+    ok(f"xor_network matches the NumPy and PyTorch references on XOR and {len(cases) - 1} random networks")

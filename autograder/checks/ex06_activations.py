@@ -1,0 +1,348 @@
+"""Checks of exercise 06_activations: five activations (forward and backward) and
+the gradient norm of every layer of a deep network.
+
+A backward check gets the student's forward too: the cache is whatever their forward
+returns, so ``check_relu_backward(relu_backward, relu_forward)`` runs the pair.
+"""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, unpack
+from autograder.ref_numpy import activations as ref
+from autograder.ref_numpy import vanishing as ref_vanishing
+from autograder.ref_numpy.mlp import init_params
+
+#: Gradient norms span many orders of magnitude (1e-7 and 1 in one answer): relative only.
+REL = dict(rtol=1e-7, atol=0.0)
+#: The same against the PyTorch reference on an accelerator.
+REL_DEVICE = dict(rtol=1e-5, atol=0.0)
+
+#: Inputs every activation check contains: exact zeros (the kinks), huge values
+#: (overflow in exp), values where sigmoid and tanh are saturated, tiny ones.
+SPECIALS = (0.0, 1e3, -1e3, -0.0, 30.0, -30.0, 1e-12, -1e-12)
+
+#: Keyword arguments each activation takes besides x (its alpha), for the labels.
+ALPHA = {"leaky_relu": 0.01, "elu": 1.0}
+
+
+def _torch():
+    """The PyTorch twin and its device, imported only when a check runs."""
+    import autograder
+    from autograder.ref_torch import activations as ref_torch
+    from autograder.ref_torch._util import numpy
+
+    return ref_torch, autograder.device(), numpy
+
+
+def _inputs(seed, shape):
+    """Random x of ``shape`` (scale 3) holding SPECIALS at random places, and an upstream dout."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(scale=3.0, size=shape)
+    flat = x.reshape(-1)  # a view of x
+    k = min(len(SPECIALS), flat.size)
+    flat[rng.choice(flat.size, size=k, replace=False)] = SPECIALS[:k]
+    return x, rng.normal(size=shape)
+
+
+def _overflow_hint(got, x):
+    """A hint when the answer is NaN or inf where x is huge: exp overflowed."""
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    if g.shape == x.shape and np.any(~np.isfinite(g) & (np.abs(x) > 700)):
+        return ("Hint: for |x| = 1000, np.exp(1000) overflows to inf and inf / inf is NaN; "
+                "use a form in which exp only sees numbers <= 0 (or np.tanh for tanh).")
+    return ""
+
+
+def _forward_args(x, alpha):
+    """The arguments of a forward call: (x,) or (x, alpha); alpha None means the default."""
+    return (x,) if alpha is None else (x, alpha)
+
+
+def _call_forward(fwd, name, x, alpha):
+    """Call the student's forward; return (label, out, cache)."""
+    args = dict(x=x) if alpha is None else dict(x=x, alpha=alpha)
+    label = f"{name}_forward(x{'' if alpha is None else f', alpha={alpha}'}) for x of shape {x.shape}"
+    out, cache = unpack(label, call(fwd, label, **args), 2)
+    return label, out, cache
+
+
+def _known(mistakes, name, alpha, *arrays):
+    """The outputs of known mistakes (no warnings: several overflow on purpose)."""
+    a = ALPHA.get(name) if alpha is None else alpha
+    with np.errstate(all="ignore"):
+        return mistakes(*arrays) if a is None else mistakes(*arrays, a)
+
+
+def _forward_case(fwd, name, x, alpha, mistakes):
+    """Compare one forward call with the NumPy and the PyTorch reference."""
+    label, out, _ = _call_forward(fwd, name, x, alpha)
+    hint = diagnose(out, _known(mistakes, name, alpha, x)) or _overflow_hint(out, x)
+    want, _ = getattr(ref, name + "_forward")(*_forward_args(x, alpha))
+    got = assert_close(label, out, want, F64, hint)
+    ref_torch, dev, numpy = _torch()
+    t_out, _ = getattr(ref_torch, name + "_forward")(*_forward_args(x, alpha), device=dev)
+    assert_close(label + " (against PyTorch)", got, numpy(t_out), DEVICE)
+
+
+def _backward_case(bwd, fwd, name, x, dout, alpha, mistakes):
+    """Run the student's forward, then their backward on its cache; compare dx with both references."""
+    label, out, cache = _call_forward(fwd, name, x, alpha)
+    want_out, rcache = getattr(ref, name + "_forward")(*_forward_args(x, alpha))
+    assert_close(label + " (its cache feeds the backward pass)", out, want_out, F64,
+                 f"{name}_backward is tested with the cache of your {name}_forward: "
+                 f"make {name}_forward pass its own check first.")
+    blabel = f"{name}_backward(dout, cache) for x of shape {x.shape}"
+    blabel += "" if alpha is None else f", alpha={alpha}"
+    dx = call(bwd, blabel, dout=dout, cache=cache)
+    hint = diagnose(dx, _known(mistakes, name, alpha, x, dout)) or _overflow_hint(dx, x)
+    got = assert_close(blabel, dx, getattr(ref, name + "_backward")(dout, rcache), F64, hint)
+    ref_torch, dev, numpy = _torch()
+    _, tcache = getattr(ref_torch, name + "_forward")(*_forward_args(x, alpha), device=dev)
+    t_dx = getattr(ref_torch, name + "_backward")(dout, tcache)
+    assert_close(blabel + " (against PyTorch autograd)", got, numpy(t_dx), DEVICE)
+
+
+def _shape_text(shape):
+    return "x".join(str(n) for n in shape) or "scalar"
+
+
+# --- known mistakes: {hint: what the mistaken formula gives} ------------------------
+
+def _sigmoid(x):
+    return ref.sigmoid(x)
+
+
+def _sigmoid_forward_mistakes(x):
+    return {"sigmoid(x) = 1 / (1 + exp(-x)): check the sign in the exponent.": 1 / (1 + np.exp(x))}
+
+
+def _sigmoid_backward_mistakes(x, dout):
+    s = _sigmoid(x)
+    return {
+        "the derivative is s * (1 - s) with s = sigmoid(x), the OUTPUT; you computed "
+        "x * (1 - x) from the input. Cache the output in sigmoid_forward.": dout * x * (1 - x),
+        "multiply the local derivative by the upstream gradient dout (chain rule).": s * (1 - s),
+        "the derivative of sigmoid is s * (1 - s), not s itself.": dout * s,
+        "the cache already holds s = sigmoid(x): do not apply sigmoid to it again.":
+            dout * _sigmoid(s) * (1 - _sigmoid(s)),
+    }
+
+
+def _tanh_forward_mistakes(x):
+    return {
+        "tanh(x) = 2 * sigmoid(2x) - 1: the argument of the sigmoid is 2x.": 2 * _sigmoid(x) - 1,
+        "that is the sigmoid; tanh(x) = 2 * sigmoid(2x) - 1 (or np.tanh).": _sigmoid(x),
+    }
+
+
+def _tanh_backward_mistakes(x, dout):
+    t = np.tanh(x)
+    return {
+        "the derivative is 1 - t**2 with t = tanh(x), the OUTPUT; you computed 1 - x**2 "
+        "from the input. Cache the output in tanh_forward.": dout * (1 - x * x),
+        "the derivative is 1 - t**2 (squared), not 1 - t.": dout * (1 - t),
+        "multiply the local derivative by the upstream gradient dout (chain rule).": 1 - t * t,
+        "that is the sigmoid's derivative formula; for tanh it is 1 - t**2.": dout * t * (1 - t),
+        "the cache already holds t = tanh(x): do not apply tanh to it again.": dout * (1 - np.tanh(t) ** 2),
+    }
+
+
+def _relu_forward_mistakes(x):
+    return {
+        "return max(0, x) itself, not the 0/1 mask x > 0.": (x > 0).astype(float),
+        "ReLU keeps positive x and sets negative x to 0, not the other way round.": np.minimum(x, 0),
+    }
+
+
+def _relu_backward_mistakes(x, dout):
+    return {
+        "at x = 0 exactly the gradient must be 0 (the subgradient this course and PyTorch "
+        "use): test x > 0, not x >= 0.": dout * (x >= 0),
+        "multiply the 0/1 mask by the upstream gradient dout (chain rule).": (x > 0).astype(float),
+        "the local derivative of ReLU is 0 or 1, not ReLU(x) itself.": dout * np.maximum(x, 0),
+    }
+
+
+def _leaky_forward_mistakes(x, alpha):
+    hints = {"for x < 0 Leaky ReLU returns alpha * x, not 0 (that is ReLU).": np.maximum(x, 0)}
+    if alpha != 0.01:
+        hints["use the argument alpha, not a fixed slope of 0.01."] = np.where(x > 0, x, 0.01 * x)
+    return hints
+
+
+def _leaky_backward_mistakes(x, dout, alpha):
+    hints = {
+        "for x < 0 the slope is alpha, not 0 (that is ReLU's derivative).": dout * (x > 0),
+        "at x = 0 exactly use the slope of the left side, alpha, as PyTorch does: "
+        "test x > 0, not x >= 0.": dout * np.where(x >= 0, 1.0, alpha),
+        "multiply the local slope by the upstream gradient dout (chain rule).": np.where(x > 0, 1.0, alpha),
+    }
+    if alpha != 0.01:
+        hints["keep alpha in the cache and use it; the slope is not a fixed 0.01."] = (
+            dout * np.where(x > 0, 1.0, 0.01))
+    return hints
+
+
+def _elu_forward_mistakes(x, alpha):
+    hints = {
+        "for x <= 0 ELU is alpha * (exp(x) - 1): subtract the 1.": np.where(x > 0, x, alpha * np.exp(x)),
+        "for x < 0 ELU is alpha * (exp(x) - 1), not 0 (that is ReLU).": np.maximum(x, 0),
+    }
+    if alpha != 1.0:
+        hints["multiply exp(x) - 1 by alpha."] = np.where(x > 0, x, np.expm1(x))
+    return hints
+
+
+def _elu_backward_mistakes(x, dout, alpha):
+    hints = {
+        "for x <= 0 the derivative of alpha * (exp(x) - 1) is alpha * exp(x); you used the "
+        "function itself, alpha * exp(x) - alpha.": dout * np.where(x > 0, 1.0, alpha * np.expm1(x)),
+        "at x = 0 exactly use the slope of the left side, alpha * exp(0) = alpha, as PyTorch "
+        "does: test x > 0, not x >= 0.": dout * np.where(x >= 0, 1.0, alpha * np.exp(x)),
+        "multiply the local derivative by the upstream gradient dout (chain rule).":
+            np.where(x > 0, 1.0, alpha * np.exp(x)),
+    }
+    if alpha != 1.0:
+        hints["for x <= 0 the derivative is alpha * exp(x): keep alpha in the cache."] = (
+            dout * np.where(x > 0, 1.0, np.exp(x)))
+    return hints
+
+
+# --- the checks ------------------------------------------------------------------------
+
+def check_sigmoid_forward(sigmoid_forward, seed=0, shape=(4, 5)):
+    """sigmoid_forward(x) -> (1 / (1 + exp(-x)), cache), elementwise, with |x| up to 1e3."""
+    x, _ = _inputs(seed, shape)
+    _forward_case(sigmoid_forward, "sigmoid", x, None, _sigmoid_forward_mistakes)
+    ok(f"sigmoid_forward matches the references on a {_shape_text(shape)} array")
+
+
+def check_sigmoid_backward(sigmoid_backward, sigmoid_forward, seed=0, shape=(4, 5)):
+    """sigmoid_backward(dout, cache) -> dout * s * (1 - s), with the cache of sigmoid_forward."""
+    x, dout = _inputs(seed, shape)
+    _backward_case(sigmoid_backward, sigmoid_forward, "sigmoid", x, dout, None, _sigmoid_backward_mistakes)
+    ok(f"sigmoid_backward matches NumPy and PyTorch autograd on a {_shape_text(shape)} array")
+
+
+def check_tanh_forward(tanh_forward, seed=0, shape=(4, 5)):
+    """tanh_forward(x) -> (tanh(x), cache), elementwise, with |x| up to 1e3."""
+    x, _ = _inputs(seed, shape)
+    _forward_case(tanh_forward, "tanh", x, None, _tanh_forward_mistakes)
+    ok(f"tanh_forward matches the references on a {_shape_text(shape)} array")
+
+
+def check_tanh_backward(tanh_backward, tanh_forward, seed=0, shape=(4, 5)):
+    """tanh_backward(dout, cache) -> dout * (1 - tanh(x)^2), with the cache of tanh_forward."""
+    x, dout = _inputs(seed, shape)
+    _backward_case(tanh_backward, tanh_forward, "tanh", x, dout, None, _tanh_backward_mistakes)
+    ok(f"tanh_backward matches NumPy and PyTorch autograd on a {_shape_text(shape)} array")
+
+
+def check_relu_forward(relu_forward, seed=0, shape=(4, 5)):
+    """relu_forward(x) -> (max(0, x), cache), without changing x."""
+    x, _ = _inputs(seed, shape)
+    _forward_case(relu_forward, "relu", x, None, _relu_forward_mistakes)
+    ok(f"relu_forward matches the references on a {_shape_text(shape)} array")
+
+
+def check_relu_backward(relu_backward, relu_forward, seed=0, shape=(4, 5)):
+    """relu_backward(dout, cache) -> dout where x > 0, else 0 (0 at x == 0)."""
+    x, dout = _inputs(seed, shape)
+    _backward_case(relu_backward, relu_forward, "relu", x, dout, None, _relu_backward_mistakes)
+    ok(f"relu_backward matches NumPy and PyTorch autograd on a {_shape_text(shape)} array (x = 0 included)")
+
+
+def check_leaky_relu_forward(leaky_relu_forward, seed=0, shape=(4, 5), alpha=0.2):
+    """leaky_relu_forward(x) with the default alpha = 0.01, and leaky_relu_forward(x, alpha)."""
+    x, _ = _inputs(seed, shape)
+    for a in (None, alpha):
+        _forward_case(leaky_relu_forward, "leaky_relu", x, a, _leaky_forward_mistakes)
+    ok(f"leaky_relu_forward matches the references for alpha = 0.01 (default) and {alpha}")
+
+
+def check_leaky_relu_backward(leaky_relu_backward, leaky_relu_forward, seed=0, shape=(4, 5), alpha=0.2):
+    """leaky_relu_backward(dout, cache) -> dout * (1 if x > 0 else alpha), default and given alpha."""
+    x, dout = _inputs(seed, shape)
+    for a in (None, alpha):
+        _backward_case(leaky_relu_backward, leaky_relu_forward, "leaky_relu", x, dout, a,
+                       _leaky_backward_mistakes)
+    ok(f"leaky_relu_backward matches NumPy and PyTorch autograd for alpha = 0.01 (default) and {alpha}")
+
+
+def check_elu_forward(elu_forward, seed=0, shape=(4, 5), alpha=0.5):
+    """elu_forward(x) with the default alpha = 1, and elu_forward(x, alpha)."""
+    x, _ = _inputs(seed, shape)
+    for a in (None, alpha):
+        _forward_case(elu_forward, "elu", x, a, _elu_forward_mistakes)
+    ok(f"elu_forward matches the references for alpha = 1 (default) and {alpha}")
+
+
+def check_elu_backward(elu_backward, elu_forward, seed=0, shape=(4, 5), alpha=0.5):
+    """elu_backward(dout, cache) -> dout * (1 if x > 0 else alpha * exp(x)), default and given alpha."""
+    x, dout = _inputs(seed, shape)
+    for a in (None, alpha):
+        _backward_case(elu_backward, elu_forward, "elu", x, dout, a, _elu_backward_mistakes)
+    ok(f"elu_backward matches NumPy and PyTorch autograd for alpha = 1 (default) and {alpha}")
+
+
+# --- gradient norms per layer --------------------------------------------------------
+
+def _network(seed, sizes, n):
+    """(X, Y, params) for a check: init_params weights, small random biases (so a lost bias shows)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0]))
+    Y = rng.normal(size=(n, sizes[-1]))
+    params = [(W, rng.normal(scale=0.1, size=b.shape)) for W, b in init_params(list(sizes), seed=seed)]
+    return X, Y, params
+
+
+def _norms_mistakes(X, Y, params, activation):
+    """{hint: the norms a known mistake gives}."""
+    norms = ref_vanishing.grad_norms_per_layer(X, Y, params, activation)
+    forward, backward = ref.ACTIVATIONS[activation]
+    n_out = params[-1][0].shape[1]
+    identity = [(np.eye(n_out), np.zeros(n_out))]  # a^L = f(z^L) is the same net with one more linear layer
+    grads = ref_vanishing.mlp_grads(X, Y, params, activation)
+    return {
+        "return the norms in layer order, first layer first (backpropagation finds them last to first).":
+            norms[::-1],
+        "C is the MEAN of (a^L - Y)^2 over all N * n_L entries, so dC/da^L = 2 (a^L - Y) / (N * n_L).":
+            norms * Y.size,
+        "average over all N * n_L entries, not only over the N rows: dC/da^L = 2 (a^L - Y) / (N * n_L).":
+            norms * n_out,
+        "the derivative of (a - y)^2 is 2 (a - y): keep the factor 2.": norms / 2,
+        "the Frobenius norm is the square root of the sum of squares (np.linalg.norm(dW)).": norms ** 2,
+        "the output layer is linear: apply the activation to hidden layers only.":
+            ref_vanishing.grad_norms_per_layer(X, Y, params + identity, activation)[:-1],
+        "backpropagate through the activation: multiply by f'(z^l) at every hidden layer.": np.array(
+            [np.linalg.norm(dW) for dW, _ in ref_vanishing.mlp_grads(
+                X, Y, params, (forward, lambda dout, cache: dout))]),
+        "return the norms of dC/dW^l, not of dC/db^l.": np.array([np.linalg.norm(db) for _, db in grads]),
+        "add the bias b^l in every layer's forward pass.": ref_vanishing.grad_norms_per_layer(
+            X, Y, [(W, 0 * b) for W, b in params], activation),
+    }
+
+
+def check_grad_norms_per_layer(grad_norms_per_layer, seed=0, activation="sigmoid",
+                               sizes=(6, 16, 16, 16, 16, 16, 2), n=12):
+    """grad_norms_per_layer(X, Y, params, activation) -> (L,) norms ||dC/dW^l||, first layer first."""
+    X, Y, params = _network(seed, sizes, n)
+    label = f"grad_norms_per_layer(X, Y, params, {activation!r}) for layer sizes {list(sizes)}"
+    got = call(grad_norms_per_layer, label, X=X, Y=Y, params=params, activation=activation)
+    with np.errstate(all="ignore"):
+        hint = diagnose(got, _norms_mistakes(X, Y, params, activation))
+    want = ref_vanishing.grad_norms_per_layer(X, Y, params, activation)
+    got = assert_close(label, got, want, REL,
+                       hint or "Return an array with one number per layer: np.linalg.norm(dW) for each W.")
+    import autograder
+    from autograder.ref_torch import vanishing as torch_vanishing
+    from autograder.ref_torch._util import numpy
+
+    twin = torch_vanishing.grad_norms_per_layer(X, Y, params, activation, device=autograder.device())
+    assert_close(label + " (against PyTorch autograd)", got, numpy(twin), REL_DEVICE)
+    ratio = want[0] / want[-1]
+    ok(f"grad_norms_per_layer matches NumPy and PyTorch autograd ({activation}: "
+       f"first layer / last layer = {ratio:.2g})")

@@ -1,0 +1,93 @@
+"""PyTorch twin of ``autograder.ref_numpy.train`` (chapter 05_backprop).
+
+The same network written the way PyTorch is used: ``nn.Sequential`` of ``nn.Linear``
+and ``nn.Sigmoid``, autograd for the backward pass, ``torch.optim.SGD`` for the step.
+Initial weights and mini-batches are the NumPy reference's, so both runs see the same
+numbers in the same order.
+"""
+
+import torch
+from tqdm.auto import tqdm
+
+from autograder.ref_numpy import train as np_train
+from autograder.ref_numpy.mlp import init_params
+from autograder.ref_torch._util import pick, tensor
+
+
+def minibatches(n, batch_size, seed, epoch, device=None):
+    """The NumPy reference's index arrays of one epoch, as int64 tensors on ``device``."""
+    dev = pick(device)
+    return [torch.as_tensor(idx, device=dev) for idx in np_train.minibatches(n, batch_size, seed, epoch)]
+
+
+def accuracy(scores, labels, device=None):
+    """Fraction of rows whose largest score is at the label."""
+    dev = pick(device)
+    labels = torch.as_tensor(labels, device=dev)
+    return float((torch.as_tensor(scores, device=dev).argmax(dim=1) == labels).double().mean())
+
+
+def build_model(sizes, seed=0, device=None, dtype=torch.float64):
+    """Sigmoid MLP as nn.Sequential, initialised with ``ref_numpy.mlp.init_params(sizes, seed)``.
+
+    nn.Linear stores its weight as (n_out, n_in), the transpose of our W^l.
+    """
+    layers = []
+    for W, b in init_params(sizes, seed):
+        linear = torch.nn.Linear(*W.shape)
+        with torch.no_grad():
+            linear.weight.copy_(torch.as_tensor(W.T))
+            linear.bias.copy_(torch.as_tensor(b))
+        layers += [linear, torch.nn.Sigmoid()]
+    return torch.nn.Sequential(*layers).to(device=pick(device), dtype=dtype)
+
+
+def params_of(model):
+    """The model's [(W1, b1), ...] in the NumPy convention: W^l of shape (n_{l-1}, n_l)."""
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    return [(m.weight.detach().T, m.bias.detach()) for m in linears]
+
+
+def quadratic_cost(A, Y):
+    """C = 1/(2N) sum_n ||A_n - Y_n||^2 of two tensors (kept in the graph)."""
+    return ((A - Y) ** 2).sum() / (2 * A.shape[0])
+
+
+def train_step(model, optimizer, X, Y):
+    """One iteration: forward, autograd backward, optimizer step -> cost before the step."""
+    optimizer.zero_grad()
+    cost = quadratic_cost(model(X), Y)
+    cost.backward()
+    optimizer.step()
+    return cost.item()
+
+
+def evaluate(model, X, labels):
+    """(quadratic cost, accuracy) of the model on X: (N, n_0) tensor, labels: (N,) tensor."""
+    with torch.no_grad():
+        A = model(X)
+        Y = torch.nn.functional.one_hot(labels, A.shape[1]).to(A.dtype)
+        return quadratic_cost(A, Y).item(), float((A.argmax(dim=1) == labels).double().mean())
+
+
+def train_mlp(X, labels, sizes, epochs, batch_size, lr, seed=0, val=None, progress=True,
+              device=None, dtype=torch.float64):
+    """Same arguments and history as ``ref_numpy.train.train_mlp``; returns (model, history)."""
+    dev = pick(device)
+    model = build_model(sizes, seed, dev, dtype)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    X, labels = tensor(X, dev, dtype), torch.as_tensor(labels, device=dev)
+    Y = torch.nn.functional.one_hot(labels, sizes[-1]).to(dtype)
+    val = None if val is None else (tensor(val[0], dev, dtype), torch.as_tensor(val[1], device=dev))
+    history = {k: [] for k in ("batch_cost", "train_cost", "train_acc", "val_cost", "val_acc")}
+    bar = tqdm(range(epochs), desc="PyTorch MLP", disable=not progress)
+    for epoch in bar:
+        for idx in minibatches(len(X), batch_size, seed, epoch, dev):
+            history["batch_cost"].append(train_step(model, optimizer, X[idx], Y[idx]))
+        for split, data in (("train", (X, labels)), ("val", val)):
+            if data is not None:
+                cost, acc = evaluate(model, *data)
+                history[f"{split}_cost"].append(cost)
+                history[f"{split}_acc"].append(acc)
+        bar.set_postfix(cost=f"{history['train_cost'][-1]:.4f}", acc=f"{history['train_acc'][-1]:.3f}")
+    return model, history
