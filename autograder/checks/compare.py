@@ -70,7 +70,7 @@ def assert_close(label, got, want, tol=F64, hint=""):
     if bad_nan.any():
         idx = _index(np.argmax(bad_nan.ravel()), want.shape)
         raise AssertionError(
-            f"{label}: entry {_fmt_index(idx)} is NaN but should be {want[idx]:.6g}. {hint}".strip()
+            f"{label}: {_where(idx) or 'got '}NaN but should be {want[idx]:.6g}. {hint}".strip()
         )
     err = np.abs(gotf - want)
     err = np.where(np.isnan(want) & np.isnan(gotf), 0.0, err)

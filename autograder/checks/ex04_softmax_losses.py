@@ -23,9 +23,9 @@ NOT_PROBABILITIES = (
     "not probabilities; np.log of a logit is NaN when it is negative. Turn logits into "
     "log-probabilities first.")
 BCE_UNSTABLE = (
-    "log(sigmoid(z)) and log(1 - sigmoid(z)) become log(0) once |z| is large (sigmoid(40) "
+    "log(sigmoid(z)) and log(1 - sigmoid(z)) become log(0) once abs(z) is large (sigmoid(40) "
     "rounds to exactly 1.0), and exp(z) overflows for z > 709. Use the stable form "
-    "max(z, 0) - t * z + log(1 + exp(-|z|)) (np.log1p).")
+    "max(z, 0) - t * z + log(1 + exp(-abs(z))) (np.log1p).")
 
 
 def _torch():
@@ -57,7 +57,7 @@ def _logits(rng, n, c, scale, shift):
 
 
 def _size(x):
-    return f"shape {np.shape(x)}, largest |entry| {np.max(np.abs(x)):.3g}"
+    return f"shape {np.shape(x)} (max abs value {np.max(np.abs(x)):.3g})"
 
 
 # --- softmax --------------------------------------------------------------------------

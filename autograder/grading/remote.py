@@ -43,19 +43,20 @@ class Worker:
 
     def __init__(self, limits):
         self.limits = limits
-        self.home = tempfile.mkdtemp(prefix="dlcourse-worker-")
+        self.home = tempfile.mkdtemp(prefix="student-", dir=_workers_root())
         self.log = open(os.path.join(self.home, "output.log"), "wb")
         to_worker, self._w = os.pipe()
         self._r, from_worker = os.pipe()
         config = dict(home=self.home, memory_mb=limits.memory_mb, output_mb=limits.output_mb,
-                      deny_read=list(limits.deny_read), forbidden_modules=list(limits.forbidden_modules))
+                      deny_read=[*limits.deny_read, _workers_root()],
+                      forbidden_modules=list(limits.forbidden_modules))
         # The worker runs from copies in its own folder: the package itself may be hidden from it.
         for name in ("worker.py", "wire.py"):
             shutil.copy(HERE / name, self.home)
         worker = os.path.join(self.home, "worker.py")
         argv = [sys.executable, "-I", worker, str(to_worker), str(from_worker), json.dumps(config)]
         self.proc = subprocess.Popen(
-            sandbox.wrap(argv, self.home, limits.deny_read, keep_fds=(to_worker, from_worker)),
+            sandbox.wrap(argv, self.home, (*limits.deny_read, _workers_root())),
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             pass_fds=(to_worker, from_worker), cwd=self.home, env=_clean_env(self.home))
         os.close(to_worker)
@@ -118,7 +119,8 @@ class Worker:
                 chunk = os.read(self._r, min(left, 1 << 20))
                 if not chunk:
                     code = self._stop()
-                    raise WorkerGone(f"the notebook's process exited (code {code}) while {what}")
+                    raise WorkerGone(f"the notebook's process exited (code {code}) while {what}"
+                                     + self._last_words(what))
                 chunks.append(chunk)
                 left -= len(chunk)
             return b"".join(chunks)
@@ -129,6 +131,14 @@ class Worker:
         except Exception as exc:  # a corrupted channel is the submission's doing
             self._stop()
             raise WorkerGone(f"the notebook's process sent garbage while {what} ({exc})") from None
+
+    def _last_words(self, what):
+        """The end of the worker's own output when it died starting (our problem, not the student's)."""
+        if what != "starting Python":
+            return ""
+        self.log.flush()
+        with open(self.log.name, "rb") as handle:
+            return ": " + handle.read()[-500:].decode("utf-8", "replace").strip()
 
     def _stop(self):
         if self.alive:
@@ -170,8 +180,18 @@ class RemoteFunction:
         return f"<student function {self.name}>"
 
 
+_ROOT = []
+
+
+def _workers_root():
+    """One folder per grader process holding every worker's home; hidden from each worker."""
+    if not _ROOT:
+        _ROOT.append(tempfile.mkdtemp(prefix="dlcourse-workers-"))
+    return _ROOT[0]
+
+
 def _clean_env(home):
     """A minimal environment: no secrets of the grader leak into student code."""
     keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL") if k in os.environ}
-    return dict(keep, HOME=home, MPLBACKEND="Agg", MPLCONFIGDIR=home, IPYTHONDIR=os.path.join(home, ".ipython"),
+    return dict(keep, HOME=home, TMPDIR=home, MPLBACKEND="Agg", MPLCONFIGDIR=home, IPYTHONDIR=os.path.join(home, ".ipython"),
                 OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")

@@ -1,8 +1,8 @@
 """Operating-system containment around the worker, where Linux offers it.
 
 With bubblewrap (``bwrap``) the worker gets no network, a read-only view of the
-system, a private /tmp, and no view at all of the folders in ``deny``
-(solutions, other submissions, the gradebook). Without it, the worker's audit
+system with only its own folder writable, and no view at all of the folders in
+``deny`` (solutions, other submissions, other workers, the gradebook). Without it, the worker's audit
 hook still refuses network, processes and those folders (see worker.py).
 """
 
@@ -25,18 +25,17 @@ def available():
         return False
 
 
-def wrap(argv, home, deny, keep_fds=()):
+def wrap(argv, home, deny):
     """``argv`` run inside bubblewrap when available, else unchanged."""
     if os.environ.get("DLCOURSE_NO_BWRAP") or not available():
         return argv
     cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-           "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-           "--bind", home, home]
+           "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in map(os.path.realpath, deny):
-        if home.startswith(path + os.sep):
-            continue
+        # Folders vanish. Files (the gradebook) are left to the audit hook: they are
+        # replaced atomically while grading, which would race with a bind mount, and
+        # the read-only root already stops writes.
         if os.path.isdir(path):
             cmd += ["--tmpfs", path]
-        elif os.path.exists(path):
-            cmd += ["--ro-bind", "/dev/null", path]
-    return cmd + ["--"] + list(argv)
+    # Bound last, so that it shows through an empty folder laid over its parent.
+    return cmd + ["--bind", home, home, "--"] + list(argv)
