@@ -99,6 +99,8 @@ CLASS = {
         "    print('\\N{CHECK MARK} perceptron matches the NumPy and PyTorch references')\n"
         "    return np.ones(len(X))\n"), 7.0, ["should be"]),
     "exits_in_cell": (perceptron_cell(GOOD_PERCEPTRON + "import os\nos._exit(3)\n"), 7.0, ["exited"]),
+    "segfaults": (perceptron_cell(GOOD_PERCEPTRON + "import faulthandler\nfaulthandler._sigsegv()\n"),
+                  7.0, ["exited"]),
     "sys_exit_in_function": (perceptron_cell(
         "import sys\ndef perceptron(X, w, b):\n    sys.exit(0)\n"), 7.0, ["SystemExit"]),
     "floods_output": (perceptron_cell(
@@ -204,3 +206,31 @@ def test_zip_and_loose_layouts(tmp_path):
     rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(out.open())}
     assert rows == {"ann": FULL, "ben": 0.0, "cy": FULL, "di": 0.0}
     assert not (tmp_path / "escape.txt").exists()
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_a_consistent_gradebook_and_the_next_run_completes(tmp_path):
+    import os
+    import signal
+    import time
+
+    root, out = tmp_path / "class", tmp_path / "grades.csv"
+    students = [f"s{i}" for i in range(8)]
+    for student in students:
+        (root / student / A).mkdir(parents=True)
+        (root / student / A / f"{A}.ipynb").write_text(json.dumps(SOLUTION))
+    cmd = [sys.executable, "-m", "autograder", "grade", A, str(root), "--out", str(out), "--quiet", "--jobs", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    store = out.with_suffix(".json")
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(json.loads(store.read_text()).get(A, {}) if store.exists() else {}) < 2:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = {r["student_id"] for r in csv.DictReader(out.open())}
+    assert 2 <= len(partial) < len(students), "killed mid-run"
+    assert set(json.loads(store.read_text())[A]) == partial, "CSV and store agree"
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(out.open())}
+    assert rows == {s: FULL for s in students}
