@@ -19,7 +19,7 @@ def _xor_weights():
     (w_nand, b_nand), (w_or, b_or), (w_and, b_and) = GATES["nand"], GATES["or"], GATES["and"]
     return {
         "W1": np.column_stack([w_nand, w_or]),  # (2, 2): column j holds hidden unit j's weights
-        "b1": np.array([b_or, b_nand]),  # (2,)
+        "b1": np.array([b_nand, b_or]),  # (2,)
         "W2": w_and.reshape(2, 1),  # (2, 1): one output unit
         "b2": np.array([b_and]),  # (1,)
     }
@@ -34,7 +34,7 @@ def dense_forward(X, W, b):
 
     X: (N, n_in), W: (n_in, n_out), b: (n_out,) -> Z = X @ W + b: (N, n_out).
     """
-    return X @ W
+    return X @ W + b
 
 
 def xor_network(X, W1, b1, W2, b2, activation=step):

@@ -1,0 +1,207 @@
+"""Checks of exercise 03_forward_mnist: one-hot labels, flattened images, the forward pass, MSE."""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, EXACT, F64, NotImplementedYet, assert_close, call, diagnose, ok
+from autograder.ref_numpy import data as ref_data
+from autograder.ref_numpy import mlp as ref_mlp
+from autograder.ref_numpy.activations import sigmoid
+from autograder.ref_numpy.losses import mse as ref_mse
+
+FORWARD = ("params is a list of (W, b), W of shape (n_in, n_out), one example per row of X: "
+           "a = sigmoid(a @ W + b) for every layer in order.")
+
+
+def _torch():
+    """torch, its functional module, the device and a tensor -> NumPy helper, imported only when a check runs."""
+    import torch
+    import torch.nn.functional as F
+
+    import autograder
+    from autograder.ref_torch._util import numpy
+
+    return torch, F, autograder.device(), numpy
+
+
+def _call(fn, label, hint, **args):
+    """compare.call, with ``hint`` added when the student's function raised."""
+    try:
+        return call(fn, label, **args)
+    except NotImplementedYet:
+        raise
+    except AssertionError as exc:
+        if "raised" not in str(exc):
+            raise
+        raise AssertionError(f"{exc} Hint: {hint}") from None
+
+
+def _mistakes(formulas):
+    """{hint: value} of the wrong formulas that the shapes allow (others raise and are skipped)."""
+    out = {}
+    for hint, formula in formulas.items():
+        try:
+            out[hint] = formula()
+        except (ValueError, IndexError):
+            pass
+    return out
+
+
+# --- one_hot -------------------------------------------------------------------------------
+
+def _label_cases(rng, n, num_classes):
+    """Labels that miss the largest class, a square case (N = C), and the given size."""
+    small = rng.integers(0, max(num_classes - 1, 1), size=n)  # class C-1 absent: C columns all the same
+    square = rng.permutation(min(num_classes, 12)) % num_classes
+    return [(small, num_classes), (square, min(num_classes, 12)), (rng.integers(0, num_classes, size=n), num_classes)]
+
+
+def _one_hot_mistakes(labels, c):
+    """{hint: output} of plausible wrong one-hot encodings."""
+    eye = np.eye(c)
+    mistakes = {
+        "one row per example: the result has shape (N, num_classes), not its transpose.": eye[labels].T,
+        "labels count from 0: label k sets column k (not k - 1).": eye[(labels - 1) % c],
+    }
+    if labels.max() + 1 != c:
+        mistakes["use num_classes columns, not labels.max() + 1: a batch may lack the largest class."] = \
+            np.eye(labels.max() + 1)[labels]
+    return mistakes
+
+
+def check_one_hot(one_hot, seed=0, n=8, num_classes=10):
+    """one_hot(labels, num_classes) -> (N, num_classes) of 0/1, one 1 per row at the label."""
+    rng = np.random.default_rng(seed)
+    torch, F, dev, numpy = _torch()
+    for labels, c in _label_cases(rng, n, num_classes):
+        label = f"one_hot(labels, num_classes={c}) for {len(labels)} labels"
+        got = _call(one_hot, label, "labels is a 1-D integer array; build an (N, num_classes) array of zeros "
+                    "and put a 1 in row n, column labels[n].", labels=labels, num_classes=c)
+        hint = diagnose(got, _one_hot_mistakes(labels, c))
+        got = assert_close(label, got, ref_data.one_hot(labels, c), EXACT,
+                           hint or "Row n should hold a single 1, in column labels[n], and 0 elsewhere.")
+        twin = F.one_hot(torch.as_tensor(labels, dtype=torch.long, device=dev), c)
+        assert_close(label + " (against torch.nn.functional.one_hot)", got, numpy(twin), EXACT)
+    ok("one_hot matches the NumPy reference and torch.nn.functional.one_hot on 3 batches")
+
+
+# --- flatten -------------------------------------------------------------------------------
+
+def _image_cases(rng, n, shape):
+    """Random images of ``shape`` and a non-square batch with a channel axis."""
+    return [rng.random((n, *shape)), rng.random((max(n - 1, 1), 3, 5, 2))]
+
+
+def check_flatten(flatten, seed=0, n=4, shape=(6, 6)):
+    """flatten(images) -> (N, H*W...) with each image read row by row (C order)."""
+    rng = np.random.default_rng(seed)
+    torch, _, dev, numpy = _torch()
+    for images in _image_cases(rng, n, tuple(shape)):
+        N, size = images.shape[0], int(np.prod(images.shape[1:]))
+        label = f"flatten(images) for images of shape {images.shape}"
+        got = _call(flatten, label, f"keep the batch axis and compute the row size from the shape: reshape to "
+                    f"(N, {size}); do not hard-code 784, images may have any size.", images=images)
+        hint = diagnose(got, _mistakes({
+            "read each image row by row (NumPy's default C order); you read it column by column "
+            "(order='F' or a transposed image).": lambda: images.reshape(N, -1, order="F"),
+            "the first axis is the batch: flatten each image on its own; you mixed pixels of different images.":
+                lambda: images.ravel(order="F").reshape(N, -1),
+            "one row per image: shape (N, pixels), not its transpose.": lambda: images.reshape(N, -1).T,
+            "keep the batch axis: one row per image, not one long vector.": lambda: images.ravel(),
+        }))
+        got = assert_close(label, got, ref_data.flatten(images), EXACT,
+                           hint or f"Return shape (N, {size}); do not hard-code 784, images may have any size.")
+        twin = torch.flatten(torch.as_tensor(images, dtype=torch.float64, device=dev), start_dim=1)
+        assert_close(label + " (against torch.flatten)", got, numpy(twin), EXACT)
+    ok("flatten matches the NumPy reference and torch.flatten, image by image, row by row")
+
+
+# --- mlp_forward -------------------------------------------------------------------------------
+
+def _network(rng, sizes, scale=1.0):
+    """[(W, b), ...] with random (nonzero) biases, so that a missing bias shows."""
+    return [(scale * rng.normal(size=(a, b)), rng.normal(size=b)) for a, b in zip(sizes[:-1], sizes[1:])]
+
+
+def _forward_mistakes(X, params):
+    """{hint: output} of plausible wrong forward passes."""
+    ref = ref_mlp.mlp_forward
+    _, (zs, _) = ref_mlp.mlp_forward_cache(X, params)
+
+    def linear_hidden():
+        a = X
+        for W, b in params[:-1]:
+            a = a @ W + b
+        return sigmoid(a @ params[-1][0] + params[-1][1])
+    first_only = {"use every layer in params, in order; you stopped after the first.": ref(X, params[:1])}
+    return (first_only if len(params) > 1 else {}) | _mistakes({
+        "add the bias b of every layer.": lambda: ref(X, [(W, 0 * b) for W, b in params]),
+        "W has shape (n_in, n_out): compute a @ W, not a @ W.T.": lambda: ref(X, [(W.T, b) for W, b in params]),
+        "apply the sigmoid after the last layer too: the output is a^L = sigmoid(z^L), not z^L.": lambda: zs[-1],
+        "apply the sigmoid after every layer, the hidden ones included.": linear_hidden,
+        "sigmoid(z) = 1 / (1 + exp(-z)); check the sign in the exponent.":
+            lambda: ref(X, params, activation=lambda z: sigmoid(-z)),
+    })
+
+
+def check_mlp_forward(mlp_forward, seed=0, n=5, sizes=(6, 4, 3), scale=1.0):
+    """mlp_forward(X, params) -> (N, n_L): sigmoid(a @ W + b) layer by layer, for several networks."""
+    rng = np.random.default_rng(seed)
+    torch, _, dev, numpy = _torch()
+    from autograder.ref_torch import mlp as ref_torch
+
+    sizes = tuple(sizes)
+    # Square layers first: there a transposed W runs without an error, and is named.
+    nets = [(3, (4, 4, 4)), (n, sizes), (n, sizes[:1] + sizes[-1:])]
+    for rows, shape in nets:
+        X = rng.normal(size=(rows, shape[0]))
+        params = _network(rng, shape, scale)
+        label = f"mlp_forward(X, params) for X {X.shape} and layer sizes {list(shape)}"
+        got = _call(mlp_forward, label, FORWARD, X=X, params=params)
+        hint = diagnose(got, _forward_mistakes(X, params))
+        got = assert_close(label, got, ref_mlp.mlp_forward(X, params), F64, hint or FORWARD)
+        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.mlp_forward(X, params, device=dev)), DEVICE)
+    ok(f"mlp_forward matches the NumPy and PyTorch references on {len(nets)} networks")
+
+
+# --- mse -------------------------------------------------------------------------------
+
+def _mse_cases(rng, n, num_classes):
+    """(pred, target): sigmoid outputs against one-hot rows, a 1-D pair, and a perfect prediction."""
+    labels = rng.integers(0, num_classes, size=n)
+    target = ref_data.one_hot(labels, num_classes)
+    pred = sigmoid(rng.normal(size=(n, num_classes)))
+    vec = rng.normal(size=7)
+    return [(pred, target), (vec, rng.normal(size=7)), (target, target.copy())]
+
+
+def _mse_mistakes(pred, target):
+    """{hint: value} of the usual wrong mean squared errors."""
+    d = pred - target
+    rows = d.shape[0] if d.ndim else 1
+    return {
+        "take the mean over all entries, not the sum.": np.sum(d * d),
+        "mse has no factor 1/2: that is the convention of the lectures' cost C = 1/(2n) sum (a - y)^2; "
+        "return the plain mean.": 0.5 * np.mean(d * d),
+        "that is the lectures' cost C = 1/(2n) sum ||a - y||^2 (sum over classes, 1/2, mean over examples); "
+        "mse is the plain mean over all entries.": np.sum(d * d) / (2 * rows),
+        "divide by the number of entries (N times the number of outputs), not by N only.": np.sum(d * d) / rows,
+        "no square root: that is the RMSE.": np.sqrt(np.mean(d * d)),
+        "square the differences (this is the mean absolute error).": np.mean(np.abs(d)),
+        "return one number for the whole batch, not one per example.": np.mean(d * d, axis=-1),
+    }
+
+
+def check_mse(mse, seed=0, n=6, num_classes=10):
+    """mse(pred, target) -> one number: the mean over all entries of (pred - target)^2."""
+    rng = np.random.default_rng(seed)
+    torch, F, dev, numpy = _torch()
+    for pred, target in _mse_cases(rng, n, num_classes):
+        label = f"mse(pred, target) for arrays of shape {pred.shape}"
+        got = _call(mse, label, "pred and target have the same shape; return np.mean((pred - target) ** 2).",
+                    pred=pred, target=target)
+        hint = diagnose(got, _mse_mistakes(pred, target))
+        got = assert_close(label, got, ref_mse(pred, target), F64,
+                           hint or "Return the mean over all entries of (pred - target)^2, one number.")
+        t = [torch.as_tensor(v, dtype=torch.float64, device=dev) for v in (pred, target)]
+        assert_close(label + " (against torch.nn.functional.mse_loss)", got, numpy(F.mse_loss(*t)), DEVICE)
+    ok("mse matches the NumPy reference and torch.nn.functional.mse_loss on 3 pairs")
