@@ -25,6 +25,16 @@ class NotImplementedYet(AssertionError):
     """The student's function still raises NotImplementedError."""
 
 
+def torch_twin(topic):
+    """(``autograder.ref_torch.<topic>``, the best device, tensor -> NumPy); torch loads only here."""
+    import importlib
+
+    import autograder
+    from autograder.ref_torch._util import numpy
+
+    return importlib.import_module(f"autograder.ref_torch.{topic}"), autograder.device(), numpy
+
+
 def ok(message):
     """The one short line a passing check prints."""
     if not quiet.get():
@@ -104,10 +114,11 @@ def diagnose(got, mistakes):
     return ("Hint: " + " Or: ".join(hits)) if hits else ""
 
 
-def call(fn, label, **args):
+def call(fn, label, on_error="", /, **args):
     """Call the student's ``fn`` with copies of ``args`` (in order); refuse mutation.
 
-    Raises AssertionError if ``fn`` raises or changes one of its array arguments.
+    Raises AssertionError if ``fn`` raises (adding the hint ``on_error``) or
+    changes one of its array arguments.
     """
     copies = {k: copy.deepcopy(v) for k, v in args.items()}
     try:
@@ -117,7 +128,8 @@ def call(fn, label, **args):
     except AssertionError:
         raise
     except Exception as exc:  # the student's bug, reported in words
-        raise AssertionError(f"{label} raised {type(exc).__name__}: {exc}") from exc
+        hint = f" Hint: {on_error}" if on_error else ""
+        raise AssertionError(f"{label} raised {type(exc).__name__}: {exc}{hint}") from exc
     for name, original in args.items():
         if isinstance(original, np.ndarray) and not _same(original, copies[name]):
             raise AssertionError(

@@ -2,19 +2,11 @@
 
 import numpy as np
 
-from autograder.checks.compare import EXACT, F64, DEVICE, assert_close, call, diagnose, ok, plain, unpack
+from autograder.checks.compare import EXACT, F64, DEVICE, assert_close, call, diagnose, ok, plain, unpack, torch_twin
 from autograder.ref_numpy import perceptron as ref
 
 TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
 
-
-def _torch():
-    """The PyTorch twin and its device, imported only when a check runs."""
-    import autograder
-    from autograder.ref_torch import perceptron as ref_torch
-    from autograder.ref_torch._util import numpy
-
-    return ref_torch, autograder.device(), numpy
 
 
 def _integer_case(rng, n, d):
@@ -28,7 +20,7 @@ def _integer_case(rng, n, d):
 def check_perceptron(perceptron, seed=0, n=7, d=3):
     """perceptron(X, w, b) -> (N,) of 0/1 with step(0) = 0, for a random batch and the gate inputs."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("perceptron")
     cases = [_integer_case(rng, n, d), (ref.GATE_INPUTS, np.array([1.0, 1.0]), -1.0)]
     for X, w, b in cases:
         got = call(perceptron, "perceptron(X, w, b)", X=X, w=w, b=b)
@@ -83,7 +75,7 @@ def _update_cases(rng):
 def check_perceptron_update(perceptron_update, seed=0, lr=0.25):
     """perceptron_update(w, b, x, y, lr) -> (new_w, new_b) by the perceptron rule, inputs untouched."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("perceptron")
     for w, b, x, y in _update_cases(rng):
         label = "perceptron_update(w, b, x, y, lr)"
         out = unpack(label, call(perceptron_update, label, w=w, b=b, x=x, y=y, lr=lr), 2)
@@ -112,7 +104,7 @@ def _separable(rng, n, d):
 def check_train_perceptron(train_perceptron, seed=0, n=20, d=2, lr=0.1, epochs=8):
     """train_perceptron(X, y, lr, epochs) -> (w, b, errors per epoch), on AND, OR and random data."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("perceptron")
     X, y = _separable(rng, n, d)
     gx = ref.GATE_INPUTS
     cases = [(gx, np.array(TRUTH["and"], float)), (gx, np.array(TRUTH["or"], float)), (X, y)]

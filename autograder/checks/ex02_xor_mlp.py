@@ -2,33 +2,12 @@
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, NotImplementedYet, assert_close, call, diagnose, ok, plain
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok, plain, torch_twin
 from autograder.ref_numpy import xor as ref
 from autograder.ref_numpy.activations import sigmoid
 from autograder.ref_numpy.perceptron import GATE_INPUTS, step
 
 SHAPES = "X has shape (N, n_in), W (n_in, n_out), b (n_out,); one row per example: X @ W + b."
-
-
-def _torch():
-    """The PyTorch twin and its device, imported only when a check runs."""
-    import autograder
-    from autograder.ref_torch import xor as ref_torch
-    from autograder.ref_torch._util import numpy
-
-    return ref_torch, autograder.device(), numpy
-
-
-def _call(fn, label, hint, **args):
-    """compare.call, with ``hint`` added when the student's function raised."""
-    try:
-        return call(fn, label, **args)
-    except NotImplementedYet:
-        raise
-    except AssertionError as exc:
-        if "raised" not in str(exc):
-            raise
-        raise AssertionError(f"{exc} Hint: {hint}") from None
 
 
 def _dense_case(rng, n, n_in, n_out):
@@ -55,12 +34,12 @@ def _dense_mistakes(X, W, b):
 def check_dense_forward(dense_forward, seed=0, n=5, n_in=3, n_out=4):
     """dense_forward(X, W, b) -> X @ W + b of shape (N, n_out), one example per row."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("xor")
     # The square case first: there a transposed W or W @ X runs without an error and is named.
     cases = [_dense_case(rng, 3, 3, 3), _dense_case(rng, n, n_in, n_out)]
     for X, W, b in cases:
         label = f"dense_forward(X, W, b) for X {X.shape}, W {W.shape}, b {b.shape}"
-        got = _call(dense_forward, label, SHAPES, X=X, W=W, b=b)
+        got = call(dense_forward, label, SHAPES, X=X, W=W, b=b)
         hint = diagnose(got, _dense_mistakes(X, W, b))
         got = assert_close(label, got, ref.dense_forward(X, W, b), F64, hint or SHAPES)
         assert_close(label + " (against PyTorch)", got, numpy(ref_torch.dense_forward(X, W, b, dev)), DEVICE)
@@ -134,14 +113,14 @@ def _network_mistakes(X, W1, b1, W2, b2):
 def check_xor_network(xor_network, seed=0, n=6, n_in=2, n_hidden=2, n_out=1):
     """xor_network(X, W1, b1, W2, b2) -> step(dense(step(dense(X, W1, b1)), W2, b2)): (N, n_out)."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("xor")
     w = ref.XOR_WEIGHTS
     cases = [(GATE_INPUTS, w["W1"], w["b1"], w["W2"], w["b2"]),
              _integer_network(rng, n, n_in, n_hidden, n_out),
              _normal_network(rng, n, n_in, n_hidden, n_out)]
     for X, W1, b1, W2, b2 in cases:
         label = f"xor_network(X, W1, b1, W2, b2) for X {X.shape}, W1 {W1.shape}, W2 {W2.shape}"
-        got = _call(xor_network, label, "xor_network should call your dense_forward twice, with a step after each.",
+        got = call(xor_network, label, "xor_network should call your dense_forward twice, with a step after each.",
                     X=X, W1=W1, b1=b1, W2=W2, b2=b2)
         hint = diagnose(got, _network_mistakes(X, W1, b1, W2, b2))
         got = assert_close(label, got, ref.xor_network(X, W1, b1, W2, b2), EXACT, hint or

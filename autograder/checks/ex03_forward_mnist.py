@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, NotImplementedYet, assert_close, call, diagnose, ok
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok
 from autograder.ref_numpy import data as ref_data
 from autograder.ref_numpy import mlp as ref_mlp
 from autograder.ref_numpy.activations import sigmoid
@@ -21,18 +21,6 @@ def _torch():
     from autograder.ref_torch._util import numpy
 
     return torch, F, autograder.device(), numpy
-
-
-def _call(fn, label, hint, **args):
-    """compare.call, with ``hint`` added when the student's function raised."""
-    try:
-        return call(fn, label, **args)
-    except NotImplementedYet:
-        raise
-    except AssertionError as exc:
-        if "raised" not in str(exc):
-            raise
-        raise AssertionError(f"{exc} Hint: {hint}") from None
 
 
 def _mistakes(formulas):
@@ -74,7 +62,7 @@ def check_one_hot(one_hot, seed=0, n=8, num_classes=10):
     torch, F, dev, numpy = _torch()
     for labels, c in _label_cases(rng, n, num_classes):
         label = f"one_hot(labels, num_classes={c}) for {len(labels)} labels"
-        got = _call(one_hot, label, "labels is a 1-D integer array; build an (N, num_classes) array of zeros "
+        got = call(one_hot, label, "labels is a 1-D integer array; build an (N, num_classes) array of zeros "
                     "and put a 1 in row n, column labels[n].", labels=labels, num_classes=c)
         hint = diagnose(got, _one_hot_mistakes(labels, c))
         got = assert_close(label, got, ref_data.one_hot(labels, c), EXACT,
@@ -98,7 +86,7 @@ def check_flatten(flatten, seed=0, n=4, shape=(6, 6)):
     for images in _image_cases(rng, n, tuple(shape)):
         N, size = images.shape[0], int(np.prod(images.shape[1:]))
         label = f"flatten(images) for images of shape {images.shape}"
-        got = _call(flatten, label, f"keep the batch axis and compute the row size from the shape: reshape to "
+        got = call(flatten, label, f"keep the batch axis and compute the row size from the shape: reshape to "
                     f"(N, {size}); do not hard-code 784, images may have any size.", images=images)
         hint = diagnose(got, _mistakes({
             "read each image row by row (NumPy's default C order); you read it column by column "
@@ -156,7 +144,7 @@ def check_mlp_forward(mlp_forward, seed=0, n=5, sizes=(6, 4, 3), scale=1.0):
         X = rng.normal(size=(rows, shape[0]))
         params = _network(rng, shape, scale)
         label = f"mlp_forward(X, params) for X {X.shape} and layer sizes {list(shape)}"
-        got = _call(mlp_forward, label, FORWARD, X=X, params=params)
+        got = call(mlp_forward, label, FORWARD, X=X, params=params)
         hint = diagnose(got, _forward_mistakes(X, params))
         got = assert_close(label, got, ref_mlp.mlp_forward(X, params), F64, hint or FORWARD)
         assert_close(label + " (against PyTorch)", got, numpy(ref_torch.mlp_forward(X, params, device=dev)), DEVICE)
@@ -197,7 +185,7 @@ def check_mse(mse, seed=0, n=6, num_classes=10):
     torch, F, dev, numpy = _torch()
     for pred, target in _mse_cases(rng, n, num_classes):
         label = f"mse(pred, target) for arrays of shape {pred.shape}"
-        got = _call(mse, label, "pred and target have the same shape; return np.mean((pred - target) ** 2).",
+        got = call(mse, label, "pred and target have the same shape; return np.mean((pred - target) ** 2).",
                     pred=pred, target=target)
         hint = diagnose(got, _mse_mistakes(pred, target))
         got = assert_close(label, got, ref_mse(pred, target), F64,

@@ -6,7 +6,7 @@ inf or NaN, and names the fix when the answer is not finite.
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, plain
+from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, plain, torch_twin
 from autograder.ref_numpy import losses as ref
 
 # Hints for answers that are inf or NaN where the reference is finite.
@@ -27,14 +27,6 @@ BCE_UNSTABLE = (
     "rounds to exactly 1.0), and exp(z) overflows for z > 709. Use the stable form "
     "max(z, 0) - t * z + log(1 + exp(-abs(z))) (np.log1p).")
 
-
-def _torch():
-    """The PyTorch twin and its device, imported only when a check runs."""
-    import autograder
-    from autograder.ref_torch import losses as ref_torch
-    from autograder.ref_torch._util import numpy
-
-    return ref_torch, autograder.device(), numpy
 
 
 def _quietly(fn, *args):
@@ -81,7 +73,7 @@ def _softmax_mistakes(z):
 def check_softmax(softmax, seed=0, n=5, c=4, scale=3.0, shift=0.0):
     """softmax(logits) -> (N, C) rows of probabilities; also on logits of size 1e4."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("losses")
     cases = [_logits(rng, n, c, scale, shift), rng.normal(size=(3, c)) * 1e4]
     for z in cases:
         label = f"softmax(logits) for logits of {_size(z)}"
@@ -122,7 +114,7 @@ def _ce_labels(rng, z):
 def check_cross_entropy(cross_entropy, seed=0, n=6, c=4, scale=3.0, shift=0.0):
     """cross_entropy(logits, labels) -> mean over the batch, from logits, stable at 1e4."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("losses")
     cases = [_logits(rng, n, c, scale, shift), rng.normal(size=(4, c)) * 1e4]
     for i, z in enumerate(cases):
         y = _ce_labels(rng, z)
@@ -161,7 +153,7 @@ def _bce_cases(rng, shape, scale):
 def check_binary_cross_entropy(binary_cross_entropy, seed=0, shape=(8,), scale=3.0):
     """binary_cross_entropy(logits, targets) -> mean over all entries, from logits, stable."""
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("losses")
     for i, (z, t) in enumerate(_bce_cases(rng, tuple(shape), scale)):
         label = f"binary_cross_entropy(logits, targets) for logits of {_size(z)}"
         got = call(binary_cross_entropy, "binary_cross_entropy(logits, targets)", logits=z, targets=t)
@@ -207,7 +199,7 @@ def _regression_mistakes(pred, target):
 
 def _check_regression(fn, name, seed, shape, scale):
     rng = np.random.default_rng(seed)
-    ref_torch, dev, numpy = _torch()
+    ref_torch, dev, numpy = torch_twin("losses")
     pred, target = _regression_cases(rng, tuple(shape), scale)
     label = f"{name}(pred, target) for arrays of shape {pred.shape}"
     got = call(fn, f"{name}(pred, target)", pred=pred, target=target)
