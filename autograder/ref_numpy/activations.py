@@ -49,7 +49,7 @@ def relu_forward(x):
 
 def relu_backward(dout, cache):
     """dout: upstream gradient, cache: x -> dx = dout where x > 0, else 0 (also at x == 0)."""
-    return dout * (cache > 0)
+    return np.where(cache > 0, dout, 0.0)
 
 
 def leaky_relu_forward(x, alpha=0.01):

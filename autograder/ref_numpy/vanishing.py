@@ -11,12 +11,14 @@ over all N * n_L entries, as ``losses.mse``:
     C = mean((a^L - Y)^2),   so  dC/dz^L = 2 (a^L - Y) / (N n_L).
 
 Backpropagation: dC/dW^l = (a^{l-1})^T delta^l and dC/db^l = sum over rows of delta^l,
-where delta^L = dC/dz^L and delta^l = (delta^{l+1} (W^{l+1})^T) * f'(z^l).
+where delta^L = dC/dz^L and delta^l = (delta^{l+1} (W^{l+1})^T) * f'(z^l). The code
+chains chapter 05's affine layer with this chapter's activation layers.
 """
 
 import numpy as np
 
 from autograder.ref_numpy.activations import ACTIVATIONS
+from autograder.ref_numpy.layers import affine_backward, affine_forward
 
 
 def mlp_grads(X, Y, params, activation="sigmoid"):
@@ -27,19 +29,20 @@ def mlp_grads(X, Y, params, activation="sigmoid"):
     Returns [(dW1, db1), ..., (dWL, dbL)] with the shapes of the parameters.
     """
     forward, backward = ACTIVATIONS[activation] if isinstance(activation, str) else activation
-    a, inputs, caches = np.asarray(X, dtype=float), [], []
+    a, caches = np.asarray(X, dtype=float), []
     for l, (W, b) in enumerate(params):
-        inputs.append(a)
-        a = a @ W + b
+        a, affine_cache = affine_forward(a, W, b)
+        act_cache = None
         if l < len(params) - 1:  # hidden layers only: the output stays linear
-            a, cache = forward(a)
-            caches.append(cache)
-    delta = 2.0 * (a - Y) / a.size
+            a, act_cache = forward(a)
+        caches.append((affine_cache, act_cache))
+    dout = 2.0 * (a - Y) / a.size  # dC/da^L
     grads = []
-    for l in range(len(params) - 1, -1, -1):
-        grads.append((inputs[l].T @ delta, delta.sum(axis=0)))
-        if l > 0:
-            delta = backward(delta @ params[l][0].T, caches[l - 1])
+    for affine_cache, act_cache in reversed(caches):
+        if act_cache is not None:
+            dout = backward(dout, act_cache)  # times f'(z^l): the factor that vanishes
+        dout, dW, db = affine_backward(dout, affine_cache)
+        grads.append((dW, db))
     return grads[::-1]
 
 
