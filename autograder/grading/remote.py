@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from autograder.grading import sandbox, wire
 
 HERE = Path(__file__).parent
@@ -171,13 +173,32 @@ class RemoteFunction:
     def __call__(self, *args, **kwargs):
         result, changed = self.worker.call(self.name, args, kwargs)
         for index, value in changed.items():
-            target = args[int(index)]
-            if target.shape == value.shape:
-                target[...] = value
+            _write_back(args[int(index)], value)
         return result
 
     def __repr__(self):
         return f"<student function {self.name}>"
+
+
+def _write_back(target, value):
+    """Copy the worker's changed ``value`` into ``target`` in place, arrays nested or not."""
+    if isinstance(target, np.ndarray) and isinstance(value, np.ndarray) and target.shape == value.shape:
+        target[...] = value
+    elif isinstance(target, list) and isinstance(value, (list, tuple)) and len(target) == len(value):
+        for i, (t, v) in enumerate(zip(target, value)):
+            if isinstance(t, (np.ndarray, list, tuple, dict)):
+                _write_back(t, v)
+            else:
+                target[i] = v
+    elif isinstance(target, tuple) and isinstance(value, (list, tuple)) and len(target) == len(value):
+        for t, v in zip(target, value):
+            _write_back(t, v)
+    elif isinstance(target, dict) and isinstance(value, dict):
+        for key in target.keys() & value.keys():
+            if isinstance(target[key], (np.ndarray, list, tuple, dict)):
+                _write_back(target[key], value[key])
+            else:
+                target[key] = value[key]
 
 
 _ROOT = []

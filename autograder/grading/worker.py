@@ -136,19 +136,19 @@ def lookup(shell, name, wire):
 
 def call(shell, request, wire):
     """Call a student's function; report result and any argument it changed."""
-    import numpy as np
-
     fn = shell.user_ns.get(request["name"])
     if not callable(fn):
         return {"ok": False, "etype": "NameError", "error": f"{request['name']} is not a function"}
+    import copy
+
     args, kwargs = request["args"], request["kwargs"]
-    before = [a.copy() if isinstance(a, np.ndarray) else None for a in args]
+    before = copy.deepcopy(args)
     try:
         result = fn(*args, **kwargs)
     except BaseException as exc:  # the student's error, including SystemExit
         return {"ok": False, "etype": type(exc).__name__, "error": describe(exc, with_type=False)}
-    changed = {str(i): a for i, (a, b) in enumerate(zip(args, before))
-               if b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))}
+    # Arrays, also inside lists and tuples, that the function changed in place go back.
+    changed = {str(i): a for i, (a, b) in enumerate(zip(args, before)) if not wire.same(a, b)}
     try:
         wire.pack({"result": result})
     except wire.Unserializable as exc:

@@ -32,14 +32,15 @@ def build_model(sizes, seed=0, device=None, dtype=torch.float64):
 
     nn.Linear stores its weight as (n_out, n_in), the transpose of our W^l.
     """
-    layers = []
+    dev, layers = pick(device), []
+    dtype = torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
     for W, b in init_params(sizes, seed):
-        linear = torch.nn.Linear(*W.shape)
-        with torch.no_grad():
+        linear = torch.nn.Linear(*W.shape, device=dev, dtype=dtype)
+        with torch.no_grad():  # overwrite PyTorch's own random init with ours
             linear.weight.copy_(torch.as_tensor(W.T))
             linear.bias.copy_(torch.as_tensor(b))
         layers += [linear, torch.nn.Sigmoid()]
-    return torch.nn.Sequential(*layers).to(device=pick(device), dtype=dtype)
+    return torch.nn.Sequential(*layers)
 
 
 def params_of(model):
@@ -74,6 +75,7 @@ def train_mlp(X, labels, sizes, epochs, batch_size, lr, seed=0, val=None, progre
               device=None, dtype=torch.float64):
     """Same arguments and history as ``ref_numpy.train.train_mlp``; returns (model, history)."""
     dev = pick(device)
+    dtype = torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
     model = build_model(sizes, seed, dev, dtype)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     X, labels = tensor(X, dev, dtype), torch.as_tensor(labels, device=dev)

@@ -1,0 +1,261 @@
+"""Checks of exercise 05_backprop: the affine layer, sigmoid backward, the four
+equations of backpropagation, numeric gradients and the SGD step."""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok, torch_twin, unpack
+from autograder.grading.wire import Fixture
+from autograder.ref_numpy import backprop as ref_bp
+from autograder.ref_numpy import layers as ref_layers
+from autograder.ref_numpy import optim as ref_optim
+from autograder.ref_numpy.activations import sigmoid
+from autograder.ref_numpy.mlp import init_params, mlp_forward_cache
+
+#: Two central-difference codes differ by rounding, about eps * |f| / h ~ 1e-10.
+NUMERIC = dict(rtol=1e-6, atol=1e-8)
+#: Said when a backward pass raises (usually a matrix product of mismatched shapes).
+SHAPES_HINT = ("Check the shapes: every gradient has the shape of its variable (dx like x, dW like W, "
+               "db like b), so dx = dout @ W.T and dW = x.T @ dout.")
+
+
+# ---------------------------------------------------------------- affine layer
+
+def check_affine_forward(affine_forward, seed=0, n=4, d=5, m=3):
+    """affine_forward(x, W, b) -> (x @ W + b, cache = (x, W)), on a random and a square batch."""
+    rng = np.random.default_rng(seed)
+    twin_layers, dev, numpy = torch_twin("layers")
+    for N, D, M in [(n, d, m), (d, d, d)]:
+        x, W, b = rng.normal(size=(N, D)), rng.normal(size=(D, M)), rng.normal(size=M)
+        label = f"affine_forward(x, W, b) with x {x.shape}, W {W.shape}"
+        out = unpack(label, call(affine_forward, label, x=x, W=W, b=b), 2)
+        mistakes = {"add the bias b (one number per output column).": x @ W,
+                    "the affine layer adds the bias: x @ W + b.": x @ W - b}
+        if D == M:
+            mistakes["x @ W + b: x has one example per row and W has shape (D, M); do not transpose W."] = x @ W.T + b
+        hint = diagnose(out[0], mistakes)
+        got = assert_close(label + "[0] (out)", out[0], ref_layers.affine_forward(x, W, b)[0], F64,
+                           hint or "out = x @ W + b has shape (N, M): one row per example.")
+        cache = unpack(label + "[1] (cache)", out[1], 2)
+        assert_close(label + ": cache[0] should be x", cache[0], x, EXACT, "return cache = (x, W).")
+        assert_close(label + ": cache[1] should be W", cache[1], W, EXACT, "return cache = (x, W).")
+        want = numpy(twin_layers.affine_forward(x, W, b, dev)[0])
+        assert_close(label + " (against PyTorch)", got, want, DEVICE)
+    ok("affine_forward matches the NumPy and PyTorch references")
+
+
+def _affine_backward_mistakes(x, W, dout):
+    n, square = x.shape[0], W.shape[0] == W.shape[1]
+    return {
+        "dx": {"dx = dout @ W.T: W must be transposed to go back from M to D.": dout @ W} if square else {},
+        "dW": {
+            "dW = x.T @ dout has W's shape (D, M); dout.T @ x is its transpose.": (dout.T @ x),
+            "do not divide by N here: the 1/N of the cost is already inside dout.": x.T @ dout / n,
+        },
+        "db": {
+            "db sums dout over the batch (axis 0), it does not average: the 1/N is already in dout.":
+                dout.mean(axis=0),
+            "db sums dout over the batch, axis 0 (one number per output), not over axis 1.": dout.sum(axis=1),
+        },
+    }
+
+
+def check_affine_backward(affine_backward, seed=0, n=4, d=5, m=3):
+    """affine_backward(dout, cache) -> (dx, dW, db) for cache = (x, W), against numpy and autograd."""
+    rng = np.random.default_rng(seed)
+    twin_layers, dev, numpy = torch_twin("layers")
+    shapes = {"dx": "(N, D) like x", "dW": "(D, M) like W", "db": "(M,) like b"}
+    for N, D, M in [(n, d, m), (d, d, d)]:
+        x, W, dout = rng.normal(size=(N, D)), rng.normal(size=(D, M)), rng.normal(size=(N, M))
+        label = f"affine_backward(dout, cache) with x {x.shape}, W {W.shape}"
+        out = unpack(label, call(affine_backward, label, SHAPES_HINT, dout=dout, cache=(x, W)), 3)
+        want = ref_layers.affine_backward(dout, (x, W))
+        twin = twin_layers.affine_backward(dout, (x, W), dev)
+        mistakes = _affine_backward_mistakes(x, W, dout)
+        for i, name in enumerate(("dx", "dW", "db")):
+            hint = diagnose(out[i], mistakes[name]) or f"{name} must have shape {shapes[name]}."
+            got = assert_close(f"{label}: {name}", out[i], want[i], F64, hint)
+            assert_close(f"{label}: {name} (against PyTorch autograd)", got, numpy(twin[i]), DEVICE)
+    ok("affine_backward matches NumPy and PyTorch autograd (dx, dW, db)")
+
+
+# ---------------------------------------------------------------- sigmoid
+
+def check_sigmoid_backward(sigmoid_backward, seed=0, shape=(4, 3)):
+    """sigmoid_backward(dout, cache) -> dout * s * (1 - s), where the cache s is the sigmoid's output."""
+    rng = np.random.default_rng(seed)
+    twin_act, dev, numpy = torch_twin("activations")
+    z = rng.normal(scale=3.0, size=shape)
+    z.flat[0] = 40.0  # a saturated unit: s = 1 to double precision, so the gradient is ~0
+    s, dout = sigmoid(z), rng.normal(size=shape)
+    label = f"sigmoid_backward(dout, cache) on shape {shape}"
+    got = call(sigmoid_backward, label, dout=dout, cache=s)
+    hint = diagnose(got, {
+        "the cache holds s = sigmoid(z), the OUTPUT: the derivative is s * (1 - s); do not apply the "
+        "sigmoid to it again.": dout * sigmoid(s) * (1 - sigmoid(s)),
+        "multiply the local derivative s * (1 - s) by the upstream gradient dout (chain rule).": s * (1 - s),
+        "the derivative of the sigmoid is s * (1 - s), not s.": dout * s,
+        "the derivative is s * (1 - s), with a minus sign inside: 1 - s.": dout * s * (1 + s),
+    })
+    got = assert_close(label, got, dout * s * (1 - s), F64, hint)
+    out, cache = twin_act.sigmoid_forward(z, dev)
+    want = numpy(twin_act.sigmoid_backward(dout, cache, dev))
+    assert_close(label + " (against PyTorch autograd)", got, want, DEVICE)
+    ok("sigmoid_backward matches dout * s * (1 - s) and PyTorch autograd")
+
+
+# ---------------------------------------------------------------- the four equations
+
+def _variant_backward(params, cache, Y, scale=None, out_prime=True, prime_of="a"):
+    """The backward pass with one known mistake switched on (see check_mlp_backward)."""
+    zs, acts = cache
+    n = Y.shape[0]
+
+    def prime(l):  # sigma'(z^l), right or wrong
+        return acts[l] * (1 - acts[l]) if prime_of == "a" else zs[l - 1] * (1 - zs[l - 1])
+    L = len(params)
+    delta = (acts[-1] - Y) * (1.0 / n if scale is None else scale)
+    delta = delta * prime(L) if out_prime else delta
+    grads = []
+    for l in range(L, 0, -1):
+        grads.append((acts[l - 1].T @ delta, delta.sum(axis=0)))
+        if l > 1:
+            delta = (delta @ params[l - 1][0].T) * prime(l - 1)
+    return grads[::-1]
+
+
+def _mlp_mistakes(params, cache, Y):
+    """{hint: list of (dW, db)} of plausible wrong backward passes."""
+    n, k = Y.shape
+    return {
+        "the cost averages over the batch, so grad_a C = (A - Y) / N; without the 1/N every "
+        "gradient is N times too large.": _variant_backward(params, cache, Y, scale=1.0),
+        "the cost is C = 1/(2N) sum ||a - y||^2, whose gradient is (A - Y) / N, not the "
+        "2 (A - Y) / (N n_L) of the mean over all entries.": _variant_backward(params, cache, Y, scale=2.0 / (n * k)),
+        "sigma'(z) = a (1 - a) with a = sigma(z), the activation; you used z (1 - z).":
+            _variant_backward(params, cache, Y, prime_of="z"),
+        "equation 1 needs sigma'(z^L) too: delta^L = grad_a C * a^L (1 - a^L).":
+            _variant_backward(params, cache, Y, out_prime=False),
+        "dW^l = A^(l-1).T @ Delta^l has the shape of W^l; Delta^l.T @ A^(l-1) is its transpose.":
+            [(dW.T, db) for dW, db in ref_bp.mlp_backward(params, cache, Y)],
+    }
+
+
+def _mlp_case(rng, sizes, n, one_hot_targets):
+    params = [(W, rng.normal(scale=0.5, size=b.shape)) for W, b in init_params(list(sizes), int(rng.integers(1 << 30)))]
+    X = rng.normal(size=(n, sizes[0]))
+    if one_hot_targets:
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=n)]
+    else:
+        Y = rng.uniform(size=(n, sizes[-1]))
+    return params, mlp_forward_cache(X, params)[1], Y
+
+
+def _shape_hint(l, W):
+    return (f"dW{l} must have the shape of W{l}, {W.shape}: dW^l = A^(l-1).T @ Delta^l, and db{l} the "
+            f"shape ({W.shape[1]},): Delta^l summed over the batch (axis 0). Return the pairs in layer "
+            "order [(dW1, db1), (dW2, db2), ...].")
+
+
+def check_mlp_backward(mlp_backward, seed=0, sizes=(5, 4, 3), n=6, one_hot_targets=False):
+    """mlp_backward(params, cache, Y) -> [(dW1, db1), ...] for the quadratic cost of a sigmoid MLP."""
+    rng = np.random.default_rng(seed)
+    twin_bp, dev, numpy = torch_twin("backprop")
+    params, cache, Y = _mlp_case(rng, sizes, n, one_hot_targets)
+    label = f"mlp_backward(params, cache, Y) for sizes {list(sizes)} and N = {n}"
+    out = call(mlp_backward, label, SHAPES_HINT + " BP2 is Delta^l = (Delta^(l+1) @ W^(l+1).T) * sigma'(Z^l).",
+               params=params, cache=cache, Y=Y)
+    L = len(params)
+    if not isinstance(out, (list, tuple)) or len(out) != L:
+        got = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (list, tuple)) else "")
+        raise AssertionError(f"{label} should return a list of {L} pairs (dW, db), one per layer; got {got}.")
+    want = ref_bp.mlp_backward(params, cache, Y)
+    twin = twin_bp.mlp_backward(params, cache, Y, dev)
+    mistakes = _mlp_mistakes(params, cache, Y)
+    for l in range(L, 0, -1):  # from the output back, as the errors flow
+        pair = unpack(f"{label}[{l - 1}]", out[l - 1], 2)
+        for i, name in enumerate(("dW", "db")):
+            hint = diagnose(pair[i], {h: g[l - 1][i] for h, g in mistakes.items()})
+            got = assert_close(f"{label}: {name}{l}", pair[i], want[l - 1][i], F64,
+                               hint or _shape_hint(l, params[l - 1][0]))
+            assert_close(f"{label}: {name}{l} (against PyTorch autograd)", got, numpy(twin[l - 1][i]), DEVICE)
+    ok(f"mlp_backward matches the four equations and PyTorch autograd on a {'-'.join(map(str, sizes))} network")
+
+
+# ---------------------------------------------------------------- numeric gradients
+
+def _fixture_cases(rng):
+    """(Fixture, x, h, compare with autograd?) for a quadratic, a sine sum and a large step h."""
+    k = 6
+    A = rng.normal(size=(k, k)) + 4.0 * np.eye(k)  # curvature ~4: a forward difference is off by ~2e-5
+    c = rng.normal(size=(3, 2))
+    return [
+        (Fixture("quadratic", A, c), rng.normal(size=(3, 2)), 1e-5, True),
+        (Fixture("sin_sum", 3.0), rng.normal(size=5), 1e-5, True),
+        (Fixture("sin_sum", 4.0), rng.normal(size=(2, 2)), 1e-2, False),
+    ]
+
+
+def _torch_function(fixture, torch_mod):
+    """The fixture's function written with torch, for autograd."""
+    if fixture.name == "quadratic":
+        A, c = fixture.params
+        return lambda x: x.reshape(-1) @ (torch_mod.as_tensor(A, dtype=x.dtype, device=x.device) @ x.reshape(-1)) / 2 \
+            + torch_mod.as_tensor(c, dtype=x.dtype, device=x.device).reshape(-1) @ x.reshape(-1)
+    (scale,) = fixture.params
+    return lambda x: torch_mod.sin(scale * x).sum()
+
+
+def _forward_difference(f, x, h):
+    grad, f0 = np.zeros_like(x), f(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step.flat[i] = h
+        grad.flat[i] = (f(x + step) - f0) / h
+    return grad
+
+
+def check_numerical_gradient(numerical_gradient, seed=0):
+    """numerical_gradient(f, x, h) -> central differences of f at x, entry by entry, x unchanged."""
+    import torch
+
+    rng = np.random.default_rng(seed)
+    twin_bp, dev, numpy = torch_twin("backprop")
+    for f, x, h, exact in _fixture_cases(rng):
+        label = f"numerical_gradient(f, x, h={h:g}) for f = {f.name} and x of shape {x.shape}"
+        got = call(numerical_gradient, label, f=f, x=x, h=h)
+        hint = diagnose(got, {
+            "use central differences (f(x + h) - f(x - h)) / (2h); the forward difference "
+            "(f(x + h) - f(x)) / h has an error of order h.": _forward_difference(f, x, h),
+            "divide by 2h: the two points x + h and x - h are 2h apart.": 2 * ref_bp.numerical_gradient(f, x, h),
+            "use the step h you are given.": ref_bp.numerical_gradient(f, x, 1e-5),
+        })
+        got = assert_close(label, got, ref_bp.numerical_gradient(f, x, h), NUMERIC,
+                           hint or "return one partial derivative per entry of x, in x's shape.")
+        if exact:
+            want = numpy(twin_bp.autograd_gradient(_torch_function(f, torch), x, dev))
+            assert_close(label + " (against the exact gradient by PyTorch autograd)", got, want, DEVICE)
+    ok("numerical_gradient gives central differences that match autograd")
+
+
+# ---------------------------------------------------------------- SGD
+
+def check_sgd_step(sgd_step, seed=0, lr=0.1):
+    """sgd_step(w, dw, state, lr) -> (w - lr * dw, state), without changing w."""
+    rng = np.random.default_rng(seed)
+    twin_optim, dev, numpy = torch_twin("optim")
+    for shape in [(3, 4), (4,)]:
+        w, dw = rng.normal(size=shape), rng.normal(size=shape)
+        label = f"sgd_step(w, dw, state, lr={lr:g}) with w of shape {shape}"
+        out = unpack(label, call(sgd_step, label, w=w, dw=dw, state=None, lr=lr), 2)
+        hint = diagnose(out[0], {
+            "gradient DEScent steps against the gradient: w - lr * dw, not w + lr * dw.": w + lr * dw,
+            "multiply the gradient by the learning rate lr.": w - dw,
+            "return the new weights w - lr * dw, not only the step.": -lr * dw,
+        })
+        want, state = ref_optim.sgd_step(w, dw, None, lr)
+        got = assert_close(label + "[0] (next_w)", out[0], want, F64, hint)
+        assert_close(label + " (against PyTorch)", got, numpy(twin_optim.sgd_step(w, dw, None, lr, dev)[0]), DEVICE)
+        if out[1] is not None:
+            raise AssertionError(f"{label}[1] should be the state it was given (None): plain SGD keeps no "
+                                 f"state; got {type(out[1]).__name__}.")
+    ok("sgd_step steps against the gradient and leaves w unchanged")

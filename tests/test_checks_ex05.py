@@ -1,0 +1,284 @@
+"""Every check of exercise 05 passes the reference and fails plausible wrong answers."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import ex05_backprop as ex
+from autograder.checks.compare import NotImplementedYet
+from autograder.ref_numpy import backprop, layers, optim
+from autograder.ref_numpy.activations import sigmoid, sigmoid_backward
+
+
+def fails(check, fn, match, **kwargs):
+    """The check raises an AssertionError whose message contains ``match``."""
+    with pytest.raises(AssertionError, match=match):
+        check(fn, **kwargs)
+
+
+def passes(check, fn, capsys, **kwargs):
+    check(fn, **kwargs)
+    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+
+
+# ---------------------------------------------------------------- affine_forward
+
+def test_affine_forward_passes_reference(capsys):
+    passes(ex.check_affine_forward, layers.affine_forward, capsys)
+    passes(ex.check_affine_forward, layers.affine_forward, capsys, seed=4, n=1, d=7, m=2)
+
+
+def _affine_in_place(x, W, b):
+    out = x @ W + b
+    x[:] = 0.0  # "free" the input
+    return out, (x, W)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda x, W, b: (x @ W, (x, W)), "add the bias"),
+    (lambda x, W, b: (x @ W - b, (x, W)), "the affine layer adds the bias"),
+    (lambda x, W, b: (W.T @ x.T + b[:, None], (x, W)), r"shape \(3, 4\) but should have shape \(4, 3\)"),
+    (lambda x, W, b: (x @ W + b, x), "cache.*tuple of 2 values"),
+    (lambda x, W, b: (x @ W + b, (W, x)), r"cache\[0\] should be x"),
+    (lambda x, W, b: x @ W + b, "tuple of 2 values"),
+    (_affine_in_place, "changed its argument x in place"),
+])
+def test_affine_forward_rejects_wrong_answers(wrong, match):
+    fails(ex.check_affine_forward, wrong, match)
+
+
+def test_affine_forward_names_transposed_weights_on_square_layers():
+    def transposed(x, W, b):
+        return x @ W.T + b, (x, W)
+    fails(ex.check_affine_forward, transposed, "do not transpose W", n=4, d=4, m=4)
+
+
+def test_stub_is_reported_as_not_implemented():
+    def stub(x, W, b):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedYet, match="not implemented yet"):
+        ex.check_affine_forward(stub)
+
+
+# ---------------------------------------------------------------- affine_backward
+
+def test_affine_backward_passes_reference(capsys):
+    passes(ex.check_affine_backward, layers.affine_backward, capsys)
+    passes(ex.check_affine_backward, layers.affine_backward, capsys, seed=9, n=10, d=2, m=6)
+
+
+def _backward_with(dx=None, dW=None, db=None):
+    def wrong(dout, cache):
+        x, W = cache
+        return (dx(dout, x, W) if dx else dout @ W.T,
+                dW(dout, x, W) if dW else x.T @ dout,
+                db(dout, x, W) if db else dout.sum(axis=0))
+    return wrong
+
+
+def _backward_in_place(dout, cache):
+    x, W = cache
+    db = dout.sum(axis=0)
+    dout -= 0.0
+    dout *= 2.0
+    return dout @ W.T / 2, x.T @ dout / 2, db
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_backward_with(dW=lambda g, x, W: g.T @ x), r"dW has shape \(3, 5\).*is its transpose"),
+    (_backward_with(dW=lambda g, x, W: x.T @ g / len(x)), "do not divide by N"),
+    (_backward_with(db=lambda g, x, W: g.sum(axis=1)), r"db has shape \(4,\).*not over axis 1"),
+    (_backward_with(db=lambda g, x, W: g.mean(axis=0)), "does not average"),
+    (_backward_with(dx=lambda g, x, W: g @ W.T @ W @ W.T), "dx"),
+    (_backward_in_place, "changed its argument dout in place"),
+    (lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout), "tuple of 3 values"),
+    (_backward_with(db=lambda g, x, W: g.sum()), r"db has shape \(\).*\(M,\) like b"),
+])
+def test_affine_backward_rejects_wrong_answers(wrong, match):
+    fails(ex.check_affine_backward, wrong, match)
+
+
+def test_affine_backward_names_mistakes_of_square_layers():
+    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W), "W must be transposed", n=3, d=3, m=3)
+    fails(ex.check_affine_backward, _backward_with(dW=lambda g, x, W: g.T @ x), "is its transpose", n=3, d=3, m=3)
+    fails(ex.check_affine_backward, _backward_with(db=lambda g, x, W: g.sum(axis=1)), "not over axis 1",
+          n=3, d=3, m=3)
+
+
+# ---------------------------------------------------------------- sigmoid_backward
+
+def test_sigmoid_backward_passes_reference(capsys):
+    passes(ex.check_sigmoid_backward, sigmoid_backward, capsys)
+    passes(ex.check_sigmoid_backward, sigmoid_backward, capsys, seed=2, shape=(7,))
+
+
+def _sigmoid_in_place(dout, cache):
+    dout *= cache * (1 - cache)
+    return dout
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda dout, s: dout * sigmoid(s) * (1 - sigmoid(s)), "do not apply the sigmoid to it again"),
+    (lambda dout, s: s * (1 - s), "upstream gradient dout"),
+    (lambda dout, s: dout * s, r"not s\."),
+    (lambda dout, s: dout * s * (1 + s), "minus sign"),
+    (_sigmoid_in_place, "changed its argument dout in place"),
+    (lambda dout, s: (dout * s * (1 - s)).tolist(), "should be a NumPy array"),
+])
+def test_sigmoid_backward_rejects_wrong_answers(wrong, match):
+    fails(ex.check_sigmoid_backward, wrong, match)
+
+
+# ---------------------------------------------------------------- mlp_backward
+
+def test_mlp_backward_passes_reference(capsys):
+    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys)
+    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys, seed=5, sizes=(3, 3, 3, 3), n=3,
+           one_hot_targets=True)
+    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys, seed=6, sizes=(2, 1), n=1)
+
+
+def _backprop(params, cache, Y, scale=None, prime_of="a", out_prime=True, transpose=False, db_axis=0,
+              reverse=False):
+    """A student's backward pass with switches for the usual mistakes."""
+    zs, acts = cache
+    n = len(Y)
+
+    def prime(l):
+        return acts[l] * (1 - acts[l]) if prime_of == "a" else zs[l - 1] * (1 - zs[l - 1])
+    delta = (acts[-1] - Y) * (1 / n if scale is None else scale)
+    delta = delta * prime(len(params)) if out_prime else delta
+    grads = []
+    for l in range(len(params), 0, -1):
+        dW = delta.T @ acts[l - 1] if transpose else acts[l - 1].T @ delta
+        grads.append((dW, delta.sum(axis=db_axis)))
+        if l > 1:
+            delta = (delta @ params[l - 1][0].T) * prime(l - 1)
+    return grads if reverse else grads[::-1]
+
+
+@pytest.mark.parametrize("switch,match", [
+    (dict(scale=1.0), "without the 1/N"),
+    (dict(scale=2.0 / 18), r"not the 2 \(A - Y\) / \(N n_L\)"),
+    (dict(prime_of="z"), r"you used z \(1 - z\)"),
+    (dict(out_prime=False), "equation 1 needs sigma'"),
+    (dict(transpose=True), r"dW2 has shape \(3, 4\) but should have shape \(4, 3\)"),
+    (dict(db_axis=1), r"db2 has shape \(6,\).*Delta\^l summed over the batch"),
+    (dict(reverse=True), r"shape.*layer order"),
+])
+def test_mlp_backward_rejects_wrong_answers(switch, match):
+    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y, **switch), match)
+
+
+def test_mlp_backward_names_transposed_weights_on_square_layers():
+    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y, transpose=True), "is its transpose",
+          sizes=(4, 4, 4), n=5)
+
+
+def test_mlp_backward_wants_one_pair_per_layer():
+    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y)[1:], "list of 2 pairs")
+    fails(ex.check_mlp_backward, lambda p, c, Y: {"dW1": 0}, "list of 2 pairs")
+
+
+# ---------------------------------------------------------------- numerical_gradient
+
+def test_numerical_gradient_passes_reference(capsys):
+    passes(ex.check_numerical_gradient, backprop.numerical_gradient, capsys)
+    passes(ex.check_numerical_gradient, backprop.numerical_gradient, capsys, seed=8)
+
+
+def _forward_diff(f, x, h=1e-5):
+    grad, f0 = np.zeros_like(x), f(x)
+    for i in range(x.size):
+        x_plus = x.copy()
+        x_plus.flat[i] += h
+        grad.flat[i] = (f(x_plus) - f0) / h
+    return grad
+
+
+def _fixed_h(f, x, h=1e-5):
+    return backprop.numerical_gradient(f, x, 1e-5)
+
+
+def _over_h(f, x, h=1e-5):
+    return 2 * backprop.numerical_gradient(f, x, h)
+
+
+def _leaves_x_shifted(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        x.flat[i] += h
+        f_plus = f(x)
+        x.flat[i] -= 2 * h
+        f_minus = f(x)
+        x.flat[i] += h + 1e-3  # a sloppy restore
+        grad.flat[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def _flat_only(f, x, h=1e-5):
+    return backprop.numerical_gradient(f, x, h).ravel()
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_forward_diff, "use central differences"),
+    (_fixed_h, "use the step h you are given"),
+    (_over_h, "divide by 2h"),
+    (_leaves_x_shifted, "changed its argument x in place"),
+    (_flat_only, r"shape \(6,\) but should have shape \(3, 2\)"),
+])
+def test_numerical_gradient_rejects_wrong_answers(wrong, match):
+    fails(ex.check_numerical_gradient, wrong, match)
+
+
+def test_numerical_gradient_may_restore_x_exactly(capsys):
+    def restores(f, x, h=1e-5):
+        grad = np.zeros_like(x)
+        for i in range(x.size):
+            old = x.flat[i]
+            x.flat[i] = old + h
+            f_plus = f(x)
+            x.flat[i] = old - h
+            f_minus = f(x)
+            x.flat[i] = old
+            grad.flat[i] = (f_plus - f_minus) / (2 * h)
+        return grad
+    passes(ex.check_numerical_gradient, restores, capsys)
+
+
+# ---------------------------------------------------------------- sgd_step
+
+def test_sgd_step_passes_reference(capsys):
+    passes(ex.check_sgd_step, optim.sgd_step, capsys)
+    passes(ex.check_sgd_step, optim.sgd_step, capsys, seed=3, lr=2.5)
+
+
+def _sgd_in_place(w, dw, state, lr):
+    w -= lr * dw
+    return w, state
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda w, dw, state, lr: (w + lr * dw, state), "steps against the gradient"),
+    (lambda w, dw, state, lr: (w - dw, state), "multiply the gradient by the learning rate"),
+    (lambda w, dw, state, lr: (-lr * dw, state), "not only the step"),
+    (_sgd_in_place, "changed its argument w in place"),
+    (lambda w, dw, state, lr: w - lr * dw, "tuple of 2 values"),
+    (lambda w, dw, state, lr: (w - lr * dw, {}), "plain SGD keeps no state"),
+])
+def test_sgd_step_rejects_wrong_answers(wrong, match):
+    fails(ex.check_sgd_step, wrong, match)
+
+
+def test_a_raising_backward_pass_gets_a_shape_hint():
+    def untransposed(params, cache, Y):
+        zs, acts = cache
+        delta = (acts[-1] - Y) / len(Y) * acts[-1] * (1 - acts[-1])
+        grads = []
+        for l in range(len(params), 0, -1):
+            grads.append((acts[l - 1].T @ delta, delta.sum(axis=0)))
+            if l > 1:
+                delta = (delta @ params[l - 1][0]) * acts[l - 1] * (1 - acts[l - 1])  # W not transposed
+        return grads[::-1]
+    fails(ex.check_mlp_backward, untransposed, r"raised ValueError.*Hint: Check the shapes.*W\^\(l\+1\)\.T")
+    fails(ex.check_affine_backward, lambda dout, cache: (dout @ cache[1], cache[0].T @ dout, dout.sum(0)),
+          r"raised ValueError.*dx = dout @ W\.T")
