@@ -26,9 +26,10 @@ SIZES = [784, 64, 10]
 LR = 3.0
 
 
-def numpy_epoch(X, Y, batches):
-    """One epoch of the NumPy reference (float64, as the reference computes)."""
-    params = init_params(SIZES, seed=0)
+def numpy_epoch(X, Y, batches, dtype=np.float64):
+    """One epoch of the NumPy reference in ``dtype`` (the reference keeps float32 as float32)."""
+    params = [(W.astype(dtype), b.astype(dtype)) for W, b in init_params(SIZES, seed=0)]
+    X, Y = X.astype(dtype), Y.astype(dtype)
     start = time.perf_counter()
     for idx in batches:
         params, _ = np_train.train_step(params, X[idx], Y[idx], LR)
@@ -61,6 +62,7 @@ def main():
     batches = np_train.minibatches(len(X), args.batch_size, seed=0, epoch=0)
     runs = {
         "numpy float64": lambda: numpy_epoch(X, Y, batches),
+        "numpy float32": lambda: numpy_epoch(X, Y, batches, np.float32),
         "torch float64": lambda: torch_epoch(X, Y, batches, torch.float64),
         "torch float32": lambda: torch_epoch(X, Y, batches, torch.float32),
     }
@@ -77,6 +79,7 @@ def main():
         print(f"{name:>14}: {best[name] * 1e3:7.1f} ms per epoch (best of {args.repeats}; "
               f"median {np.median(times[name]) * 1e3:.1f} ms)")
     print(f"ratio numpy / torch, both float64: {best['numpy float64'] / best['torch float64']:.2f}")
+    print(f"ratio numpy / torch, both float32: {best['numpy float32'] / best['torch float32']:.2f}")
     print(f"ratio numpy float64 / torch float32: {best['numpy float64'] / best['torch float32']:.2f}")
 
 

@@ -128,3 +128,14 @@ def test_untrained_mnist_sized_network_barely_depends_on_its_input():
     assert 0.2 < out.min() and out.max() < 0.8
     assert out.std(axis=0).max() < 0.2 * out.mean(axis=0).std()  # across inputs << across classes
     np.testing.assert_allclose(out.mean(axis=0), sigmoid(0.5 * params[1][0].sum(axis=0)), atol=0.05)
+
+
+def test_forward_keeps_float32_and_promotes_integers():
+    """float32 stays float32 (the fast path of bench/mlp_epoch.py); integer pixels become float64."""
+    import numpy as np
+
+    from autograder.ref_numpy.mlp import init_params, mlp_forward
+
+    params32 = [(W.astype(np.float32), b.astype(np.float32)) for W, b in init_params([6, 4, 3], seed=1)]
+    assert mlp_forward(np.ones((2, 6), np.float32), params32).dtype == np.float32
+    assert mlp_forward(np.ones((2, 6), np.int64), init_params([6, 4, 3], seed=1)).dtype == np.float64

@@ -12,9 +12,15 @@ LeakyReLU'(0) = alpha, ELU'(0) = alpha.
 import numpy as np
 
 
+def floating(x):
+    """x as a floating array: float32 and float64 stay as they are, anything else becomes float64."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(float)
+
+
 def sigmoid(x):
     """Logistic function 1 / (1 + exp(-x)), stable for large |x|. x: any shape."""
-    x = np.asarray(x, dtype=float)
+    x = floating(x)
     e = np.exp(-np.abs(x))  # never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 

@@ -13,7 +13,7 @@ node k of layer l-1 to node j of layer l.
 
 import numpy as np
 
-from autograder.ref_numpy.activations import sigmoid
+from autograder.ref_numpy.activations import floating, sigmoid
 
 
 def init_params(sizes, seed=0, scale=None):
@@ -34,7 +34,7 @@ def mlp_forward_cache(X, params, activation=sigmoid):
 
     zs[l] is z^{l+1}; activations[0] is X and activations[l] is a^l.
     """
-    activations, zs = [np.asarray(X, dtype=float)], []
+    activations, zs = [floating(X)], []
     for W, b in params:
         zs.append(activations[-1] @ W + b)
         activations.append(activation(zs[-1]))
