@@ -26,7 +26,8 @@ def make_class(assignment, n, folder):
     wrong = copy.deepcopy(solution)
     for cell in wrong["cells"]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
-            cell["source"] = cell["source"].replace(" > 0", " >= 0").replace("+ lr", "- lr")
+            source = "".join(cell["source"])  # nbformat stores a list of lines
+            cell["source"] = source.replace(" > 0", " >= 0").replace("+ lr", "- lr")
     for i in range(n):
         kind = ("correct", "correct", "wrong", "broken")[i % 4]
         nb = {"correct": solution, "wrong": wrong, "broken": stub}[kind]
@@ -48,7 +49,8 @@ def time_ours(assignment, course):
     subprocess.run([sys.executable, "-m", "autograder", "--course", str(ROOT), "grade", assignment,
                     str(course / "submitted"), "--out", str(course / "ours.csv"), "--quiet"],
                    check=True, env=env(), capture_output=True)
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    return elapsed, len((course / "ours.csv").read_text().splitlines()) - 1
 
 
 def time_nbgrader(assignment, course, n):
@@ -62,7 +64,8 @@ def time_nbgrader(assignment, course, n):
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment], cwd=course, env=env(),
                    capture_output=True)  # exits non-zero because of the invalid notebooks
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    return elapsed, len(list(course.glob(f"autograded/*/{assignment}/*.ipynb")))
 
 
 def main():
@@ -73,9 +76,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp)
         make_class(args.assignment, args.students, course)
-        ours = time_ours(args.assignment, course)
-        theirs = time_nbgrader(args.assignment, course, args.students)
-    result = dict(students=args.students, cores=os.cpu_count(), ours_s=round(ours, 1), nbgrader_s=round(theirs, 1),
+        ours, ours_rows = time_ours(args.assignment, course)
+        theirs, theirs_graded = time_nbgrader(args.assignment, course, args.students)
+    result = dict(students=args.students, cores=os.cpu_count(), ours_rows=ours_rows,
+                  nbgrader_autograded_notebooks=theirs_graded, ours_s=round(ours, 1), nbgrader_s=round(theirs, 1),
                   ours_per_min=round(60 * args.students / ours, 1),
                   nbgrader_per_min=round(60 * args.students / theirs, 1), ratio=round(theirs / ours, 2))
     out = ROOT / "bench" / "out"
