@@ -33,8 +33,9 @@ book: venv
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
 
+# Two workers; each test file stays on one worker (module fixtures such as the book build are shared).
 test: venv sysdeps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 release: venv
 	$(BIN)/python -m autograder release
