@@ -205,3 +205,50 @@ def test_seed001_gradient_of_w9_and_the_corrected_update():
     assert round(yhat_new, 6) == 0.61742 and round((y - yhat_new) ** 2, 6) == 0.079851
     # The seed's later numbers follow from its wrong w9.
     assert round(float(sigmoid(st21 * 0.237479 + st22 * 0.5)), 6) == 0.618723
+
+
+# ---------------------------------------------------------------- softmax cross-entropy (chapters 04-05)
+
+def _ce_case(seed=0, n=6, c=4, scale=3.0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, c)) * scale, np.eye(c)[rng.integers(0, c, size=n)]
+
+
+def test_softmax_cross_entropy_gradient_is_p_minus_y_over_n(dev):
+    z, Y = _ce_case()
+    loss, dz = ref.softmax_cross_entropy(z, Y)
+    numeric = ref.numerical_gradient(lambda v: ref.softmax_cross_entropy(v, Y)[0], z)
+    np.testing.assert_allclose(dz, numeric, rtol=1e-6, atol=1e-9)
+    t_loss, t_dz = ref_torch.softmax_cross_entropy(z, Y, dev)
+    np.testing.assert_allclose(loss, numpy(t_loss), **DEVICE)
+    np.testing.assert_allclose(dz, numpy(t_dz), **DEVICE)
+    assert loss == pytest.approx(float(torch.nn.functional.cross_entropy(
+        torch.tensor(z), torch.tensor(Y.argmax(axis=1)))), rel=1e-12)
+
+
+def test_softmax_cross_entropy_is_finite_for_huge_logits():
+    z = np.array([[1e4, 0.0, -1e4], [0.0, 1e4, 1e4]])
+    Y = np.eye(3)[[0, 0]]
+    loss, dz = ref.softmax_cross_entropy(z, Y)
+    assert loss == pytest.approx((1e4 + np.log(2)) / 2)
+    np.testing.assert_allclose(dz, np.array([[0, 0, 0], [-1, 0.5, 0.5]]) / 2, atol=1e-15)
+
+
+@pytest.mark.parametrize("sizes", [[5, 4, 3], [3, 4, 4, 2], [2, 1]])
+def test_mlp_backward_ce_matches_autograd_and_numeric(sizes, dev):
+    rng = np.random.default_rng(len(sizes))
+    params = [(W, rng.normal(scale=0.5, size=b.shape)) for W, b in init_params(sizes, seed=3)]
+    X, Y = rng.normal(size=(7, sizes[0])), np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=7)]
+    _, cache = mlp_forward_cache(X, params)
+    grads = ref.mlp_backward_ce(params, cache, Y)
+    twin = ref_torch.mlp_backward_ce(params, cache, Y, dev)
+
+    def loss_with(l, i, v):
+        new = [list(p) for p in params]
+        new[l][i] = v
+        return ref.softmax_cross_entropy(mlp_forward_cache(X, new)[1][0][-1], Y)[0]
+    for l, (dW, db) in enumerate(grads):
+        for i, g in enumerate((dW, db)):
+            np.testing.assert_allclose(g, numpy(twin[l][i]), **DEVICE)
+            numeric = ref.numerical_gradient(lambda v: loss_with(l, i, v), params[l][i])
+            assert ref.relative_error(g, numeric) < 1e-6

@@ -65,3 +65,25 @@ def test_training_learns_separable_blobs():
     _, hist = ref.train_mlp(X, labels, [8, 6, 3], epochs=30, batch_size=10, lr=3.0, progress=False)
     assert hist["train_cost"][-1] < hist["train_cost"][0] / 3
     assert hist["train_acc"][-1] > 0.9
+
+
+def test_full_batch_cross_entropy_training_matches_torch(dev):
+    X, labels = toy(2, n=40)
+    Y = np.eye(3)[labels]
+    params, losses = ref.train_full_batch(X, Y, [8, 5, 3], lr=0.5, epochs=30, seed=3)
+    t_params, t_losses = ref_torch.train_full_batch(X, Y, [8, 5, 3], lr=0.5, epochs=30, seed=3, device=dev)
+    assert losses.shape == (30,)
+    np.testing.assert_allclose(losses, numpy(t_losses), **DEVICE)
+    for (W, b), (tW, tb) in zip(params, t_params):
+        np.testing.assert_allclose(W, numpy(tW), **DEVICE)
+        np.testing.assert_allclose(b, numpy(tb), **DEVICE)
+    assert losses[0] == pytest.approx(np.log(3), abs=0.5) and losses[-1] < losses[0] / 2
+
+
+def test_cross_entropy_minibatch_training_matches_torch(dev):
+    X, labels = toy(5)
+    kw = dict(sizes=[8, 6, 3], epochs=2, batch_size=16, lr=0.5, seed=1, progress=False, cost="cross_entropy")
+    _, hist = ref.train_mlp(X, labels, **kw)
+    _, t_hist = ref_torch.train_mlp(X, labels, device=dev, **kw)
+    for key in ("batch_cost", "train_cost", "train_acc"):
+        np.testing.assert_allclose(hist[key], t_hist[key], **DEVICE)

@@ -93,3 +93,34 @@ def relative_error(a, b, eps=1e-12):
     """max |a - b| / max(|a| + |b|, eps), entrywise; the usual gradient-check number."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), eps), initial=0.0))
+
+
+def softmax_cross_entropy(logits, Y):
+    """Mean cross-entropy of softmax(logits) against one-hot Y, and its gradient.
+
+    logits: (N, C), Y: (N, C) one-hot rows -> (loss (float), dlogits (N, C)).
+    dL/dlogits = (softmax(logits) - Y) / N (chapter 04): no sigma' factor at the output.
+    """
+    z = np.asarray(logits, dtype=float)
+    shifted = z - z.max(axis=1, keepdims=True)  # stable for logits of any size
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = z.shape[0]
+    return float(-np.sum(Y * log_p) / n), (np.exp(log_p) - Y) / n
+
+
+def mlp_backward_ce(params, cache, Y):
+    """Gradients of the softmax cross-entropy of an MLP with sigmoid hidden layers.
+
+    Same arguments as ``mlp_backward``; the output layer's weighted input z^L = cache[0][-1]
+    is read as logits (its sigmoid in the cache is ignored), so BP1 becomes
+    Delta^L = (softmax(Z^L) - Y) / N and BP2-BP4 are unchanged.
+    """
+    zs, acts = cache
+    delta = softmax_cross_entropy(zs[-1], Y)[1]
+    grads = []
+    for l in range(len(params) - 1, -1, -1):
+        grads.append((acts[l].T @ delta, delta.sum(axis=0)))
+        if l > 0:
+            a = acts[l]
+            delta = (delta @ params[l][0].T) * a * (1.0 - a)
+    return grads[::-1]

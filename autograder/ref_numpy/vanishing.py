@@ -54,3 +54,19 @@ def grad_norms_per_layer(X, Y, params, activation="sigmoid"):
     docstring for the network and the cost).
     """
     return np.array([np.linalg.norm(dW) for dW, _ in mlp_grads(X, Y, params, activation)])
+
+
+def activation_rms_per_layer(X, params, activation="sigmoid"):
+    """Root mean square of every layer's output, a^1 .. a^{L-1} and the linear a^L = z^L: (L,) array.
+
+    X: (N, n_0), params: [(W1, b1), ...]; activation as in ``mlp_grads``. The RMS
+    sqrt(mean(a^2)) is the scale of the signal that reaches the next layer.
+    """
+    forward = ACTIVATIONS[activation][0] if isinstance(activation, str) else activation[0]
+    a, rms = np.asarray(X, dtype=float), []
+    for l, (W, b) in enumerate(params):
+        a = affine_forward(a, W, b)[0]
+        if l < len(params) - 1:
+            a = forward(a)[0]
+        rms.append(np.sqrt(np.mean(a * a)))
+    return np.array(rms)

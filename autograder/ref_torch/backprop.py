@@ -54,3 +54,25 @@ def autograd_gradient(f, x, device=None):
     dev = pick(device)
     x = tensor(x, dev).requires_grad_(True)
     return torch.autograd.grad(f(x), x)[0]
+
+
+def softmax_cross_entropy(logits, Y, device=None):
+    """(loss, dlogits) of the mean softmax cross-entropy against one-hot Y, dlogits by autograd."""
+    dev = pick(device)
+    z = tensor(logits, dev).requires_grad_(True)
+    loss = -(tensor(Y, dev) * torch.log_softmax(z, dim=1)).sum() / z.shape[0]
+    return loss.detach(), torch.autograd.grad(loss, z)[0]
+
+
+def mlp_backward_ce(params, cache, Y, device=None):
+    """[(dW1, db1), ...] of the softmax cross-entropy of a sigmoid-hidden MLP, by autograd."""
+    dev = pick(device)
+    leaves = [(tensor(W, dev).requires_grad_(True), tensor(b, dev).requires_grad_(True)) for W, b in params]
+    A = tensor(cache[1][0], dev)
+    for l, (W, b) in enumerate(leaves):
+        A = A @ W + b
+        if l < len(leaves) - 1:
+            A = torch.sigmoid(A)
+    cost = torch.nn.functional.cross_entropy(A, tensor(Y, dev))  # soft targets: Y as probabilities
+    flat = torch.autograd.grad(cost, [t for pair in leaves for t in pair])
+    return [(flat[2 * i], flat[2 * i + 1]) for i in range(len(leaves))]

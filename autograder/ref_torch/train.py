@@ -27,10 +27,11 @@ def accuracy(scores, labels, device=None):
     return float((torch.as_tensor(scores, device=dev).argmax(dim=1) == labels).double().mean())
 
 
-def build_model(sizes, seed=0, device=None, dtype=torch.float64):
+def build_model(sizes, seed=0, device=None, dtype=torch.float64, cost="quadratic"):
     """Sigmoid MLP as nn.Sequential, initialised with ``ref_numpy.mlp.init_params(sizes, seed)``.
 
-    nn.Linear stores its weight as (n_out, n_in), the transpose of our W^l.
+    nn.Linear stores its weight as (n_out, n_in), the transpose of our W^l. With
+    ``cost="cross_entropy"`` the last layer has no sigmoid: the model returns logits.
     """
     dev, layers = pick(device), []
     dtype = torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
@@ -40,6 +41,8 @@ def build_model(sizes, seed=0, device=None, dtype=torch.float64):
             linear.weight.copy_(torch.as_tensor(W.T))
             linear.bias.copy_(torch.as_tensor(b))
         layers += [linear, torch.nn.Sigmoid()]
+    if cost == "cross_entropy":
+        layers.pop()  # logits out; F.cross_entropy applies log_softmax itself
     return torch.nn.Sequential(*layers)
 
 
@@ -54,29 +57,47 @@ def quadratic_cost(A, Y):
     return ((A - Y) ** 2).sum() / (2 * A.shape[0])
 
 
-def train_step(model, optimizer, X, Y):
+def _cost(out, Y, cost):
+    """Quadratic cost of sigmoid outputs, or the mean cross-entropy of logits against one-hot Y."""
+    return quadratic_cost(out, Y) if cost == "quadratic" else torch.nn.functional.cross_entropy(out, Y)
+
+
+def train_step(model, optimizer, X, Y, cost="quadratic"):
     """One iteration: forward, autograd backward, optimizer step -> cost before the step."""
     optimizer.zero_grad()
-    cost = quadratic_cost(model(X), Y)
-    cost.backward()
+    loss = _cost(model(X), Y, cost)
+    loss.backward()
     optimizer.step()
-    return cost.item()
+    return loss.item()
 
 
-def evaluate(model, X, labels):
-    """(quadratic cost, accuracy) of the model on X: (N, n_0) tensor, labels: (N,) tensor."""
+def evaluate(model, X, labels, cost="quadratic"):
+    """(cost, accuracy) of the model on X: (N, n_0) tensor, labels: (N,) tensor."""
     with torch.no_grad():
         A = model(X)
         Y = torch.nn.functional.one_hot(labels, A.shape[1]).to(A.dtype)
-        return quadratic_cost(A, Y).item(), float((A.argmax(dim=1) == labels).double().mean())
+        return _cost(A, Y, cost).item(), float((A.argmax(dim=1) == labels).double().mean())
+
+
+def train_full_batch(X, Y, sizes, lr, epochs, seed, device=None):
+    """Twin of ``ref_numpy.train.train_full_batch``: nn.Sequential, autograd and torch.optim.SGD.
+
+    Returns (params as [(W, b), ...] tensors in the NumPy convention, losses: (epochs,) tensor).
+    """
+    dev = pick(device)
+    model = build_model(sizes, seed, dev, cost="cross_entropy")
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    X, Y = tensor(X, dev), tensor(Y, dev)
+    losses = [train_step(model, optimizer, X, Y, "cross_entropy") for _ in range(epochs)]
+    return params_of(model), torch.tensor(losses, dtype=torch.float64)
 
 
 def train_mlp(X, labels, sizes, epochs, batch_size, lr, seed=0, val=None, progress=True,
-              device=None, dtype=torch.float64):
+              device=None, dtype=torch.float64, cost="quadratic"):
     """Same arguments and history as ``ref_numpy.train.train_mlp``; returns (model, history)."""
     dev = pick(device)
     dtype = torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
-    model = build_model(sizes, seed, dev, dtype)
+    model = build_model(sizes, seed, dev, dtype, cost)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     X, labels = tensor(X, dev, dtype), torch.as_tensor(labels, device=dev)
     Y = torch.nn.functional.one_hot(labels, sizes[-1]).to(dtype)
@@ -85,11 +106,11 @@ def train_mlp(X, labels, sizes, epochs, batch_size, lr, seed=0, val=None, progre
     bar = tqdm(range(epochs), desc="PyTorch MLP", disable=not progress)
     for epoch in bar:
         for idx in minibatches(len(X), batch_size, seed, epoch, dev):
-            history["batch_cost"].append(train_step(model, optimizer, X[idx], Y[idx]))
+            history["batch_cost"].append(train_step(model, optimizer, X[idx], Y[idx], cost))
         for split, data in (("train", (X, labels)), ("val", val)):
             if data is not None:
-                cost, acc = evaluate(model, *data)
-                history[f"{split}_cost"].append(cost)
+                split_cost, acc = evaluate(model, *data, cost)
+                history[f"{split}_cost"].append(split_cost)
                 history[f"{split}_acc"].append(acc)
         bar.set_postfix(cost=f"{history['train_cost'][-1]:.4f}", acc=f"{history['train_acc'][-1]:.3f}")
     return model, history

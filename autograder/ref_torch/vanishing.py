@@ -33,3 +33,16 @@ def grad_norms_per_layer(X, Y, params, activation="sigmoid", device=None):
     """Frobenius norm of dC/dW^l for l = 1..L: (L,) tensor on ``device``."""
     grads = mlp_grads(X, Y, params, activation, device)
     return torch.stack([torch.linalg.norm(dW) for dW, _ in grads])
+
+
+def activation_rms_per_layer(X, params, activation="sigmoid", device=None):
+    """Root mean square of every layer's output (the last one linear): (L,) tensor on ``device``."""
+    dev = pick(device)
+    f = FUNCTIONS[activation] if isinstance(activation, str) else activation
+    a, rms = tensor(X, dev), []
+    for l, (W, b) in enumerate(params):
+        a = a @ tensor(W, dev) + tensor(b, dev)
+        if l < len(params) - 1:
+            a = f(a)
+        rms.append(torch.sqrt(torch.mean(a * a)))
+    return torch.stack(rms)
