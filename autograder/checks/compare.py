@@ -3,10 +3,25 @@
 Every comparison first turns the student's value into a plain ``numpy.ndarray``
 (an object that merely claims to be an array is refused), then compares with
 NumPy functions on plain arrays, so an answer cannot pass by overriding ``==``.
+
+Every failure is a :class:`CheckFailed` (an ``AssertionError``): IPython shows
+its message alone, without the traceback through this package, and the cell
+still fails, so nbgrader and our grader count it.
+
+Labels read as sentences. Build them with :func:`describe`::
+
+    describe("affine_forward(x, W, b)", x=x, W=W)
+    # 'affine_forward(x, W, b) for x of shape (4, 5) and W of shape (5, 3)'
+    describe("affine_forward(x, W, b)", "out", 0, x=x, W=W)
+    # 'out (the first value returned by affine_forward(x, W, b) for x of shape (4, 5) and W of shape (5, 3))'
+
+and compare with a second reference by naming it: ``assert_close(lab, got, want,
+DEVICE, against="PyTorch")`` says "... is 0.5 but PyTorch gives 0.7".
 """
 
 import contextvars
 import copy
+import traceback
 
 import numpy as np
 
@@ -16,13 +31,32 @@ EXACT = dict(rtol=0.0, atol=0.0)
 F64 = dict(rtol=1e-7, atol=1e-9)
 #: against the PyTorch reference on an accelerator, which may run float32.
 DEVICE = dict(rtol=1e-5, atol=1e-6)
+#: what float32 arithmetic reaches on float64 inputs: used only to recognise a float32 answer.
+F32 = dict(rtol=1e-5, atol=1e-6)
 
 #: Set by the grader so that passing checks print nothing.
 quiet = contextvars.ContextVar("quiet", default=False)
 
+FLOAT32 = ("the result is {dtype}, which keeps only about {digits} significant digits. The inputs are "
+           "float64, and the result must be float64 too: do not convert to {dtype}.")
 
-class NotImplementedYet(AssertionError):
+
+class CheckFailed(AssertionError):
+    """A check's verdict in words. IPython shows ``_render_traceback_()`` instead of a traceback."""
+
+    def _render_traceback_(self):
+        """The lines a notebook shows: the message alone (the cell still counts as failed)."""
+        lines = str(self).splitlines() or [""]
+        return ["\N{BALLOT X} " + lines[0]] + lines[1:]
+
+
+class NotImplementedYet(CheckFailed):
     """The student's function still raises NotImplementedError."""
+
+
+def fail(message):
+    """Raise the check's verdict ``message`` as a CheckFailed."""
+    raise CheckFailed(message)
 
 
 def torch_twin(topic):
@@ -41,109 +75,249 @@ def ok(message):
         print("\N{CHECK MARK} " + message)
 
 
-def plain(label, value):
-    """``value`` as a plain float64/bool/int ndarray, or an AssertionError in words."""
+# --- labels -----------------------------------------------------------------------------
+
+def describe(call_text, part=None, index=None, /, **inputs):
+    """A label that reads as a sentence, naming the call, the returned part and the inputs.
+
+    call_text: how the call is written, e.g. "softmax(logits)"; part: the name of one
+    returned value ("dW"), index: its position in the returned tuple (0-based);
+    inputs: name=value, described by shape (arrays) or value (numbers).
+    """
+    text = call_text + _inputs(inputs)
+    if part is None:
+        return text
+    where = f"the {_ordinal(index + 1)} value returned by " if index is not None else "returned by "
+    return f"{part} ({where}{text})"
+
+
+def _inputs(inputs):
+    """' for x of shape (4, 5) and lr = 0.1', or '' with no inputs."""
+    parts = []
+    for name, value in inputs.items():
+        if isinstance(value, np.ndarray):
+            parts.append(f"{name} of shape {value.shape}")
+        elif isinstance(value, (bool, int, float, np.number, str)):
+            parts.append(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {_num(value)}")
+        else:
+            parts.append(str(name))
+    if not parts:
+        return ""
+    return " for " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
+
+
+def _ordinal(n):
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
+
+
+def _num(x):
+    """A number as a short string; -0 prints as 0, integers without a decimal point."""
+    x = float(x)
+    if x == 0:
+        return "0"
+    return f"{x:.6g}"
+
+
+# --- values -----------------------------------------------------------------------------
+
+def _kind(shape):
+    if shape is None:
+        return "a NumPy array"
+    return "one number" if tuple(shape) == () else f"a NumPy array of shape {tuple(shape)}"
+
+
+def _as_array(label_, value, shape=None):
+    """``value`` as a plain ndarray view (no copy), or a CheckFailed that says what it is instead."""
     if isinstance(value, (bool, int, float, np.number, np.bool_)):
         return np.asarray(value)
+    if value is None:
+        fail(f"{label_} is None, but should be {_kind(shape)}. Did the function forget to `return` "
+             "its result (or the cell to assign the variable)?")
     if type(value).__module__.startswith("torch"):
-        raise AssertionError(f"{label} is a torch tensor; this exercise asks for NumPy arrays.")
+        fail(f"{label_} is a torch tensor; this exercise asks for NumPy arrays.")
     if not isinstance(value, np.ndarray):
-        raise AssertionError(
-            f"{label} should be a NumPy array, got {type(value).__name__}."
-        )
+        extra = " (make one with np.array(...))" if isinstance(value, (list, tuple)) else ""
+        fail(f"{label_} should be {_kind(shape)}{extra}, but it is a {type(value).__name__}.")
     arr = np.asarray(value).view(np.ndarray)
     if arr.dtype.kind not in "biuf":
-        raise AssertionError(f"{label} has dtype {arr.dtype}; expected numbers.")
-    return np.array(arr, copy=True)
+        fail(f"{label_} has dtype {arr.dtype}; expected numbers.")
+    return arr
 
 
-def assert_shape(label, got, shape, hint=""):
+def plain(label_, value, shape=None):
+    """``value`` as a plain bool/int/float ndarray (a copy), or a CheckFailed in words.
+
+    shape: the expected shape, only to word the message ("one number" for ()).
+    """
+    return np.array(_as_array(label_, value, shape), copy=True)
+
+
+def assert_shape(label_, got, shape, hint=""):
     """Raise if ``got.shape`` differs from ``shape``."""
-    if got.shape != tuple(shape):
+    shape = tuple(shape)
+    if got.shape != shape:
         extra = f" {hint}" if hint else ""
-        raise AssertionError(
-            f"{label} has shape {got.shape} but should have shape {tuple(shape)}.{extra}"
-        )
+        if shape == ():
+            fail(f"{label_} has shape {got.shape} but should have shape () (one number).{extra}")
+        fail(f"{label_} has shape {got.shape} but should have shape {shape}.{extra}")
 
 
-def assert_close(label, got, want, tol=F64, hint=""):
+def assert_close(label_, got, want, tol=F64, hint="", against=None):
     """Compare a student's value with a reference; the message names the worst entry.
 
-    got: the student's value (any), want: reference array, tol: dict(rtol, atol).
+    got: the student's value (any), want: reference array, tol: dict(rtol, atol),
+    against: the name of the reference when it is not the answer itself ("PyTorch").
+    The shape is checked before anything is copied or converted.
     Returns the plain array of ``got``.
     """
-    got = plain(label, got)
     want = np.asarray(want, dtype=float)
-    assert_shape(label, got, want.shape, hint)
-    gotf = got.astype(float)
+    view = _as_array(label_, got, want.shape)
+    assert_shape(label_, view, want.shape, hint)
+    gotf = view.astype(float)
+    expected = f"{against} gives" if against else "should be"
     bad_nan = np.isnan(gotf) & ~np.isnan(want)
     if bad_nan.any():
         idx = _index(np.argmax(bad_nan.ravel()), want.shape)
-        raise AssertionError(
-            f"{label}: {_where(idx) or 'got '}NaN but should be {want[idx]:.6g}. {hint}".strip()
-        )
-    err = np.abs(gotf - want)
-    err = np.where(np.isnan(want) & np.isnan(gotf), 0.0, err)
-    err = np.where(np.isinf(want) & (gotf == want), 0.0, err)
-    limit = tol["atol"] + tol["rtol"] * np.abs(want)
-    wrong = ~(err <= limit)
+        fail(f"{_subject(label_, idx)} NaN but {expected} {_num(want[idx])}. {hint}".strip())
+    wrong = _wrong(gotf, want, tol)
     if wrong.any():
-        worst = _index(np.nanargmax(np.where(wrong, err - limit, -np.inf)), want.shape)
-        raise AssertionError(
-            f"{label}: {_where(worst) or 'got '}{gotf[worst]:.6g} but should be {want[worst]:.6g} "
-            f"({int(wrong.sum())} of {want.size} entries wrong; tolerance "
-            f"rtol={tol['rtol']:g}, atol={tol['atol']:g}). {hint}".strip()
-        )
-    return got
+        with np.errstate(invalid="ignore"):
+            excess = np.abs(gotf - want) - tol["atol"] - tol["rtol"] * np.abs(want)
+        excess = np.where(np.isnan(excess), np.inf, excess)  # an inf where a number is due is the worst
+        worst = _index(int(np.argmax(np.where(wrong, excess, -np.inf))), want.shape)
+        hint = _float32_hint(view, gotf, want, hint)
+        fail(f"{_subject(label_, worst)} {_num(gotf[worst])} but {expected} {_num(want[worst])} "
+             f"({_count(wrong)}{_tolerance(tol)}). {hint}".strip())
+    return np.array(view, copy=True)
+
+
+def _wrong(gotf, want, tol):
+    """Boolean mask of entries outside the tolerance (equal infinities and NaN pairs are right)."""
+    with np.errstate(invalid="ignore"):
+        right = np.abs(gotf - want) <= tol["atol"] + tol["rtol"] * np.abs(want)
+    return ~(right | (np.isnan(want) & np.isnan(gotf)) | (np.isinf(want) & (gotf == want)))
+
+
+def _float32_hint(view, gotf, want, hint):
+    """Name a reduced-precision result when it explains the error (it is within float32 rounding)."""
+    if view.dtype.kind != "f" or view.dtype.itemsize >= 8:
+        return hint
+    digits = 7 if view.dtype.itemsize == 4 else 3
+    words = FLOAT32.format(dtype=view.dtype, digits=digits)
+    if not _wrong(gotf, want, F32).any():
+        return "Hint: the values are right to float32 precision, but " + words
+    return (hint + " Also: " if hint else "Note: ") + words
+
+
+def _subject(label_, idx):
+    """'LABEL: entry [1, 2] is' for an array, 'LABEL: got' for a number."""
+    return f"{label_}: got" if idx == () else f"{label_}: entry {_fmt_index(idx)} is"
+
+
+def _count(wrong):
+    if wrong.ndim == 0:
+        return ""
+    n = int(wrong.sum())
+    verb = "is" if n == 1 else "are"
+    return f"{n} of {wrong.size} entries {verb} wrong; "
+
+
+def _tolerance(tol):
+    if tol["rtol"] == 0 and tol["atol"] == 0:
+        return "the answer must be exact"
+    return f"tolerance rtol={tol['rtol']:g}, atol={tol['atol']:g}"
 
 
 def diagnose(got, mistakes):
     """Name every known mistake whose output equals ``got`` ('' if none).
 
-    mistakes: {hint: array the mistaken formula would give}.
+    mistakes: {hint: array the mistaken formula would give}. Shapes are compared
+    first, so an answer of the wrong shape is never copied or converted.
     """
     try:
-        g = np.asarray(plain("value", got), dtype=float)
+        view = _as_array("value", got)
     except AssertionError:
         return ""
     hits = []
     for hint, wrong in mistakes.items():
         wrong = np.asarray(wrong, dtype=float)
-        if g.shape == wrong.shape and np.allclose(g, wrong, rtol=1e-7, atol=1e-9):
-            hits.append(hint)
+        if view.shape != wrong.shape:
+            continue
+        with np.errstate(invalid="ignore"):
+            if np.allclose(view.astype(float), wrong, rtol=1e-7, atol=1e-9):
+                hits.append(hint)
     return ("Hint: " + " Or: ".join(hits)) if hits else ""
 
 
-def call(fn, label, on_error="", /, **args):
+# --- calling the student's function -------------------------------------------------------
+
+def call(fn, label_, on_error="", /, **args):
     """Call the student's ``fn`` with copies of ``args`` (in order); refuse mutation.
 
-    Raises AssertionError if ``fn`` raises (adding the hint ``on_error``) or
-    changes one of its array arguments.
+    Raises CheckFailed if ``fn`` raises (adding the hint ``on_error`` and the line of
+    the student's code that raised, when it is known) or changes one of its arguments.
     """
     copies = {k: copy.deepcopy(v) for k, v in args.items()}
     try:
         out = fn(*copies.values())
     except NotImplementedError:
-        raise NotImplementedYet(f"{label} is not implemented yet (it raises NotImplementedError).") from None
+        raise NotImplementedYet(f"{label_} is not implemented yet (it raises NotImplementedError).") from None
     except AssertionError:
         raise
     except Exception as exc:  # the student's bug, reported in words
         hint = f" Hint: {on_error}" if on_error else ""
-        raise AssertionError(f"{label} raised {type(exc).__name__}: {exc}{hint}") from exc
+        raise CheckFailed(f"{label_} raised {type(exc).__name__}: {exc}{_student_line(exc)}{hint}") from exc
     for name, original in args.items():
         if not callable(original) and not _same(original, copies[name]):
-            raise AssertionError(
-                f"{label} changed its argument {name} in place; leave inputs unchanged "
-                f"(build a new array, or work on {name}.copy())."
-            )
+            fail(f"{label_} changed its argument {name} in place: {_change(name, original, copies[name])}. "
+                 "Leave the inputs unchanged: compute new arrays instead of writing into the ones "
+                 "you received (x = x * 2 makes a new array; x *= 2 or x[...] = ... change the caller's).")
     return out
 
 
-def unpack(label, out, n):
+def _student_line(exc):
+    """' (at `code`)' for the last frame of the traceback outside this package, '' if none."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.line and _is_student_file(f.filename)]
+    return f" (in line {frames[-1].lineno}: `{frames[-1].line.strip()}`)" if frames else ""
+
+
+def _is_student_file(filename):
+    """Not this package, not an installed library, not the standard library."""
+    path = filename.replace("\\", "/")
+    return not any(part in path for part in ("/autograder/", "-packages/", "/lib/python3", "<frozen"))
+
+
+def _change(name, before, after):
+    """What changed inside the argument ``name``, e.g. 'cache[0] entry [1, 2] went from 0.5 to 0'."""
+    if isinstance(before, np.ndarray) and isinstance(after, np.ndarray):
+        if before.shape != after.shape or before.dtype != after.dtype:
+            return f"{name} went from {before.dtype} {before.shape} to {after.dtype} {after.shape}"
+        equal = before == after
+        if before.dtype.kind in "fc":
+            equal |= np.isnan(before) & np.isnan(after)
+        diff = ~equal
+        idx = _index(int(np.argmax(diff.ravel())), before.shape)
+        where = f" entry {_fmt_index(idx)}" if idx != () else ""
+        return f"{name}{where} went from {_num(before[idx])} to {_num(after[idx])}"
+    if isinstance(before, (tuple, list)) and isinstance(after, (tuple, list)) and len(before) == len(after):
+        for i, (a, b) in enumerate(zip(before, after)):
+            if not _same(a, b):
+                return _change(f"{name}[{i}]", a, b)
+    if isinstance(before, dict) and isinstance(after, dict) and before.keys() == after.keys():
+        for k in before:
+            if not _same(before[k], after[k]):
+                return _change(f"{name}[{k!r}]", before[k], after[k])
+    return f"{name} is no longer what was passed"
+
+
+def unpack(label_, out, n):
     """Split a returned tuple of ``n`` values, or say what came back instead."""
     if not isinstance(out, (tuple, list)) or len(out) != n:
+        if out is None:
+            fail(f"{label_} returned None, but should return a tuple of {n} values. "
+                 "Did the function forget to `return` them?")
         kind = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else "")
-        raise AssertionError(f"{label} should return a tuple of {n} values, got {kind}.")
+        fail(f"{label_} should return a tuple of {n} values, got {kind}.")
     return tuple(out)
 
 
@@ -156,10 +330,6 @@ def _same(a, b):
 
 def _index(flat, shape):
     return np.unravel_index(flat, shape) if shape else ()
-
-
-def _where(idx):
-    return "" if idx == () else f"entry {_fmt_index(idx)} is "
 
 
 def _fmt_index(idx):

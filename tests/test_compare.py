@@ -1,0 +1,241 @@
+"""compare.py: each message of the comparison helpers, on the side that passes and the side that fails."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import compare
+from autograder.checks.compare import (DEVICE, EXACT, F64, CheckFailed, NotImplementedYet, assert_close, call,
+                                       describe, diagnose, plain, unpack)
+
+
+def message(fn, *args, **kwargs):
+    """The CheckFailed message that ``fn(*args, **kwargs)`` raises."""
+    with pytest.raises(CheckFailed) as info:
+        fn(*args, **kwargs)
+    assert isinstance(info.value, AssertionError)  # the grader catches AssertionError
+    return str(info.value)
+
+
+# --- labels --------------------------------------------------------------------------------
+
+def test_describe_reads_as_a_sentence():
+    x, W = np.zeros((4, 5)), np.zeros((5, 3))
+    assert describe("affine_forward(x, W, b)", x=x, W=W) == \
+        "affine_forward(x, W, b) for x of shape (4, 5) and W of shape (5, 3)"
+    assert describe("affine_forward(x, W, b)", "out", 0, x=x) == \
+        "out (the first value returned by affine_forward(x, W, b) for x of shape (4, 5))"
+    assert describe("sgd_step(w, dw, state, lr)", "state", lr=0.1) == \
+        "state (returned by sgd_step(w, dw, state, lr) for lr = 0.1)"
+    assert describe("f(x)") == "f(x)"
+
+
+# --- the value a student returns -------------------------------------------------------------
+
+def test_plain_accepts_arrays_and_numbers():
+    assert plain("v", np.arange(3)).tolist() == [0, 1, 2]
+    assert plain("v", 2.5).shape == ()
+
+
+def test_none_asks_about_return_and_names_a_number():
+    text = message(assert_close, "mse(pred, target)", None, 0.5)
+    assert "is None" in text and "forget to `return`" in text and "one number" in text
+    assert "NumPy array" not in text
+
+
+def test_none_for_an_array_names_its_shape():
+    text = message(assert_close, "f(x)", None, np.zeros((2, 3)))
+    assert "a NumPy array of shape (2, 3)" in text and "`return`" in text
+
+
+def test_list_is_refused_with_the_way_out():
+    text = message(assert_close, "f(x)", [1.0, 2.0], np.array([1.0, 2.0]))
+    assert "should be a NumPy array of shape (2,)" in text and "np.array" in text and "list" in text
+
+
+def test_object_dtype_and_torch_like_values_are_refused():
+    assert "dtype object" in message(assert_close, "f(x)", np.ones(2, dtype=object), np.ones(2))
+
+
+# --- comparing -----------------------------------------------------------------------------
+
+def test_scalar_mismatch_is_said_plainly():
+    text = message(assert_close, "mse(pred, target)", 0.3, 0.25)
+    assert "got 0.3 but should be 0.25" in text
+    assert "of 1 entries" not in text and "entry" not in text
+
+
+def test_array_mismatch_names_worst_entry_and_count():
+    got = np.array([[1.0, 2.0], [3.0, 9.0]])
+    text = message(assert_close, "f(x)", got, np.array([[1.0, 2.0], [3.5, 4.0]]))
+    assert "entry [1, 1] is 9 but should be 4" in text and "2 of 4 entries are wrong" in text
+    text = message(assert_close, "f(x)", np.array([1.0, 5.0]), np.array([1.0, 2.0]))
+    assert "1 of 2 entries is wrong" in text
+
+
+def test_negative_zero_prints_as_zero():
+    text = message(assert_close, "f(x)", np.array([-0.0, 1.0]), np.array([1.0, 1.0]), EXACT)
+    assert "is 0 but should be 1" in text and "-0" not in text
+    assert compare._num(-0.0) == "0" and compare._num(-1e-17) == "-1e-17"
+
+
+def test_exact_tolerance_is_named_in_words():
+    text = message(assert_close, "f(x)", np.array([0.0, 1.0]), np.array([1.0, 1.0]), EXACT)
+    assert "the answer must be exact" in text and "rtol=0" not in text
+
+
+def test_second_reference_is_named():
+    text = message(assert_close, "f(x)", np.array([1.0]), np.array([2.0]), DEVICE, against="PyTorch")
+    assert "is 1 but PyTorch gives 2" in text
+
+
+def test_shape_mismatch_and_scalar_shape():
+    assert "has shape (3,) but should have shape (2,)" in message(assert_close, "f(x)", np.zeros(3), np.zeros(2))
+    assert "should have shape () (one number)" in message(assert_close, "f(x)", np.zeros(3), 0.0)
+
+
+def test_nan_is_named():
+    assert "got NaN but should be 1" in message(assert_close, "f(x)", float("nan"), 1.0)
+
+
+def test_close_values_pass_and_come_back_as_plain_copies():
+    got = np.array([1.0, 2.0 + 1e-12])
+    out = assert_close("f(x)", got, np.array([1.0, 2.0]), F64)
+    assert out is not got and np.array_equal(out, got)
+    assert_close("f(x)", np.array([np.inf, np.nan]), np.array([np.inf, np.nan]))
+
+
+def test_float32_within_float32_rounding_is_told_float64_is_expected():
+    """A right softmax computed in float32: told about the dtype, not that its rows are wrong."""
+    z = np.random.default_rng(0).normal(size=(40, 10)) * 3
+    want = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    z32 = z.astype(np.float32)
+    got = np.exp(z32) / np.exp(z32).sum(axis=1, keepdims=True)
+    text = message(assert_close, "softmax(logits)", got, want, F64, "rows must sum to 1.")
+    assert "right to float32 precision" in text and "must be float64" in text
+    assert "rows must sum to 1" not in text
+    assert_close("softmax(logits)", got, want, DEVICE)  # the device tolerance allows float32
+
+
+def test_float32_that_is_also_wrong_keeps_the_hint_and_notes_the_dtype():
+    text = message(assert_close, "f(x)", np.array([5.0], np.float32), np.array([2.0]), F64, "Hint: the sign.")
+    assert text.endswith("must be float64 too: do not convert to float32.")
+    assert "Hint: the sign. Also:" in text
+
+
+def test_float64_mistakes_get_no_dtype_note():
+    assert "float32" not in message(assert_close, "f(x)", np.array([5.0]), np.array([2.0]))
+
+
+# --- diagnose ----------------------------------------------------------------------------------
+
+def test_diagnose_names_matching_mistakes_only():
+    x = np.arange(4.0)
+    mistakes = {"forgot the bias.": x, "wrong sign.": -x}
+    assert diagnose(x.copy(), mistakes) == "Hint: forgot the bias."
+    assert diagnose(x + 1, mistakes) == ""
+    assert diagnose(None, mistakes) == ""
+
+
+def _peak_bytes(fn, *args):
+    """The largest memory that Python allocations reach while ``fn(*args)`` runs."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        fn(*args)
+    except CheckFailed:
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_diagnose_compares_shapes_before_converting():
+    """A big answer of the wrong shape is never cast to float64 (that once took 2.2 GiB)."""
+    big = np.zeros((2000, 1000), dtype=np.uint8)
+    assert diagnose(big, {"hint.": np.zeros((3, 3))}) == ""
+    assert _peak_bytes(diagnose, big, {"hint.": np.zeros((3, 3))}) < big.nbytes
+    same_shape = {"hint.": np.zeros((2000, 1000))}
+    assert _peak_bytes(diagnose, big, same_shape) > big.nbytes  # the measure sees a cast when one happens
+
+
+def test_assert_close_checks_shape_before_copying():
+    big = np.zeros((2000, 1000), dtype=np.uint8)
+    assert "has shape (2000, 1000)" in message(assert_close, "f(x)", big, np.zeros((3, 3)))
+    assert _peak_bytes(assert_close, "f(x)", big, np.zeros((3, 3))) < big.nbytes  # no copy, no float64 cast
+
+
+# --- calling -------------------------------------------------------------------------------------
+
+def _mutates_tuple(dout, cache):
+    cache[0][1, 2] = 0.0
+    return dout
+
+
+def test_mutation_inside_a_tuple_says_what_changed():
+    cache = (np.ones((2, 3)), np.ones(3))
+    text = message(call, _mutates_tuple, "f(dout, cache)", dout=np.ones(2), cache=cache)
+    assert "changed its argument cache in place: cache[0] entry [1, 2] went from 1 to 0" in text
+    assert "cache.copy()" not in text
+
+
+def test_mutation_of_an_array_names_the_entry():
+    def doubles(x):
+        x *= 2
+        return x
+    text = message(call, doubles, "f(x)", x=np.array([0.0, 3.0]))
+    assert "changed its argument x in place: x entry [1] went from 3 to 6" in text
+
+
+def test_untouched_arguments_pass():
+    assert call(lambda x, lr: x * lr, "f(x, lr)", x=np.ones(2), lr=2.0).tolist() == [2.0, 2.0]
+
+
+def test_raising_function_shows_its_own_line_and_hint():
+    def broken(x):
+        return x @ np.ones((7, 7))
+    text = message(call, broken, "f(x)", "x has shape (N, D).", x=np.ones((2, 3)))
+    assert "f(x) raised ValueError" in text and "`return x @ np.ones((7, 7))`" in text
+    assert text.endswith("Hint: x has shape (N, D).")
+
+
+def test_stub_is_not_implemented_yet():
+    def stub(x):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedYet, match="not implemented yet"):
+        call(stub, "f(x)", x=1.0)
+
+
+def test_unpack_names_none_and_wrong_lengths():
+    assert "forget to `return`" in message(unpack, "f(x)", None, 2)
+    assert "tuple of 2 values, got a tuple of length 3" in message(unpack, "f(x)", (1, 2, 3), 2)
+    assert unpack("f(x)", [1, 2], 2) == (1, 2)
+
+
+# --- how a notebook shows a failure ---------------------------------------------------------
+
+def test_render_traceback_is_the_message_alone():
+    err = CheckFailed("f(x): entry [0] is 1 but should be 2.\nsecond line")
+    assert err._render_traceback_() == ["\N{BALLOT X} f(x): entry [0] is 1 but should be 2.", "second line"]
+
+
+@pytest.mark.slow
+def test_a_real_kernel_shows_only_the_message_and_the_cell_still_fails():
+    """nbclient runs a failing and a passing check: the error output is one line, no traceback."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nfrom autograder.checks import ex01_perceptron as ex"),
+        nbformat.v4.new_code_cell("ex.check_perceptron(lambda X, w, b: (X @ w + b >= 0).astype(float))"),
+        nbformat.v4.new_code_cell("from autograder.ref_numpy import perceptron as ref\n"
+                                  "ex.check_perceptron(ref.perceptron)"),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    failed, passed = nb.cells[1].outputs, nb.cells[2].outputs
+    errors = [o for o in failed if o.output_type == "error"]
+    assert len(errors) == 1 and errors[0].ename == "CheckFailed"  # nbgrader counts the cell as failed
+    shown = "\n".join(errors[0].traceback)
+    assert shown.startswith("\N{BALLOT X} perceptron(X, w, b)") and "use > 0, not >= 0" in shown
+    assert "Traceback" not in shown and "compare.py" not in shown and len(errors[0].traceback) == 1
+    assert [o.text for o in passed if o.output_type == "stream"][0].startswith("\N{CHECK MARK}")
