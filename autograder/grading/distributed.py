@@ -1,0 +1,192 @@
+"""Grading a class on a Dask cluster: one task per student, the gradebook kept by the client.
+
+The client (``python -m autograder grade ... --dask ADDRESS``) reads the class,
+sends each student's notebooks as bytes to a Dask worker, and records each
+result in the gradebook as it arrives, exactly as local grading does. Workers
+grade with the course they have (``$DLCOURSE_COURSE``, else the checkout that
+holds the installed ``autograder`` package) inside the same sandboxed worker
+processes as local grading. Each result carries a digest of the source notebooks
+the worker graded with; the client refuses a result whose digest differs from its
+own, so a machine with a stale course cannot grade with old tests.
+
+A task lost with its worker is retried once; a student whose grading fails on two
+workers is recorded with status ``error`` and the reason.
+"""
+
+import hashlib
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from autograder.grading import collect
+
+#: Workers a task may be lost with before the student is recorded as an error.
+ALLOWED_FAILURES = 1
+
+
+class DaskError(Exception):
+    """The cluster cannot be reached or started (one line for the instructor)."""
+
+
+def source_digest(course, assignment):
+    """sha256 of the assignment's source notebooks (names and bytes, in name order)."""
+    folder = Path(course) / "solutions" / assignment
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        raise collect.SubmissionsError(f"no source notebook in {folder}")
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def worker_course():
+    """The course a grading machine uses: $DLCOURSE_COURSE, else the installed checkout."""
+    import autograder
+
+    env = os.environ.get("DLCOURSE_COURSE")
+    return Path(env) if env else Path(autograder.__file__).resolve().parents[1]
+
+
+def grade_task(assignment, student_id, notebooks, problem, limits, expected):
+    """Run on a Dask worker: grade one student from the notebooks' bytes.
+
+    notebooks: {source notebook name: bytes}; expected: the client's source digest.
+    Returns {"digest", "worker", "entry"}; entry is None when the digests differ
+    (the worker then grades nothing).
+    """
+    from distributed import get_worker
+
+    from autograder.grading import classroom
+
+    course = worker_course()
+    name = _worker_name(get_worker)
+    digest = source_digest(course, assignment)
+    if digest != expected:
+        return dict(digest=digest, worker=name, entry=None)
+    srcs = classroom.sources(course, assignment)
+    with tempfile.TemporaryDirectory(prefix="dlcourse-dask-") as work:
+        sub = collect.Submission(student_id=student_id, problem=problem)
+        for nb_name, blob in notebooks.items():
+            path = Path(work) / f"{nb_name}.ipynb"
+            path.write_bytes(blob)
+            sub.notebooks[nb_name] = path
+        limits.deny_read = classroom.hidden_paths(course, work, Path(work) / "grades.csv")
+        entry = classroom.grade_student(sub, srcs, limits)
+    return dict(digest=digest, worker=name, entry=entry)
+
+
+def _worker_name(get_worker):
+    worker = get_worker()
+    return str(worker.name if worker.name is not None else worker.address)
+
+
+def connect(address, course):
+    """(client, cluster or None) for ``tcp://host:port`` or ``local:N``."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+    try:
+        if address.startswith("local:"):
+            n = _local_workers(address)
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, memory_limit=0,
+                                   env={"DLCOURSE_COURSE": str(Path(course).resolve())})
+            return Client(cluster), cluster
+        return Client(address, timeout="20s"), None
+    except (OSError, TimeoutError) as exc:
+        raise DaskError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+
+
+def _local_workers(address):
+    try:
+        n = int(address.split(":", 1)[1])
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise DaskError(f"--dask {address}: expected local:N with N >= 1 worker processes")
+    return n
+
+
+def submit_all(client, assignment, subs, limits, expected):
+    """One future per student: {future: Submission}."""
+    futures = {}
+    for sub in subs:
+        blobs = {name: Path(path).read_bytes() for name, path in sub.notebooks.items()}
+        future = client.submit(grade_task, assignment, sub.student_id, blobs, sub.problem, limits,
+                               expected, key=f"grade-{assignment}-{sub.student_id}-{os.urandom(4).hex()}",
+                               pure=False, retries=ALLOWED_FAILURES)
+        futures[future] = sub
+    return futures
+
+
+def outcome(future, srcs_max, expected):
+    """(entry, worker) from a finished future; lost workers and stale courses become errors."""
+    try:
+        reply = future.result()
+    except Exception as exc:  # noqa: BLE001 - a lost task is that student's error, not the class's
+        return error_entry(srcs_max, f"grading failed on {ALLOWED_FAILURES + 1} workers: "
+                                     f"{type(exc).__name__}: {exc}"), None
+    if reply["digest"] != expected or reply["entry"] is None:
+        return error_entry(srcs_max, f"refused: worker {reply['worker']} has a different source notebook "
+                                     f"(digest {reply['digest'][:12]}, expected {expected[:12]}); "
+                                     "update the course on that machine"), reply["worker"]
+    return reply["entry"], reply["worker"]
+
+
+def error_entry(max_score, reason):
+    """The record of a student the cluster could not grade."""
+    import datetime
+
+    from autograder.grading.text import clean
+
+    return dict(score=0.0, max_score=max_score, tests=[], problems=[], status="error",
+                reason=clean(reason), graded_at=datetime.datetime.now(datetime.timezone.utc)
+                .isoformat(timespec="seconds"))
+
+
+def per_worker(workers):
+    """{worker: students graded} for the end-of-run summary."""
+    return dict(sorted(Counter(w for w in workers if w is not None).items()))
+
+
+def close(client, cluster):
+    """Shut down what ``connect`` started; never raises."""
+    for thing in (client, cluster):
+        if thing is not None:
+            try:
+                thing.close()
+            except Exception:  # noqa: BLE001 - shutting down must not hide the results
+                pass
+
+
+
+def run(assignment, subs, srcs, out, address, course, limits, progress=True):
+    """Grade ``subs`` on the cluster at ``address``; record each result as it arrives.
+
+    Returns ({student_id: record}, {worker: count}). Only this process writes the
+    gradebook, one atomic record per student, so an interrupted run stays consistent.
+    """
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    from autograder.grading import gradebook
+
+    expected = source_digest(course, assignment)
+    max_score = sum(s.max_score for s in srcs.values())
+    client, cluster = connect(address, course)
+    results, workers = {}, []
+    try:
+        futures = submit_all(client, assignment, subs, limits, expected)
+        for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
+                           desc=f"grading {assignment} on dask", unit="student"):
+            sub = futures[future]
+            entry, worker = outcome(future, max_score, expected)
+            gradebook.record(out, assignment, sub.student_id, entry)
+            results[sub.student_id] = entry
+            workers.append(worker)
+    finally:
+        close(client, cluster)
+    return results, per_worker(workers)
