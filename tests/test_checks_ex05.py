@@ -38,7 +38,7 @@ def _affine_in_place(x, W, b):
     (lambda x, W, b: (x @ W - b, (x, W)), "the affine layer adds the bias"),
     (lambda x, W, b: (W.T @ x.T + b[:, None], (x, W)), r"shape \(3, 4\) but should have shape \(4, 3\)"),
     (lambda x, W, b: (x @ W + b, x), "cache.*tuple of 2 values"),
-    (lambda x, W, b: (x @ W + b, (W, x)), r"cache\[0\] should be x"),
+    (lambda x, W, b: (x @ W + b, (W, x)), r"the cache.s first entry, x,"),
     (lambda x, W, b: x @ W + b, "tuple of 2 values"),
     (_affine_in_place, "changed its argument x in place"),
 ])
@@ -281,4 +281,78 @@ def test_a_raising_backward_pass_gets_a_shape_hint():
         return grads[::-1]
     fails(ex.check_mlp_backward, untransposed, r"raised ValueError.*Hint: Check the shapes.*W\^\(l\+1\)\.T")
     fails(ex.check_affine_backward, lambda dout, cache: (dout @ cache[1], cache[0].T @ dout, dout.sum(0)),
-          r"raised ValueError.*dx = dout @ W\.T")
+          r"raised ValueError.*let the shapes")
+
+
+def test_affine_forward_with_transposed_weights_gets_a_hint_on_rectangular_layers():
+    fails(ex.check_affine_forward, lambda x, W, b: (x @ W.T + b, (x, W)), r"raised ValueError.*no transpose is needed")
+
+
+# ---------------------------------------------------------------- softmax cross-entropy
+
+def _ce_naive(z, Y):
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return float(-np.mean(np.sum(Y * np.log(p), axis=1))), (p - Y) / len(z)
+
+
+def test_softmax_cross_entropy_passes_reference(capsys):
+    passes(ex.check_softmax_cross_entropy, backprop.softmax_cross_entropy, capsys)
+    passes(ex.check_softmax_cross_entropy, backprop.softmax_cross_entropy, capsys, seed=5, n=1, c=10)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda z, Y: (backprop.softmax_cross_entropy(z, Y)[0], backprop.softmax_cross_entropy(z, Y)[1] * len(z)),
+     "carries a factor 1/N"),
+    (lambda z, Y: (backprop.softmax_cross_entropy(z, Y)[0], backprop.softmax_cross_entropy(z, Y)[1] + Y / len(z)),
+     "prediction MINUS target"),
+    (lambda z, Y: (backprop.softmax_cross_entropy(z, Y)[0], -backprop.softmax_cross_entropy(z, Y)[1]),
+     "check the sign"),
+    (lambda z, Y: (backprop.softmax_cross_entropy(z, Y)[0] * len(z), backprop.softmax_cross_entropy(z, Y)[1]),
+     "average the loss"),
+    (_ce_naive, "subtract each row's largest logit"),
+    (lambda z, Y: backprop.softmax_cross_entropy(z, Y)[1], "tuple of 2 values"),
+])
+def test_softmax_cross_entropy_rejects_wrong_answers(wrong, match):
+    with np.errstate(all="ignore"):
+        fails(ex.check_softmax_cross_entropy, wrong, match)
+
+
+# ---------------------------------------------------------------- train_mlp
+
+def _train(**mistake):
+    def train_mlp(X, Y, sizes, lr, epochs, seed):
+        return ex._variant_train(X, Y, sizes, lr, epochs, seed, **mistake)
+    return train_mlp
+
+
+def test_train_mlp_passes_reference(capsys):
+    from autograder.ref_numpy import train
+    passes(ex.check_train_mlp, train.train_full_batch, capsys)
+    passes(ex.check_train_mlp, train.train_full_batch, capsys, seed=3, sizes=(5, 8, 8, 4), n=50, lr=1.0,
+           epochs=40, init_seed=0)
+    passes(ex.check_train_mlp, _train(), capsys)  # the mistake-free variant is the reference
+
+
+@pytest.mark.parametrize("mistake,match", [
+    (dict(n_scale=False), "without the 1/N"),
+    (dict(minus_y=False), "the target is missing"),
+    (dict(update_bias=False), "update each bias"),
+    (dict(init_seed=0), "with the seed you are given"),
+    (dict(lr_factor=0.5), "applied twice"),
+    (dict(loss_after=True), "BEFORE step i"),
+])
+def test_train_mlp_names_each_mistake(mistake, match):
+    fails(ex.check_train_mlp, _train(**mistake), match)
+
+
+def test_train_mlp_wrong_seed_is_found_with_seed_zero_too():
+    fails(ex.check_train_mlp, _train(init_seed=1), "with the seed you are given", init_seed=0)
+
+
+def test_train_mlp_that_forgets_to_return_params():
+    from autograder.ref_numpy import train
+
+    def only_losses(X, Y, sizes, lr, epochs, seed):
+        params, losses = train.train_full_batch(X, Y, sizes, lr, epochs, seed)
+        return params[:1], losses
+    fails(ex.check_train_mlp, only_losses, "list of 2 pairs")

@@ -15,7 +15,10 @@ from autograder.ref_numpy.mlp import init_params, mlp_forward_cache
 NUMERIC = dict(rtol=1e-6, atol=1e-8)
 #: Said when a backward pass raises (usually a matrix product of mismatched shapes).
 SHAPES_HINT = ("Check the shapes: every gradient has the shape of its variable (dx like x, dW like W, "
-               "db like b), so dx = dout @ W.T and dW = x.T @ dout.")
+               "db like b); let the shapes of the two factors of each product tell you which one is transposed.")
+#: Said when affine_forward raises: usually W transposed, or x and W swapped.
+AFFINE_FORWARD_HINT = ("W already has the shape (D, M) in this course (one example per row of x, shape (N, D)): "
+                       "the product of x and W, as given, has shape (N, M); no transpose is needed.")
 
 
 # ---------------------------------------------------------------- affine layer
@@ -26,18 +29,18 @@ def check_affine_forward(affine_forward, seed=0, n=4, d=5, m=3):
     twin_layers, dev, numpy = torch_twin("layers")
     for N, D, M in [(n, d, m), (d, d, d)]:
         x, W, b = rng.normal(size=(N, D)), rng.normal(size=(D, M)), rng.normal(size=M)
-        label = f"affine_forward(x, W, b) with x {x.shape}, W {W.shape}"
-        out = unpack(label, call(affine_forward, label, x=x, W=W, b=b), 2)
+        label = f"affine_forward(x, W, b) with x of shape {x.shape} and W of shape {W.shape}"
+        out = unpack(label, call(affine_forward, label, AFFINE_FORWARD_HINT, x=x, W=W, b=b), 2)
         mistakes = {"add the bias b (one number per output column).": x @ W,
                     "the affine layer adds the bias: x @ W + b.": x @ W - b}
         if D == M:
-            mistakes["x @ W + b: x has one example per row and W has shape (D, M); do not transpose W."] = x @ W.T + b
+            mistakes["x has one example per row and W has shape (D, M) already; do not transpose W."] = x @ W.T + b
         hint = diagnose(out[0], mistakes)
-        got = assert_close(label + "[0] (out)", out[0], ref_layers.affine_forward(x, W, b)[0], F64,
-                           hint or "out = x @ W + b has shape (N, M): one row per example.")
-        cache = unpack(label + "[1] (cache)", out[1], 2)
-        assert_close(label + ": cache[0] should be x", cache[0], x, EXACT, "return cache = (x, W).")
-        assert_close(label + ": cache[1] should be W", cache[1], W, EXACT, "return cache = (x, W).")
+        got = assert_close(label + ": out (first returned value)", out[0], ref_layers.affine_forward(x, W, b)[0], F64,
+                           hint or "out has shape (N, M): one row per example, one column per output unit.")
+        cache = unpack(label + ": cache (second returned value)", out[1], 2)
+        assert_close(label + ": the cache's first entry, x,", cache[0], x, EXACT, "return cache = (x, W).")
+        assert_close(label + ": the cache's second entry, W,", cache[1], W, EXACT, "return cache = (x, W).")
         want = numpy(twin_layers.affine_forward(x, W, b, dev)[0])
         assert_close(label + " (against PyTorch)", got, want, DEVICE)
     ok("affine_forward matches the NumPy and PyTorch references")
@@ -66,7 +69,7 @@ def check_affine_backward(affine_backward, seed=0, n=4, d=5, m=3):
     shapes = {"dx": "(N, D) like x", "dW": "(D, M) like W", "db": "(M,) like b"}
     for N, D, M in [(n, d, m), (d, d, d)]:
         x, W, dout = rng.normal(size=(N, D)), rng.normal(size=(D, M)), rng.normal(size=(N, M))
-        label = f"affine_backward(dout, cache) with x {x.shape}, W {W.shape}"
+        label = f"affine_backward(dout, cache) with x of shape {x.shape} and W of shape {W.shape}"
         out = unpack(label, call(affine_backward, label, SHAPES_HINT, dout=dout, cache=(x, W)), 3)
         want = ref_layers.affine_backward(dout, (x, W))
         twin = twin_layers.affine_backward(dout, (x, W), dev)
@@ -259,3 +262,140 @@ def check_sgd_step(sgd_step, seed=0, lr=0.1):
             raise AssertionError(f"{label}[1] should be the state it was given (None): plain SGD keeps no "
                                  f"state; got {type(out[1]).__name__}.")
     ok("sgd_step steps against the gradient and leaves w unchanged")
+
+
+# ---------------------------------------------------------------- softmax cross-entropy
+
+def _softmax_ce_mistakes(z, Y):
+    """{hint: (loss, dlogits)} of plausible wrong answers."""
+    loss, dz = ref_bp.softmax_cross_entropy(z, Y)
+    n = z.shape[0]
+    p = dz + Y / n  # softmax(z) / N
+    return {
+        "the loss is the MEAN over the batch, so its gradient carries a factor 1/N; divide by N.": (loss, dz * n),
+        "the gradient of the cross-entropy with respect to the logits is prediction MINUS target, "
+        "(softmax - one-hot) / N; the target's -1 is missing.": (loss, p),
+        "check the sign: descending the loss raises the true class's logit, so its gradient entry is "
+        "negative (prediction minus target, not target minus prediction).": (loss, -dz),
+        "average the loss over the batch (divide the sum by N).": (loss * n, dz),
+        "the cross-entropy is MINUS the mean log-probability of the true class; check the sign.": (-loss, dz),
+    }
+
+
+def check_softmax_cross_entropy(softmax_cross_entropy, seed=0, n=6, c=4, scale=3.0):
+    """softmax_cross_entropy(logits, Y) -> (mean loss, dlogits = (softmax(logits) - Y) / N), stable at 1e4."""
+    rng = np.random.default_rng(seed)
+    twin_bp, dev, numpy = torch_twin("backprop")
+    huge = rng.normal(size=(3, c)) * 1e4
+    for z in (rng.normal(size=(n, c)) * scale, huge):
+        Y = np.eye(c)[rng.integers(0, c, size=z.shape[0])]
+        label = f"softmax_cross_entropy(logits, Y) with logits of shape {z.shape} (max abs {np.abs(z).max():.3g})"
+        out = unpack(label, call(softmax_cross_entropy, label, "Y is one-hot with the shape of logits, (N, C).",
+                                 logits=z, Y=Y), 2)
+        want = ref_bp.softmax_cross_entropy(z, Y)
+        twin = twin_bp.softmax_cross_entropy(z, Y, dev)
+        mistakes = _softmax_ce_mistakes(z, Y)
+        unstable = ("exp overflowed or a probability underflowed to 0 before its log: subtract each row's "
+                    "largest logit before exponentiating, and compute log-probabilities without taking the "
+                    "log of a probability (chapter 04's log-sum-exp).")
+        for i, name in enumerate(("loss (first returned value)", "dlogits (second returned value)")):
+            hint = diagnose(out[i], {h: m[i] for h, m in mistakes.items()})
+            if not hint and np.abs(z).max() > 1e3 and not np.all(np.isfinite(np.asarray(out[i], dtype=float))):
+                hint = "Hint: " + unstable
+            got = assert_close(f"{label}: {name}", out[i], want[i], F64,
+                               hint or ("the loss is one number, the mean over the batch of -log softmax of the "
+                                        "true class; dlogits has the logits' shape (N, C)."))
+            assert_close(f"{label}: {name} (against PyTorch autograd)", got, numpy(twin[i]), DEVICE)
+    ok("softmax_cross_entropy gives the mean loss and (softmax - Y) / N, also for logits of size 1e4")
+
+
+# ---------------------------------------------------------------- a training loop
+
+#: Training repeats the same arithmetic in another order for dozens of steps; rounding
+#: differences of ~1e-15 grow a little with every step.
+TRAIN = dict(rtol=1e-6, atol=1e-9)
+
+
+def _variant_train(X, Y, sizes, lr, epochs, seed, n_scale=True, minus_y=True, update_bias=True,
+                   lr_factor=1.0, init_seed=None, loss_after=False):
+    """Reference full-batch training with one known mistake switched on: (params, losses)."""
+    params = init_params(list(sizes), seed if init_seed is None else init_seed)
+    n, losses = X.shape[0], []
+    for _ in range(epochs):
+        _, cache = mlp_forward_cache(X, params)
+        loss, dz = ref_bp.softmax_cross_entropy(cache[0][-1], Y)
+        dz = dz if minus_y else dz + Y / n
+        dz = dz if n_scale else dz * n
+        grads = ref_bp.mlp_backward_ce(params, cache, Y) if (n_scale and minus_y) else _grads_from(params, cache, dz)
+        step = lr * lr_factor
+        params = [(W - step * dW, b - step * db if update_bias else b) for (W, b), (dW, db) in zip(params, grads)]
+        if loss_after:
+            loss = ref_bp.softmax_cross_entropy(mlp_forward_cache(X, params)[1][0][-1], Y)[0]
+        losses.append(loss)
+    return params, np.array(losses)
+
+
+def _grads_from(params, cache, delta):
+    """BP2-BP4 from a given output error Delta^L (sigmoid hidden layers)."""
+    acts, grads = cache[1], []
+    for l in range(len(params) - 1, -1, -1):
+        grads.append((acts[l].T @ delta, delta.sum(axis=0)))
+        if l > 0:
+            delta = (delta @ params[l][0].T) * acts[l] * (1.0 - acts[l])
+    return grads[::-1]
+
+
+def _train_mistakes(X, Y, sizes, lr, epochs, seed):
+    """{hint: losses} of plausible wrong training loops."""
+    args = (X, Y, sizes, lr, epochs, seed)
+    wrong_seed = 0 if seed != 0 else 1
+    return {
+        "the loss is a mean over the N examples, so the output error is (softmax - Y) / N; without the 1/N "
+        "every step is N times too large.": _variant_train(*args, n_scale=False)[1],
+        "the output error of softmax with cross-entropy is prediction minus target, (softmax - Y) / N; "
+        "the target is missing.": _variant_train(*args, minus_y=False)[1],
+        "every parameter learns: update each bias b with its gradient db as well as each W.":
+            _variant_train(*args, update_bias=False)[1],
+        "the initial weights must come from init_params(sizes, seed) with the seed you are given.":
+            _variant_train(*args, init_seed=wrong_seed)[1],
+        "the step is lr * gradient, once: the learning rate was applied twice (lr * lr * gradient).":
+            _variant_train(*args, lr_factor=lr)[1],
+        "losses[i] is the loss BEFORE step i (the first entry is the loss of the initial weights).":
+            _variant_train(*args, loss_after=True)[1],
+    }
+
+
+def _train_case(seed, n, sizes):
+    """Three Gaussian-ish clusters in sizes[0] dimensions, one-hot targets for sizes[-1] classes."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, sizes[-1], size=n)
+    centers = rng.normal(scale=1.5, size=(sizes[-1], sizes[0]))
+    return centers[labels] + rng.normal(size=(n, sizes[0])), np.eye(sizes[-1])[labels]
+
+
+def check_train_mlp(train_mlp, seed=0, sizes=(4, 6, 3), n=30, lr=0.5, epochs=25, init_seed=7):
+    """train_mlp(X, Y, sizes, lr, epochs, seed) -> (params, losses): full-batch descent on softmax cross-entropy."""
+    X, Y = _train_case(seed, n, sizes)
+    twin_train, dev, numpy = torch_twin("train")
+    from autograder.ref_numpy import train as ref_train
+
+    label = f"train_mlp(X, Y, sizes={list(sizes)}, lr={lr:g}, epochs={epochs}, seed={init_seed}) with X of shape {X.shape}"
+    out = unpack(label, call(train_mlp, label, SHAPES_HINT, X=X, Y=Y, sizes=list(sizes), lr=lr, epochs=epochs,
+                             seed=init_seed), 2)
+    want_params, want_losses = ref_train.train_full_batch(X, Y, list(sizes), lr, epochs, init_seed)
+    hint = diagnose(out[1], _train_mistakes(X, Y, list(sizes), lr, epochs, init_seed))
+    got = assert_close(f"{label}: losses (second returned value)", out[1], want_losses, TRAIN,
+                       hint or f"losses holds {epochs} numbers: the mean cross-entropy over all of X before each "
+                               "step. Compare your first loss with the loss of init_params(sizes, seed).")
+    t_params, t_losses = twin_train.train_full_batch(X, Y, list(sizes), lr, epochs, init_seed, dev)
+    assert_close(f"{label}: losses (against PyTorch autograd and torch.optim.SGD)", got, numpy(t_losses), DEVICE)
+    params = out[0]
+    if not isinstance(params, (list, tuple)) or len(params) != len(want_params):
+        raise AssertionError(f"{label}: the first returned value should be the list of {len(want_params)} "
+                             f"pairs (W, b) after training; got a {type(params).__name__}.")
+    for l, (pair, (W, b)) in enumerate(zip(params, want_params), start=1):
+        pair = unpack(f"{label}: params[{l - 1}]", pair, 2)
+        assert_close(f"{label}: W{l} after training", pair[0], W, TRAIN, "return the trained weights.")
+        assert_close(f"{label}: b{l} after training", pair[1], b, TRAIN,
+                     "return the trained biases (they must be updated too).")
+    ok(f"train_mlp reproduces the reference loss curve ({epochs} steps) and PyTorch's")
