@@ -1,0 +1,291 @@
+"""Checks of exercise 07_training_practice: the confusion matrix, precision, recall and
+F1 (per class and macro), stratified k-fold indices and early stopping.
+
+The metrics are compared with the NumPy reference and the PyTorch twin; the folds,
+which may come from any random stream, are checked by their properties (a partition,
+stratified, deterministic for a seed, different for another seed) and compared with
+the PyTorch twin's fold sizes and class counts; early stopping is compared on cases
+built so that each usual mistake gives another epoch.
+"""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, fail, ok, plain, \
+    torch_twin, unpack
+from autograder.ref_numpy import metrics as ref_metrics
+from autograder.ref_numpy import validation as ref_validation
+
+ROWS_HINT = ("cm[i, j] counts the examples whose TRUE class is i and whose PREDICTED class is j: "
+             "rows are true classes, columns are predictions (scikit-learn's convention).")
+ZERO_DIVISION_HINT = ("a class that is never predicted has no precision (0/0), and one that never occurs "
+                      "has no recall: the convention here, scikit-learn's zero_division=0, makes such a ratio 0, "
+                      "not NaN (and without a division by zero: divide only where the denominator is positive).")
+
+
+# ---------------------------------------------------------------- confusion matrix
+
+def _labels_case(rng, n, n_classes):
+    """(y_true, y_pred): class n_classes-1 never occurs and is never predicted, class 0 is never
+    predicted, and the matrix is not symmetric (so a transposed answer cannot pass)."""
+    k = n_classes
+    while True:
+        y_true = rng.integers(0, k - 1, size=n)
+        y_pred = np.where(rng.random(n) < 0.5, y_true, rng.integers(0, k - 1, size=n))
+        y_pred = np.where(y_pred == 0, 1 + rng.integers(0, k - 2, size=n), y_pred)
+        cm = ref_metrics.confusion_matrix(y_true, y_pred, k)
+        if not np.array_equal(cm, cm.T):
+            return y_true, y_pred
+
+
+def check_confusion_matrix(confusion_matrix, seed=0, n=40, n_classes=4):
+    """confusion_matrix(y_true, y_pred, n_classes) -> (K, K) counts, rows = true classes."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("metrics")
+    for N, K in [(n, n_classes), (3 * n, n_classes + 3)]:
+        y_true, y_pred = _labels_case(rng, N, K)
+        label = (f"confusion_matrix(y_true, y_pred, n_classes={K}) for {N} labels "
+                 f"(class 0 never predicted, class {K - 1} never occurs)")
+        got = call(confusion_matrix, label, "y_true and y_pred are integer arrays of shape (N,).",
+                   y_true=y_true, y_pred=y_pred, n_classes=K)
+        want = ref_metrics.confusion_matrix(y_true, y_pred, K)
+        hint = diagnose(got, {
+            ROWS_HINT + " You put the predictions in the rows.": want.T,
+            "count every example: cm[i, j] grows by one for each n with y_true[n] == i and y_pred[n] == j "
+            "(a fancy-indexed cm[y_true, y_pred] += 1 counts repeated pairs only once).": np.minimum(want, 1),
+        })
+        got = assert_close(label, got, want, EXACT, hint or
+                           f"The matrix has n_classes x n_classes = {K} x {K} entries, even for classes that "
+                           f"never occur or are never predicted. {ROWS_HINT}")
+        assert_close(label, got, numpy(twin.confusion_matrix(y_true, y_pred, K, dev)), EXACT, against="PyTorch")
+    ok("confusion_matrix counts (true, predicted) pairs like the NumPy and PyTorch references")
+
+
+# ---------------------------------------------------------------- precision, recall, F1
+
+def _cm_case(rng, n_classes):
+    """A random (K, K) count matrix whose class 1 is never predicted and last class never occurs."""
+    K = n_classes
+    cm = rng.integers(0, 6, size=(K, K)) + np.diag(rng.integers(3, 12, size=K))
+    cm[:, 1] = 0       # never predicted: precision is 0/0
+    cm[K - 1, :] = 0   # never occurs: recall is 0/0
+    return cm
+
+
+def _prf_mistakes(cm, average):
+    """{hint: the wrong (precision, recall, f1)} for a confusion matrix cm."""
+    p, r, f1 = ref_metrics.precision_recall_f1(cm)
+    if average is None:
+        return {"precision and recall are swapped: precision divides TP by the COLUMN sum (all examples "
+                "predicted as the class), recall by the ROW sum (all examples that are the class). "
+                + ROWS_HINT: (r, p, f1)}
+    micro = ref_metrics.accuracy(cm)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nan_p = np.where(cm.sum(axis=0) > 0, p, np.nan)
+        nan_r = np.where(cm.sum(axis=1) > 0, r, np.nan)
+    mp, mr = p.mean(), r.mean()
+    return {
+        "that is the micro average (counts pooled over all classes), which equals the accuracy here. "
+        "The macro average computes the metric for each class, then takes their plain mean, so every class "
+        "weighs the same, however rare.": (micro, micro, micro),
+        "the macro F1 is the mean of the per-class F1 scores, not the F1 of the macro precision and recall.":
+            (mp, mr, 2 * mp * mr / (mp + mr)),
+        "every class counts in the macro average, also one whose ratio had a zero denominator (it counts "
+        "as 0): take the mean over all n_classes, do not skip them.": (np.nanmean(nan_p), np.nanmean(nan_r),
+                                                                       f1[(cm.sum(0) + cm.sum(1)) > 0].mean()),
+        "precision and recall are swapped. " + ROWS_HINT: (mr, mp, f1.mean()),
+    }
+
+
+def _prf_hint(got, mistakes, i):
+    """The hint for the i-th returned value (0 precision, 1 recall, 2 F1)."""
+    try:
+        arr = plain("value", got)
+    except AssertionError:
+        return ""
+    if np.isnan(arr.astype(float)).any():
+        return "Hint: " + ZERO_DIVISION_HINT
+    return diagnose(arr, {h: v[i] for h, v in mistakes.items()})
+
+
+def check_precision_recall_f1(precision_recall_f1, seed=0, n_classes=5):
+    """precision_recall_f1(cm, average) -> per-class arrays (average=None) or three macro floats."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("metrics")
+    cm = _cm_case(rng, n_classes)
+    names = ("precision", "recall", "f1")
+    for average in (None, "macro"):
+        label = (f"precision_recall_f1(cm, average={average!r}) for a {n_classes} x {n_classes} cm "
+                 f"(class 1 never predicted, class {n_classes - 1} never occurs)")
+        out = unpack(label, call(precision_recall_f1, label, ZERO_DIVISION_HINT, cm=cm, average=average), 3)
+        want = ref_metrics.precision_recall_f1(cm, average)
+        other = twin.precision_recall_f1(cm, average, dev)
+        mistakes = _prf_mistakes(cm, average)
+        for i, name in enumerate(names):
+            hint = _prf_hint(out[i], mistakes, i)
+            shape = f"shape ({n_classes},), one number per class" if average is None else "one number"
+            got = assert_close(f"{label}: {name}", out[i], want[i], F64, hint or f"{name} has {shape}.")
+            twin_value = numpy(other[i]) if average is None else other[i]
+            assert_close(f"{label}: {name}", got, twin_value, DEVICE, against="PyTorch")
+    ok("precision_recall_f1 matches the references per class and macro-averaged, with 0 for 0/0")
+
+
+# ---------------------------------------------------------------- stratified k-fold
+
+def _folds(kfold_indices, y, k, seed, n):
+    """Call the student's function and return its folds as a list of k integer arrays."""
+    label = f"kfold_indices(y, k={k}, seed={seed}) for {n} labels"
+    out = call(kfold_indices, label, "y is an integer array of shape (N,); return a list of k index arrays.",
+               y=y, k=k, seed=seed)
+    if not isinstance(out, (list, tuple)) or len(out) != k:
+        kind = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (list, tuple)) else "")
+        fail(f"{label} should return a list of k = {k} arrays (the validation indices of each fold), got {kind}.")
+    folds = []
+    for i, fold in enumerate(out):
+        arr = plain(f"{label}: fold {i}", fold)
+        if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+            fail(f"{label}: fold {i} should be a 1-D array of integer indices, got {arr.dtype} of shape {arr.shape}.")
+        folds.append(arr.astype(np.int64))
+    return label, folds
+
+
+def _assert_partition(label, folds, n):
+    """Every index 0..n-1 in exactly one fold."""
+    everything = np.concatenate(folds) if folds else np.zeros(0, np.int64)
+    outside = everything[(everything < 0) | (everything >= n)]
+    if outside.size:
+        fail(f"{label}: index {outside[0]} is not an example: indices run from 0 to N - 1 = {n - 1}.")
+    seen = np.bincount(everything, minlength=n)
+    if (seen > 1).any():
+        i = int(np.argmax(seen > 1))
+        where = [j for j, f in enumerate(folds) if i in f]
+        fail(f"{label}: example {i} is in {seen[i]} validation folds ({where}); every example must be in "
+             f"exactly one, so that each is validated once.")
+    if (seen == 0).any():
+        i = int(np.argmax(seen == 0))
+        fail(f"{label}: example {i} is in no fold ({int((seen == 0).sum())} of {n} examples are missing); "
+             f"every example must be in exactly one. Do not drop the remainder when k does not divide a count.")
+
+
+def _class_counts(y, folds):
+    """(n_classes, k) how many of each class each fold holds."""
+    return np.array([[int(np.sum(y[f] == c)) for f in folds] for c in np.unique(y)])
+
+
+def _assert_stratified(label, y, folds):
+    """Each class and the fold sizes spread as evenly as possible (max - min <= 1)."""
+    counts = _class_counts(y, folds)
+    for c, row in zip(np.unique(y), counts):
+        if row.max() - row.min() > 1:
+            fail(f"{label}: the folds are not stratified: class {c} ({row.sum()} examples) has {row.max()} in fold "
+                 f"{int(np.argmax(row))} but {row.min()} in fold {int(np.argmin(row))}. Spread every class over "
+                 f"the k folds separately (counts may differ by at most 1), not the data as a whole.")
+    sizes = np.array([len(f) for f in folds])
+    if sizes.max() - sizes.min() > 1:
+        fail(f"{label}: fold sizes {sizes.tolist()} differ by more than 1. Keep dealing where the previous class "
+             f"stopped instead of starting every class at fold 0.")
+    return counts
+
+
+def check_kfold_indices(kfold_indices, seed=0, n=63, n_classes=3, k=5):
+    """kfold_indices(y, k, seed) -> k validation folds: a stratified partition, fixed by the seed."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("validation")
+    weights = np.arange(1, n_classes + 1, dtype=float)
+    y_sorted = np.sort(rng.choice(n_classes, size=n, p=weights / weights.sum()))  # imbalanced, grouped by class
+    y_sorted[:n_classes] = np.arange(n_classes)
+    y_sorted.sort()
+    for y in (y_sorted, rng.permutation(y_sorted)):
+        label, folds = _folds(kfold_indices, y, k, seed, n)
+        _assert_partition(label, folds, n)
+        counts = _assert_stratified(label, y, folds)
+        _, again = _folds(kfold_indices, y, k, seed, n)
+        if not all(np.array_equal(a, b) for a, b in zip(folds, again)):
+            fail(f"{label}: two calls with the same seed gave different folds. Draw every random number from "
+                 f"one generator made from the seed (np.random.default_rng(seed)), not from the global state.")
+        _, other = _folds(kfold_indices, y, k, seed + 1, n)
+        if all(np.array_equal(a, b) for a, b in zip(folds, other)):
+            fail(f"{label}: seeds {seed} and {seed + 1} gave the same folds. Shuffle the examples of each class "
+                 f"with a generator made from the seed.")
+        theirs = [numpy(f) for f in twin.kfold_indices(y, k, seed, dev)]
+        assert_close(f"{label}: the sorted class counts per fold", np.sort(counts, axis=1),
+                     np.sort(_class_counts(y, theirs), axis=1), EXACT, against="PyTorch")
+    ok(f"kfold_indices gives {k} stratified folds that partition the data, fixed by the seed")
+
+
+# ---------------------------------------------------------------- early stopping
+
+def _stopped_at(losses, patience, improves=lambda a, b: a < b, since_best=True, offset=0, reset=True,
+               keep_stop=False):
+    """The epoch a rule returns, with switches for the usual mistakes (the defaults are the right rule)."""
+    best, wait, previous = 0, 0, losses[0]
+    for t in range(1, len(losses)):
+        if improves(losses[t], losses[best] if since_best else previous):
+            best, wait = t, (0 if reset else wait)
+        else:
+            wait += 1
+            if wait == patience + offset:
+                return t if keep_stop else best
+        previous = losses[t]
+    return best
+
+
+def _stop_variants(losses, patience):
+    """{hint: the epoch a mistaken rule returns} for one sequence of validation losses."""
+    return {
+        "return the best epoch (whose weights you keep), not the epoch where patience ran out.":
+            _stopped_at(losses, patience, keep_stop=True),
+        "training stops when patience runs out: the epochs after that are never seen, so the result is the "
+        "best epoch up to the stop, not the minimum of the whole list.": int(np.argmin(losses)),
+        "a tie is not an improvement: an improvement is strictly lower than the best loss so far, so the "
+        "earliest of equal losses is kept.": _stopped_at(losses, patience, improves=lambda a, b: a <= b),
+        "stop after exactly `patience` epochs without improvement, not patience + 1.":
+            _stopped_at(losses, patience, offset=1),
+        "stop after exactly `patience` epochs without improvement, not patience - 1.":
+            _stopped_at(losses, patience, offset=-1),
+        "count the epochs since the BEST loss, not since the previous epoch: a loss that is lower than the "
+        "previous epoch but not lower than the best is no improvement.": _stopped_at(losses, patience,
+                                                                                    since_best=False),
+        "the counter restarts at 0 at every improvement: it counts the epochs since the best one, not all "
+        "epochs without improvement since epoch 0.": _stopped_at(losses, patience, reset=False),
+    }
+
+
+#: Visible cases: (losses, patience), each built so that some mistake gives another epoch.
+CASES = [
+    ([0.9, 0.7, 0.6, 0.65, 0.62, 0.5, 0.4, 0.45], 2),        # a later minimum after patience ran out
+    ([1.0, 0.8, 0.9, 0.8, 0.95, 0.9], 3),                     # a tie with the best is no improvement
+    ([1.0, 0.6, 0.7, 0.65, 0.68, 0.66, 0.3], 3),              # lower than the previous epoch, not the best
+    ([1.0, 0.9, 0.95, 0.8, 0.85, 0.7, 0.75, 0.72], 2),        # the counter restarts at each improvement
+    ([0.5, 0.4, 0.3, 0.2], 2),                                # patience never runs out
+    ([0.3, 0.4, 0.2], 1),                                     # patience 1
+]
+
+
+def _random_losses(rng, t):
+    """A noisy U-shaped validation curve of t epochs, rounded so that ties happen."""
+    epochs = np.arange(t)
+    curve = 1.0 / (1 + epochs) + 0.01 * epochs + rng.normal(scale=0.03, size=t)
+    return [float(v) for v in np.round(curve, 2)]
+
+
+def check_early_stopping(early_stopping, seed=0, n_random=20, max_epochs=30):
+    """early_stopping(val_losses, patience) -> the epoch to keep, on designed and random cases."""
+    rng = np.random.default_rng(seed)
+    twin, dev, _ = torch_twin("validation")
+    cases = CASES + [(_random_losses(rng, int(rng.integers(2, max_epochs))), int(rng.integers(1, 6)))
+                     for _ in range(n_random)]
+    for losses, patience in cases:
+        shown = ", ".join(f"{v:g}" for v in losses)
+        label = f"early_stopping(val_losses=[{shown}], patience={patience})"
+        got = call(early_stopping, label, "val_losses is a list of floats; return an int.",
+                   val_losses=list(losses), patience=patience)
+        arr = plain(label, got, ())
+        if arr.shape != () or arr.dtype.kind not in "iu":
+            fail(f"{label} should return one integer (the index of an epoch), got {arr.dtype} of shape {arr.shape}.")
+        want = ref_validation.early_stopping(losses, patience)
+        hint = diagnose(arr, {h: v for h, v in _stop_variants(losses, patience).items() if v != want})
+        got = assert_close(label, arr, want, EXACT, hint or
+                           "Epochs are numbered from 0; stop when `patience` epochs in a row have not beaten "
+                           "the best loss so far, and return the best epoch.")
+        assert_close(label, got, twin.early_stopping(losses, patience, dev), EXACT, against="PyTorch")
+    ok(f"early_stopping keeps the right epoch in {len(cases)} cases")
