@@ -1,6 +1,6 @@
 """The worker's containment, probed directly: each escape attempt must fail."""
 
-import os
+import re
 
 import pytest
 
@@ -18,7 +18,7 @@ def worker(request, monkeypatch):
             pytest.skip("bubblewrap cannot create namespaces here")
     else:
         monkeypatch.setenv("DLCOURSE_NO_BWRAP", "1")
-    w = Worker(Limits(timeout=10, memory_mb=1024, deny_read=(SOLUTIONS,)))
+    w = Worker(Limits(timeout=10, memory_mb=1024, deny_read=(SOLUTIONS,), allow_weak=True))
     yield w
     w.close()
 
@@ -30,7 +30,7 @@ def outcome(worker, code):
 
 
 @pytest.mark.parametrize("code,words", [
-    (f"RESULT = open({SOLUTIONS + '/01_perceptron/01_perceptron.ipynb'!r}).read()", "not allowed"),
+    (f"RESULT = open({SOLUTIONS + '/01_perceptron/01_perceptron.ipynb'!r}).read()", "not allowed|No such file"),
     ("RESULT = open('/etc/passwd', 'a')", "writing outside"),
     ("import socket\nRESULT = socket.create_connection(('127.0.0.1', 22))", "not allowed"),
     ("import subprocess\nRESULT = subprocess.run(['id'])", "not allowed"),
@@ -44,7 +44,8 @@ def outcome(worker, code):
     ("import numpy as np\nRESULT = np.ones(10**10)", "MemoryError"),
 ])
 def test_escape_attempts_fail(worker, code, words):
-    assert words in str(outcome(worker, code))
+    """Refused by the audit hook (hook-only mode) or by the operating system (bubblewrap)."""
+    assert re.search(words, str(outcome(worker, code)))
 
 
 def test_own_folder_is_writable(worker):
@@ -54,9 +55,9 @@ def test_own_folder_is_writable(worker):
 def test_solutions_invisible_under_bwrap(monkeypatch):
     if not sandbox.available():
         pytest.skip("bubblewrap cannot create namespaces here")
-    w = Worker(Limits(timeout=10, deny_read=(SOLUTIONS,)))
+    w = Worker(Limits(timeout=10))
     try:
-        assert outcome(w, f"import os\nRESULT = os.listdir({SOLUTIONS!r})") == []
+        assert outcome(w, f"import os\nRESULT = os.path.exists({SOLUTIONS!r})") is False
         devices = outcome(w, "RESULT = open('/proc/net/dev').read()")
         names = [line.split(":")[0].strip() for line in devices.splitlines()[2:]]
         assert names == ["lo"], devices  # a network namespace of its own, with loopback only

@@ -1,8 +1,11 @@
 """The grader <-> worker message format: a JSON tree whose arrays travel as .npy.
 
 Both sides use this module; it imports only the standard library and NumPy,
-because the worker loads it by path, before student code runs. Arrays are read
-back with ``allow_pickle=False``, so only plain numeric arrays can arrive.
+because the worker loads it by path, before student code runs. The reader trusts
+nothing: sizes are checked against caps before anything is read, each array's
+header is parsed and checked (plain numeric dtypes only, data inside the message)
+before the array is made, as a view into the received buffer (no copy), and
+decoded trees are at most ``MAX_DEPTH`` deep.
 """
 
 import io
@@ -11,10 +14,22 @@ import os
 import struct
 
 import numpy as np
+from numpy.lib import format as npy
 
 HEADER = struct.Struct("<QQ")
-#: Largest message accepted (bytes): protects the grader from a memory blow-up.
-MAX_BYTES = 256 * 2**20
+COUNT = struct.Struct("<Q")
+#: Largest array part of a message accepted by default (bytes).
+MAX_BYTES = 64 * 2**20
+#: Largest JSON part accepted by default (bytes): JSON takes ~25x its size in memory once parsed.
+META_BYTES = 2**20
+#: Deepest nesting of tuples, lists and dicts accepted.
+MAX_DEPTH = 64
+#: Arrays start at multiples of this in a message, so that they are aligned views.
+ALIGN = 64
+
+
+class TooLarge(ValueError):
+    """A message larger than the reader accepts; refused before its body is read."""
 
 
 class Unserializable(TypeError):
@@ -70,23 +85,30 @@ def encode(value, arrays):
     raise Unserializable(f"a {type(value).__module__}.{type(value).__qualname__}")
 
 
-def decode(tree, arrays, fixtures=False):
-    """Inverse of ``encode``; Fixture specs become callables only if ``fixtures``."""
-    if not isinstance(tree, dict):
+def decode(tree, arrays, fixtures=False, depth=0):
+    """Inverse of ``encode``; Fixture specs become callables only if ``fixtures``.
+
+    Raises ValueError for anything ``encode`` cannot have written.
+    """
+    if tree is None or isinstance(tree, (bool, int, float, str)):
         return tree
+    if not isinstance(tree, dict) or depth > MAX_DEPTH:
+        raise ValueError("malformed or too deeply nested value")
     if "f" in tree:  # the one tag with two keys
         if not fixtures:
             raise ValueError("a function argument is accepted only by the worker")
-        return Fixture(tree["f"], *[decode(p, arrays) for p in tree.get("p", [])])
+        return Fixture(tree["f"], *[decode(p, arrays, False, depth + 1) for p in tree.get("p", [])])
+    if len(tree) != 1:
+        raise ValueError("malformed value")
     (tag, body), = tree.items()
-    if tag == "a":
+    if tag == "a" and type(body) is int and 0 <= body < len(arrays):
         return arrays[body]
-    if tag in ("t", "l"):
-        items = [decode(v, arrays, fixtures) for v in body]
+    if tag in ("t", "l") and isinstance(body, list):
+        items = [decode(v, arrays, fixtures, depth + 1) for v in body]
         return tuple(items) if tag == "t" else items
-    if tag == "d":
-        return {k: decode(v, arrays, fixtures) for k, v in body.items()}
-    raise ValueError(f"unknown tag {tag!r}")
+    if tag == "d" and isinstance(body, dict):
+        return {k: decode(v, arrays, fixtures, depth + 1) for k, v in body.items()}
+    raise ValueError(f"malformed value (tag {str(tag)[:20]!r})")
 
 
 def pack(message):
@@ -96,24 +118,62 @@ def pack(message):
     buf = io.BytesIO()
     for arr in arrays:
         np.save(buf, arr, allow_pickle=False)
+        buf.write(bytes(-buf.tell() % ALIGN))
     blob = buf.getvalue()
-    return HEADER.pack(len(meta), len(blob)) + meta + blob + struct.pack("<Q", len(arrays))
+    return HEADER.pack(len(meta), len(blob)) + meta + blob + COUNT.pack(len(arrays))
 
 
 def unpack(meta, blob, count, fixtures=False):
-    """bytes from ``pack`` (split) -> dict of plain values."""
-    buf = io.BytesIO(blob)
-    arrays = [np.load(buf, allow_pickle=False) for _ in range(count)]
-    return {k: decode(v, arrays, fixtures) for k, v in json.loads(meta).items()}
+    """bytes from ``pack`` (split) -> dict of plain values; arrays are views into ``blob``.
+
+    Pass a bytearray as ``blob`` for writable arrays.
+    """
+    if count > len(blob) // ALIGN:
+        raise ValueError(f"{count} arrays cannot fit in {len(blob)} bytes")
+    arrays, pos = [], 0
+    for _ in range(count):
+        arr, pos = _array_at(blob, pos)
+        arrays.append(arr)
+        pos += -pos % ALIGN
+    tree = json.loads(bytes(meta))
+    if not isinstance(tree, dict):
+        raise ValueError("a message must be a JSON object")
+    return {k: decode(v, arrays, fixtures) for k, v in tree.items()}
 
 
-def read_message(read, fixtures=False):
-    """Read one message with ``read(n) -> bytes`` (exactly n bytes or EOFError)."""
+def _array_at(blob, pos):
+    """(array, end) for the .npy record at ``pos``: header checked before any data is touched."""
+    head = io.BytesIO(bytes(blob[pos:pos + 12 + 4096]))
+    version = npy.read_magic(head)
+    read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+    shape, fortran, dtype = read_header(head, max_header_size=4096)
+    if dtype.kind not in "biufc" or dtype.hasobject or dtype.fields or dtype.subdtype:
+        raise ValueError(f"arrays of dtype {dtype} are not accepted")
+    count = 1
+    for n in shape:
+        if n < 0:
+            raise ValueError("an array of negative size")
+        count *= n
+    start = pos + head.tell()
+    end = start + count * dtype.itemsize
+    if end > len(blob):
+        raise ValueError("an array claims more data than the message holds")
+    arr = np.frombuffer(blob, dtype=dtype, count=count, offset=start)
+    return arr.reshape(shape, order="F" if fortran else "C"), end
+
+
+def read_message(read, fixtures=False, max_meta=META_BYTES, max_blob=MAX_BYTES):
+    """Read one message with ``read(n) -> bytes-like`` (exactly n bytes or EOFError).
+
+    Sizes are checked against ``max_meta`` (JSON) and ``max_blob`` (arrays) before
+    anything else is read.
+    """
     n_meta, n_blob = HEADER.unpack(read(HEADER.size))
-    if n_meta + n_blob > MAX_BYTES:
-        raise ValueError(f"message of {n_meta + n_blob} bytes exceeds the limit of {MAX_BYTES}")
+    if n_meta > max_meta or n_blob > max_blob:
+        raise TooLarge(f"a reply of {n_meta + n_blob} bytes ({n_meta} of them JSON) exceeds the limit "
+                       f"of {max_blob} bytes of arrays and {max_meta} bytes of JSON")
     meta, blob = read(n_meta), read(n_blob)
-    (count,) = struct.unpack("<Q", read(8))
+    (count,) = COUNT.unpack(read(COUNT.size))
     return unpack(meta, blob, count, fixtures)
 
 
@@ -132,16 +192,16 @@ def same(a, b):
 
 
 def fd_reader(fd):
-    """read(n) over a blocking file descriptor."""
+    """read(n) -> bytearray of exactly n bytes over a blocking file descriptor."""
     def read(n):
-        chunks, left = [], n
-        while left:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
+        buf = bytearray(n)
+        view, pos = memoryview(buf), 0
+        while pos < n:
+            got = os.readv(fd, [view[pos:]])
+            if not got:
                 raise EOFError("the other side closed the channel")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            pos += got
+        return buf
     return read
 
 

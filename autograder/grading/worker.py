@@ -1,11 +1,16 @@
 """The process that runs one student's code, started by the grader as a script.
 
 It never imports the ``autograder`` package. Before any student code runs it
-sets resource limits, installs an audit hook (which Python code cannot remove)
-that refuses forbidden imports, processes, signals to others, sockets, ctypes
-and file access outside its own folder, and then serves requests on a pipe:
-run a cell, report a name, call a function. Everything it sends back is plain
-data (see ``wire.py``); the checks run in the grader.
+sets resource limits and installs an audit hook that refuses forbidden imports,
+processes, signals, sockets, ctypes and file access outside its own folder, and
+then serves requests on a pipe: run a cell, report a name, call a function.
+Everything it sends back is plain data (see ``wire.py``); the checks, and the
+judgement of what a call changed, happen in the grader.
+
+The audit hook is not a security boundary (student code can find and patch
+it): it gives clear messages ("this exercise may not import torch"). The
+boundary is the operating system (``sandbox.py``); without it (hook-only mode)
+the grader refuses to run student code unless the instructor accepts that.
 
 Usage: python -I worker.py FD_IN FD_OUT CONFIG_JSON
 """
@@ -24,19 +29,28 @@ BLOCKED_EVENTS = (
     "resource.setrlimit", "resource.prlimit", "sys.addaudithook", "os.setuid", "os.chroot",
     "sys.remote_exec", "os.putenv", "os.unsetenv", "webbrowser.open",
 )
+#: Longest text sent back for one message (the grader cuts it further).
+MESSAGE_CHARS = 10_000
+#: Requests come from the grader, which is trusted: generous caps.
+REQUEST_META, REQUEST_BLOB = 2**26, 2**32
 WRITE_EVENTS = (
     "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
     "os.symlink", "os.truncate", "os.utime", "shutil.rmtree", "shutil.move", "os.chflags",
 )
 
 
-def set_limits(memory_mb, output_mb):
-    """Address space and written-file size limits; a full disk write fails, not kills."""
+def set_limits(memory_mb, output_mb, nproc=None):
+    """Address space, file size (and, without a pids cgroup, process) limits.
+
+    A write past the size limit fails instead of killing the process.
+    """
     mem = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     out = output_mb * 2**20
     resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if nproc:
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
@@ -107,10 +121,18 @@ def describe(exc, with_type=True):
     """'Type: message (line N)', the line being in the student's own code."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
     where = f" (line {frames[-1].lineno})" if frames else ""
-    text = str(exc)
+    try:
+        text = short(str(exc))
+    except BaseException:  # noqa: BLE001 - a __str__ that raises is the student's
+        text = "(its message could not be shown)"
     if not with_type:
         return f"{text or 'no message'}{where}"
     return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
+
+
+def short(text):
+    """``text`` cut to ``MESSAGE_CHARS`` characters."""
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " …"
 
 
 def run_cell(shell, source):
@@ -130,31 +152,38 @@ def lookup(shell, name, wire):
     try:
         wire.encode(value, [])
     except wire.Unserializable as exc:
-        return {"kind": "bad", "type": str(exc)}
+        return {"kind": "bad", "type": short(str(exc))}
     return {"kind": "value", "value": value}
 
 
 def call(shell, request, wire):
-    """Call a student's function; report result and any argument it changed."""
+    """Call a student's function; send back its result and every argument it could have changed.
+
+    The grader compares those arguments with what it sent (a submission that patches
+    this process cannot make the grader's comparison lie about what came back).
+    """
     fn = shell.user_ns.get(request["name"])
     if not callable(fn):
         return {"ok": False, "etype": "NameError", "error": f"{request['name']} is not a function"}
-    import copy
-
     args, kwargs = request["args"], request["kwargs"]
-    before = copy.deepcopy(args)
     try:
         result = fn(*args, **kwargs)
     except BaseException as exc:  # the student's error, including SystemExit
-        return {"ok": False, "etype": type(exc).__name__, "error": describe(exc, with_type=False)}
-    # Arrays, also inside lists and tuples, that the function changed in place go back.
-    changed = {str(i): a for i, (a, b) in enumerate(zip(args, before)) if not wire.same(a, b)}
+        return {"ok": False, "etype": type(exc).__name__[:100], "error": describe(exc, with_type=False)}
+    after = {str(i): a for i, a in enumerate(args) if mutable(a)}
     try:
         wire.pack({"result": result})
     except wire.Unserializable as exc:
         return {"ok": False, "etype": "TypeError",
                 "error": f"returned {exc}, which is not a NumPy array, a number or a tuple of them"}
-    return {"ok": True, "result": result, "changed": changed}
+    return {"ok": True, "result": result, "after": after}
+
+
+def mutable(value):
+    """True for an argument a function can change in place (arrays, lists, dicts, tuples of them)."""
+    if isinstance(value, (list, dict)) or hasattr(value, "__array_interface__"):
+        return True
+    return isinstance(value, tuple) and any(mutable(v) for v in value)
 
 
 def serve(shell, wire, fd_in, fd_out):
@@ -162,7 +191,7 @@ def serve(shell, wire, fd_in, fd_out):
     read = wire.fd_reader(fd_in)
     while True:
         try:
-            request = wire.read_message(read, fixtures=True)
+            request = wire.read_message(read, fixtures=True, max_meta=REQUEST_META, max_blob=REQUEST_BLOB)
         except EOFError:
             return
         op = request["op"]
@@ -177,7 +206,7 @@ def serve(shell, wire, fd_in, fd_out):
         try:
             data = wire.pack(reply)
         except Exception as exc:  # noqa: BLE001 - must answer whatever happened
-            data = wire.pack({"ok": False, "etype": "TypeError", "error": str(exc)})
+            data = wire.pack({"ok": False, "etype": "TypeError", "error": short(str(exc))})
         wire.write_all(fd_out, data)
 
 
@@ -187,7 +216,7 @@ def main():
     import wire
     sys.path.pop(0)
     os.chdir(config["home"])
-    set_limits(config["memory_mb"], config["output_mb"])
+    set_limits(config["memory_mb"], config["output_mb"], config.get("nproc"))
     import numpy  # noqa: F401 - load before the hook, it reads many files
     shell = start_shell()
     neuter_process_spawning()
