@@ -21,15 +21,24 @@ def test_perceptron_passes_reference(capsys):
 
 
 @pytest.mark.parametrize("wrong,match", [
-    (lambda X, w, b: (X @ w + b >= 0).astype(float), "use > 0, not >= 0"),
+    (lambda X, w, b: (X @ w + b >= 0).astype(float), r"exactly 0 \(fire only when it is above 0\)\.$"),
     (lambda X, w, b: X @ w + b, "apply the step"),
-    (lambda X, w, b: (X @ w > 0).astype(float), "add the bias"),
+    (lambda X, w, b: (X @ w > 0).astype(float), "Hint: the bias b belongs in the weighted sum before the step.$"),
     (lambda X, w, b: (X @ w + b > 0).astype(float)[:, None], r"shape \(7, 1\)"),
     (lambda X, w, b: list((X @ w + b > 0).astype(float)), "should be a NumPy array"),
     (lambda X, w, b: np.ones(len(X), dtype=object), "dtype object"),
 ])
 def test_perceptron_rejects_wrong_answers(wrong, match):
     fails(ex.check_perceptron, wrong, match=match)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_each_perceptron_hint_names_only_its_own_mistake(seed):
+    """">= 0" and a missing bias never give the same output: one hint, never "Or:"."""
+    for wrong in (lambda X, w, b: (X @ w + b >= 0).astype(float), lambda X, w, b: (X @ w > 0).astype(float)):
+        with pytest.raises(AssertionError) as info:
+            ex.check_perceptron(wrong, seed=seed, n=2 + seed % 5)
+        assert str(info.value).count("Hint:") == 1 and "Or:" not in str(info.value)
 
 
 def test_perceptron_rejects_in_place_mutation():
@@ -91,8 +100,11 @@ def _in_place(w, b, x, y, lr):
 
 
 @pytest.mark.parametrize("wrong,match", [
-    (_sign_flipped, "check its sign"),
-    (_no_bias, "bias moves"),
+    (_sign_flipped, "check the sign of the correction"),
+    (_no_bias, "bias is corrected like a weight"),
+    (lambda w, b, x, y, lr: (w + (y - float(x @ w + b > 0)) * x, b + lr * (y - float(x @ w + b > 0))),
+     "scale the correction by the learning rate"),
+    (lambda w, b, x, y, lr: None, "returned None.*forget to `return`"),
     (_in_place, "changed its argument w in place"),
     (lambda w, b, x, y, lr: w, "tuple of 2 values"),
 ])
@@ -129,3 +141,13 @@ def _batch_update(X, y, lr, epochs):
 ])
 def test_train_rejects_wrong_answers(wrong, match):
     fails(ex.check_train_perceptron, wrong, match=match)
+
+
+def test_gate_left_as_none_names_the_variable():
+    fails(ex.check_gate, None, -0.7, "and", match=r"AND_W \(the AND weights\) is None")
+
+
+def test_gate_on_the_edge_names_step_of_zero():
+    with pytest.raises(AssertionError) as info:
+        ex.check_gate(np.array([-0.5, 0.5]), -0.5, "or")  # sum exactly 0 at (0, 1), a -0.0 in floats
+    assert "weighted sum there is 0, and step(0) = 0" in str(info.value) and "-0" not in str(info.value)

@@ -30,7 +30,7 @@ def _in_place(X, W, b):
 
 
 @pytest.mark.parametrize("wrong,match", [
-    (lambda X, W, b: X @ W.T + b, "not by W.T"),
+    (lambda X, W, b: X @ W.T + b, "do not transpose it"),
     (lambda X, W, b: X @ W, "add the bias"),
     (lambda X, W, b: W @ X + b, "one example per ROW"),
     (lambda X, W, b: (X @ W + b).T, "not its transpose"),
@@ -46,7 +46,7 @@ def test_dense_rejects_square_only_answers():
     """Right on the square batch only: the second, non-square batch catches it."""
     def square_only(X, W, b):
         return X @ W + b if X.shape == (3, 3) else X @ W.T + b
-    fails(ex.check_dense_forward, square_only, match=r"X \(5, 3\).*raised ValueError")
+    fails(ex.check_dense_forward, square_only, match=r"X of shape \(5, 3\).*raised ValueError.*in line \d+: `return X @ W \+ b if")
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -74,7 +74,7 @@ def test_other_valid_xor_weights_pass():
 @pytest.mark.parametrize("W1,b1,W2,b2,match", [
     (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1), r"gives 1 for input \(1, 1\)"),
     (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.array([-5.0]), r"gives 0 for input \(0, 1\)"),
-    (np.ones((1, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1), r"W1 should have shape \(2, n_hidden\)"),
+    (np.ones((1, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1), r"W1 should be a NumPy array of shape \(2, n_hidden\)"),
     (np.ones((2, 2)), np.zeros(3), np.ones((2, 1)), np.zeros(1), r"b1 should have shape \(2,\)"),
     (np.ones((2, 2)), np.zeros(2), np.ones((1, 2)), np.zeros(1), r"W2 should have shape \(2, 1\)"),
     (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(2), r"b2 should have shape \(1,\)"),
@@ -108,7 +108,7 @@ def _d(X, W, b):
 @pytest.mark.parametrize("wrong,match", [
     (lambda X, W1, b1, W2, b2: _d(step(_d(X, W1, b1)), W2, b2), "step to the output layer"),
     (lambda X, W1, b1, W2, b2: step(_d(_d(X, W1, b1), W2, b2)), "step to the hidden layer"),
-    (lambda X, W1, b1, W2, b2: (_d((_d(X, W1, b1) >= 0) * 1.0, W2, b2) >= 0) * 1.0, "use > 0, not >= 0"),
+    (lambda X, W1, b1, W2, b2: (_d((_d(X, W1, b1) >= 0) * 1.0, W2, b2) >= 0) * 1.0, "exactly 0 .fire only above 0"),
     (lambda X, W1, b1, W2, b2: step(step(X @ W1) @ W2 + b2), "bias b1"),
     (lambda X, W1, b1, W2, b2: step(step(_d(X, W1, b1)) @ W2), "bias b2"),
     (lambda X, W1, b1, W2, b2: ref.xor_network(X, W1, b1, W2, b2, activation=sigmoid), "not the sigmoid"),
@@ -126,3 +126,11 @@ def test_xor_network_rejects_wrong_answers_on_wider_networks():
         return step(h @ W2[:2, :1] + b2[:1])
     ex.check_xor_network(fixed_sizes)  # passes the visible sizes...
     fails(ex.check_xor_network, fixed_sizes, n_in=3, n_hidden=5, n_out=2, match="shape")  # ...not others
+
+
+def test_dense_returning_none_is_asked_about_return():
+    fails(ex.check_dense_forward, lambda X, W, b: None, match=r"is None.*forget to `return`")
+
+
+def test_xor_weights_that_are_none_name_the_variable():
+    fails(ex.check_xor_weights, None, np.zeros(2), np.zeros((2, 1)), np.zeros(1), match="the variable W1 is None")

@@ -123,9 +123,9 @@ def test_mlp_forward_accepts_naive_sigmoid():
 
 @pytest.mark.parametrize("wrong,match", [
     (lambda X, p: _loop(X, p, bias=False), "add the bias"),
-    (lambda X, p: _loop(X, p, transpose=True), "not a @ W.T"),
+    (lambda X, p: _loop(X, p, transpose=True), "do not transpose it"),
     (lambda X, p: _loop(X, p, last=False), "after the last layer too"),
-    (lambda X, p: _loop(X, p, act=lambda z: 1 / (1 + np.exp(z))), "sign in the exponent"),
+    (lambda X, p: _loop(X, p, act=lambda z: 1 / (1 + np.exp(z))), "sign in the sigmoid.s exponent"),
     (lambda X, p: sigmoid(_loop(X, p[:-1], act=lambda z: z) @ p[-1][0] + p[-1][1]), "every layer, the hidden"),
     (lambda X, p: _loop(X, p[:1]), "use every layer in params"),
     (lambda X, p: _loop(X, p).T, r"shape \(4, 3\)"),
@@ -136,7 +136,7 @@ def test_mlp_forward_rejects_wrong_answers(wrong, match):
 
 def test_mlp_forward_transposed_weights_raise_with_a_hint_on_non_square_layers():
     fails(ex.check_mlp_forward, lambda X, p: _loop(X, p, transpose=True), sizes=(6, 4, 3), seed=1,
-          match="not a @ W.T|W of shape \\(n_in, n_out\\)")
+          match="do not transpose it|W of shape \\(n_in, n_out\\)")
 
 
 def test_mlp_forward_in_place_mutation_is_refused():
@@ -166,3 +166,16 @@ def test_mse_passes_reference(kwargs, capsys):
 ])
 def test_mse_rejects_wrong_answers(wrong, match):
     fails(ex.check_mse, wrong, match=match)
+
+
+def test_mse_returning_none_is_asked_about_return_not_told_numpy_array():
+    with pytest.raises(AssertionError) as info:
+        ex.check_mse(lambda pred, target: None)
+    text = str(info.value)
+    assert "forget to `return`" in text and "one number" in text and "NumPy array" not in text
+
+
+def test_mse_hints_do_not_hand_over_code():
+    with pytest.raises(AssertionError) as info:
+        ex.check_mse(lambda pred, target: np.mean((pred - target.T) ** 2))
+    assert "np.mean((pred - target) ** 2)" not in str(info.value)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from autograder.checks.compare import EXACT, F64, DEVICE, assert_close, call, diagnose, ok, plain, unpack, torch_twin
+from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, fail, ok, plain,
+                                       torch_twin, unpack)
 from autograder.ref_numpy import perceptron as ref
 
 TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
@@ -10,52 +11,67 @@ TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
 
 
 def _integer_case(rng, n, d):
-    """Small integers, so that some weighted sums are exactly 0 (the step's edge)."""
+    """Small integers, n >= 2. The last row's weighted sum is exactly 0 (the step's edge) and
+    on the row before, X @ w and X @ w + b fall on different sides of 0, so ">= 0" and a
+    missing bias give different outputs and each hint names only its own mistake."""
     X = rng.integers(-2, 3, size=(n, d)).astype(float)
     w = rng.integers(-2, 3, size=d).astype(float)
-    b = float(rng.integers(-2, 3))
+    w[0] = 1.0
+    b = float(rng.choice([-2.0, 2.0]))
+    X[-1, 0] = -(X[-1, 1:] @ w[1:] + b)  # z = 0
+    X[-2, 0] = -b / 2 - X[-2, 1:] @ w[1:]  # X @ w = -b/2: z = b/2 has the sign of b, X @ w the other
     return X, w, b
+
+
+def _perceptron_mistakes(X, w, b):
+    """{hint: output} of the plausible wrong perceptrons; each hint names one idea, not the code."""
+    z = X @ w + b
+    return {
+        "the step must give 0 when the weighted sum is exactly 0 (fire only when it is above 0).":
+            (z >= 0).astype(float),
+        "apply the step function to the weighted sum; return 0/1, not the sum itself.": z,
+        "the bias b belongs in the weighted sum before the step.": (X @ w > 0).astype(float),
+    }
 
 
 def check_perceptron(perceptron, seed=0, n=7, d=3):
     """perceptron(X, w, b) -> (N,) of 0/1 with step(0) = 0, for a random batch and the gate inputs."""
     rng = np.random.default_rng(seed)
     ref_torch, dev, numpy = torch_twin("perceptron")
-    cases = [_integer_case(rng, n, d), (ref.GATE_INPUTS, np.array([1.0, 1.0]), -1.0)]
+    # The random case first: its sum of exactly 0 tells ">= 0" apart from a missing bias.
+    cases = [_integer_case(rng, n, d), (ref.GATE_INPUTS, np.array([1.0, 1.0]), -1.5)]
     for X, w, b in cases:
-        got = call(perceptron, "perceptron(X, w, b)", X=X, w=w, b=b)
-        z = X @ w + b
-        hint = diagnose(got, {
-            "the step must give 0 when the weighted sum is exactly 0 (use > 0, not >= 0).": (z >= 0).astype(float),
-            "apply the step function to the weighted sum; return 0/1, not the sum itself.": z,
-            "add the bias b before the step.": (X @ w > 0).astype(float),
-        })
-        label = f"perceptron(X, w, b) for X of shape {X.shape}"
+        label = describe("perceptron(X, w, b)", X=X, w=w, b=b)
+        got = call(perceptron, label, X=X, w=w, b=b)
+        hint = diagnose(got, _perceptron_mistakes(X, w, b))
         got = assert_close(label, got, ref.perceptron(X, w, b), EXACT,
-                           hint or "Return one 0/1 value per row of X.")
-        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.perceptron(X, w, b, dev)), DEVICE)
+                           hint or "Return one 0/1 value per row of X, as a NumPy array.")
+        assert_close(label, got, numpy(ref_torch.perceptron(X, w, b, dev)), DEVICE, against="PyTorch")
     ok(f"perceptron matches the NumPy and PyTorch references on {len(cases)} batches")
 
 
 def check_gate(w, b, gate):
-    """The weights (w, b) make a perceptron compute ``gate`` ('and', 'or' or 'nand')."""
+    """The weights (w, b) make a perceptron compute ``gate`` ('and', 'or' or 'nand').
+
+    The notebook's variables are ``AND_W, AND_B``, ``OR_W, OR_B`` and ``NAND_W, NAND_B``.
+    """
     name = gate.upper()
-    w = plain(f"{name} weights", w)
-    b = plain(f"{name} bias", b)
+    w = plain(f"{name}_W (the {name} weights)", w, (2,))
+    b = plain(f"{name}_B (the {name} bias)", b, ())
     if w.shape != (2,):
-        raise AssertionError(f"{name} weights should have shape (2,), one per input; got {w.shape}.")
+        fail(f"{name}_W should be a NumPy array of shape (2,), one weight per input; it has shape {w.shape}.")
     if b.shape != ():
-        raise AssertionError(f"{name} bias should be one number; got shape {b.shape}.")
+        fail(f"{name}_B should be one number; it has shape {b.shape}.")
     if not np.all(np.isfinite(w)) or not np.isfinite(b):
-        raise AssertionError(f"{name} weights and bias must be finite numbers.")
+        fail(f"{name}_W and {name}_B must be finite numbers.")
     out = ref.perceptron(ref.GATE_INPUTS, w.astype(float), float(b))
     for x, y, want in zip(ref.GATE_INPUTS, out, TRUTH[gate]):
         x = tuple(int(v) for v in x)
         if y != want:
-            raise AssertionError(
-                f"With these {name} weights the perceptron gives {int(y)} for input {x}, "
-                f"but {name}{x} = {want}. Weighted sum: {float(np.dot(x, w) + b):g}."
-            )
+            total = float(np.dot(x, w) + b) + 0.0
+            fail(f"With {name}_W and {name}_B the perceptron gives {int(y)} for input {x}, "
+                 f"but {name}{x} = {want}. Its weighted sum there is {total:g}"
+                 + (", and step(0) = 0." if total == 0 else "."))
     ok(f"{name} weights reproduce the truth table of {name}")
 
 
@@ -77,20 +93,23 @@ def check_perceptron_update(perceptron_update, seed=0, lr=0.25):
     rng = np.random.default_rng(seed)
     ref_torch, dev, numpy = torch_twin("perceptron")
     for w, b, x, y in _update_cases(rng):
-        label = "perceptron_update(w, b, x, y, lr)"
+        call_text = "perceptron_update(w, b, x, y, lr)"
+        label = describe(call_text, y=y, lr=lr)
         out = unpack(label, call(perceptron_update, label, w=w, b=b, x=x, y=y, lr=lr), 2)
         want_w, want_b = ref.perceptron_update(w, b, x, y, lr)
         err = y - ref.step(x @ w + b)
         hint = diagnose(out[0], {
-            "the update is w + lr * (y - y_hat) * x; check its sign.": w - lr * err * x,
-            "multiply the correction by the learning rate lr.": w + err * x,
-        })
-        got_w = assert_close(label + "[0] (new w)", out[0], want_w, F64, hint)
-        got_b = assert_close(label + "[1] (new b)", out[1], want_b, F64,
-                             "the bias moves by lr * (y - y_hat), like a weight whose input is 1.")
+            "when the unit should have fired (y = 1) but did not, w must move toward x; "
+            "check the sign of the correction.": w - lr * err * x,
+            "scale the correction by the learning rate lr.": w + err * x,
+        }) if err != 0 else "Hint: the prediction is right here, so w must not change."
+        label_w, label_b = (describe(call_text, part, i, y=y, lr=lr) for i, part in enumerate(("new w", "new b")))
+        got_w = assert_close(label_w, out[0], want_w, F64, hint)
+        got_b = assert_close(label_b, out[1], want_b, F64,
+                             "Hint: the bias is corrected like a weight whose input is always 1.")
         tw, tb = ref_torch.perceptron_update(w, b, x, y, lr, dev)
-        assert_close(label + "[0] (against PyTorch)", got_w, numpy(tw), DEVICE)
-        assert_close(label + "[1] (against PyTorch)", got_b, numpy(tb), DEVICE)
+        assert_close(label_w, got_w, numpy(tw), DEVICE, against="PyTorch")
+        assert_close(label_b, got_b, numpy(tb), DEVICE, against="PyTorch")
     ok("perceptron_update follows the learning rule in all four situations")
 
 
@@ -109,15 +128,18 @@ def check_train_perceptron(train_perceptron, seed=0, n=20, d=2, lr=0.1, epochs=8
     gx = ref.GATE_INPUTS
     cases = [(gx, np.array(TRUTH["and"], float)), (gx, np.array(TRUTH["or"], float)), (X, y)]
     for X, y in cases:
-        label = f"train_perceptron(X, y, lr={lr}, epochs={epochs}) on X of shape {X.shape}"
+        call_text = "train_perceptron(X, y, lr, epochs)"
+        label = describe(call_text, X=X, lr=lr, epochs=epochs)
         out = unpack(label, call(train_perceptron, label, X=X, y=y, lr=lr, epochs=epochs), 3)
         want = ref.train_perceptron(X, y, lr, epochs)
         names = ["w", "b", "errors"]
-        hints = ["start from w = 0 and visit the examples in order, updating after each one.",
-                 "start from b = 0 and update it with every example.",
-                 "errors[e] counts the examples misclassified in epoch e, before each update."]
+        hints = ["Hint: start from w = 0 and visit the examples in order, updating after each one.",
+                 "Hint: start from b = 0 and update it with every example.",
+                 "Hint: errors[e] counts the examples misclassified in epoch e, each judged just before "
+                 "its own update."]
         twin = ref_torch.train_perceptron(X, y, lr, epochs, device=dev)
         for i in range(3):
-            got = assert_close(f"{label}: {names[i]}", out[i], want[i], F64, hints[i])
-            assert_close(f"{label}: {names[i]} (against PyTorch)", got, numpy(twin[i]), DEVICE)
+            part = describe(call_text, names[i], i, X=X, lr=lr, epochs=epochs)
+            got = assert_close(part, out[i], want[i], F64, hints[i])
+            assert_close(part, got, numpy(twin[i]), DEVICE, against="PyTorch")
     ok(f"train_perceptron matches the references on AND, OR and {n} random points")

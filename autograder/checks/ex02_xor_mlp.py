@@ -2,12 +2,13 @@
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok, plain, torch_twin
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, describe, diagnose, fail, ok, plain, torch_twin
 from autograder.ref_numpy import xor as ref
 from autograder.ref_numpy.activations import sigmoid
 from autograder.ref_numpy.perceptron import GATE_INPUTS, step
 
-SHAPES = "X has shape (N, n_in), W (n_in, n_out), b (n_out,); one row per example: X @ W + b."
+SHAPES = ("X has shape (N, n_in), W (n_in, n_out) and b (n_out,); the result has one row per example, "
+          "shape (N, n_out).")
 
 
 def _dense_case(rng, n, n_in, n_out):
@@ -17,10 +18,11 @@ def _dense_case(rng, n, n_in, n_out):
 def _dense_mistakes(X, W, b):
     """{hint: output} of the plausible wrong dense layers whose shapes allow them."""
     formulas = {
-        "W has shape (n_in, n_out): multiply X @ W, not by W.T.": lambda: X @ W.T + b,
+        "W already has shape (n_in, n_out), one column per output unit: do not transpose it.": lambda: X @ W.T + b,
         "add the bias b to every row.": lambda: X @ W,
-        "one example per ROW: the product is X @ W (W @ X is the lectures' column form).": lambda: W @ X + b,
-        "return one row per example: X @ W + b, not its transpose.": lambda: (X @ W + b).T,
+        "one example per ROW: the examples are the rows of X, so X comes first in the product "
+        "(the lectures' W x is the column form).": lambda: W @ X + b,
+        "return one row per example, shape (N, n_out), not its transpose.": lambda: (X @ W + b).T,
     }
     mistakes = {}
     for hint, formula in formulas.items():
@@ -38,30 +40,30 @@ def check_dense_forward(dense_forward, seed=0, n=5, n_in=3, n_out=4):
     # The square case first: there a transposed W or W @ X runs without an error and is named.
     cases = [_dense_case(rng, 3, 3, 3), _dense_case(rng, n, n_in, n_out)]
     for X, W, b in cases:
-        label = f"dense_forward(X, W, b) for X {X.shape}, W {W.shape}, b {b.shape}"
+        label = describe("dense_forward(X, W, b)", X=X, W=W, b=b)
         got = call(dense_forward, label, SHAPES, X=X, W=W, b=b)
         hint = diagnose(got, _dense_mistakes(X, W, b))
         got = assert_close(label, got, ref.dense_forward(X, W, b), F64, hint or SHAPES)
-        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.dense_forward(X, W, b, dev)), DEVICE)
+        assert_close(label, got, numpy(ref_torch.dense_forward(X, W, b, dev)), DEVICE, against="PyTorch")
     ok(f"dense_forward matches the NumPy and PyTorch references on {len(cases)} batches")
 
 
 def _as_network(W1, b1, W2, b2):
     """The student's XOR weights as plain arrays of the shapes dense layers need."""
-    W1, b1, W2, b2 = (plain(name, v).astype(float) for name, v in
+    W1, b1, W2, b2 = (plain(f"the variable {name}", v).astype(float) for name, v in
                       (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)))
     if W1.ndim != 2 or W1.shape[0] != 2:
-        raise AssertionError(f"W1 should have shape (2, n_hidden): one row per input; got {W1.shape}.")
+        fail(f"W1 should be a NumPy array of shape (2, n_hidden), one row per input; it has shape {W1.shape}.")
     h = W1.shape[1]
     if b1.shape != (h,):
-        raise AssertionError(f"b1 should have shape ({h},), one bias per hidden unit; got {b1.shape}.")
+        fail(f"b1 should have shape ({h},), one bias per hidden unit; it has shape {b1.shape}.")
     if W2.shape not in ((h, 1), (h,)):
-        raise AssertionError(f"W2 should have shape ({h}, 1): one row per hidden unit; got {W2.shape}.")
+        fail(f"W2 should have shape ({h}, 1), one row per hidden unit; it has shape {W2.shape}.")
     if b2.shape not in ((1,), ()):
-        raise AssertionError(f"b2 should have shape (1,), one output unit; got {b2.shape}.")
+        fail(f"b2 should have shape (1,), one output unit; it has shape {b2.shape}.")
     arrays = (W1, b1, W2.reshape(h, 1), b2.reshape(1))
     if not all(np.all(np.isfinite(a)) for a in arrays):
-        raise AssertionError("W1, b1, W2 and b2 must hold finite numbers.")
+        fail("W1, b1, W2 and b2 must hold finite numbers.")
     return arrays
 
 
@@ -73,11 +75,10 @@ def check_xor_weights(W1, b1, W2, b2):
     for x, h, y, want in zip(GATE_INPUTS, hidden, out, ref.XOR_TARGETS):
         if y != want:
             x = tuple(int(v) for v in x)
-            raise AssertionError(
-                f"With these weights the network gives {int(y)} for input {x}, but XOR{x} = {int(want)}. "
-                f"The hidden units give {h.astype(int).tolist()} there. Hint: make the hidden units "
-                "NAND and OR (one per column of W1) and the output unit AND of the two."
-            )
+            fail(f"With W1, b1, W2, b2 the network gives {int(y)} for input {x}, but XOR{x} = {int(want)}. "
+                 f"The hidden units give {h.astype(int).tolist()} there. Hint: XOR is AND(NAND, OR): "
+                 "let the hidden units compute NAND and OR (one per column of W1) and the output unit "
+                 "the AND of the two.")
     ok("W1, b1, W2, b2 compute XOR on all four inputs")
 
 
@@ -101,7 +102,7 @@ def _network_mistakes(X, W1, b1, W2, b2):
         "apply the step to the output layer too: the network returns 0/1 values.": h @ W2 + b2,
         "apply the step to the hidden layer before the second dense layer "
         "(without it the two layers collapse into one).": step(z1 @ W2 + b2),
-        "the step gives 0 when its input is exactly 0 (use > 0, not >= 0).":
+        "the step gives 0 when its input is exactly 0 (fire only above 0).":
             ((((z1 >= 0) * 1.0) @ W2 + b2) >= 0) * 1.0,
         "add the hidden layer's bias b1.": step(step(X @ W1) @ W2 + b2),
         "add the output layer's bias b2.": step(h @ W2),
@@ -119,13 +120,14 @@ def check_xor_network(xor_network, seed=0, n=6, n_in=2, n_hidden=2, n_out=1):
              _integer_network(rng, n, n_in, n_hidden, n_out),
              _normal_network(rng, n, n_in, n_hidden, n_out)]
     for X, W1, b1, W2, b2 in cases:
-        label = f"xor_network(X, W1, b1, W2, b2) for X {X.shape}, W1 {W1.shape}, W2 {W2.shape}"
+        label = describe("xor_network(X, W1, b1, W2, b2)", X=X, W1=W1, W2=W2)
         got = call(xor_network, label, "xor_network should call your dense_forward twice, with a step after each.",
                     X=X, W1=W1, b1=b1, W2=W2, b2=b2)
         hint = diagnose(got, _network_mistakes(X, W1, b1, W2, b2))
         got = assert_close(label, got, ref.xor_network(X, W1, b1, W2, b2), EXACT, hint or
-                           "compute step(dense_forward(step(dense_forward(X, W1, b1)), W2, b2)) "
-                           "with your dense_forward (check_dense_forward must pass first).")
+                           "Hint: the hidden layer is a dense layer followed by the step; the output layer "
+                           "is another dense layer followed by the step. Use your dense_forward "
+                           "(check_dense_forward must pass first).")
         twin = ref_torch.xor_network(X, W1, b1, W2, b2, device=dev)
-        assert_close(label + " (against PyTorch)", got, numpy(twin), DEVICE)
+        assert_close(label, got, numpy(twin), DEVICE, against="PyTorch")
     ok(f"xor_network matches the NumPy and PyTorch references on XOR and {len(cases) - 1} random networks")

@@ -2,14 +2,15 @@
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, describe, diagnose, ok
 from autograder.ref_numpy import data as ref_data
 from autograder.ref_numpy import mlp as ref_mlp
 from autograder.ref_numpy.activations import sigmoid
 from autograder.ref_numpy.losses import mse as ref_mse
 
-FORWARD = ("params is a list of (W, b), W of shape (n_in, n_out), one example per row of X: "
-           "a = sigmoid(a @ W + b) for every layer in order.")
+FORWARD = ("Hint: params is a list of (W, b), one pair per layer, W of shape (n_in, n_out); X has one "
+           "example per row. Each layer takes the previous layer's activations (X for the first), "
+           "computes its weighted input with W and b, and applies the sigmoid.")
 
 
 def _torch():
@@ -61,14 +62,14 @@ def check_one_hot(one_hot, seed=0, n=8, num_classes=10):
     rng = np.random.default_rng(seed)
     torch, F, dev, numpy = _torch()
     for labels, c in _label_cases(rng, n, num_classes):
-        label = f"one_hot(labels, num_classes={c}) for {len(labels)} labels"
+        label = describe("one_hot(labels, num_classes)", labels=labels, num_classes=c)
         got = call(one_hot, label, "labels is a 1-D integer array; build an (N, num_classes) array of zeros "
                     "and put a 1 in row n, column labels[n].", labels=labels, num_classes=c)
         hint = diagnose(got, _one_hot_mistakes(labels, c))
         got = assert_close(label, got, ref_data.one_hot(labels, c), EXACT,
                            hint or "Row n should hold a single 1, in column labels[n], and 0 elsewhere.")
         twin = F.one_hot(torch.as_tensor(labels, dtype=torch.long, device=dev), c)
-        assert_close(label + " (against torch.nn.functional.one_hot)", got, numpy(twin), EXACT)
+        assert_close(label, got, numpy(twin), EXACT, against="torch.nn.functional.one_hot")
     ok("one_hot matches the NumPy reference and torch.nn.functional.one_hot on 3 batches")
 
 
@@ -85,7 +86,7 @@ def check_flatten(flatten, seed=0, n=4, shape=(6, 6)):
     torch, _, dev, numpy = _torch()
     for images in _image_cases(rng, n, tuple(shape)):
         N, size = images.shape[0], int(np.prod(images.shape[1:]))
-        label = f"flatten(images) for images of shape {images.shape}"
+        label = describe("flatten(images)", images=images)
         got = call(flatten, label, f"keep the batch axis and compute the row size from the shape: reshape to "
                     f"(N, {size}); do not hard-code 784, images may have any size.", images=images)
         hint = diagnose(got, _mistakes({
@@ -99,7 +100,7 @@ def check_flatten(flatten, seed=0, n=4, shape=(6, 6)):
         got = assert_close(label, got, ref_data.flatten(images), EXACT,
                            hint or f"Return shape (N, {size}); do not hard-code 784, images may have any size.")
         twin = torch.flatten(torch.as_tensor(images, dtype=torch.float64, device=dev), start_dim=1)
-        assert_close(label + " (against torch.flatten)", got, numpy(twin), EXACT)
+        assert_close(label, got, numpy(twin), EXACT, against="torch.flatten")
     ok("flatten matches the NumPy reference and torch.flatten, image by image, row by row")
 
 
@@ -123,10 +124,11 @@ def _forward_mistakes(X, params):
     first_only = {"use every layer in params, in order; you stopped after the first.": ref(X, params[:1])}
     return (first_only if len(params) > 1 else {}) | _mistakes({
         "add the bias b of every layer.": lambda: ref(X, [(W, 0 * b) for W, b in params]),
-        "W has shape (n_in, n_out): compute a @ W, not a @ W.T.": lambda: ref(X, [(W.T, b) for W, b in params]),
-        "apply the sigmoid after the last layer too: the output is a^L = sigmoid(z^L), not z^L.": lambda: zs[-1],
+        "W already has shape (n_in, n_out), one column per unit of the layer: do not transpose it.":
+            lambda: ref(X, [(W.T, b) for W, b in params]),
+        "apply the sigmoid after the last layer too: the output is the activation a^L, not z^L.": lambda: zs[-1],
         "apply the sigmoid after every layer, the hidden ones included.": linear_hidden,
-        "sigmoid(z) = 1 / (1 + exp(-z)); check the sign in the exponent.":
+        "check the sign in the sigmoid's exponent: sigmoid(z) is near 1 for large positive z.":
             lambda: ref(X, params, activation=lambda z: sigmoid(-z)),
     })
 
@@ -143,11 +145,11 @@ def check_mlp_forward(mlp_forward, seed=0, n=5, sizes=(6, 4, 3), scale=1.0):
     for rows, shape in nets:
         X = rng.normal(size=(rows, shape[0]))
         params = _network(rng, shape, scale)
-        label = f"mlp_forward(X, params) for X {X.shape} and layer sizes {list(shape)}"
+        label = describe("mlp_forward(X, params)", X=X) + f" and layer sizes {list(shape)}"
         got = call(mlp_forward, label, FORWARD, X=X, params=params)
         hint = diagnose(got, _forward_mistakes(X, params))
         got = assert_close(label, got, ref_mlp.mlp_forward(X, params), F64, hint or FORWARD)
-        assert_close(label + " (against PyTorch)", got, numpy(ref_torch.mlp_forward(X, params, device=dev)), DEVICE)
+        assert_close(label, got, numpy(ref_torch.mlp_forward(X, params, device=dev)), DEVICE, against="PyTorch")
     ok(f"mlp_forward matches the NumPy and PyTorch references on {len(nets)} networks")
 
 
@@ -184,12 +186,12 @@ def check_mse(mse, seed=0, n=6, num_classes=10):
     rng = np.random.default_rng(seed)
     torch, F, dev, numpy = _torch()
     for pred, target in _mse_cases(rng, n, num_classes):
-        label = f"mse(pred, target) for arrays of shape {pred.shape}"
-        got = call(mse, label, "pred and target have the same shape; return np.mean((pred - target) ** 2).",
-                    pred=pred, target=target)
+        label = describe("mse(pred, target)", pred=pred, target=target)
+        got = call(mse, label, "pred and target have the same shape; the result is one number, the mean "
+                   "of the squared differences.", pred=pred, target=target)
         hint = diagnose(got, _mse_mistakes(pred, target))
         got = assert_close(label, got, ref_mse(pred, target), F64,
                            hint or "Return the mean over all entries of (pred - target)^2, one number.")
         t = [torch.as_tensor(v, dtype=torch.float64, device=dev) for v in (pred, target)]
-        assert_close(label + " (against torch.nn.functional.mse_loss)", got, numpy(F.mse_loss(*t)), DEVICE)
+        assert_close(label, got, numpy(F.mse_loss(*t)), DEVICE, against="torch.nn.functional.mse_loss")
     ok("mse matches the NumPy reference and torch.nn.functional.mse_loss on 3 pairs")
