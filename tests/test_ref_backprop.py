@@ -108,6 +108,9 @@ def test_four_equations_equal_the_chain_of_layer_backwards():
     for (dW, db), (eW, eb) in zip(grads[::-1], ref.mlp_backward(params, cache, Y)):
         np.testing.assert_allclose(dW, eW, **F64)
         np.testing.assert_allclose(db, eb, **F64)
+    for (dW, db), (eW, eb) in zip(grads[::-1], ref.mlp_backward_by_layers(params, cache, Y)):
+        np.testing.assert_array_equal(dW, eW)
+        np.testing.assert_array_equal(db, eb)
 
 
 def test_cost_and_its_gradient():

@@ -124,3 +124,21 @@ def mlp_backward_ce(params, cache, Y):
             a = acts[l]
             delta = (delta @ params[l][0].T) * a * (1.0 - a)
     return grads[::-1]
+
+
+def mlp_backward_by_layers(params, cache, Y):
+    """``mlp_backward`` computed as a chain of layer backward passes (sigmoid, then affine).
+
+    Same arguments and result; it shows that the four equations are what the modular
+    ``<layer>_backward`` functions compute when chained from the output back.
+    """
+    from autograder.ref_numpy.activations import sigmoid_backward
+    from autograder.ref_numpy.layers import affine_backward
+
+    acts = cache[1]
+    dout, grads = quadratic_cost_grad(acts[-1], Y), []
+    for l in range(len(params), 0, -1):
+        dz = sigmoid_backward(dout, acts[l])
+        dout, dW, db = affine_backward(dz, (acts[l - 1], params[l - 1][0]))
+        grads.append((dW, db))
+    return grads[::-1]
