@@ -61,7 +61,7 @@ def test_check_reports_each_exercise(tmp_path):
     mine.write_text(json.dumps(nb))
     bad = run("check", str(mine))
     assert bad.returncode == 1
-    assert "\N{BALLOT X} test_perceptron" in bad.stdout and "use > 0, not >= 0" in bad.stdout
+    assert "\N{BALLOT X} test_perceptron" in bad.stdout and "above 0" in bad.stdout
     assert "Visible tests: 0/10" in bad.stdout
 
 

@@ -3,20 +3,48 @@
 import datetime
 import importlib.util
 import os
+import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 import autograder
-from autograder.grading import collect, gradebook
+from autograder.grading import collect, gradebook, remote, sandbox
+from autograder.grading.gradebook import short
 from autograder.grading.judge import grade_notebook
 from autograder.grading.notebook import load_source
 from autograder.grading.remote import Limits
 
-#: Longest reason kept per failed test in the CSV (the feedback keeps all).
+#: Longest reason kept per failed test or problem in the CSV's one-line reason.
 REASON_CHARS = 300
+#: Largest default time budget per student (seconds).
+MAX_BUDGET = 600.0
+
+
+class SandboxRefused(Exception):
+    """Student code would run without the strong sandbox, and the instructor did not allow that."""
+
+
+_SANDBOX_ERRORS = (getattr(sandbox, "SandboxUnavailable", SandboxRefused),)
+
+
+@dataclass
+class Options:
+    """How a class is graded, beyond the worker's Limits.
+
+    budget: seconds per student across all cells and calls (None: default_budget,
+    0: none); full_messages: also store the full message of failed hidden tests
+    (for the instructor; feedback never shows it); mode: the sandbox mode, set by grade_class.
+    """
+
+    budget: float = None
+    full_messages: bool = False
+    inputs: collect.InputLimits = field(default_factory=collect.InputLimits)
+    mode: str = ""
 
 
 def sources(course, assignment):
@@ -31,79 +59,166 @@ def sources(course, assignment):
 def hidden_paths(course, root, out):
     """What student code must never read: solutions, the class, the gradebook, the references."""
     paths = [Path(course) / "solutions", Path(root), Path(out), gradebook.store_path(out),
-             Path(autograder.__file__).parent]
+             Path(out).parent / gradebook.PRIVATE, Path(autograder.__file__).parent]
     spec = importlib.util.find_spec("torch")
     if spec and spec.submodule_search_locations:
         paths += [Path(p) for p in spec.submodule_search_locations]
     return tuple(str(p.resolve()) for p in paths)
 
 
-def grade_student(sub, srcs, limits):
-    """One student's record: score, max, status, reason and per-test details."""
-    max_score = sum(s.max_score for s in srcs.values())
-    entry = dict(score=0.0, max_score=max_score, tests=[], problems=[],
-                 graded_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
-    if sub.problem and not sub.notebooks:
-        entry["problems"].append(sub.problem)
+def default_budget(timeout):
+    """Seconds one student may use across all cells and calls: 10 timeouts, at most MAX_BUDGET."""
+    return min(10 * timeout, MAX_BUDGET)
+
+
+def sandbox_mode(limits):
+    """The containment workers get here; SandboxRefused if only the weak mode is left and not allowed."""
+    if hasattr(sandbox, "unavailable_reason"):
+        why = sandbox.unavailable_reason()
+    else:  # the decision the older sandbox.wrap made
+        why = "DLCOURSE_NO_BWRAP is set" if os.environ.get("DLCOURSE_NO_BWRAP") else (
+            "" if sandbox.available() else "bubblewrap is missing or cannot create namespaces")
+    mode = "hook-only" if why else "bubblewrap"
+    if mode != "bubblewrap" and not getattr(limits, "allow_weak", False):
+        raise SandboxRefused(
+            f"the strong sandbox is not available here ({why}), so student code "
+            "would run behind a Python audit hook only, which a submission can switch off; install it "
+            "(Debian/Ubuntu: apt-get install bubblewrap; in a container, allow user namespaces; see the "
+            "instructors' page) or pass --allow-weak-sandbox to accept the weaker mode")
+    return mode
+
+
+def grade_student(sub, srcs, limits, options=None):
+    """One student's record: score, max, status, reason, sandbox mode and per-test details.
+
+    The student's time budget (``options.budget`` seconds) starts now and covers
+    every notebook, cell and call; its deadline goes to every worker started.
+    """
+    options = options or Options()
+    deadline = time.monotonic() + options.budget if options.budget else None
+    entry = dict(score=0.0, max_score=sum(s.max_score for s in srcs.values()), tests=[],
+                 problems=list(sub.notes) + ([sub.problem] if sub.problem else []), sandbox=options.mode,
+                 graded_at=_now())
+    errors = []
     for name, src in srcs.items():
         path = sub.notebooks.get(name)
-        if path is None:
-            entry["tests"] += [dict(grade_id=t.grade_id, points=0.0, max_points=t.points,
-                                    message=f"notebook {name}.ipynb was not submitted") for t in src.tests]
+        if name in sub.refused or path is None:
+            why = sub.refused.get(name) or f"notebook {name}.ipynb was not submitted"
+            errors += [why] if name in sub.refused else []
+            entry["problems"] += [why] if name in sub.refused else []
+            entry["tests"] += [dict(grade_id=t.grade_id, points=0.0, max_points=t.points, message=why)
+                               for t in src.tests]
             continue
-        result = grade_notebook(src, path, limits)
+        result = grade_notebook(src, path, limits, deadline, options.budget, options.inputs.notebook_bytes)
         entry["problems"] += result.problems
-        entry["tests"] += [dict(grade_id=t.grade_id, points=t.points, max_points=t.max_points,
-                                message=t.message) for t in result.tests]
+        errors += [result.error] if result.error else []
+        entry["sandbox"] = result.sandbox or entry["sandbox"]
+        entry["tests"] += [test_record(t, options.full_messages) for t in result.tests]
     entry["score"] = sum(t["points"] for t in entry["tests"])
-    entry["status"] = "graded" if entry["score"] > 0 else "zero"
+    entry["status"] = "error" if errors else "graded" if entry["score"] > 0 else "zero"
     entry["reason"] = reason(entry)
     return entry
 
 
+def test_record(test, full_messages):
+    """A stored test: the message the student may see; the full one only if the instructor asked."""
+    rec = dict(grade_id=test.grade_id, points=test.points, max_points=test.max_points,
+               message=test.message, hidden=test.hidden)
+    if full_messages and test.full_message != test.message:
+        rec["full_message"] = test.full_message
+    if test.error:
+        rec["error"] = True
+    return rec
+
+
 def reason(entry):
-    """One line for the CSV: what was lost and why."""
-    parts = [p[:REASON_CHARS] for p in entry["problems"]]
-    parts += [f"{t['grade_id']}: {t['message'][:REASON_CHARS]}" for t in entry["tests"]
+    """One line for the CSV: what was lost and why (each part capped)."""
+    parts = [short(p, REASON_CHARS, False) for p in entry["problems"]]
+    parts += [f"{t['grade_id']}: {short(t['message'], REASON_CHARS, False)}" for t in entry["tests"]
               if t["points"] < t["max_points"] and t["message"] not in entry["problems"]]
-    return " | ".join(parts)
+    return short(" | ".join(parts), gradebook.REASON_CHARS, False)
 
 
-def failed_entry(srcs, error):
-    """The record of a student the grader itself could not grade (a bug of ours)."""
+def error_entry(srcs, error, mode, what="grade"):
+    """The record of a student the grader could not grade or record (never shown as a score)."""
     return dict(score=0.0, max_score=sum(s.max_score for s in srcs.values()), tests=[], problems=[],
-                status="failed", reason=f"failed to grade: {type(error).__name__}: {error}",
-                graded_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+                status="error", sandbox=mode, graded_at=_now(),
+                reason=f"could not {what} this student: {type(error).__name__}: {short(error, 500, False)}")
 
 
-def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None, progress=True):
-    """Grade every submission; return {student_id: record}. Records are stored as they finish."""
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None, progress=True,
+                options=None, warn=None):
+    """Grade every submission; return {student_id: record}. Records are stored as they finish.
+
+    Before any student is graded: the gradebook must be readable (GradebookError)
+    and the sandbox strong or the weak one allowed (SandboxRefused).
+    """
     srcs = sources(course, assignment)
-    names = list(srcs)
-    jobs = jobs or os.cpu_count() or 1
-    with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as work:
-        root = collect.open_submissions(submissions, work)
-        subs = collect.find(root, assignment, names)
-        limits = limits or Limits()
-        limits.deny_read = hidden_paths(course, root, out) + tuple(limits.deny_read)
-        results = {}
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_student, s, srcs, limits): s for s in subs}
-            for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
-                               desc=f"grading {assignment}", unit="student"):
-                sub = futures[future]
-                try:
-                    entry = future.result()
-                except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the class
-                    entry = failed_entry(srcs, exc)
-                gradebook.record(out, assignment, sub.student_id, entry)
-                results[sub.student_id] = entry
+    options = options or Options()
+    warn = warn or (lambda line: print(line, file=sys.stderr))
+    gradebook.load(gradebook.store_path(out))
+    limits = limits or Limits()
+    options.mode = sandbox_mode(limits)
+    if options.budget is None:
+        options.budget = default_budget(limits.timeout)
+    gradebook.private_dir(Path(out).parent)
+    try:
+        with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as work:
+            opened = collect.open_submissions(submissions, work, options.inputs)
+            for line in opened.warnings:
+                warn(f"grade: {line}")
+            subs = collect.find(opened, assignment, list(srcs))
+            limits.deny_read = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
+            return _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress)
+    finally:
+        cleanup = getattr(remote, "cleanup_workers_root", None)
+        if cleanup is not None:
+            cleanup()
+        gradebook.remove_private_dir(Path(out).parent)
+
+
+def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
+    results = {}
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+    try:
+        futures = {pool.submit(grade_student, s, srcs, limits, options): s for s in subs}
+        for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
+                           desc=f"grading {assignment}", unit="student"):
+            sub = futures[future]
+            try:
+                entry = future.result()
+            except _SANDBOX_ERRORS as exc:
+                raise SandboxRefused(short(exc, 500, False)) from None
+            except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the class
+                entry = error_entry(srcs, exc, options.mode)
+            results[sub.student_id] = _record(out, assignment, sub.student_id, entry, srcs, options)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
 
 
+def _record(out, assignment, student_id, entry, srcs, options):
+    """Store ``entry``; if only this entry cannot be stored, store an error record for the student."""
+    try:
+        gradebook.record(out, assignment, student_id, entry)
+        return entry
+    except gradebook.GradebookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - this student's record, not the run
+        entry = error_entry(srcs, exc, options.mode, what="record")
+        gradebook.record(out, assignment, student_id, entry)
+        return entry
+
+
 def summary(results):
-    """Counts for the end-of-run table: graded, zero with reason, failed to grade."""
-    counts = {"graded": 0, "zero": 0, "failed": 0}
+    """Counts for the end-of-run table: graded, zero with reason, error (could not be graded)."""
+    counts = dict.fromkeys(gradebook.STATUSES, 0)
     for entry in results.values():
-        counts[entry["status"]] += 1
+        counts[entry["status"] if entry.get("status") in counts else "error"] += 1
     return counts

@@ -16,34 +16,63 @@ def _release(args):
 
 
 def _grade(args):
-    from autograder.grading import classroom, collect
+    from autograder.grading import classroom, collect, gradebook
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    limits.allow_weak = args.allow_weak_sandbox
+    inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
+                                 total_bytes=int(args.max_total_mb * 2**20))
+    options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs)
     try:
         results = classroom.grade_class(args.assignment, args.submissions, args.out, args.course,
-                                        args.jobs, limits, progress=not args.quiet)
-    except collect.SubmissionsError as exc:
-        print(f"grade: {exc}", file=sys.stderr)
-        return 2
+                                        args.jobs, limits, progress=not args.quiet, options=options,
+                                        warn=_warn)
+    except (collect.SubmissionsError, gradebook.GradebookError, classroom.SandboxRefused) as exc:
+        return _fail("grade", exc)
     print_summary(results)
-    print(f"gradebook: {args.out}")
+    print(f"gradebook: {_line(args.out)} (sandbox: {options.mode})")
     return 0
 
 
 def _feedback(args):
     from autograder.grading.feedback import write_feedback
+    from autograder.grading.gradebook import GradebookError
 
-    paths = write_feedback(args.gradebook, args.assignment, args.out)
-    print(f"wrote {len(paths)} feedback files under {args.out}/")
+    try:
+        paths = write_feedback(args.gradebook, args.assignment, args.out, warn=_warn)
+    except GradebookError as exc:
+        return _fail("feedback", exc)
+    print(f"wrote {len(paths)} feedback files under {_line(args.out)}/")
     return 0 if paths else 1
 
 
 def _export(args):
     from autograder.grading.feedback import export
+    from autograder.grading.gradebook import GradebookError
 
-    count = export(args.gradebook, args.out)
-    print(f"exported {count} students to {args.out}")
+    try:
+        count = export(args.gradebook, args.out)
+    except GradebookError as exc:
+        return _fail("export", exc)
+    print(f"exported {count} students to {_line(args.out)}")
     return 0
+
+
+def _line(text):
+    """``text`` as one printable line (control characters escaped)."""
+    from autograder.grading.text import clean
+
+    return clean(text, 1000, newlines=False)
+
+
+def _warn(message):
+    print(_line(message), file=sys.stderr)
+
+
+def _fail(command, exc):
+    """The one-line error of a command that could not run; exit code 2."""
+    print(_line(f"{command}: {exc}"), file=sys.stderr)
+    return 2
 
 
 def _check(args):
@@ -54,8 +83,7 @@ def _check(args):
     try:
         release, result = check(args.notebook, course, Limits(timeout=args.timeout))
     except (BrokenNotebook, LookupError) as exc:
-        print(f"check: {exc}", file=sys.stderr)
-        return 2
+        return _fail("check", exc)
     print(report(release, result))
     return 0 if all(t.passed for t in result.tests) else 1
 
@@ -75,12 +103,14 @@ def print_summary(results):
     from autograder.grading.classroom import summary
 
     counts = summary(results)
-    width = max([10] + [len(s) for s in results])
+    names = {sid: _line(sid) for sid in results}
+    width = max([10] + [len(n) for n in names.values()])
     print(f"\n{'student':<{width}}  {'score':>11}  status")
     for sid, entry in sorted(results.items()):
-        print(f"{sid:<{width}}  {entry['score']:>5g}/{entry['max_score']:<5g}  {entry['status']}")
+        score = f"{entry['score']:>5g}/{entry['max_score']:<5g}" if entry["status"] != "error" else f"{'-':>11}"
+        print(f"{names[sid]:<{width}}  {score}  {_line(entry['status'])}")
     print(f"\n{len(results)} submissions: {counts['graded']} graded, "
-          f"{counts['zero']} zero with reason, {counts['failed']} failed to grade")
+          f"{counts['zero']} zero with reason, {counts['error']} could not be graded (status error)")
 
 
 def parser():
@@ -101,6 +131,17 @@ def parser():
     gr.add_argument("--jobs", type=int, default=os.cpu_count(), help="students graded at once")
     gr.add_argument("--timeout", type=float, default=30.0, help="seconds per cell or call")
     gr.add_argument("--memory", type=int, default=2048, help="memory limit per student, MiB")
+    gr.add_argument("--budget", type=float, default=None,
+                    help="seconds per student across all cells and calls, after which the remaining "
+                         "tests score 0 (default: 10 x --timeout, at most 600; 0: no budget)")
+    gr.add_argument("--allow-weak-sandbox", action="store_true",
+                    help="grade even where bubblewrap cannot contain student code (audit hook only: "
+                         "weaker, a determined submission can leave it); recorded per student")
+    gr.add_argument("--full-messages", action="store_true",
+                    help="also store the full message of failed hidden tests in the gradebook (for the "
+                         "instructor; feedback pages never show it)")
+    gr.add_argument("--max-notebook-mb", type=float, default=20.0, help="largest notebook read (MB)")
+    gr.add_argument("--max-total-mb", type=float, default=500.0, help="largest total of a zip's notebooks (MB)")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
     gr.set_defaults(run=_grade)
 

@@ -1,7 +1,9 @@
 """Per-student feedback (HTML) and the gradebook export, from the grade store.
 
 Feedback shows each test's name, points and, when it failed, the check's message;
-never the code of a test, so hidden tests stay hidden.
+never the code of a test, and for a failed hidden test only the kind of failure
+(the full message, stored only with ``grade --full-messages``, is never shown),
+so hidden tests stay hidden.
 """
 
 import csv
@@ -9,6 +11,8 @@ import html
 from pathlib import Path
 
 from autograder.grading import gradebook
+from autograder.grading.collect import safe_id
+from autograder.grading.gradebook import csv_safe, short
 
 STYLE = """body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}
@@ -16,32 +20,64 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4
 
 
 def render(student_id, assignment, entry):
-    """One student's feedback page as an HTML string."""
+    """One student's feedback page as an HTML string (messages only, never a test's code or
+    the instructor-only full message of a hidden test)."""
+    esc = lambda value: html.escape(short(value, gradebook.REASON_CHARS))  # noqa: E731
     rows = []
     for test in entry.get("tests", []):
-        ok = test["points"] >= test["max_points"]
+        ok = _num(test.get("points")) >= _num(test.get("max_points"))
         status = '<span class="pass">passed</span>' if ok else '<span class="fail">failed</span>'
-        why = "" if ok else f"<code>{html.escape(test['message'])}</code>"
-        rows.append(f"<tr><td>{html.escape(test['grade_id'])}</td><td>{test['points']:g} / "
-                    f"{test['max_points']:g}</td><td>{status}</td><td>{why}</td></tr>")
-    problems = "".join(f"<li>{html.escape(p)}</li>" for p in entry.get("problems", []))
+        why = "" if ok else f"<code>{esc(test.get('message', ''))}</code>"
+        rows.append(f"<tr><td>{esc(test.get('grade_id', ''))}</td><td>{_num(test.get('points')):g} / "
+                    f"{_num(test.get('max_points')):g}</td><td>{status}</td><td>{why}</td></tr>")
+    problems = "".join(f"<li>{esc(p)}</li>" for p in entry.get("problems", []))
     problems = f"<h2>Problems with the submission</h2><ul>{problems}</ul>" if problems else ""
-    if entry.get("status") == "failed":
-        problems += f"<p class='fail'>{html.escape(entry.get('reason', ''))}</p>"
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(assignment)}: "
-            f"{html.escape(student_id)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(assignment)}</h1><p>Student: <b>{html.escape(student_id)}</b> · "
-            f"score <b>{entry['score']:g} / {entry['max_score']:g}</b> · graded {entry.get('graded_at', '')}</p>"
+    if entry.get("status") == "error":
+        score = "<b>not graded</b> (the grader could not grade this submission; your instructor will look at it)"
+        problems += f"<p class='fail'>{esc(entry.get('reason', ''))}</p>"
+    else:
+        score = f"score <b>{_num(entry.get('score')):g} / {_num(entry.get('max_score')):g}</b>"
+    sandbox = f" · sandbox: {esc(entry['sandbox'])}" if entry.get("sandbox") else ""
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(assignment)}: "
+            f"{esc(student_id)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{esc(assignment)}</h1><p>Student: <b>{esc(student_id)}</b> · "
+            f"{score} · graded {esc(entry.get('graded_at', ''))}{sandbox}</p>"
             f"{problems}<table><tr><th>test</th><th>points</th><th>result</th><th>why</th></tr>"
             f"{''.join(rows)}</table></body></html>")
 
 
-def write_feedback(gradebook_csv, assignment, out_dir):
-    """feedback/<student>/<assignment>.html for every graded student; returns the paths."""
+def _num(value):
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+def feedback_path(out_dir, student_id, assignment):
+    """out_dir/<student>/<assignment>.html for a policy-safe id; ValueError if it would leave out_dir."""
+    safe, _ = safe_id(student_id)
+    root = Path(out_dir).resolve()
+    path = (root / safe / f"{assignment}.html").resolve()
+    if not path.is_relative_to(root) or path.parent == root:
+        raise ValueError(f"feedback for {short(student_id, 200, False)} would leave {root}")
+    return path
+
+
+def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
+    """feedback/<student>/<assignment>.html for every graded student; returns the paths.
+
+    Ids outside the student-id policy (an old gradebook) are written under their
+    safe name and reported through ``warn``; no file is written outside ``out_dir``.
+    """
     data = gradebook.load(gradebook.store_path(gradebook_csv))
+    warn = warn or (lambda line: None)
     written = []
     for student_id, entry in sorted(data.get(assignment, {}).items()):
-        path = Path(out_dir) / student_id / f"{assignment}.html"
+        try:
+            path = feedback_path(out_dir, student_id, assignment)
+        except ValueError as exc:
+            warn(f"feedback: {exc}; skipped")
+            continue
+        if path.parent.name != student_id:
+            warn(f"feedback: {short(student_id, 200, False)} is not a valid student id; "
+                 f"written as {path.parent.name}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(student_id, assignment, entry), encoding="utf-8")
         written.append(path)
@@ -49,15 +85,22 @@ def write_feedback(gradebook_csv, assignment, out_dir):
 
 
 def export(gradebook_csv, out_csv):
-    """A wide gradebook: one row per student, a column per assignment, and the total."""
+    """A wide gradebook: one row per student, a column per assignment, and the total.
+
+    A student whose record is an error shows ``error`` (never a score) and no total.
+    Every cell is safe against spreadsheet formula injection.
+    """
     data = gradebook.load(gradebook.store_path(gradebook_csv))
     names = sorted(data)
     students = sorted({s for a in names for s in data[a]})
+    max_total = sum(max((_num(e.get("max_score")) for e in data[a].values()), default=0.0) for a in names)
     with open(out_csv, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", *names, "total", "max_total"])
+        writer.writerow([csv_safe(c) for c in ["student_id", *names, "total", "max_total"]])
         for sid in students:
-            scores = [data[a][sid]["score"] if sid in data[a] else 0.0 for a in names]
-            max_total = sum(next(iter(data[a].values()))["max_score"] for a in names)
-            writer.writerow([sid, *[f"{s:g}" for s in scores], f"{sum(scores):g}", f"{max_total:g}"])
+            entries = [data[a].get(sid) for a in names]
+            cells = ["error" if e and e.get("status") == "error" else f"{_num(e.get('score')) if e else 0.0:g}"
+                     for e in entries]
+            total = "" if "error" in cells else f"{sum(float(c) for c in cells):g}"
+            writer.writerow([csv_safe(sid), *cells, total, f"{max_total:g}"])
     return len(students)

@@ -2,19 +2,71 @@
 
 Re-running ``grade`` replaces the rows of the students it grades and keeps every
 other row, so an interrupted run loses nothing and the next run completes it.
+
+Nothing a submission sends can break the store: every string is cleaned
+(control characters, lone surrogates) and capped before it is stored, every CSV
+cell is safe against formula injection, and a store that cannot be read stops
+the run with one line instead of being overwritten. The lock and the temporary
+files of the atomic writes live in a private folder beside the gradebook
+(mode 0700, hidden from workers), and are removed after use, also on failure.
 """
 
 import csv
+import errno
 import fcntl
 import json
+import math
 import os
+import stat
 import tempfile
 import threading
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "graded_at"]
+from autograder.grading.text import clean
+
+COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sandbox", "graded_at"]
+STATUSES = ("graded", "zero", "error")
+#: Longest string stored anywhere in a record (characters).
+TEXT_CHARS = 2000
+#: Longest reason stored per student (characters).
+REASON_CHARS = 4000
+#: Seconds to wait for another grading process to release the gradebook.
+LOCK_TIMEOUT = 60.0
+#: The private folder beside the gradebook: the lock and temporary files.
+PRIVATE = ".dlcourse-private"
+#: First characters a spreadsheet reads as a formula (ASCII and full-width forms).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _lock = threading.Lock()
+
+
+class GradebookError(Exception):
+    """The gradebook cannot be read, locked or written; nothing was overwritten."""
+
+
+def short(text, limit=TEXT_CHARS, newlines=True):
+    """``text`` cleaned (control characters, lone surrogates) and capped, cheaply even when huge."""
+    text = text if isinstance(text, str) else str(text)
+    if len(text) > 2 * limit + 100:  # never run the cleaner over megabytes
+        return clean(text[:limit], limit + 60, newlines) + f" … [{len(text) - limit} more characters]"
+    return clean(text, limit, newlines)
+
+
+def sanitize(value, limit=TEXT_CHARS):
+    """A copy of ``value`` (JSON-like) whose every string is cleaned and capped; odd objects become text."""
+    if isinstance(value, str):
+        return short(value, limit)
+    if isinstance(value, bool) or value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else 0.0
+    if isinstance(value, dict):
+        return {short(k, 200, False): sanitize(v, REASON_CHARS if k == "reason" else limit)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [sanitize(v, limit) for v in value]
+    return short(value, limit)
 
 
 def store_path(csv_path):
@@ -22,48 +74,137 @@ def store_path(csv_path):
     return Path(csv_path).with_suffix(".json")
 
 
+def private_dir(folder):
+    """``folder``/.dlcourse-private, created mode 0700; refused if it is a link or someone else's."""
+    path = Path(folder) / PRIVATE
+    with suppress(FileExistsError):
+        path.mkdir(mode=0o700, parents=True)
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise GradebookError(f"{path} is not a private folder of this user; remove it")
+    os.chmod(path, 0o700)
+    return path
+
+
+def remove_private_dir(folder):
+    """Remove the private folder if nothing is left in it (end of a run)."""
+    with suppress(OSError):
+        (Path(folder) / PRIVATE).rmdir()
+
+
 @contextmanager
-def locked(path):
-    """Hold an exclusive lock (threads and processes) on ``path``'s store."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _lock, open(str(path) + ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+def locked(path, timeout=None):
+    """Hold an exclusive lock (threads and processes) on the store ``path``; removed afterwards.
+
+    The lock file is in the private folder, so no worker can open it, and the
+    wait is bounded: GradebookError after ``timeout`` seconds.
+    """
+    with _lock:
+        lock = private_dir(Path(path).parent) / (Path(path).name + ".lock")
+        fd = _acquire(lock, LOCK_TIMEOUT if timeout is None else timeout)
+        try:
+            yield
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(lock)
+            os.close(fd)
+
+
+def _acquire(lock, timeout):
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            if time.monotonic() > deadline:
+                raise GradebookError(f"the gradebook is locked by another process (waited {timeout:g} s): "
+                                     f"{lock}") from None
+            time.sleep(0.05)
+            continue
+        try:  # the file locked must still be the one at that path (the last holder removes it)
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
 
 
 def load(path):
-    """All stored records: {assignment: {student_id: record}}; empty if none yet."""
+    """All stored records: {assignment: {student_id: record}}; empty if none yet.
+
+    Raises GradebookError (one line) if the store exists but is not a gradebook.
+    """
     path = Path(path)
-    if not path.exists():
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
         return {}
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    except OSError as exc:
+        raise GradebookError(f"cannot read the gradebook {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise GradebookError(f"the gradebook {path} is not valid JSON ({clean(exc, 200, False)}); "
+                             "fix or move it, it was not changed") from None
+    if not (isinstance(data, dict) and all(isinstance(rows, dict) and all(isinstance(e, dict) for e in rows.values())
+                                           for rows in data.values())):
+        raise GradebookError(f"the gradebook {path} is not a gradebook ({{assignment: {{student: record}}}}); "
+                             "fix or move it, it was not changed")
+    return sanitize(data)
 
 
 def record(csv_path, assignment, student_id, entry):
-    """Store one student's result and rewrite the CSV; both writes are atomic."""
+    """Store one student's result (sanitized) and rewrite the CSV; both writes are atomic."""
     path = store_path(csv_path)
+    entry = sanitize(entry)
     with locked(path):
         data = load(path)
-        data.setdefault(assignment, {})[student_id] = entry
-        _atomic_write(path, json.dumps(data, indent=1, sort_keys=True))
+        data.setdefault(assignment, {})[short(student_id, 200, False)] = entry
+        text = json.dumps(data, indent=1, sort_keys=True)
+        _atomic_write(path, lambda handle: handle.write(text))
         write_csv(csv_path, data)
+
+
+def csv_safe(value):
+    """A CSV cell that no spreadsheet runs as a formula: text cleaned to one line, a leading ' where needed."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = clean(value, REASON_CHARS, newlines=False)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_row(entry, student_id, assignment):
+    """The CSV row of one record; an error is never shown as a score."""
+    row = {c: entry.get(c, "") for c in COLUMNS}
+    row.update(student_id=student_id, assignment=assignment)
+    if entry.get("status") == "error":
+        row["score"] = ""
+    return {c: csv_safe(v) for c, v in row.items()}
 
 
 def write_csv(csv_path, data):
     """The gradebook CSV: one row per student and assignment, sorted."""
-    rows = [dict({c: entry.get(c, "") for c in COLUMNS}, student_id=sid, assignment=a)
-            for a in sorted(data) for sid, entry in sorted(data[a].items())]
-    fd, tmp = tempfile.mkstemp(dir=Path(csv_path).parent or ".", suffix=".tmp")
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+    rows = [csv_row(entry, sid, a) for a in sorted(data) for sid, entry in sorted(data[a].items())]
+
+    def write(handle):
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(tmp, csv_path)
+    _atomic_write(Path(csv_path), write)
 
 
-def _atomic_write(path, text):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+def _atomic_write(target, write):
+    """Call ``write(handle)`` on a private temporary file, then rename it onto ``target``."""
+    fd, tmp = tempfile.mkstemp(dir=private_dir(target.parent), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8", errors="replace") as handle:
+            write(handle)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

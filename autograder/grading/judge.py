@@ -4,19 +4,42 @@ The tests are the source notebook's test cells (hidden tests included). They run
 in this process, in a namespace built from the source's setup and checks cells;
 each deliverable a test uses is bound to the student's value, fetched as plain
 data, or to a ``RemoteFunction`` that calls into the worker.
+
+Hidden tests stay hidden. Every test cell is split at nbgrader's hidden marks:
+the visible parts of all tests run first, then the hidden parts, so that no
+message a student can see is produced after their code has seen a hidden input.
+A failed hidden part is stored as its kind only (wrong value, wrong shape,
+raised an exception, timed out, ...): never its inputs, expected values, or
+the student's own exception text, which could carry the hidden inputs home.
 """
 
 import builtins
+import inspect
+import time
 from dataclasses import dataclass, field
 
 from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.checks.compare import NotImplementedYet, quiet
-from autograder.grading.notebook import BrokenNotebook, load_student, student_cells, top_level_names, used_names
-from autograder.grading.remote import RemoteFunction, Worker, WorkerGone
+from autograder.grading import remote
+from autograder.grading.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, load_student, student_cells,
+                                         top_level_names, used_names)
+from autograder.grading.remote import RemoteFunction, StudentError, Worker, WorkerGone
+from autograder.grading.gradebook import short
 
 #: How many times one submission may kill or hang its process before the rest scores 0.
 MAX_RESTARTS = 3
+
+class _BudgetExceeded(WorkerGone):
+    """The student's time budget is used up (stands in until remote defines its own)."""
+
+
+#: Raised by a Worker past its deadline (remote's own class where it has one).
+BudgetExceeded = getattr(remote, "BudgetExceeded", _BudgetExceeded)
+
+
+class Unusable(AssertionError):
+    """A name a test needs is missing from the student's namespace or cannot cross the pipe."""
 
 
 @dataclass
@@ -24,7 +47,10 @@ class TestResult:
     grade_id: str
     points: float
     max_points: float
-    message: str = ""
+    message: str = ""        # what the student may see (a hidden failure: its kind only)
+    hidden: bool = False     # the failure came from the hidden part of the test
+    full_message: str = ""   # the whole (cleaned, capped) message, for the instructor
+    error: bool = False      # the grader failed (the check itself raised): no verdict on the student
 
     @property
     def passed(self):
@@ -36,6 +62,8 @@ class NotebookResult:
     notebook: str
     tests: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    error: str = ""          # set when the grader refused the notebook: status error, no score
+    sandbox: str = ""        # the worker's containment mode
 
     @property
     def score(self):
@@ -43,12 +71,15 @@ class NotebookResult:
 
 
 class Session:
-    """One student's worker, restarted (without the cells that broke it) when needed."""
+    """One student's worker, restarted (without the cells that broke it) when needed.
 
-    def __init__(self, cells, limits):
-        self.cells, self.limits = cells, limits
+    deadline: a time.monotonic() value (the student's time budget) or None.
+    """
+
+    def __init__(self, cells, limits, deadline=None, budget=None):
+        self.cells, self.limits, self.deadline, self.budget = cells, limits, deadline, budget
         self.skip, self.errors, self.restarts = {}, {}, 0
-        self.worker = None
+        self.worker, self.exhausted, self.mode = None, "", ""
 
     def ensure(self):
         """A live worker that has run every cell not known to hang or crash it."""
@@ -58,46 +89,197 @@ class Session:
                 self.restarts += 1
                 if self.restarts > MAX_RESTARTS:
                     raise WorkerGone(f"the notebook's process was restarted {MAX_RESTARTS} times; giving up")
-            self.worker = Worker(self.limits)
+            self.check_budget()
+            self.worker = self._start()
+            self.mode = getattr(self.worker, "mode", "") or self.mode
             self._run_cells()
         return self.worker
+
+    def check_budget(self):
+        """Raise BudgetExceeded once the deadline has passed (and every time after)."""
+        if not self.exhausted and self.deadline is not None and time.monotonic() >= self.deadline:
+            self.exhausted = budget_message(self.budget)
+        if self.exhausted:
+            raise BudgetExceeded(self.exhausted)
+
+    def _start(self):
+        if self.deadline is not None and _takes_deadline():
+            return Worker(self.limits, deadline=self.deadline)
+        return Worker(self.limits)
 
     def _run_cells(self):
         for label, code in self.cells:
             if label in self.skip:
                 continue
+            self.check_budget()
             try:
                 error = self.worker.run(code)
+            except BudgetExceeded:
+                self.exhausted = self.exhausted or budget_message(self.budget)
+                raise BudgetExceeded(self.exhausted) from None
             except WorkerGone as exc:
-                self.skip[label] = str(exc)
+                self.skip[label] = short(exc)
                 return
             if error:
-                self.errors[label] = error
+                self.errors[label] = short(error)
 
     def close(self):
         if self.worker is not None:
             self.worker.close()
 
 
-def grade_notebook(source, path, limits):
-    """Score the student's notebook at ``path`` against ``source`` (a SourceNotebook)."""
+def budget_message(budget):
+    """The reason of every test left when the student's time budget ran out."""
+    size = f" of {budget:g} s" if budget else ""
+    return f"the time budget{size} for this student was used up; the remaining tests score 0"
+
+
+def _takes_deadline():
+    return "deadline" in inspect.signature(Worker).parameters
+
+
+def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=MAX_NOTEBOOK_BYTES):
+    """Score the student's notebook at ``path`` against ``source`` (a SourceNotebook).
+
+    deadline: time.monotonic() value after which the remaining tests score 0
+    (``budget`` is its size in seconds, for the message).
+    """
     result = NotebookResult(source.name)
     try:
-        nb = load_student(path)
+        nb = load_student(path, max_bytes)
     except BrokenNotebook as exc:
-        result.problems.append(str(exc))
-        result.tests = [TestResult(t.grade_id, 0.0, t.points, str(exc)) for t in source.tests]
+        why = short(exc)
+        result.problems.append(why)
+        result.error = why if exc.status == "error" else ""
+        result.tests = [TestResult(t.grade_id, 0.0, t.points, why, full_message=why) for t in source.tests]
         return result
-    cells, missing = student_cells(source, nb)
-    session = Session(cells, limits)
+    cells, missing, problems = student_cells(source, nb)
+    result.problems += [short(p) for p in problems]
+    session = Session(cells, limits, deadline, budget)
     try:
-        namespace = trusted_namespace(source)
-        for test in source.tests:
-            result.tests.append(run_test(test, session, namespace, source, missing))
+        result.tests = run_tests(source, session, missing)
     finally:
         session.close()
     result.problems += [f"{label}: {why}" for label, why in session.skip.items()]
+    result.sandbox = session.mode
+    broken = [t.grade_id for t in result.tests if t.error]
+    if broken:
+        result.error = f"the grader could not run {', '.join(broken)} (its check failed); not a verdict"
     return result
+
+
+def run_tests(source, session, missing):
+    """Every test's result, in the source's order: visible parts of all tests first, then hidden."""
+    namespace = trusted_namespace(source)
+    results, scopes = {}, {}
+    for test in source.tests:
+        visible, hidden = test.parts
+        scope = dict(namespace)
+        failure = run_part(visible, test, scope, namespace, session, source, missing)
+        if failure is not None:
+            results[test.grade_id] = failed(test, failure, hidden=False)
+        elif hidden is None:
+            results[test.grade_id] = TestResult(test.grade_id, test.points, test.points)
+        else:
+            scopes[test.grade_id] = scope
+    for test in source.tests:
+        if test.grade_id in scopes:
+            failure = run_part(test.parts[1], test, scopes[test.grade_id], namespace, session, source, missing)
+            results[test.grade_id] = (TestResult(test.grade_id, test.points, test.points)
+                                      if failure is None else failed(test, failure, hidden=True))
+    return [results[t.grade_id] for t in source.tests]
+
+
+def run_part(code, test, scope, namespace, session, source, missing):
+    """Run one part of a trusted test cell in ``scope``; None if it passed, else the exception.
+
+    The student's names are looked up afresh for each part (the worker may have restarted).
+    """
+    if not code.strip():
+        return None
+    try:  # any other exception starting a worker is the grader's problem: status error
+        session.check_budget()
+        worker = session.ensure()
+    except WorkerGone as exc:
+        return exc
+    token = quiet.set(True)
+    try:
+        for name in sorted(student_names(code, namespace, source)):
+            scope[name] = resolve(worker, name, session, source, missing)
+        exec(compile(code, f"<{test.grade_id}>", "exec"), scope)
+        return None
+    except (Exception, WorkerGone) as exc:  # noqa: BLE001 - any failure scores 0 with its reason
+        return exc
+    finally:
+        quiet.reset(token)
+
+
+def failed(test, exc, hidden):
+    """A zero for ``test``: the full message, or for a hidden part only the kind of failure.
+
+    An exception of the trusted check itself (not a verdict, not the student's)
+    is the grader's failure: the result says so (``error``), never a plain zero.
+    """
+    full = short(message(exc))
+    if grader_fault(exc):
+        shown = f"the grader could not run this test ({_builtin_name(exc).strip(' ()') or 'an error'} " \
+                "in the check); your instructor will look at it"
+        full = f"the check itself failed: {full}"
+        return TestResult(test.grade_id, 0.0, test.points, shown if hidden else full, hidden=hidden,
+                          full_message=full, error=True)
+    shown = f"a hidden test failed: {failure_kind(exc)}" if hidden else full
+    return TestResult(test.grade_id, 0.0, test.points, shown, hidden=hidden, full_message=full)
+
+
+def grader_fault(exc):
+    """True if ``exc`` is neither a check's verdict nor anything the student's code raised or caused."""
+    if isinstance(exc, (AssertionError, WorkerGone, NotImplementedError, StudentError)):
+        return False
+    seen, cause = 0, exc.__cause__ or exc.__context__
+    while cause is not None and seen < 20:
+        if isinstance(cause, (StudentError, WorkerGone)):
+            return False
+        seen, cause = seen + 1, cause.__cause__ or cause.__context__
+    return True
+
+
+def message(exc):
+    """The whole message of a failed test (student text included)."""
+    if isinstance(exc, (AssertionError, WorkerGone)):
+        return str(exc) or "a check failed"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def failure_kind(exc):
+    """What kind of failure ``exc`` is, in words that carry no value from the test or the student."""
+    if isinstance(exc, BudgetExceeded):
+        return "the time budget for this student was used up"
+    if isinstance(exc, WorkerGone):
+        return "timed out" if "timed out" in str(exc) else "the notebook's process stopped"
+    if isinstance(exc, NotImplementedYet):
+        return "not implemented"
+    student = exc.__cause__ if isinstance(exc, AssertionError) else exc
+    if student is not None and not isinstance(student, AssertionError):
+        return "raised an exception" + _builtin_name(student)
+    if isinstance(exc, Unusable):
+        return "a name the test needs is missing or unusable"
+    text = str(exc)  # the check's own words (the student's text was handled above)
+    if "changed its argument" in text:
+        return "changed an input in place"
+    if "is None, but should" in text or "returned None" in text:
+        return "returned None"
+    if "should have shape" in text or "should return a tuple" in text:
+        return "wrong shape"
+    if any(words in text for words in ("torch tensor", "has dtype", ", but it is a ", "should be a NumPy")):
+        return "wrong type of result"
+    return "wrong value"
+
+
+def _builtin_name(exc):
+    """` (ValueError)` for a built-in exception type; nothing for a name the student chose."""
+    name = type(exc).__name__
+    known = getattr(builtins, name, None)
+    return f" ({name})" if isinstance(known, type) and issubclass(known, BaseException) else ""
 
 
 def trusted_namespace(source):
@@ -107,28 +289,6 @@ def trusted_namespace(source):
     for code in source.setup + source.checks:
         exec(compile(transform(code), "<setup>", "exec"), namespace)
     return namespace
-
-
-def run_test(test, session, namespace, source, missing):
-    """Run one trusted test cell; full points or zero with the reason."""
-    token = quiet.set(True)
-    try:
-        scope = dict(namespace)
-        worker = session.ensure()
-        for name in sorted(student_names(test.source, namespace, source)):
-            scope[name] = resolve(worker, name, session, source, missing)
-        exec(compile(test.source, f"<{test.grade_id}>", "exec"), scope)
-        return TestResult(test.grade_id, test.points, test.points)
-    except NotImplementedYet as exc:
-        return TestResult(test.grade_id, 0.0, test.points, str(exc))
-    except AssertionError as exc:
-        return TestResult(test.grade_id, 0.0, test.points, str(exc) or "a check failed")
-    except WorkerGone as exc:
-        return TestResult(test.grade_id, 0.0, test.points, str(exc))
-    except Exception as exc:  # noqa: BLE001 - any other failure scores 0 with its reason
-        return TestResult(test.grade_id, 0.0, test.points, f"{type(exc).__name__}: {exc}")
-    finally:
-        quiet.reset(token)
 
 
 def student_names(code, namespace, source):
@@ -146,9 +306,10 @@ def resolve(worker, name, session, source, missing):
     if info["kind"] == "value":
         return info["value"]
     if info["kind"] == "bad":
-        raise AssertionError(f"{name} should be a NumPy array or a number, but it is {info['type']}.")
+        raise Unusable(f"{name} should be a NumPy array or a number, but it is "
+                       f"{short(info['type'], 100)}.")
     why = _why_missing(name, session, source, missing)
-    raise AssertionError(f"{name} is not defined in your notebook{why}.")
+    raise Unusable(f"{name} is not defined in your notebook{why}.")
 
 
 def _why_missing(name, session, source, missing):
@@ -160,9 +321,9 @@ def _why_missing(name, session, source, missing):
     if why:
         return f" (answer cell '{gid}': {why})"
     if gid in missing:
-        return f" (its answer cell '{gid}' is missing from the notebook)"
+        return f" (its answer cell '{gid}' is missing from the notebook or malformed)"
     errors = "; ".join(f"{label}: {why}" for label, why in session.errors.items())
-    return f" (errors while running your cells: {errors})" if errors else ""
+    return f" (errors while running your cells: {short(errors)})" if errors else ""
 
 
 class _NoShell:

@@ -8,15 +8,35 @@ Roles of the source's code cells, from their nbgrader metadata:
 """
 
 import ast
+import errno
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from autograder.grading.text import clean
+
 
 class BrokenNotebook(Exception):
-    """A submission that cannot be read as a notebook."""
+    """A submission that cannot be read as a notebook: the work scores 0 with this reason."""
+
+    status = "zero"
+
+
+class RefusedNotebook(BrokenNotebook):
+    """A submission the grader refuses to open (a link, over the size limit): status error,
+    for the instructor to look at; never a score."""
+
+    status = "error"
+
+
+#: Largest student notebook read (bytes); ``grade --max-notebook-mb`` changes it.
+MAX_NOTEBOOK_BYTES = 20 * 2**20
+#: Marks around the hidden part of a test cell (nbgrader's).
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 @dataclass
@@ -24,6 +44,11 @@ class Test:
     grade_id: str
     points: float
     source: str
+
+    @property
+    def parts(self):
+        """(visible code, hidden code or None), each compiled-ready with the cell's line numbers."""
+        return split_hidden(self.source)
 
 
 @dataclass
@@ -80,54 +105,134 @@ def load_source(path):
     return src
 
 
-def load_student(path):
-    """A student's notebook as a dict, or BrokenNotebook saying why it cannot be read."""
+def load_student(path, max_bytes=MAX_NOTEBOOK_BYTES):
+    """A student's notebook as a dict, or BrokenNotebook saying why it cannot be read.
+
+    Never follows a symbolic link (the grader would read the target with its own
+    rights) and never reads more than ``max_bytes``.
+    """
+    name = Path(path).name
     try:
-        raw = Path(path).read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
-        raise BrokenNotebook(f"cannot read {Path(path).name}: {exc.strerror}") from None
+        if exc.errno == errno.ELOOP:
+            raise RefusedNotebook(f"{name} is a symbolic link; links are never followed "
+                                  "(submit the notebook itself)") from None
+        raise RefusedNotebook(f"cannot read {name}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RefusedNotebook(f"{name} is not a regular file")
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise RefusedNotebook(f"{name} is larger than the limit of {max_bytes / 2**20:g} MB "
+                              "(grade --max-notebook-mb raises it)")
     try:
         nb = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BrokenNotebook(f"{Path(path).name} is not valid JSON ({exc})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BrokenNotebook(f"{name} is not valid JSON ({clean(exc, 200)})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise BrokenNotebook(f"{Path(path).name} is not a notebook (no list of cells)")
+        raise BrokenNotebook(f"{name} is not a notebook (no list of cells)")
     if nb.get("nbformat") != 4:
-        raise BrokenNotebook(f"{Path(path).name} has nbformat {nb.get('nbformat')!r}; expected 4")
+        raise BrokenNotebook(f"{name} has nbformat {clean(repr(nb.get('nbformat')), 40)}; expected 4")
     return nb
 
 
 def student_cells(source, nb):
-    """The code the worker runs, in order: (label, code).
+    """The code the worker runs, in order, and what was wrong with the cells.
 
-    Trusted setup first; then the student's code cells in their order, where
-    setup, checks and test cells are skipped (the source's versions are used)
-    and each solution cell counts once. Added cells run as written.
+    Returns (cells, missing, problems): cells as (label, code); trusted setup
+    first; then the student's code cells in their order, where setup, checks and
+    test cells are skipped (the source's versions are used) and each solution
+    cell counts once. Added cells run as written. A malformed cell (source not
+    text, odd metadata) is skipped with a problem: it costs that cell only.
     """
     cells = [(f"setup {i + 1}", code) for i, code in enumerate(source.setup)]
-    seen = set()
+    seen, problems, foreign = set(), [], []
     for index, cell in enumerate(nb["cells"]):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if not isinstance(cell, dict):
+            problems.append(f"cell {index + 1} is not a notebook cell; skipped")
             continue
-        code = cell.get("source", "")
-        code = "".join(code) if isinstance(code, list) else str(code)
-        meta = cell.get("metadata", {})
-        nbg = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-        gid = nbg.get("grade_id") if isinstance(nbg, dict) else None
+        if cell.get("cell_type") != "code":
+            continue
+        code, why = cell_text(cell.get("source", ""))
+        gid, meta_why = _grade_id(cell)
+        where = f"cell {index + 1}" + (f" ('{clean(gid, 80, False)}')" if gid else "")
+        if meta_why:
+            problems.append(f"{where}: {meta_why}")
+        if why:
+            problems.append(f"{where}: {why}; the cell was skipped")
+            continue
         if gid in source.solutions and gid not in seen:
             seen.add(gid)
             cells.append((f"cell {gid}", code))
         elif gid in source.solutions or _is_known_fixed(source, gid):
             continue
         else:
+            if gid is not None:
+                foreign.append(gid)
             cells.append((f"cell {index + 1}", code))
     missing = [g for g in source.solutions if g not in seen]
-    return cells, missing
+    if foreign and not seen:
+        names = ", ".join(clean(g, 40, False) for g in foreign[:5])
+        problems.append(f"none of this notebook's graded cells ({names}) belongs to {source.name}: "
+                        "is it the notebook of another assignment?")
+    return cells, missing, problems
+
+
+def cell_text(source):
+    """(code, '') for a cell source that is text or a list of text, else ('', why)."""
+    if isinstance(source, str):
+        return source, ""
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source), ""
+    return "", f"its source is not text (a {type(source).__name__})"
+
+
+def _grade_id(cell):
+    """(the cell's nbgrader grade_id or None, a problem with its metadata or '')."""
+    meta = cell.get("metadata", {})
+    if not isinstance(meta, dict):
+        return None, "its metadata is not a mapping; treated as an added cell"
+    nbg = meta.get("nbgrader", {})
+    if not isinstance(nbg, dict):
+        return None, "its nbgrader metadata is not a mapping; treated as an added cell"
+    gid = nbg.get("grade_id")
+    if gid is not None and not isinstance(gid, str):
+        return None, "its grade_id is not text; treated as an added cell"
+    return gid, ""
 
 
 def _is_known_fixed(source, gid):
     return gid is not None and (gid in {t.grade_id for t in source.tests}
                                 or str(gid).startswith(("checks", "setup")))
+
+
+def split_hidden(code):
+    """(visible, hidden or None): a test cell's code outside and inside its hidden blocks.
+
+    Lines of the other part become blank lines, so tracebacks keep the cell's
+    line numbers. Where the parts do not compile on their own (a hidden block
+    inside an indented block), the whole cell counts as hidden.
+    """
+    if HIDDEN_BEGIN not in code:
+        return code, None
+    visible, hidden, inside = [], [], False
+    for line in code.splitlines():
+        mark = line.strip()
+        if mark.startswith(HIDDEN_BEGIN) or mark.startswith(HIDDEN_END):
+            inside = mark.startswith(HIDDEN_BEGIN)
+            visible.append("")
+            hidden.append("")
+            continue
+        (hidden if inside else visible).append(line)
+        (visible if inside else hidden).append("")
+    visible, hidden = "\n".join(visible) + "\n", "\n".join(hidden) + "\n"
+    try:
+        compile(visible, "<visible>", "exec")
+        compile(hidden, "<hidden>", "exec")
+    except SyntaxError:
+        return "", code
+    return visible, hidden
 
 
 def top_level_names(code):

@@ -9,11 +9,19 @@ from pathlib import Path
 
 from autograder.grading.judge import grade_notebook
 from autograder.grading.notebook import load_source, load_student
+from autograder.grading.text import clean
 
 
 def grade_ids(nb):
-    """The nbgrader grade_ids of a notebook dict."""
-    return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb["cells"]} - {None}
+    """The nbgrader grade_ids (text) of a notebook dict; malformed cells count for nothing."""
+    ids = set()
+    for cell in nb.get("cells", []):
+        meta = cell.get("metadata") if isinstance(cell, dict) else None
+        nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
+        gid = nbg.get("grade_id") if isinstance(nbg, dict) else None
+        if isinstance(gid, str):
+            ids.add(gid)
+    return ids
 
 
 def find_release(course, path, nb):
@@ -33,7 +41,8 @@ def check(path, course, limits):
     nb = load_student(path)
     release = find_release(course, path, nb)
     if release is None:
-        raise LookupError(f"{Path(path).name} does not match any exercise in {Path(course) / 'exercises'}")
+        raise LookupError(f"{clean(Path(path).name, 200, False)} does not match any exercise in "
+                          f"{Path(course) / 'exercises'}")
     return release, grade_notebook(load_source(release), path, limits)
 
 
