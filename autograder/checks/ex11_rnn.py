@@ -1,0 +1,177 @@
+"""Checks of exercise 11_rnn: one recurrent step forward and backward, the unrolled
+forward pass, backpropagation through time and gradient clipping, against the NumPy
+reference, ``torch.nn.RNN`` (weights copied in) and autograd."""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, F64, assert_close, call, describe, diagnose, ok, torch_twin, unpack
+from autograder.ref_numpy import rnn as ref
+
+#: Clipping with or without PyTorch's eps = 1e-6 in max_norm / (norm + eps): both are right.
+CLIP = dict(rtol=1e-5, atol=1e-12)
+SHAPES_HINT = ("every gradient has the shape of its variable (dx like x, dh_prev like h_prev, dWx like Wx, "
+               "dWh like Wh, db like b); let the shapes of the two factors of each product tell you which one "
+               "is transposed.")
+GRADS = ("dx", "dh_prev", "dWx", "dWh", "db")
+SEQ_GRADS = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def _case(seed, n, t, d, h, scale=0.6):
+    rng = np.random.default_rng(seed)
+    Wx, Wh, b = ref.init_rnn(d, h, seed, scale)
+    return rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), Wx, Wh, b, rng.normal(size=(n, t, h))
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ---------------------------------------------------------------- one step
+
+def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
+    """rnn_step_forward(x, h_prev, Wx, Wh, b) -> (tanh(x Wx + h_prev Wh + b), cache)."""
+    x, h_prev, Wx, Wh, b, _ = _case(seed, n, 1, d, h)
+    x = x[:, 0]
+    twin, dev, numpy = torch_twin("rnn")
+    label = describe("rnn_step_forward(x, h_prev, Wx, Wh, b)", x=x, h_prev=h_prev, Wx=Wx, Wh=Wh)
+    out = unpack(label, call(rnn_step_forward, label, SHAPES_HINT, x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b), 2)
+    a = x @ Wx + h_prev @ Wh + b
+    hint = diagnose(out[0], {
+        "the cell adds the bias b inside the tanh.": np.tanh(x @ Wx + h_prev @ Wh),
+        "the recurrent cell squashes with tanh (values in (-1, 1), centred on 0), not the sigmoid.": _sigmoid(a),
+        "the new state depends on the previous state h_prev through Wh: without it the network has no memory.":
+            np.tanh(x @ Wx + b),
+        "h_next is the tanh of the sum, not the sum itself.": a,
+        "ReLU is not the cell of this chapter: use tanh.": np.maximum(a, 0),
+    })
+    want = ref.rnn_step_forward(x, h_prev, Wx, Wh, b)[0]
+    got = assert_close(describe("rnn_step_forward(x, h_prev, Wx, Wh, b)", "h_next", 0), out[0], want, F64,
+                       hint or "h_next = tanh(x Wx + h_prev Wh + b), shape (N, H).")
+    assert_close(label + ", against torch.nn.RNN", got, numpy(twin.rnn_step_forward(x, h_prev, Wx, Wh, b, dev)[0]),
+                 DEVICE, against="PyTorch")
+    ok("rnn_step_forward matches the NumPy reference and torch.nn.RNN")
+
+
+def check_rnn_step_backward(rnn_step_backward, seed=0, n=3, d=4, h=5):
+    """rnn_step_backward(dh_next, cache) -> (dx, dh_prev, dWx, dWh, db), against NumPy and autograd."""
+    x, h_prev, Wx, Wh, b, dh = _case(seed, n, 1, d, h)
+    x, dh = x[:, 0], dh[:, 0]
+    _, cache = ref.rnn_step_forward(x, h_prev, Wx, Wh, b)
+    twin, dev, numpy = torch_twin("rnn")
+    call_text = "rnn_step_backward(dh_next, cache)"
+    label = describe(call_text, dh_next=dh)
+    out = unpack(label, call(rnn_step_backward, label, SHAPES_HINT, dh_next=dh, cache=cache), 5)
+    want = ref.rnn_step_backward(dh, cache)
+    autograd = twin.rnn_step_backward(dh, cache, dev)
+    h_next = cache[-1]
+    wrong_da = {"tanh's derivative is 1 - h_next**2, written with the cell's OUTPUT h_next (the cache's last "
+                "entry), not with h_prev.": dh * (1 - h_prev**2),
+                "multiply the upstream gradient by tanh's derivative 1 - h_next**2 (chain rule) before the "
+                "products.": dh,
+                "tanh's derivative is 1 - h_next**2, not 1 - h_next.": dh * (1 - h_next)}
+    for i, name in enumerate(GRADS):
+        mistakes = {hint: _step_grads(da, cache)[i] for hint, da in wrong_da.items()}
+        if name == "db":
+            mistakes["db sums over the batch (axis 0), it does not average."] = want[4] / n
+        hint = diagnose(out[i], mistakes) or SHAPES_HINT
+        got = assert_close(describe(call_text, name, i, dh_next=dh), out[i], want[i], F64, hint)
+        assert_close(describe(call_text, name, i) + ", against autograd", got, numpy(autograd[i]), DEVICE,
+                     against="PyTorch autograd")
+    ok("rnn_step_backward matches the NumPy reference and PyTorch autograd (dx, dh_prev, dWx, dWh, db)")
+
+
+def _step_grads(da, cache):
+    x, h_prev, Wx, Wh, _, _ = cache
+    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+
+# ---------------------------------------------------------------- a whole sequence
+
+def check_rnn_forward(rnn_forward, seed=0, n=2, t=6, d=3, h=4):
+    """rnn_forward(x, h0, Wx, Wh, b) -> (h (N, T, H), cache), against NumPy and torch.nn.RNN."""
+    x, h0, Wx, Wh, b, _ = _case(seed, n, t, d, h)
+    twin, dev, numpy = torch_twin("rnn")
+    call_text = "rnn_forward(x, h0, Wx, Wh, b)"
+    label = describe(call_text, x=x, h0=h0)
+    out = unpack(label, call(rnn_forward, label, SHAPES_HINT, x=x, h0=h0, Wx=Wx, Wh=Wh, b=b), 2)
+    want = ref.rnn_forward(x, h0, Wx, Wh, b)[0]
+    hint = diagnose(out[0], {
+        "carry the state: step t starts from the state of step t-1, not from h0 every time.":
+            np.tanh(x @ Wx + (h0 @ Wh)[:, None, :] + b),
+        "h[:, t] is the state AFTER reading x[:, t]; the first entry is not h0.":
+            np.concatenate([h0[:, None], want[:, :-1]], axis=1),
+    })
+    got = assert_close(describe(call_text, "h", 0, x=x, h0=h0), out[0], want, F64,
+                       hint or "h has shape (N, T, H): the state after each time step, batch first.")
+    assert_close(label + ", against torch.nn.RNN", got, numpy(twin.rnn_forward(x, h0, Wx, Wh, b, dev)[0]),
+                 DEVICE, against="PyTorch")
+    ok("rnn_forward matches the NumPy reference and torch.nn.RNN")
+
+
+def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
+    """rnn_backward(dh, cache) -> (dx, dh0, dWx, dWh, db), backpropagation through time."""
+    x, h0, Wx, Wh, b, dh = _case(seed, n, t, d, h)
+    _, cache = ref.rnn_forward(x, h0, Wx, Wh, b)
+    twin, dev, numpy = torch_twin("rnn")
+    call_text = "rnn_backward(dh, cache)"
+    label = describe(call_text, dh=dh)
+    out = unpack(label, call(rnn_backward, label, SHAPES_HINT, dh=dh, cache=cache), 5)
+    want = ref.rnn_backward(dh, cache)
+    autograd = twin.rnn_backward(dh, cache, dev)
+    wrong = {
+        "at every step add the gradient flowing back from step t+1 (dh_prev of the later step) to dh[:, t]; "
+        "the state feeds the next step as well as the output.": _bptt(dh, cache, carry=False),
+        "every time step contributes to dWx, dWh and db: add them up over the sequence.": _bptt(dh, cache, last=True),
+    }
+    for i, name in enumerate(SEQ_GRADS):
+        hint = diagnose(out[i], {k: v[i] for k, v in wrong.items()}) or SHAPES_HINT
+        got = assert_close(describe(call_text, name, i, dh=dh), out[i], want[i], F64, hint)
+        assert_close(describe(call_text, name, i) + ", against autograd", got, numpy(autograd[i]), DEVICE,
+                     against="PyTorch autograd through torch.nn.RNN")
+    ok("rnn_backward matches the NumPy reference and autograd through torch.nn.RNN")
+
+
+def _bptt(dh, cache, carry=True, last=False):
+    """Backpropagation through time with one known mistake switched on."""
+    x, h0, Wx, Wh, b, h = cache
+    grads = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+    flow = np.zeros_like(h0)
+    for t in reversed(range(x.shape[1])):
+        prev = h[:, t - 1] if t > 0 else h0
+        step = ref.rnn_step_backward(dh[:, t] + (flow if carry else 0), (x[:, t], prev, Wx, Wh, b, h[:, t]))
+        grads[0][:, t], flow = step[0], step[1]
+        if not last or t == x.shape[1] - 1:
+            for k in (2, 3, 4):
+                grads[k] = grads[k] + step[k]
+    grads[1] = flow
+    return grads
+
+
+# ---------------------------------------------------------------- clipping
+
+def check_clip_grad_norm(clip_grad_norm, seed=0, max_norm=1.0):
+    """clip_grad_norm(grads, max_norm) -> (clipped list, norm before), as torch.nn.utils.clip_grad_norm_."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("rnn")
+    for scale in (3.0, 0.01):  # one list above the limit, one below
+        grads = [scale * rng.normal(size=(3, 4)), scale * rng.normal(size=5), scale * rng.normal(size=(2, 2))]
+        label = describe("clip_grad_norm(grads, max_norm)", max_norm=max_norm) + f" on {len(grads)} arrays"
+        out = unpack(label, call(clip_grad_norm, label, "", grads=grads, max_norm=max_norm), 2)
+        want, norm = ref.clip_grad_norm(grads, max_norm)
+        twin_grads, _ = twin.clip_grad_norm(grads, max_norm, dev)
+        assert_close(label + ": the norm (second value)", out[1], norm, F64,
+                     "return the joint L2 norm of ALL the gradients, measured BEFORE clipping: "
+                     "the square root of the sum of every squared entry.")
+        clipped = unpack(label + ": the clipped gradients (first value)", out[0], len(grads))
+        per_array = [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads]
+        for i, (got_i, want_i) in enumerate(zip(clipped, want)):
+            hint = diagnose(got_i, {
+                "clip all gradients together by ONE factor computed from their joint norm, not each array "
+                "by its own norm (that changes the direction of the update).": per_array[i],
+                "only shrink: when the norm is already below max_norm, leave the gradients unchanged.":
+                    grads[i] * max_norm / norm,
+            })
+            got = assert_close(f"{label}: gradient {i}", got_i, want_i, CLIP, hint)
+            assert_close(f"{label}: gradient {i}, against torch.nn.utils.clip_grad_norm_", got,
+                         numpy(twin_grads[i]), DEVICE, against="PyTorch")
+    ok("clip_grad_norm matches torch.nn.utils.clip_grad_norm_ above and below the limit")

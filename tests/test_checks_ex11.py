@@ -1,0 +1,220 @@
+"""Every check of exercise 11 passes the reference and fails plausible wrong answers."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import ex11_rnn as ex
+from autograder.checks.compare import NotImplementedYet
+from autograder.ref_numpy import rnn as ref
+
+
+def fails(check, fn, match, **kwargs):
+    """The check raises an AssertionError whose message matches ``match``."""
+    with pytest.raises(AssertionError, match=match):
+        check(fn, **kwargs)
+
+
+def passes(check, fn, capsys, **kwargs):
+    check(fn, **kwargs)
+    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+# ---------------------------------------------------------------- rnn_step_forward
+
+@pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=1, d=1, h=1), dict(seed=4, n=5, d=2, h=7)])
+def test_step_forward_passes_reference(kwargs, capsys):
+    passes(ex.check_rnn_step_forward, ref.rnn_step_forward, capsys, **kwargs)
+
+
+def _step(fn):
+    """A step forward whose new state is fn(x, h_prev, Wx, Wh, b)."""
+    def step(x, h_prev, Wx, Wh, b):
+        h = fn(x, h_prev, Wx, Wh, b)
+        return h, (x, h_prev, Wx, Wh, b, h)
+    return step
+
+
+def _step_in_place(x, h_prev, Wx, Wh, b):
+    h_prev += 0.0 * h_prev + 1.0  # "reuse" the buffer
+    return ref.rnn_step_forward(x, h_prev, Wx, Wh, b)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_step(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + h @ Wh)), "adds the bias b"),
+    (_step(lambda x, h, Wx, Wh, b: sigmoid(x @ Wx + h @ Wh + b)), "tanh .*not the sigmoid"),
+    (_step(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + b)), "through Wh"),
+    (_step(lambda x, h, Wx, Wh, b: x @ Wx + h @ Wh + b), "tanh of the sum"),
+    (_step(lambda x, h, Wx, Wh, b: np.maximum(x @ Wx + h @ Wh + b, 0)), "use tanh"),
+    (_step(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + h @ Wh.T + b)), "h_next"),
+    (lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + h @ Wh + b), "tuple of 2 values"),
+    (_step_in_place, "changed its argument h_prev"),
+])
+def test_step_forward_rejects(wrong, match):
+    fails(ex.check_rnn_step_forward, wrong, match)
+
+
+def test_step_forward_not_implemented():
+    def stub(*args):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedYet):
+        ex.check_rnn_step_forward(stub)
+
+
+# ---------------------------------------------------------------- rnn_step_backward
+
+@pytest.mark.parametrize("kwargs", [{}, dict(seed=5, n=1, d=1, h=1), dict(seed=6, n=4, d=6, h=2)])
+def test_step_backward_passes_reference(kwargs, capsys):
+    passes(ex.check_rnn_step_backward, ref.rnn_step_backward, capsys, **kwargs)
+
+
+def _step_back(da_of):
+    def backward(dh, cache):
+        x, h_prev, Wx, Wh, b, h_next = cache
+        da = da_of(dh, h_prev, h_next)
+        return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    return backward
+
+
+def _db_mean(dh, cache):
+    grads = ref.rnn_step_backward(dh, cache)
+    return (*grads[:4], grads[4] / dh.shape[0])
+
+
+def _dwh_from_h_next(dh, cache):
+    grads = ref.rnn_step_backward(dh, cache)
+    da = dh * (1 - cache[-1] ** 2)
+    return (*grads[:3], cache[-1].T @ da, grads[4])
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_step_back(lambda dh, hp, hn: dh * (1 - hp**2)), "OUTPUT h_next"),
+    (_step_back(lambda dh, hp, hn: dh), "derivative 1 - h_next\\*\\*2 \\(chain rule\\)"),
+    (_step_back(lambda dh, hp, hn: dh * (1 - hn)), "not 1 - h_next"),
+    (_db_mean, "does not average"),
+    (_dwh_from_h_next, "dWh"),
+])
+def test_step_backward_rejects(wrong, match):
+    fails(ex.check_rnn_step_backward, wrong, match)
+
+
+# ---------------------------------------------------------------- rnn_forward
+
+@pytest.mark.parametrize("kwargs", [{}, dict(seed=7, n=1, t=1, d=1, h=1), dict(seed=8, n=3, t=12, d=2, h=5)])
+def test_forward_passes_reference(kwargs, capsys):
+    passes(ex.check_rnn_forward, ref.rnn_forward, capsys, **kwargs)
+
+
+def _forward_from_h0(x, h0, Wx, Wh, b):
+    h = np.stack([ref.rnn_step_forward(x[:, t], h0, Wx, Wh, b)[0] for t in range(x.shape[1])], axis=1)
+    return h, (x, h0, Wx, Wh, b, h)
+
+
+def _forward_shifted(x, h0, Wx, Wh, b):
+    h, cache = ref.rnn_forward(x, h0, Wx, Wh, b)
+    return np.concatenate([h0[:, None], h[:, :-1]], axis=1), cache
+
+
+def _forward_last_only(x, h0, Wx, Wh, b):
+    h, cache = ref.rnn_forward(x, h0, Wx, Wh, b)
+    return h[:, -1], cache
+
+
+def _forward_time_major(x, h0, Wx, Wh, b):
+    h, cache = ref.rnn_forward(x, h0, Wx, Wh, b)
+    return h.transpose(1, 0, 2), cache
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_forward_from_h0, "carry the state"),
+    (_forward_shifted, "AFTER reading"),
+    (_forward_last_only, r"shape \(2, 4\) but should have shape \(2, 6, 4\)"),
+    (_forward_time_major, r"shape \(6, 2, 4\) but should have shape \(2, 6, 4\)"),
+])
+def test_forward_rejects(wrong, match):
+    fails(ex.check_rnn_forward, wrong, match)
+
+
+# ---------------------------------------------------------------- rnn_backward
+
+@pytest.mark.parametrize("kwargs", [{}, dict(seed=9, n=1, t=1, d=1, h=1), dict(seed=10, n=3, t=15, d=2, h=3)])
+def test_backward_passes_reference(kwargs, capsys):
+    passes(ex.check_rnn_backward, ref.rnn_backward, capsys, **kwargs)
+
+
+def _bptt_without_carry(dh, cache):
+    return tuple(ex._bptt(dh, cache, carry=False))
+
+
+def _bptt_last_step_weights(dh, cache):
+    return tuple(ex._bptt(dh, cache, last=True))
+
+
+def _bptt_no_dh0(dh, cache):
+    grads = ref.rnn_backward(dh, cache)
+    return grads[0], np.zeros_like(grads[1]), *grads[2:]
+
+
+def _bptt_only_last_dh(dh, cache):
+    only = np.zeros_like(dh)
+    only[:, -1] = dh[:, -1]
+    return ref.rnn_backward(only, cache)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_bptt_without_carry, "flowing back from step t\\+1"),
+    (_bptt_last_step_weights, "every time step contributes"),
+    (_bptt_no_dh0, "dh0"),
+    (_bptt_only_last_dh, "dx"),
+])
+def test_backward_rejects(wrong, match):
+    fails(ex.check_rnn_backward, wrong, match)
+
+
+# ---------------------------------------------------------------- clip_grad_norm
+
+@pytest.mark.parametrize("kwargs", [{}, dict(seed=11, max_norm=0.5), dict(seed=12, max_norm=20.0)])
+def test_clip_passes_reference(kwargs, capsys):
+    passes(ex.check_clip_grad_norm, ref.clip_grad_norm, capsys, **kwargs)
+
+
+def test_clip_without_eps_is_accepted(capsys):
+    def clip(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+        return [g * min(1.0, max_norm / norm) for g in grads], norm
+    passes(ex.check_clip_grad_norm, clip, capsys)
+
+
+def _clip_each(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+    return [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads], norm
+
+
+def _clip_always(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+    return [g * max_norm / norm for g in grads], norm
+
+
+def _clip_norm_after(grads, max_norm):
+    clipped, _ = ref.clip_grad_norm(grads, max_norm)
+    return clipped, np.sqrt(sum(np.sum(g**2) for g in clipped))
+
+
+def _clip_in_place(grads, max_norm):
+    clipped, norm = ref.clip_grad_norm(grads, max_norm)
+    for g, c in zip(grads, clipped):
+        g[...] = c
+    return grads, norm
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_clip_each, "ONE factor"),
+    (_clip_always, "only shrink"),
+    (_clip_norm_after, "BEFORE clipping"),
+    (_clip_in_place, "changed its argument grads"),
+])
+def test_clip_rejects(wrong, match):
+    fails(ex.check_clip_grad_norm, wrong, match)
