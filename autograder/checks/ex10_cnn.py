@@ -1,0 +1,322 @@
+"""Checks of exercise 10_cnn: output size, im2col, convolution forward and backward, max
+pooling forward and backward, and the speed of the convolution (the exercise asks for the
+fast, im2col version).
+
+Conventions checked (chapter 10): NCHW arrays; deep-learning convolution is
+cross-correlation (no kernel flip), as torch.nn.functional.conv2d; im2col's layout is
+``cols[(c*kh + p)*kw + q, (n*H_out + i)*W_out + j] = xpad[n, c, i*stride + p, j*stride + q]``;
+in max pooling, ties send the gradient to the first maximum in scan order (row by row),
+as torch.nn.functional.max_pool2d does. Caches are the student's own, passed back unchanged.
+"""
+
+import time
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok, plain, torch_twin, unpack
+from autograder.ref_numpy import conv as ref
+
+#: Seconds one call of conv2d_forward or conv2d_backward may take in the speed test. The
+#: reference needs about 1 s there on a loaded 2-core machine; a Python loop over every
+#: output value needs minutes (and the grader stops any call after 30 s).
+SPEED_LIMIT_S = 20.0
+#: The speed test's layer: 512 images 1x28x28, 32 filters 3x3, pad 1 (12.8 million outputs).
+SPEED_CASE = dict(n=512, c=1, h=28, w=28, f=32, k=3, stride=1, pad=1)
+
+FORWARD_HINT = ("out[n, f, i, j] = b[f] + sum over c, p, q of w[f, c, p, q] * xpad[n, c, i*stride + p, "
+                "j*stride + q]: NCHW arrays, and out has shape (N, F, H_out, W_out).")
+
+
+def _case(rng, n, c, h, w, f, kh, kw):
+    return rng.normal(size=(n, c, h, w)), rng.normal(size=(f, c, kh, kw)), rng.normal(size=f)
+
+
+def _shape_text(n, c, h, w, f, kh, kw, stride, pad):
+    return f"x {(n, c, h, w)}, w {(f, c, kh, kw)}, stride={stride}, pad={pad}"
+
+
+# ---------------------------------------------------------------- output size
+
+def check_conv_output_size(conv_output_size, cases=((28, 3, 1, 1), (28, 5, 1, 0), (7, 3, 2, 1), (8, 3, 3, 0),
+                                                     (14, 2, 2, 0), (5, 4, 3, 2))):
+    """conv_output_size(n, k, stride, pad) -> floor((n + 2 pad - k) / stride) + 1, an integer."""
+    for n, k, stride, pad in cases:
+        label = f"conv_output_size(n={n}, k={k}, stride={stride}, pad={pad})"
+        got = call(conv_output_size, label, n=n, k=k, stride=stride, pad=pad)
+        if isinstance(got, (float, np.floating)):
+            raise AssertionError(f"{label} returned the float {got!r}; a size is an integer: use // "
+                                 "(floor division), which also drops the positions that do not fit.")
+        want = ref.conv_output_size(n, k, stride, pad)
+        hint = diagnose(got, {
+            "pad adds zeros on BOTH sides: n + 2 pad.": (n + pad - k) // stride + 1,
+            "count the padding: the padded input has n + 2 pad entries.": (n - k) // stride + 1,
+            "the first window starts at 0, so there is one more position: ... + 1.": (n + 2 * pad - k) // stride,
+            "divide by the stride, and round DOWN (floor): a window that would run past the padded "
+            "input is dropped, as PyTorch does.": -(-(n + 2 * pad - k) // stride) + 1,
+        })
+        assert_close(label, got, want, EXACT, hint or "H_out = floor((H + 2 pad - kh) / stride) + 1.")
+    ok("conv_output_size matches floor((n + 2 pad - k) / stride) + 1")
+
+
+# ---------------------------------------------------------------- im2col
+
+def _im2col_mistakes(x, kh, kw, stride, pad, want):
+    """{hint: array} of plausible wrong layouts and paddings, of want's shape."""
+    n, c = x.shape[:2]
+    ho, wo = ref.conv_output_size(x.shape[2], kh, stride, pad), ref.conv_output_size(x.shape[3], kw, stride, pad)
+    six = want.reshape(c, kh, kw, n, ho, wo)
+    mistakes = {
+        "the rows are ordered (c, p, q): channel first, then the kernel row p, then the kernel column q; "
+        "you put the channel last (an NHWC habit).": six.transpose(1, 2, 0, 3, 4, 5).reshape(want.shape),
+        "the kernel is scanned row by row: q (the column) changes fastest, then p.":
+            six.transpose(0, 2, 1, 3, 4, 5).reshape(want.shape),
+        "the columns are ordered (n, i, j): image first, then the output row i, then the column j; "
+        "you put the image last.": six.transpose(0, 1, 2, 4, 5, 3).reshape(want.shape),
+        "the output positions go row by row: j changes fastest, then i.":
+            six.transpose(0, 1, 2, 3, 5, 4).reshape(want.shape),
+    }
+    return mistakes
+
+
+def check_im2col(im2col, seed=0, shape=(2, 3, 5, 6), kh=3, kw=2, stride=2, pad=1):
+    """im2col(x, kh, kw, stride, pad) -> cols (C*kh*kw, N*H_out*W_out) in the chapter's layout."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("conv")
+    x = rng.normal(size=shape)
+    label = f"im2col(x, kh={kh}, kw={kw}, stride={stride}, pad={pad}) with x {shape}"
+    got = call(im2col, label, "index the zero-padded input xpad (np.pad) with the window's offsets.",
+               x=x, kh=kh, kw=kw, stride=stride, pad=pad)
+    want = ref.im2col(x, kh, kw, stride, pad)
+    g = plain(label, got)
+    if g.shape == want.T.shape and g.shape != want.shape and np.allclose(g, want.T):
+        raise AssertionError(f"{label} has shape {g.shape}: that is the transpose of this book's layout. "
+                             f"cols has one ROW per filter weight (c, p, q) and one COLUMN per output position "
+                             f"(n, i, j): shape (C*kh*kw, N*H_out*W_out) = {want.shape}.")
+    hint = diagnose(g, _im2col_mistakes(x, kh, kw, stride, pad, want))
+    got = assert_close(label, g, want, F64, hint or (
+        "cols[(c*kh + p)*kw + q, (n*H_out + i)*W_out + j] = xpad[n, c, i*stride + p, j*stride + q], "
+        "with xpad the input padded by pad zeros on each side of H and W."))
+    assert_close(label + " (against PyTorch's F.unfold)", got, numpy(twin.im2col(x, kh, kw, stride, pad, dev)), DEVICE)
+    ok(f"im2col matches the layout (C*kh*kw, N*H_out*W_out) and F.unfold for x {shape}")
+
+
+# ---------------------------------------------------------------- convolution forward
+
+def _conv_mistakes(x, w, b, stride, pad):
+    """{hint: output} of known wrong forward passes (same shape as the right one)."""
+    mistakes = {
+        "deep-learning 'convolution' is cross-correlation: do not flip the kernel (you computed a true "
+        "convolution, which rotates w by 180 degrees).": ref.conv2d_forward(x, w[:, :, ::-1, ::-1], b, stride, pad)[0],
+        "add the bias b[f] to every output of filter f.": ref.conv2d_forward(x, w, 0 * b, stride, pad)[0],
+        "the bias is added, not subtracted.": ref.conv2d_forward(x, w, -b, stride, pad)[0],
+        "kh = w.shape[2] is the kernel's height (rows p), kw = w.shape[3] its width (columns q); you swapped "
+        "them.": ref.conv2d_forward(x, w.transpose(0, 1, 3, 2), b, stride, pad)[0],
+    }
+    if x.shape[1] == x.shape[2] == x.shape[3]:  # only then does an NHWC reading keep the shapes
+        mistakes["x is NCHW, x[n, c, i, j]: you read it as NHWC (batch, height, width, channels)."] = \
+            ref.conv2d_forward(x.transpose(0, 3, 1, 2), w, b, stride, pad)[0]
+    return mistakes
+
+
+def check_conv2d_forward(conv2d_forward, seed=0, n=2, c=3, h=5, w=7, f=4, kh=3, kw=2, stride=2, pad=1):
+    """conv2d_forward(x, w, b, stride, pad) -> (out (N, F, H_out, W_out), cache), against F.conv2d."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("conv")
+    x, wt, b = _case(rng, n, c, h, w, f, kh, kw)
+    label = f"conv2d_forward(x, w, b, stride, pad) with {_shape_text(n, c, h, w, f, kh, kw, stride, pad)}"
+    out = unpack(label, call(conv2d_forward, label, FORWARD_HINT, x=x, w=wt, b=b, stride=stride, pad=pad), 2)
+    want = ref.conv2d_forward(x, wt, b, stride, pad)[0]
+    got = plain(label + "[0] (out)", out[0])
+    nhwc = want.transpose(0, 2, 3, 1)
+    if got.shape != want.shape and got.shape == nhwc.shape and np.allclose(got, nhwc):
+        raise AssertionError(f"{label}: out has shape {got.shape}, the NHWC order (batch, height, width, "
+                             f"channels). This book and PyTorch use NCHW: out[n, f, i, j], shape {want.shape}.")
+    if got.shape != want.shape:
+        raise AssertionError(
+            f"{label}: out has shape {got.shape} but should have shape {want.shape} = (N, F, H_out, W_out), with "
+            f"H_out = floor((H + 2 pad - kh) / stride) + 1 and kh = w.shape[2] (rows), kw = w.shape[3] (columns).")
+    hint = diagnose(got, _conv_mistakes(x, wt, b, stride, pad))
+    got = assert_close(label + "[0] (out)", got, want, F64, hint or FORWARD_HINT)
+    assert_close(label + " (against PyTorch's F.conv2d)", got, numpy(twin.conv2d_forward(x, wt, b, stride, pad, dev)[0]),
+                 DEVICE)
+    ok(f"conv2d_forward matches F.conv2d on {_shape_text(n, c, h, w, f, kh, kw, stride, pad)}")
+
+
+# ---------------------------------------------------------------- convolution backward
+
+def _conv_backward_mistakes(x, w, b, stride, pad, dout):
+    """{name: {hint: array}} of known wrong gradients."""
+    n = x.shape[0]
+    want = ref.conv2d_backward(dout, ref.conv2d_forward(x, w, b, stride, pad)[1])
+    flipped = ref.conv2d_backward(dout, ref.conv2d_forward(x, w[:, :, ::-1, ::-1], b, stride, pad)[1])
+    return {
+        "dx": {"dx sends dout back through the SAME weights the forward pass used (col2im of w_rows.T @ dout); "
+               "you used the kernel flipped.": flipped[0],
+               "where windows overlap, an input pixel gets gradient from every window that read it: ADD "
+               "(+=) into dx, do not overwrite.": _overwriting_dx(x, w, stride, pad, dout)},
+        "dw": {"dw sums over the batch (the 1/N of the cost is already inside dout); do not divide by N.":
+               want[1] / n,
+               "dw[f, c, p, q] pairs the upstream gradient with the input it multiplied in the forward "
+               "pass; you paired it with the kernel flipped.": want[1][:, :, ::-1, ::-1]},
+        "db": {"db sums dout over the batch AND the output positions (axes 0, 2, 3), not the mean.":
+               dout.mean(axis=(0, 2, 3))},
+    }
+
+
+def _overwriting_dx(x, w, stride, pad, dout):
+    """dx of a col2im that assigns (=) instead of adding, in the reference's offset order."""
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    ho, wo = dout.shape[2:]
+    dcols = w.reshape(f, -1).T @ dout.transpose(1, 0, 2, 3).reshape(f, -1)
+    d = dcols.reshape(c, kh, kw, n, ho, wo).transpose(1, 2, 3, 0, 4, 5)
+    dxp = np.zeros((n, c, h + 2 * pad, wd + 2 * pad))
+    for p in range(kh):
+        for q in range(kw):
+            dxp[:, :, p:p + stride * ho:stride, q:q + stride * wo:stride] = d[p, q]
+    return dxp[:, :, pad:pad + h, pad:pad + wd]
+
+
+def check_conv2d_backward(conv2d_forward, conv2d_backward, seed=0, n=2, c=3, h=5, w=7, f=4, kh=3, kw=2,
+                          stride=2, pad=1):
+    """conv2d_backward(dout, cache) -> (dx, dw, db) for the cache of YOUR conv2d_forward, against autograd."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("conv")
+    x, wt, b = _case(rng, n, c, h, w, f, kh, kw)
+    shapes = _shape_text(n, c, h, w, f, kh, kw, stride, pad)
+    fwd = f"conv2d_forward(x, w, b, stride, pad) with {shapes}"
+    out = unpack(fwd, call(conv2d_forward, fwd, FORWARD_HINT, x=x, w=wt, b=b, stride=stride, pad=pad), 2)
+    want_out, _ = ref.conv2d_forward(x, wt, b, stride, pad)
+    assert_close(fwd + "[0] (out), which the backward test needs first", out[0], want_out, F64,
+                 "make conv2d_forward pass its own test first.")
+    dout = rng.normal(size=want_out.shape)
+    label = f"conv2d_backward(dout, cache) after {fwd}"
+    grads = unpack(label, call(conv2d_backward, label, "every gradient has the shape of its variable: dx like x, "
+                               "dw like w, db like b.", dout=dout, cache=out[1]), 3)
+    want = ref.conv2d_backward(dout, ref.conv2d_forward(x, wt, b, stride, pad)[1])
+    theirs = twin.conv2d_backward(dout, twin.conv2d_forward(x, wt, b, stride, pad, dev)[1], dev)
+    mistakes = _conv_backward_mistakes(x, wt, b, stride, pad, dout)
+    like = {"dx": "x (N, C, H, W)", "dw": "w (F, C, kh, kw)", "db": "b (F,)"}
+    for i, name in enumerate(("dx", "dw", "db")):
+        hint = diagnose(grads[i], mistakes[name]) or f"{name} has the shape of {like[name]}."
+        got = assert_close(f"{label}: {name}", grads[i], want[i], F64, hint)
+        assert_close(f"{label}: {name} (against PyTorch autograd)", got, numpy(theirs[i]), DEVICE)
+    ok(f"conv2d_backward matches autograd (dx, dw, db) on {shapes}")
+
+
+# ---------------------------------------------------------------- max pooling
+
+def _pool_input(rng, shape, ties):
+    """Normal numbers, or small integers so that many windows hold several equal maxima."""
+    return rng.integers(0, 3, size=shape).astype(float) if ties else rng.normal(size=shape)
+
+
+def check_maxpool_forward(maxpool_forward, seed=0, shape=(2, 3, 5, 7), size=2, stride=2, ties=False):
+    """maxpool_forward(x, size, stride) -> (out (N, C, H_out, W_out), cache), against F.max_pool2d."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("conv")
+    x = _pool_input(rng, shape, ties)
+    label = f"maxpool_forward(x, size={size}, stride={stride}) with x {shape}"
+    out = unpack(label, call(maxpool_forward, label, x=x, size=size, stride=stride), 2)
+    want = ref.maxpool_forward(x, size, stride)[0]
+    hint = diagnose(out[0], {
+        "max pooling keeps each window's largest value; you took the average (average pooling).":
+            ref.avgpool_forward(x, size, stride)[0],
+        "max pooling keeps each window's LARGEST value; you took the smallest (min pooling).":
+            -ref.maxpool_forward(-x, size, stride)[0],
+    })
+    got = assert_close(label + "[0] (out)", out[0], want, F64, hint or (
+        f"out[n, c, i, j] = max of x[n, c, i*stride:i*stride + size, j*stride:j*stride + size]; "
+        f"H_out = floor((H - size) / stride) + 1, so the shape is {want.shape}."))
+    assert_close(label + " (against PyTorch's F.max_pool2d)", got, numpy(twin.maxpool_forward(x, size, stride, dev)[0]),
+                 DEVICE)
+    ok(f"maxpool_forward matches F.max_pool2d (size {size}, stride {stride})")
+
+
+def _pool_backward_variants(x, size, stride, dout):
+    """Gradients of known wrong tie and overlap rules."""
+    n, c, h, w = x.shape
+    ho, wo = dout.shape[2:]
+    every, last, assign = np.zeros_like(x), np.zeros_like(x), np.zeros_like(x)
+    out = ref.maxpool_forward(x, size, stride)[0]
+    for i in range(ho):
+        for j in range(wo):
+            rows, cols = slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
+            win = x[:, :, rows, cols]
+            mask = win == out[:, :, i, j][:, :, None, None]
+            every[:, :, rows, cols] += mask * dout[:, :, i, j][:, :, None, None]
+            flat = mask.reshape(n, c, -1)
+            pos = flat.shape[-1] - 1 - np.argmax(flat[..., ::-1], axis=-1)  # last maximum
+            one = np.zeros_like(flat, dtype=float)
+            np.put_along_axis(one, pos[..., None], 1.0, axis=-1)
+            last[:, :, rows, cols] += one.reshape(win.shape) * dout[:, :, i, j][:, :, None, None]
+            first = np.zeros_like(flat, dtype=float)
+            np.put_along_axis(first, np.argmax(flat, axis=-1)[..., None], 1.0, axis=-1)
+            assign[:, :, rows, cols] = np.where(first.reshape(win.shape) > 0, dout[:, :, i, j][:, :, None, None],
+                                                assign[:, :, rows, cols])
+    return every, last, assign
+
+
+def check_maxpool_backward(maxpool_forward, maxpool_backward, seed=0, shape=(2, 3, 5, 7), size=2, stride=2,
+                           ties=True):
+    """maxpool_backward(dout, cache) -> dx for the cache of YOUR maxpool_forward, against autograd."""
+    rng = np.random.default_rng(seed)
+    twin, dev, numpy = torch_twin("conv")
+    x = _pool_input(rng, shape, ties)
+    fwd = f"maxpool_forward(x, size={size}, stride={stride}) with x {shape}"
+    out = unpack(fwd, call(maxpool_forward, fwd, x=x, size=size, stride=stride), 2)
+    want_out, cache = ref.maxpool_forward(x, size, stride)
+    assert_close(fwd + "[0] (out), which the backward test needs first", out[0], want_out, F64,
+                 "make maxpool_forward pass its own test first.")
+    dout = rng.normal(size=want_out.shape)
+    label = f"maxpool_backward(dout, cache) after {fwd}" + (" (with ties)" if ties else "")
+    got = call(maxpool_backward, label, "dx has the shape of x.", dout=dout, cache=out[1])
+    every, last, assign = _pool_backward_variants(x, size, stride, dout)
+    hint = diagnose(got, {
+        "when several entries of a window tie for the maximum, the gradient goes to ONE of them, the first "
+        "in scan order (row by row), as PyTorch's max_pool2d does; you gave it to every tied entry.": every,
+        "when entries tie, the gradient goes to the FIRST maximum in scan order (row by row), as PyTorch's "
+        "max_pool2d does; you gave it to the last one.": last,
+        "where windows overlap, one entry can be the maximum of several windows: ADD their gradients (+=), "
+        "do not overwrite.": assign,
+        "max pooling's gradient goes only to each window's maximum; spreading dout / size^2 over the window "
+        "is average pooling's.": ref.avgpool_backward(dout, ref.avgpool_forward(x, size, stride)[1]),
+    })
+    want = ref.maxpool_backward(dout, cache)
+    got = assert_close(label, got, want, F64, hint or "dx is zero except at each window's (first) maximum, "
+                       "which receives that window's dout.")
+    theirs = twin.maxpool_backward(dout, twin.maxpool_forward(x, size, stride, dev)[1], dev)
+    assert_close(label + " (against PyTorch autograd)", got, numpy(theirs), DEVICE)
+    ok(f"maxpool_backward matches autograd (size {size}, stride {stride}{', ties' if ties else ''})")
+
+
+# ---------------------------------------------------------------- speed
+
+def check_conv2d_speed(conv2d_forward, conv2d_backward, limit_s=SPEED_LIMIT_S, **case):
+    """Forward and backward on a large batch (SPEED_CASE), each call within ``limit_s`` seconds, and right."""
+    s = dict(SPEED_CASE, **case)
+    rng = np.random.default_rng(0)
+    x, wt, b = _case(rng, s["n"], s["c"], s["h"], s["w"], s["f"], s["k"], s["k"])
+    shapes = _shape_text(s["n"], s["c"], s["h"], s["w"], s["f"], s["k"], s["k"], s["stride"], s["pad"])
+    (out, cache), t_fwd = _timed(conv2d_forward, "conv2d_forward", shapes, limit_s, 2,
+                                 x=x, w=wt, b=b, stride=s["stride"], pad=s["pad"])
+    want, ref_cache = ref.conv2d_forward(x, wt, b, s["stride"], s["pad"])
+    assert_close(f"conv2d_forward with {shapes}", out, want, F64, FORWARD_HINT)
+    dout = rng.normal(size=want.shape)
+    grads, t_bwd = _timed(conv2d_backward, "conv2d_backward", shapes, limit_s, 3, dout=dout, cache=cache)
+    for got, right, name in zip(grads, ref.conv2d_backward(dout, ref_cache), ("dx", "dw", "db")):
+        assert_close(f"conv2d_backward with {shapes}: {name}", got, right, F64)
+    ok(f"conv2d_forward ({t_fwd:.2f} s) and conv2d_backward ({t_bwd:.2f} s) are right and within {limit_s:g} s "
+       f"on {shapes}")
+
+
+def _timed(fn, name, shapes, limit_s, n_out, **args):
+    start = time.perf_counter()
+    out = unpack(name, call(fn, f"{name} with {shapes}", **args), n_out)
+    took = time.perf_counter() - start
+    if took > limit_s:
+        raise AssertionError(
+            f"{name} took {took:.1f} s on {shapes}; this test allows {limit_s:g} s. The exercise asks for the "
+            f"fast version: a Python loop over every output value is too slow at this size. Build the columns "
+            f"with im2col (loops over the kernel offsets are fine) and compute every output with one matrix product.")
+    return out, took

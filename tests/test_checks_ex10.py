@@ -1,0 +1,288 @@
+"""Every check of exercise 10 passes the reference and fails the plausible wrong answers,
+naming the mistake: flipped kernel, NHWC order, wrong padding or rounding, im2col layouts,
+tie rules of max pooling, overlapping windows, loops too slow for the speed test."""
+
+import numpy as np
+import pytest
+
+from autograder.checks import ex10_cnn as ex
+from autograder.checks.compare import NotImplementedYet
+from autograder.ref_numpy import conv as ref
+
+
+def fails(check, match, *fns, **kwargs):
+    """The check raises an AssertionError whose message contains ``match``."""
+    with pytest.raises(AssertionError, match=match):
+        check(*fns, **kwargs)
+
+
+def passes(check, capsys, *fns, **kwargs):
+    check(*fns, **kwargs)
+    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+
+
+# ---------------------------------------------------------------- conv_output_size
+
+def test_output_size_passes_reference(capsys):
+    passes(ex.check_conv_output_size, capsys, ref.conv_output_size)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda n, k, stride, pad: (n + pad - k) // stride + 1, "BOTH sides"),
+    (lambda n, k, stride, pad: (n - k) // stride + 1, "count the padding"),
+    (lambda n, k, stride, pad: (n + 2 * pad - k) // stride, r"one more position"),
+    (lambda n, k, stride, pad: -(-(n + 2 * pad - k) // stride) + 1, "round DOWN"),
+    (lambda n, k, stride, pad: (n + 2 * pad - k) / stride + 1, "float"),
+])
+def test_output_size_rejects_wrong_answers(wrong, match):
+    fails(ex.check_conv_output_size, match, wrong)
+
+
+# ---------------------------------------------------------------- im2col
+
+def test_im2col_passes_reference(capsys):
+    passes(ex.check_im2col, capsys, ref.im2col)
+    passes(ex.check_im2col, capsys, ref.im2col, seed=3, shape=(1, 1, 4, 4), kh=2, kw=2, stride=1, pad=0)
+
+
+def _six(x, kh, kw, stride, pad):
+    n, c = x.shape[:2]
+    ho, wo = ref.conv_output_size(x.shape[2], kh, stride, pad), ref.conv_output_size(x.shape[3], kw, stride, pad)
+    return ref.im2col(x, kh, kw, stride, pad).reshape(c, kh, kw, n, ho, wo)
+
+
+def _reordered(axes):
+    def wrong(x, kh, kw, stride, pad):
+        six = _six(x, kh, kw, stride, pad)
+        return six.transpose(axes).reshape(-1, six.shape[3] * six.shape[4] * six.shape[5])
+    return wrong
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda x, kh, kw, stride, pad: ref.im2col(x, kh, kw, stride, pad).T, "transpose of this book's layout"),
+    (_reordered((1, 2, 0, 3, 4, 5)), "channel last"),
+    (_reordered((0, 2, 1, 3, 4, 5)), "row by row: q"),
+    (_reordered((0, 1, 2, 4, 5, 3)), "image last"),
+    (_reordered((0, 1, 2, 3, 5, 4)), "j changes fastest"),
+    (lambda x, kh, kw, stride, pad: ref.im2col(x, kh, kw, stride, 0), r"shape .* but should have shape"),
+])
+def test_im2col_rejects_wrong_layouts(wrong, match):
+    fails(ex.check_im2col, match, wrong)
+
+
+# ---------------------------------------------------------------- conv2d_forward
+
+SHAPES = [dict(), dict(seed=5, n=1, c=1, h=6, w=4, f=2, kh=3, kw=3, stride=1, pad=0),
+          dict(seed=6, n=3, c=2, h=9, w=8, f=3, kh=2, kw=4, stride=3, pad=2)]
+
+
+@pytest.mark.parametrize("kw", SHAPES)
+def test_conv_forward_passes_reference(kw, capsys):
+    passes(ex.check_conv2d_forward, capsys, ref.conv2d_forward, **kw)
+
+
+def _true_convolution(x, w, b, stride, pad):
+    return ref.conv2d_forward(x, w[:, :, ::-1, ::-1], b, stride, pad)
+
+
+def _nhwc(x, w, b, stride, pad):
+    out, cache = ref.conv2d_forward(x, w, b, stride, pad)
+    return out.transpose(0, 2, 3, 1), cache
+
+
+def _kh_kw_swapped(x, w, b, stride, pad):
+    return ref.conv2d_forward(x, w.transpose(0, 1, 3, 2), b, stride, pad)
+
+
+def _no_stride(x, w, b, stride, pad):
+    return ref.conv2d_forward(x, w, b, 1, pad)
+
+
+def _in_place(x, w, b, stride, pad):
+    out = ref.conv2d_forward(x, w, b, stride, pad)
+    x *= 0.0
+    return out
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_true_convolution, "do not flip the kernel"),
+    (_nhwc, "NHWC"),
+    (lambda x, w, b, stride, pad: ref.conv2d_forward(x, w, 0 * b, stride, pad), "add the bias"),
+    (_kh_kw_swapped, r"kh = w.shape\[2\]"),
+    (_no_stride, r"H_out = floor"),
+    (lambda x, w, b, stride, pad: ref.conv2d_forward(x, w, b, stride, pad)[0], "tuple of 2 values"),
+    (_in_place, "changed its argument x in place"),
+])
+def test_conv_forward_rejects_wrong_answers(wrong, match):
+    fails(ex.check_conv2d_forward, match, wrong)
+
+
+def test_flipped_kernel_is_caught_with_one_channel_and_square_kernels():
+    fails(ex.check_conv2d_forward, "do not flip the kernel", _true_convolution, **SHAPES[1])
+
+
+def test_nhwc_is_caught_when_channels_equal_width():
+    """x read as (N, H, W, C) by a student: with C == W the shapes match, the values do not."""
+    def nhwc_input(x, w, b, stride, pad):
+        return ref.conv2d_forward(x.transpose(0, 3, 1, 2), w, b, stride, pad)  # x[n, i, j, c] read as NCHW
+    fails(ex.check_conv2d_forward, r"you read it as NHWC", nhwc_input, n=2, c=4, h=4, w=4, f=4, kh=3, kw=3, stride=1, pad=1)
+
+
+def test_stub_is_reported_as_not_implemented():
+    def stub(*args):
+        raise NotImplementedError()
+    with pytest.raises(NotImplementedYet, match="not implemented yet"):
+        ex.check_conv2d_forward(stub)
+
+
+# ---------------------------------------------------------------- conv2d_backward
+
+@pytest.mark.parametrize("kw", SHAPES)
+def test_conv_backward_passes_reference(kw, capsys):
+    passes(ex.check_conv2d_backward, capsys, ref.conv2d_forward, ref.conv2d_backward, **kw)
+
+
+def _backward_flipped_dx(dout, cache):
+    x_shape, w, stride, pad, cols = cache
+    dx = ref.conv2d_backward(dout, (x_shape, w[:, :, ::-1, ::-1], stride, pad, cols))[0]
+    return (dx,) + tuple(ref.conv2d_backward(dout, cache)[1:])
+
+
+def _backward_replace(i, fn):
+    def wrong(dout, cache):
+        grads = list(ref.conv2d_backward(dout, cache))
+        grads[i] = fn(grads[i], dout, cache)
+        return tuple(grads)
+    return wrong
+
+
+def _overwrite_dx(dout, cache):
+    x_shape, w, stride, pad, cols = cache
+    x = np.zeros(x_shape)
+    return (ex._overwriting_dx(x, w, stride, pad, dout),) + tuple(ref.conv2d_backward(dout, cache)[1:])
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (_backward_flipped_dx, "kernel flipped"),
+    (_overwrite_dx, r"ADD \(\+=\) into dx"),
+    (_backward_replace(1, lambda dw, dout, cache: dw / dout.shape[0]), "do not divide by N"),
+    (_backward_replace(1, lambda dw, dout, cache: dw[:, :, ::-1, ::-1]), "flipped"),
+    (_backward_replace(2, lambda db, dout, cache: dout.mean(axis=(0, 2, 3))), "not the mean"),
+    (_backward_replace(2, lambda db, dout, cache: dout.sum(axis=0)), "db has the shape of b"),
+    (_backward_replace(0, lambda dx, dout, cache: dx.transpose(0, 2, 3, 1)), "dx has the shape of x"),
+])
+def test_conv_backward_rejects_wrong_answers(wrong, match):
+    fails(ex.check_conv2d_backward, match, ref.conv2d_forward, wrong)
+
+
+def test_conv_backward_needs_a_right_forward_first():
+    fails(ex.check_conv2d_backward, "pass its own test first", _true_convolution, ref.conv2d_backward)
+
+
+def test_conv_backward_refuses_a_cache_changed_in_place():
+    def in_place(dout, cache):
+        cache[4][...] = 0.0
+        return ref.conv2d_backward(dout, cache)
+    fails(ex.check_conv2d_backward, "changed its argument cache in place", ref.conv2d_forward, in_place)
+
+
+# ---------------------------------------------------------------- max pooling
+
+POOLS = [dict(), dict(seed=2, shape=(1, 2, 7, 9), size=3, stride=2), dict(seed=3, shape=(2, 1, 4, 6), size=2, stride=1)]
+
+
+@pytest.mark.parametrize("kw", POOLS)
+@pytest.mark.parametrize("ties", [False, True])
+def test_maxpool_passes_reference(kw, ties, capsys):
+    passes(ex.check_maxpool_forward, capsys, ref.maxpool_forward, ties=ties, **kw)
+    passes(ex.check_maxpool_backward, capsys, ref.maxpool_forward, ref.maxpool_backward, ties=ties, **kw)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (ref.avgpool_forward, "average pooling"),
+    (lambda x, size, stride: (-ref.maxpool_forward(-x, size, stride)[0], None), "min pooling"),
+    (lambda x, size, stride: ref.maxpool_forward(x, size, 1), r"H_out = floor"),
+])
+def test_maxpool_forward_rejects_wrong_answers(wrong, match):
+    fails(ex.check_maxpool_forward, match, wrong)
+
+
+def _pool_variant(which):
+    """maxpool_backward with one of the wrong rules computed by the check's own helper."""
+    def forward(x, size, stride):
+        return ref.maxpool_forward(x, size, stride)[0], {"x": x, "size": size, "stride": stride}
+
+    def backward(dout, cache):
+        variants = ex._pool_backward_variants(cache["x"], cache["size"], cache["stride"], dout)
+        return variants[which]
+    return forward, backward
+
+
+def _mask_rule_forward(x, size, stride):
+    return ref.maxpool_forward(x, size, stride)[0], (x, size, stride)
+
+
+def _mask_rule_backward(dout, cache):
+    """The usual student version: x == max marks every tied maximum."""
+    x, size, stride = cache
+    out = ref.maxpool_forward(x, size, stride)[0]
+    dx = np.zeros_like(x)
+    for i in range(out.shape[2]):
+        for j in range(out.shape[3]):
+            win = x[:, :, i * stride:i * stride + size, j * stride:j * stride + size]
+            mask = win == out[:, :, i, j][:, :, None, None]
+            dx[:, :, i * stride:i * stride + size, j * stride:j * stride + size] += mask * dout[:, :, i, j][:, :, None, None]
+    return dx
+
+
+@pytest.mark.parametrize("which,match,kw", [
+    (0, "every tied entry", {}),
+    (1, "the last one", {}),
+    (2, r"ADD their gradients", POOLS[1]),
+])
+def test_maxpool_backward_rejects_wrong_tie_and_overlap_rules(which, match, kw):
+    fails(ex.check_maxpool_backward, match, *_pool_variant(which), **kw)
+
+
+def test_maxpool_backward_names_the_mask_rule_of_a_real_student_version():
+    fails(ex.check_maxpool_backward, "every tied entry", _mask_rule_forward, _mask_rule_backward)
+
+
+def test_maxpool_backward_without_ties_cannot_tell_the_rules_apart(capsys):
+    """Why the tests use ties: on distinct values the mask rule is right."""
+    passes(ex.check_maxpool_backward, capsys, _mask_rule_forward, _mask_rule_backward, ties=False)
+
+
+def test_maxpool_backward_rejects_average_pooling_gradient():
+    def forward(x, size, stride):
+        return ref.maxpool_forward(x, size, stride)[0], (x.shape, size, stride)
+    fails(ex.check_maxpool_backward, "average pooling", forward, ref.avgpool_backward)
+
+
+# ---------------------------------------------------------------- speed
+
+def test_speed_passes_reference(capsys):
+    passes(ex.check_conv2d_speed, capsys, ref.conv2d_forward, ref.conv2d_backward, n=64)
+
+
+def _loop_forward(x, w, b, stride, pad):
+    """The four-loop convolution students write first: right, and slow."""
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    ho, wo = ref.conv_output_size(h, kh, stride, pad), ref.conv_output_size(wd, kw, stride, pad)
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((n, f, ho, wo))
+    for i_n in range(n):
+        for i_f in range(f):
+            for i in range(ho):
+                for j in range(wo):
+                    win = xp[i_n, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+                    out[i_n, i_f, i, j] = np.sum(win * w[i_f]) + b[i_f]
+    return out, (x, w, b, stride, pad)
+
+
+def test_loops_are_right_but_too_slow():
+    x, w, b = ex._case(np.random.default_rng(0), 2, 2, 5, 6, 3, 3, 2)
+    np.testing.assert_allclose(_loop_forward(x, w, b, 2, 1)[0], ref.conv2d_forward(x, w, b, 2, 1)[0])
+    fails(ex.check_conv2d_speed, r"conv2d_forward took .* this test allows 0.05 s.*too slow",
+          _loop_forward, ref.conv2d_backward, limit_s=0.05, n=16)
