@@ -106,3 +106,140 @@ def test_screenshot_of_a_chapter(server, tmp_path):
                     f"{server}/chapters/01_perceptron/01_perceptron.html"],
                    capture_output=True, timeout=120)
     assert shot.is_file() and shot.stat().st_size > 20_000
+
+
+# --- no printed answers ---------------------------------------------------------------------
+
+def _no_space(text):
+    return re.sub(r"\s+", "", text)
+
+
+def _body_variants(source):
+    """The body of the first function in ``source``, without its docstring: as written and
+    without comments, whitespace removed (a page shows code with other line breaks)."""
+    import ast
+
+    fn = next(node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef))
+    body = fn.body[1:] if (fn.body and isinstance(fn.body[0], ast.Expr)
+                          and isinstance(fn.body[0].value, ast.Constant)
+                          and isinstance(fn.body[0].value.value, str)) else fn.body
+    if not body:
+        return set()
+    lines = source.splitlines()[body[0].lineno - 1: body[-1].end_lineno]
+    text = "\n".join(lines)
+    bare = "\n".join(line.split("#")[0] for line in lines)
+    return {_no_space(v) for v in (text, bare) if _no_space(v)}
+
+
+def graded_functions():
+    """{name: solution-cell source} of every function defined in a solution cell of solutions/*/*.ipynb."""
+    import ast
+
+    import nbformat
+
+    found = {}
+    for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code" or not meta.get("solution"):
+                continue
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.FunctionDef):
+                    found[node.name] = ast.get_source_segment(cell.source, node)
+    return found
+
+
+def answer_bodies():
+    """{label: set of normalised bodies}: each graded function's solution and its ref_numpy twins."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import autograder.ref_numpy as ref_numpy
+
+    modules = [importlib.import_module(f"autograder.ref_numpy.{m.name}")
+               for m in pkgutil.iter_modules(ref_numpy.__path__)]
+    bodies = {}
+    for name, solution in graded_functions().items():
+        bodies[f"{name} (solution cell)"] = _body_variants(solution)
+        for module in modules:
+            fn = getattr(module, name, None)
+            if inspect.isfunction(fn) and fn.__module__ == module.__name__:
+                bodies[f"{name} ({module.__name__})"] = _body_variants(inspect.getsource(fn))
+    return {label: variants for label, variants in bodies.items() if variants}
+
+
+def page_text(html_source):
+    """The text a reader sees (tags dropped, entities decoded), whitespace removed."""
+    import html as html_lib
+
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", html_source, flags=re.S)
+    return _no_space(html_lib.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def leaked(html_source, bodies):
+    """Labels of the bodies that appear in the page."""
+    text = page_text(html_source)
+    return sorted(label for label, variants in bodies.items() if any(v in text for v in variants))
+
+
+def test_matcher_finds_a_body_in_a_highlighted_page():
+    """The matcher sees a body through syntax-highlighting spans, entities and other line breaks."""
+    bodies = {"perceptron (solution cell)": _body_variants(
+        'def perceptron(X, w, b):\n    """doc."""\n    z = X @ w + b  # the sums\n    return (z > 0).astype(float)\n')}
+    page = ('<div class="highlight"><pre><span class="n">z</span> <span class="o">=</span> X '
+            '<span class="o">@</span> w + b  <span class="c1"># the sums</span>\n'
+            '<span class="k">return</span> (z &gt; 0).astype(float)</pre></div>')
+    assert leaked(page, bodies) == ["perceptron (solution cell)"]
+    assert leaked(page.replace("&gt; 0", "&gt;= 0"), bodies) == []
+    assert leaked("<p>z = X w + b, then the step</p>", bodies) == []
+
+
+def test_graded_functions_are_collected_from_every_solution():
+    graded = graded_functions()
+    assert {"perceptron", "dense_forward", "mlp_forward", "mse"} <= set(graded)
+    bodies = answer_bodies()
+    assert "perceptron (autograder.ref_numpy.perceptron)" in bodies
+    assert "sigmoid (solution cell)" not in bodies  # a provided helper lives in the setup cell
+
+
+@pytest.mark.slow
+def test_no_graded_function_body_in_any_page(html):
+    bodies = answer_bodies()
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
+    assert len(pages) >= len(toc_files())
+    leaks = {str(p.relative_to(html)): found for p in pages if (found := leaked(p.read_text(), bodies))}
+    assert not leaks, f"graded function bodies printed in the book: {leaks}"
+
+
+# --- cross-references are checked ------------------------------------------------------------
+
+def _tiny_book(folder, page_text_):
+    """A two-page book with the course's _config.yml (nothing to execute)."""
+    folder.mkdir()
+    shutil.copy(ROOT / "_config.yml", folder / "_config.yml")
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: page\n")
+    (folder / "intro.md").write_text("(intro-label)=\n# Intro\n\nSee {doc}`page`.\n")
+    (folder / "page.md").write_text("# Page\n\n" + page_text_ + "\n")
+    return folder
+
+
+def _build(folder):
+    bin_dir = str(Path(sys.executable).parent)
+    return subprocess.run([str(Path(bin_dir) / "jupyter-book"), "build", str(folder), "--warningiserror",
+                           "--keep-going"], capture_output=True, text=True, timeout=600,
+                          env={"PATH": bin_dir + ":/usr/bin:/bin", "HOME": str(folder)})
+
+
+@pytest.mark.slow
+def test_dangling_references_fail_the_build(tmp_path):
+    """A dangling {doc}, {ref} and Markdown link each warn, and --warningiserror fails the build;
+    the same book with valid references builds."""
+    good = _build(_tiny_book(tmp_path / "good", "Back to {doc}`intro`, {ref}`intro-label` and [intro](intro.md)."))
+    assert good.returncode == 0, good.stdout[-3000:] + good.stderr[-3000:]
+    bad = _build(_tiny_book(tmp_path / "bad", "See {doc}`nope`, {ref}`no-such-label` and [x](../nope.md)."))
+    out = bad.stdout + bad.stderr
+    assert bad.returncode != 0
+    assert "unknown document: 'nope'" in out
+    assert "undefined label: 'no-such-label'" in out
+    assert "cross-reference target not found: '../nope.md'" in out
