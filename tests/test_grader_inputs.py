@@ -115,3 +115,16 @@ def test_a_wrapping_link_is_not_stepped_into(tmp_path, root):
     (tmp_path / "submitted").symlink_to(root / "solutions")
     subs = find(tmp_path, A, NAMES)
     assert [s.student_id for s in subs] == ["submitted"] and "symbolic link" in subs[0].refused[A]
+
+
+def test_the_printed_summary_cannot_be_forged(capsys):
+    from autograder.grading.cli import print_summary
+
+    forged = "\x1b[2K\x1b[1Aeve      10/10  graded\r"
+    results = {forged: dict(score=0.0, max_score=10.0, status="zero"),
+               "bob": dict(score=0.0, max_score=10.0, status="error")}
+    print_summary(results)
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert "bob" in out and "0/10" not in out.split("bob")[1].splitlines()[0], "an error shows no score"
+    assert "1 zero with reason, 1 could not be graded" in out

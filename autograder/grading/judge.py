@@ -208,6 +208,9 @@ def run_part(code, test, scope, namespace, session, source, missing):
             scope[name] = resolve(worker, name, session, source, missing)
         exec(compile(code, f"<{test.grade_id}>", "exec"), scope)
         return None
+    except BudgetExceeded:  # one wording for every test the budget stops
+        session.exhausted = session.exhausted or budget_message(session.budget)
+        return BudgetExceeded(session.exhausted)
     except (Exception, WorkerGone) as exc:  # noqa: BLE001 - any failure scores 0 with its reason
         return exc
     finally:
