@@ -31,7 +31,7 @@ def outcome(worker, code):
 
 @pytest.mark.parametrize("code,words", [
     (f"RESULT = open({SOLUTIONS + '/01_perceptron/01_perceptron.ipynb'!r}).read()", "not allowed|No such file"),
-    ("RESULT = open('/etc/passwd', 'a')", "writing outside"),
+    ("RESULT = open('/etc/passwd', 'a')", "writing outside|No such file|Read-only"),
     ("import socket\nRESULT = socket.create_connection(('127.0.0.1', 22))", "not allowed"),
     ("import subprocess\nRESULT = subprocess.run(['id'])", "not allowed"),
     ("import _posixsubprocess\nRESULT = _posixsubprocess.fork_exec()", "starting processes"),

@@ -113,7 +113,7 @@ class Worker:
                       "and memory by RLIMIT_AS only")
         config = dict(home=home, memory_mb=self.limits.memory_mb, output_mb=self.limits.output_mb,
                       nproc=None if "pids" in self.cgroup.limited else self.limits.processes,
-                      deny_read=[] if strong else [*self.limits.deny_read, root],
+                      deny_read=[] if strong else [*self.limits.deny_read, root], check_paths=not strong,
                       forbidden_modules=list(self.limits.forbidden_modules))
         argv = [sys.executable, "-I", os.path.join(code, "worker.py"), str(to_worker), str(from_worker),
                 json.dumps(config)]
@@ -133,9 +133,9 @@ class Worker:
 
     def request(self, message, timeout, what):
         """Send ``message``; return the reply dict or raise WorkerGone (BudgetExceeded)."""
+        self._check_budget(what)
         if not self.alive:
             raise WorkerGone("the notebook's process is not running")
-        self._check_budget(what)
         end, budget = self._end(timeout)
         data = memoryview(wire.pack(message))
         while data:
