@@ -58,7 +58,7 @@ def test_softmax_rejects_wrong_answers(wrong, match, kwargs):
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=13, shift=1e4), dict(seed=14, shift=-1e4)])
 def test_softmax_without_max_subtraction_fails_with_nan_and_hint(kwargs):
     with np.errstate(all="ignore"):
-        fails(ex.check_softmax, _naive_softmax, r"is NaN but should be .*Subtract each row's max", **kwargs)
+        fails(ex.check_softmax, _naive_softmax, r"is NaN but should be .*largest exponent of each row is 0", **kwargs)
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -138,7 +138,7 @@ def _stable_bce_terms(z, t):
 
 
 @pytest.mark.parametrize("wrong,match", [
-    (_bce_log_sigmoid, r"(NaN|inf).*stable form"),
+    (_bce_log_sigmoid, r"(NaN|inf).*softplus form"),
     (lambda z, t: np.mean(np.log(1 + np.exp(z)) - t * z), r"inf.*exp\(z\) overflows"),
     (lambda z, t: -np.mean(t * np.log(z) + (1 - t) * np.log(1 - z)), "NaN.*receives logits"),
     (lambda z, t: np.sum(_stable_bce_terms(z, t)), r"np.mean\), do not return the sum"),
@@ -192,3 +192,44 @@ def test_regression_check_refuses_in_place_mutation():
         pred -= target
         return float(np.mean(np.abs(pred)))
     fails(ex.check_mae, mutating, "changed its argument pred in place")
+
+
+# ---------------------------------------------------------------- messages of issue 8
+
+def test_softmax_without_keepdims_on_rectangular_logits_gets_a_hint():
+    def no_keepdims(z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1)  # (N, C) / (N,): raises unless N == C
+    fails(ex.check_softmax, no_keepdims, r"raised ValueError.*keep the reduced axis")
+
+
+def test_softmax_max_without_keepdims_on_square_logits_is_named():
+    def max_no_keepdims(z):
+        e = np.exp(z - z.max(axis=1))
+        return e / e.sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        fails(ex.check_softmax, max_no_keepdims, r"row i's maximum is subtracted from column i", n=4, c=4)
+
+
+def test_a_correct_float32_softmax_is_told_float64_is_expected():
+    def float32_softmax(z):
+        z = z.astype(np.float32)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    fails(ex.check_softmax, float32_softmax, r"right to float32 precision.*must be float64")
+
+
+def _ce_one_hot_labels(z, y):
+    logp = ref.log_softmax(z)
+    return float(-np.mean(np.sum(y * logp, axis=1)))  # y used as if it were one-hot rows
+
+
+def test_cross_entropy_with_labels_used_as_one_hot_is_named():
+    fails(ex.check_cross_entropy, _ce_one_hot_labels, r"raised ValueError.*not one-hot rows")
+    fails(ex.check_cross_entropy, _ce_one_hot_labels, r"Hint: labels holds one integer class index", n=4, c=4)
+    fails(ex.check_cross_entropy, _ce_one_hot_labels, r"Hint: labels holds one integer class index", n=1, c=3)
+
+
+def test_hints_do_not_hand_over_code():
+    for hint in (ex.SOFTMAX_OVERFLOW, ex.LOG_OF_ZERO, ex.BCE_UNSTABLE, ex.SOFTMAX_RAISED, ex.LABELS_NOT_ONE_HOT):
+        assert "np." not in hint and "keepdims=True" not in hint

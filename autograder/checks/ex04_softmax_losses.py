@@ -12,20 +12,26 @@ from autograder.ref_numpy import losses as ref
 # Hints for answers that are inf or NaN where the reference is finite.
 SOFTMAX_OVERFLOW = (
     "exp overflowed (exp(1e4) = inf, inf/inf = NaN) or every exp of a row underflowed "
-    "to 0 (0/0 = NaN). Subtract each row's max first: z - np.max(z, axis=-1, keepdims=True); "
-    "softmax does not change, and the largest exponent becomes exp(0) = 1.")
+    "to 0 (0/0 = NaN). Softmax does not change when the same number is subtracted from every "
+    "logit of a row: choose that number so that the largest exponent of each row is 0.")
 LOG_OF_ZERO = (
     "log(softmax(z)) is log(0) = -inf when a probability underflows to 0 (or NaN if exp "
-    "overflowed). Compute the log-probabilities directly with the log-sum-exp trick: "
-    "log_softmax(z) = z - m - log(sum(exp(z - m))) with m = the row's max.")
+    "overflowed). Never take the log of a probability: write the log-probability of a class "
+    "as its logit minus the row's log-sum-exp, and compute that log-sum-exp stably (chapter 04).")
+SOFTMAX_RAISED = (
+    "a row's maximum and a row's sum each have one number per row; keep the reduced axis "
+    "so that they line up with the (N, C) logits and every row uses its own.")
+LABELS_NOT_ONE_HOT = (
+    "labels holds one integer class index per example, shape (N,), not one-hot rows: use each "
+    "label to pick the log-probability of its example's true class.")
 NOT_PROBABILITIES = (
     "the function receives logits (raw scores, any real numbers, often negative), "
     "not probabilities; np.log of a logit is NaN when it is negative. Turn logits into "
     "log-probabilities first.")
 BCE_UNSTABLE = (
-    "log(sigmoid(z)) and log(1 - sigmoid(z)) become log(0) once abs(z) is large (sigmoid(40) "
-    "rounds to exactly 1.0), and exp(z) overflows for z > 709. Use the stable form "
-    "max(z, 0) - t * z + log(1 + exp(-abs(z))) (np.log1p).")
+    "log(1 - sigmoid(z)) is log(0) once z > 36.7 (sigmoid(40) rounds to exactly 1.0), "
+    "log(sigmoid(z)) once z < -745, and exp(z) overflows for z > 709. Use the softplus form of "
+    "the exercise text, which only ever exponentiates a number <= 0.")
 
 
 
@@ -64,9 +70,13 @@ def _softmax_mistakes(z):
         "apply np.exp before normalising: softmax(z)_k = exp(z_k) / sum_j exp(z_j).":
             _quietly(lambda: z / z.sum(axis=-1, keepdims=True)),
     }
-    if z.shape[0] == z.shape[-1]:  # without keepdims the division broadcasts along the wrong axis
+    if z.shape[0] == z.shape[-1]:  # without keepdims the row values broadcast along the wrong axis
         mistakes["keep the summed axis (keepdims=True) so that each row is divided by its own sum."] = (
             e / e.sum(axis=-1))
+        shifted = _quietly(lambda: np.exp(z - z.max(axis=-1)))
+        mistakes["keep the reduced axis when you take each row's maximum (keepdims=True): without it "
+                 "row i's maximum is subtracted from column i."] = _quietly(
+            lambda: shifted / shifted.sum(axis=-1, keepdims=True))
     return mistakes
 
 
@@ -77,7 +87,7 @@ def check_softmax(softmax, seed=0, n=5, c=4, scale=3.0, shift=0.0):
     cases = [_logits(rng, n, c, scale, shift), rng.normal(size=(3, c)) * 1e4]
     for z in cases:
         label = f"softmax(logits) for logits of {_size(z)}"
-        got = call(softmax, "softmax(logits)", logits=z)
+        got = call(softmax, "softmax(logits)", SOFTMAX_RAISED, logits=z)
         hint = diagnose(got, _softmax_mistakes(z))
         if not hint and not _finite(got):
             hint = "Hint: " + SOFTMAX_OVERFLOW
@@ -93,7 +103,7 @@ def _ce_mistakes(z, y):
     idx = np.arange(len(y)), y
     logp = ref.log_softmax(z)
     n, c = z.shape
-    return {
+    mistakes = {
         "average over the batch (np.mean), do not return the sum.": -logp[idx].sum(),
         "divide by the batch size N only, not by N * C (the one-hot zeros are not examples).":
             -logp[idx].sum() / (n * c),
@@ -102,6 +112,9 @@ def _ce_mistakes(z, y):
         "use the natural logarithm (np.log), as PyTorch does.": -logp[idx].mean() / np.log(2),
         NOT_PROBABILITIES: _quietly(lambda: -np.log(z[idx]).mean()),
     }
+    if n == c or n == 1:  # labels (N,) broadcast against (N, C): the one-hot formula runs
+        mistakes[LABELS_NOT_ONE_HOT] = -np.mean(np.sum(y * logp, axis=1))
+    return mistakes
 
 
 def _ce_labels(rng, z):
@@ -119,7 +132,7 @@ def check_cross_entropy(cross_entropy, seed=0, n=6, c=4, scale=3.0, shift=0.0):
     for i, z in enumerate(cases):
         y = _ce_labels(rng, z)
         label = f"cross_entropy(logits, labels) for logits of {_size(z)}"
-        got = call(cross_entropy, "cross_entropy(logits, labels)", logits=z, labels=y)
+        got = call(cross_entropy, "cross_entropy(logits, labels)", LABELS_NOT_ONE_HOT, logits=z, labels=y)
         hint = diagnose(got, _ce_mistakes(z, y))
         if not hint and not _finite(got):
             hint = "Hint: " + (LOG_OF_ZERO if i == 1 else NOT_PROBABILITIES)
