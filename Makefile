@@ -33,9 +33,9 @@ book: venv
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
 
-# Two workers; each test file stays on one worker (module fixtures such as the book build are shared).
+# Two workers; a module with a module-scoped fixture (the book build) stays on one worker.
 test: venv sysdeps
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 release: venv
 	$(BIN)/python -m autograder release
