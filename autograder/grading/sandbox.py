@@ -19,6 +19,7 @@ refuses to start there unless ``Limits.allow_weak`` says the instructor accepts 
 """
 
 import os
+import re
 import shutil
 import signal
 import site
@@ -184,6 +185,7 @@ class Cgroup:
 
     def __init__(self, name, processes, memory_bytes):
         self.paths, self.limited = [], []
+        _sweep()
         for controller, settings in (("pids", [("pids.max", processes)]),
                                      ("memory", [("memory.limit_in_bytes", memory_bytes),
                                                  ("memory.memsw.limit_in_bytes", memory_bytes)])):
@@ -231,6 +233,24 @@ class Cgroup:
                 except OSError:  # the last processes are still exiting
                     time.sleep(0.02)
         self.paths = []
+
+
+@lru_cache(maxsize=1)
+def _sweep():
+    """Remove empty cgroups left by graders that were killed (named dlcourse-PID-N)."""
+    for controller in ("pids", "memory"):
+        parent = _own_group(controller)
+        try:
+            names = os.listdir(parent) if parent else []
+        except OSError:
+            continue
+        for name in names:
+            match = re.fullmatch(r"dlcourse-(\d+)-\d+", name)
+            if match and not os.path.exists(f"/proc/{match.group(1)}"):
+                try:
+                    os.rmdir(os.path.join(parent, name))
+                except OSError:
+                    pass
 
 
 def _own_group(controller):
