@@ -17,6 +17,7 @@ def fails(check, *args, match):
 def test_perceptron_passes_reference(capsys):
     ex.check_perceptron(ref.perceptron)
     ex.check_perceptron(ref.perceptron, seed=3, n=40, d=6)
+    ex.check_perceptron(ref.perceptron, seed=12, n=1, d=1)
     assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
 
 

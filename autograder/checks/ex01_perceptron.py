@@ -11,15 +11,16 @@ TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
 
 
 def _integer_case(rng, n, d):
-    """Small integers, n >= 2. The last row's weighted sum is exactly 0 (the step's edge) and
-    on the row before, X @ w and X @ w + b fall on different sides of 0, so ">= 0" and a
+    """Small integers. The last row's weighted sum is exactly 0 (the step's edge) and,
+    when n >= 2, on the row before X @ w and X @ w + b fall on different sides of 0, so ">= 0" and a
     missing bias give different outputs and each hint names only its own mistake."""
     X = rng.integers(-2, 3, size=(n, d)).astype(float)
     w = rng.integers(-2, 3, size=d).astype(float)
     w[0] = 1.0
     b = float(rng.choice([-2.0, 2.0]))
     X[-1, 0] = -(X[-1, 1:] @ w[1:] + b)  # z = 0
-    X[-2, 0] = -b / 2 - X[-2, 1:] @ w[1:]  # X @ w = -b/2: z = b/2 has the sign of b, X @ w the other
+    if n >= 2:  # X @ w = -b/2: z = b/2 has the sign of b, X @ w the other
+        X[-2, 0] = -b / 2 - X[-2, 1:] @ w[1:]
     return X, w, b
 
 
