@@ -115,6 +115,7 @@ def test_extreme_and_constant_inputs_match_torch(dev):
     assert np.all(np.isfinite(out))
     np.testing.assert_allclose(out[:, 1], b[1], rtol=1e-12)
     np.testing.assert_allclose(out, numpy(t_out), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(new_rm, numpy(t_rm), rtol=1e-12)
     np.testing.assert_allclose(new_rv, numpy(t_rv), **DEVICE)
     twin = ref_torch.batchnorm_backward(dout, x, g, b, rm, rv, 1e-5, True, dev)
     for mine, theirs in zip(ref.batchnorm_backward(dout, cache), twin):

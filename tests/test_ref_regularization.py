@@ -45,7 +45,7 @@ def test_penalty_gradient_is_numeric_gradient(penalty):
     params = params_of([3, 4, 2], 7)
     fn = getattr(ref, penalty)
     _, grads = fn(params, 0.3)
-    for layer, (W, b) in enumerate(params):
+    for layer, (W, _) in enumerate(params):
         def of_W(v, layer=layer):
             return fn([(v, b_) if i == layer else (W_, b_) for i, (W_, b_) in enumerate(params)], 0.3)[0]
         np.testing.assert_allclose(grads[layer][0], backprop.numerical_gradient(of_W, W), **NUMERIC)

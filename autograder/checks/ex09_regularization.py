@@ -212,7 +212,7 @@ def _bn_forward_mistakes(a, momentum, eps):
 
 
 def _bn_eval_mistakes(a, momentum, eps):
-    x, g, b = a["x"], a["gamma"], a["beta"]
+    """({hint: wrong out}, {hint: wrong running_mean}, {hint: wrong running_var}) in evaluation."""
     train_out, train_rm, train_rv, _ = ref_bn.batchnorm_forward(**a, momentum=momentum, eps=eps, train=True)
     return ({"in evaluation (train=False) normalize with the running statistics, not the batch's.": train_out},
             {"in evaluation the running statistics are used, not updated: return them unchanged.": train_rm},
