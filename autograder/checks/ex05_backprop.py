@@ -49,9 +49,11 @@ def check_affine_forward(affine_forward, seed=0, n=4, d=5, m=3):
 def _affine_backward_mistakes(x, W, dout):
     n, square = x.shape[0], W.shape[0] == W.shape[1]
     return {
-        "dx": {"dx = dout @ W.T: W must be transposed to go back from M to D.": dout @ W} if square else {},
+        "dx": {"going back from M outputs to D inputs, W must be transposed (dx has x's shape (N, D)).":
+               dout @ W} if square else {},
         "dW": {
-            "dW = x.T @ dout has W's shape (D, M); dout.T @ x is its transpose.": (dout.T @ x),
+            "dW has W's shape (D, M); your result is its transpose: check which factor comes first "
+            "and which one is transposed.": (dout.T @ x),
             "do not divide by N here: the 1/N of the cost is already inside dout.": x.T @ dout / n,
         },
         "db": {
