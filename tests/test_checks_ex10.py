@@ -286,3 +286,46 @@ def test_loops_are_right_but_too_slow():
     np.testing.assert_allclose(_loop_forward(x, w, b, 2, 1)[0], ref.conv2d_forward(x, w, b, 2, 1)[0])
     fails(ex.check_conv2d_speed, r"conv2d_forward took .* this test allows 0.05 s.*too slow",
           _loop_forward, ref.conv2d_backward, limit_s=0.05, n=16)
+
+
+# ---------------------------------------------------------------- the grader and slow loops
+
+LOOP_FORWARD = '''
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    ho, wo = conv_output_size(h, kh, stride, pad), conv_output_size(wd, kw, stride, pad)
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((n, f, ho, wo))
+    for i_n in range(n):
+        for i_f in range(f):
+            for i in range(ho):
+                for j in range(wo):
+                    win = xp[i_n, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+                    out[i_n, i_f, i, j] = np.sum(win * w[i_f]) + b[i_f]
+    return out, (x.shape, w, stride, pad, im2col(x, kh, kw, stride, pad))
+'''
+
+
+def test_grader_gives_a_slow_loop_zero_for_speed_only_and_says_why(tmp_path, venv_env):
+    """Four nested loops are right (full marks elsewhere) but the speed test times out, and the reason says so."""
+    import csv
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    nb = json.loads((ROOT / "solutions" / "10_cnn" / "10_cnn.ipynb").read_text())
+    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "conv2d_forward")
+    cell["source"] = LOOP_FORWARD
+    (tmp_path / "class" / "loops" / "10_cnn").mkdir(parents=True)
+    (tmp_path / "class" / "loops" / "10_cnn" / "10_cnn.ipynb").write_text(json.dumps(nb))
+    out = tmp_path / "grades.csv"
+    # A 3 s limit per call stands for the default 30 s: the loops need far longer than either.
+    subprocess.run([sys.executable, "-m", "autograder", "grade", "10_cnn", str(tmp_path / "class"), "--out", str(out),
+                    "--timeout", "3", "--quiet"], check=True, env=venv_env, cwd=ROOT, capture_output=True)
+    row = next(csv.DictReader(out.open()))
+    assert float(row["score"]) == float(row["max_score"]) - 2, row
+    assert "test_conv2d_speed" in row["reason"] and "timed out" in row["reason"], row["reason"]
+    assert "conv2d_forward" in row["reason"], row["reason"]
