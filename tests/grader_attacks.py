@@ -43,9 +43,7 @@ def source():
 
 def limits(timeout=10.0):
     """Worker limits for these tests; the weak sandbox is allowed where bubblewrap is missing."""
-    lim = Limits(timeout=timeout, memory_mb=1024)
-    lim.allow_weak = True
-    return lim
+    return Limits(timeout=timeout, memory_mb=1024, allow_weak=True)
 
 
 def grade_id(cell):

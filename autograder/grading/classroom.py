@@ -29,9 +29,6 @@ class SandboxRefused(Exception):
     """Student code would run without the strong sandbox, and the instructor did not allow that."""
 
 
-_SANDBOX_ERRORS = (getattr(sandbox, "SandboxUnavailable", SandboxRefused),)
-
-
 @dataclass
 class Options:
     """How a class is graded, beyond the worker's Limits.
@@ -73,13 +70,9 @@ def default_budget(timeout):
 
 def sandbox_mode(limits):
     """The containment workers get here; SandboxRefused if only the weak mode is left and not allowed."""
-    if hasattr(sandbox, "unavailable_reason"):
-        why = sandbox.unavailable_reason()
-    else:  # the decision the older sandbox.wrap made
-        why = "DLCOURSE_NO_BWRAP is set" if os.environ.get("DLCOURSE_NO_BWRAP") else (
-            "" if sandbox.available() else "bubblewrap is missing or cannot create namespaces")
+    why = sandbox.unavailable_reason()
     mode = "hook-only" if why else "bubblewrap"
-    if mode != "bubblewrap" and not getattr(limits, "allow_weak", False):
+    if mode != "bubblewrap" and not limits.allow_weak:
         raise SandboxRefused(
             f"the strong sandbox is not available here ({why}), so student code "
             "would run behind a Python audit hook only, which a submission can switch off; install it "
@@ -175,9 +168,7 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
             limits.deny_read = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
             return _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress)
     finally:
-        cleanup = getattr(remote, "cleanup_workers_root", None)
-        if cleanup is not None:
-            cleanup()
+        remote.cleanup_workers_root()
         gradebook.remove_private_dir(Path(out).parent)
 
 
@@ -191,7 +182,7 @@ def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
             sub = futures[future]
             try:
                 entry = future.result()
-            except _SANDBOX_ERRORS as exc:
+            except sandbox.SandboxUnavailable as exc:
                 raise SandboxRefused(short(exc, 500, False)) from None
             except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the class
                 entry = error_entry(srcs, exc, options.mode)

@@ -18,8 +18,7 @@ def _release(args):
 def _grade(args):
     from autograder.grading import classroom, collect, gradebook
 
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
-    limits.allow_weak = args.allow_weak_sandbox
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
     inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
                                  total_bytes=int(args.max_total_mb * 2**20))
     options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs)
@@ -80,8 +79,8 @@ def _check(args):
     from autograder.grading.student_check import check, report
 
     course = args.course if args.course != "." else _default_course()
-    limits = Limits(timeout=args.timeout)
-    limits.allow_weak = True  # the student's own code on the student's own machine: any sandbox will do
+    # The student's own code on the student's own machine: the weak sandbox will do.
+    limits = Limits(timeout=args.timeout, allow_weak=True)
     try:
         release, result = check(args.notebook, course, limits)
     except (BrokenNotebook, LookupError) as exc:

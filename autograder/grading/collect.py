@@ -169,10 +169,16 @@ def find(opened, assignment, notebook_names):
     root = _unwrap(opened.root, assignment, refused)
     found = []
     for path in sorted(_entries(root)):
-        if path.name.endswith(".ipynb") and not _is_dir(path):
-            found.append(_from_file(path, notebook_names, refused))
-        elif _is_dir(path) or path.is_symlink() or path in refused:
-            found.append(_from_folder(path, assignment, notebook_names, refused))
+        try:
+            if path.name.endswith(".ipynb") and not _is_dir(path):
+                found.append(_from_file(path, notebook_names, refused))
+            elif _is_dir(path) or path.is_symlink() or path in refused:
+                found.append(_from_folder(path, assignment, notebook_names, refused))
+        except OSError as exc:  # one unreadable entry is that student's problem, not the class's
+            raw = path.name.removesuffix(".ipynb")
+            why = f"cannot read {clean(path.name, 200, False)}: {exc.strerror or exc}"
+            found.append(Submission(raw, raw_id=raw, origin=f"entry {clean(path.name, 200, False)}",
+                                    refused={n: why for n in notebook_names}))
     return _assign_ids(found)
 
 

@@ -14,29 +14,19 @@ the student's own exception text, which could carry the hidden inputs home.
 """
 
 import builtins
-import inspect
 import time
 from dataclasses import dataclass, field
 
 from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.checks.compare import NotImplementedYet, quiet
-from autograder.grading import remote
 from autograder.grading.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, load_student, student_cells,
                                          top_level_names, used_names)
-from autograder.grading.remote import RemoteFunction, StudentError, Worker, WorkerGone
+from autograder.grading.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
 from autograder.grading.gradebook import short
 
 #: How many times one submission may kill or hang its process before the rest scores 0.
 MAX_RESTARTS = 3
-
-class _BudgetExceeded(WorkerGone):
-    """The student's time budget is used up (stands in until remote defines its own)."""
-
-
-#: Raised by a Worker past its deadline (remote's own class where it has one).
-BudgetExceeded = getattr(remote, "BudgetExceeded", _BudgetExceeded)
-
 
 class Unusable(AssertionError):
     """A name a test needs is missing from the student's namespace or cannot cross the pipe."""
@@ -91,7 +81,7 @@ class Session:
                     raise WorkerGone(f"the notebook's process was restarted {MAX_RESTARTS} times; giving up")
             self.check_budget()
             self.worker = self._start()
-            self.mode = getattr(self.worker, "mode", "") or self.mode
+            self.mode = self.worker.mode
             self._run_cells()
         return self.worker
 
@@ -103,9 +93,7 @@ class Session:
             raise BudgetExceeded(self.exhausted)
 
     def _start(self):
-        if self.deadline is not None and _takes_deadline():
-            return Worker(self.limits, deadline=self.deadline)
-        return Worker(self.limits)
+        return Worker(self.limits, deadline=self.deadline)
 
     def _run_cells(self):
         for label, code in self.cells:
@@ -132,10 +120,6 @@ def budget_message(budget):
     """The reason of every test left when the student's time budget ran out."""
     size = f" of {budget:g} s" if budget else ""
     return f"the time budget{size} for this student was used up; the remaining tests score 0"
-
-
-def _takes_deadline():
-    return "deadline" in inspect.signature(Worker).parameters
 
 
 def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=MAX_NOTEBOOK_BYTES):
