@@ -147,9 +147,11 @@ def test_deeply_nested_folders_are_cleaned_up(mode, monkeypatch):
 
 
 def test_the_workers_folder_is_removed_at_the_end():
+    w = start()
     root = remote._workers_root()
-    assert os.path.isdir(root)
-    remote.cleanup_workers_root()
+    assert remote.cleanup_workers_root() is False and os.path.isdir(root)  # still in use
+    w.close()
+    assert remote.cleanup_workers_root() is True
     assert not os.path.exists(root)
     assert remote._workers_root() != root  # a later grading run gets a fresh one
 

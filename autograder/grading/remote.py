@@ -86,6 +86,7 @@ class Worker:
         self.alive, self.proc, self.cgroup, self.home = False, None, None, None
         self._r = self._w = None
         self.log = None
+        _LIVE.add(id(self))
         try:
             self._start()
             self._receive(max(limits.timeout, 60.0), "starting Python")
@@ -203,6 +204,7 @@ class Worker:
             _remove(self.log_path)
         if self.home:
             _remove(self.home)
+        _LIVE.discard(id(self))
 
     def _check_budget(self, what):
         if self.deadline is not None and time.monotonic() >= self.deadline:
@@ -292,6 +294,8 @@ class Worker:
             return self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return None
+        finally:
+            _LIVE.discard(id(self))
 
 
 class RemoteFunction:
@@ -347,6 +351,7 @@ _ROOT = []
 _ROOT_LOCK = threading.Lock()
 _COUNTER = itertools.count()
 _SAID = set()
+_LIVE = set()
 
 
 def _workers_root():
@@ -365,10 +370,17 @@ def _code_dir():
 
 
 def cleanup_workers_root():
-    """Remove this grader's workers folder (call when grading ends; also runs at exit)."""
+    """Remove this grader's workers folder (call when grading ends; also runs at exit).
+
+    While any worker of this process is still open the folder stays (they run from it);
+    returns whether it was removed.
+    """
     with _ROOT_LOCK:
+        if _LIVE:
+            return False
         if _ROOT:
             _remove(_ROOT.pop())
+        return True
 
 
 def _remove(path):

@@ -101,11 +101,16 @@ def command(argv, code_dir, home_bytes, forbidden):
     """
     cmd = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", NOBODY, "--gid", NOBODY,
            "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
-    cmd += _system_mounts() + _python_mounts(code_dir, forbidden)
+    python = _python_mounts(code_dir, forbidden)
+    # /tmp is the home, unless Python itself lives under /tmp (a checkout with its venv
+    # there): then /tmp is a tmpfs of its own, capped too, laid before the venv is bound.
+    paths = [os.path.realpath(sys.base_prefix), sys.prefix, os.path.realpath(sys.executable), *_site_folders()]
+    under_tmp = any(_inside(path, "/tmp") for path in paths)
+    tmp = ["--size", str(home_bytes), "--tmpfs", "/tmp"] if under_tmp else []
+    cmd += _system_mounts() + tmp + python
     cmd += ["--ro-bind", code_dir, CODE, "--proc", "/proc", "--dev", "/dev",
-            "--size", str(home_bytes), "--tmpfs", HOME, "--symlink", HOME, "/tmp",
-            "--remount-ro", "/", "--chdir", HOME, "--"]
-    return cmd + list(argv)
+            "--size", str(home_bytes), "--tmpfs", HOME] + ([] if under_tmp else ["--symlink", HOME, "/tmp"])
+    return cmd + ["--remount-ro", "/", "--chdir", HOME, "--"] + list(argv)
 
 
 def _system_mounts():
