@@ -29,14 +29,14 @@ def _problem(seed, shape, steps, lr):
     """(w0, gradient(w, k), learning rates) of a random noisy quadratic.
 
     The gradient is S * (A (w - c) + noise_k) with A symmetric positive definite and a
-    per-entry scale S between 1e-4 and 10, so that epsilon matters for some entries;
+    per-entry scale S between 1e-4 and 1, so that epsilon matters for some entries;
     the learning rate of step k is lr times a random factor in [0.5, 1.5].
     """
     rng = np.random.default_rng(seed)
     n = int(np.prod(shape))
     M = rng.normal(size=(n, n)) / math.sqrt(n)
     A, c = M @ M.T + 0.1 * np.eye(n), rng.normal(size=shape)
-    scale = 10.0 ** rng.uniform(-4, 1, size=shape)
+    scale = 10.0 ** rng.uniform(-4, 0, size=shape)
     noise = rng.normal(scale=0.5, size=(steps, *shape))
 
     def gradient(w, k):
@@ -276,9 +276,20 @@ def _check_schedule(student, name, kw, ts, mistakes, base_hint):
         label = f"{name}({t}, {_fmt(kw)})"
         got = call(student, label, t=t, **kw)
         _one_number(label, got)
-        hint = diagnose(got, {h: fn(t, **kw) for h, fn in mistakes.items()})
+        hint = diagnose(got, _mistaken_values(mistakes, t, kw))
         got = assert_close(label, got, w, F64, hint or base_hint)
         assert_close(label + " (against torch.optim.lr_scheduler)", got, th, F64)
+
+
+def _mistaken_values(mistakes, t, kw):
+    """{hint: value} of the mistakes that have a value here (T_max - 1 may be 0, for one)."""
+    values = {}
+    for hint, fn in mistakes.items():
+        try:
+            values[hint] = fn(t, **kw)
+        except (ArithmeticError, ValueError):
+            pass
+    return values
 
 
 def _one_number(label, got):
