@@ -52,16 +52,31 @@ def lstm_step_backward(dh, dc, cache):
 def lstm_forward(x, h0, c0, Wx, Wh, b):
     """The whole sequence, unrolled.
 
-    x: (N, T, D), h0, c0: (N, H) -> (h (N, T, H), cache = (x, h0, c0, Wx, Wh, b, gates (N, T, 4H), c (N, T, H), h)).
+    x: (N, T, D), h0, c0: (N, H)
+    -> (h (N, T, H), cache = (x, h0, c0, Wx, Wh, b, gates (N, T, 4H), c (N, T, H), h)).
+    gates[:, t] and c[:, t] are what ``lstm_step_forward`` computes at step t.
     """
-    n, steps, _ = x.shape
+    n, steps, d = x.shape
     H = h0.shape[1]
-    h = np.empty((n, steps, H), dtype=np.result_type(x, h0, Wx))
-    c, gates = np.empty_like(h), np.empty((n, steps, 4 * H), dtype=h.dtype)
+    dtype = np.result_type(x, h0, c0, Wx, Wh, b)
+    # Why not call lstm_step_forward T times: the input part x_t Wx of every step is one
+    # matrix product over all steps at once, and the buffers are time-major and allocated
+    # once, so each step does one product (h_{t-1} Wh) and writes into memory it owns.
+    gates = (x.transpose(1, 0, 2).reshape(steps * n, d) @ Wx + b).astype(dtype, copy=False)
+    gates = gates.reshape(steps, n, 4 * H)
+    c, h = np.empty((steps, n, H), dtype), np.empty((steps, n, H), dtype)
     h_t, c_t = h0, c0
     for t in range(steps):
-        h_t, c_t, step = lstm_step_forward(x[:, t], h_t, c_t, Wx, Wh, b)
-        h[:, t], c[:, t], gates[:, t] = h_t, c_t, step[6]
+        a = gates[t]
+        a += h_t @ Wh
+        a[:, :2 * H] = sigmoid(a[:, :2 * H])
+        np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
+        a[:, 3 * H:] = sigmoid(a[:, 3 * H:])
+        np.multiply(a[:, H:2 * H], c_t, out=c[t])
+        c[t] += a[:, :H] * a[:, 2 * H:3 * H]
+        np.multiply(a[:, 3 * H:], np.tanh(c[t]), out=h[t])
+        h_t, c_t = h[t], c[t]
+    gates, c, h = (v.transpose(1, 0, 2) for v in (gates, c, h))  # batch-first views, no copy
     return h, (x, h0, c0, Wx, Wh, b, gates, c, h)
 
 
@@ -69,19 +84,34 @@ def lstm_backward(dh, cache):
     """Backpropagation through time; dh: (N, T, H), the gradient on every hidden state.
 
     -> (dx (N, T, D), dh0 (N, H), dc0 (N, H), dWx, dWh, db).
+    Walking back from the last step, the gradient on h_t is dh[:, t] plus dh_prev of
+    step t+1, and the gradient on c_t is dc_prev of step t+1 (zero after the last step).
     """
     x, h0, c0, Wx, Wh, b, gates, c, h = cache
-    dx = np.zeros(x.shape, dtype=np.result_type(x, dh))
-    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
-    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
-    for t in reversed(range(x.shape[1])):
-        h_prev, c_prev = (h[:, t - 1], c[:, t - 1]) if t > 0 else (h0, c0)
-        step = (x[:, t], h_prev, c_prev, Wx, Wh, b, gates[:, t], c[:, t])
-        dx[:, t], dh_next, dc_next, dWx_t, dWh_t, db_t = lstm_step_backward(dh[:, t] + dh_next, dc_next, step)
-        dWx += dWx_t
-        dWh += dWh_t
-        db += db_t
-    return dx, dh_next, dc_next, dWx, dWh, db
+    n, steps, d = x.shape
+    H = h0.shape[1]
+    dtype = np.result_type(dh, gates)
+    # The gradients on the pre-activations of every step, time-major; the products with
+    # x and with h_{t-1} that do not feed the recursion are done once, after the loop.
+    da = np.empty((steps, n, 4 * H), dtype)
+    dh_next, dc_next = np.zeros((n, H), dtype), np.zeros((n, H), dtype)
+    WhT = np.ascontiguousarray(Wh.T)
+    for t in reversed(range(steps)):
+        i, f, g, o = (gates[:, t, k * H:(k + 1) * H] for k in range(4))
+        tc = np.tanh(c[:, t])
+        g_h = dh[:, t] + dh_next
+        dc_total = dc_next + g_h * o * (1.0 - tc * tc)
+        c_prev = c[:, t - 1] if t > 0 else c0
+        da[t, :, :H] = dc_total * g * i * (1.0 - i)
+        da[t, :, H:2 * H] = dc_total * c_prev * f * (1.0 - f)
+        da[t, :, 2 * H:3 * H] = dc_total * i * (1.0 - g * g)
+        da[t, :, 3 * H:] = g_h * tc * o * (1.0 - o)
+        dh_next, dc_next = da[t] @ WhT, dc_total * f
+    flat = da.reshape(steps * n, 4 * H)
+    h_prev = np.concatenate([h0[None], h.transpose(1, 0, 2)[:-1]]).reshape(steps * n, H)
+    dx = (flat @ Wx.T).reshape(steps, n, d).transpose(1, 0, 2)
+    x_flat = x.transpose(1, 0, 2).reshape(steps * n, d)
+    return dx, dh_next, dc_next, x_flat.T @ flat, h_prev.T @ flat, flat.sum(axis=0)
 
 
 def init_lstm(d, h, seed=0, forget_bias=0.0):
