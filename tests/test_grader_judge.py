@@ -182,3 +182,17 @@ def source_root():
     from conftest import ROOT
 
     return ROOT / "solutions"
+
+
+def test_a_check_that_crashes_is_the_graders_error_not_a_zero(tmp_path):
+    """The trusted check raising (not a verdict, nothing the student raised) is never a student's zero."""
+    src = source()
+    src.tests[-1].source = "check_rmse(rmse)\n### BEGIN HIDDEN TESTS\n[11, 12][5]\n### END HIDDEN TESTS\n"
+    result = grade_notebook(src, write(tmp_path, SOLUTION), limits())
+    rmse = by_id(result)["test_rmse"]
+    assert rmse.error and rmse.hidden and rmse.points == 0.0
+    assert rmse.message.startswith("the grader could not run this test (IndexError in the check)")
+    assert "test_rmse" in result.error and result.score == FULL - POINTS["test_rmse"]
+    sub = collect.Submission("s", notebooks={"04_softmax_losses": write(tmp_path / "s", SOLUTION)}, raw_id="s")
+    entry = classroom.grade_student(sub, {"04_softmax_losses": src}, limits())
+    assert entry["status"] == "error" and "could not run test_rmse" in entry["reason"]

@@ -97,14 +97,17 @@ def grade_student(sub, srcs, limits, options=None):
         path = sub.notebooks.get(name)
         if name in sub.refused or path is None:
             why = sub.refused.get(name) or f"notebook {name}.ipynb was not submitted"
-            errors += [why] if name in sub.refused else []
-            entry["problems"] += [why] if name in sub.refused else []
+            if name in sub.refused:  # refused by the grader: for the instructor to look at
+                errors.append(why)
+                entry["problems"].append(why)
             entry["tests"] += [dict(grade_id=t.grade_id, points=0.0, max_points=t.points, message=why)
                                for t in src.tests]
             continue
         result = grade_notebook(src, path, limits, deadline, options.budget, options.inputs.notebook_bytes)
         entry["problems"] += result.problems
-        errors += [result.error] if result.error else []
+        if result.error:
+            errors.append(result.error)
+            entry["problems"] += [] if result.error in result.problems else [result.error]
         entry["sandbox"] = result.sandbox or entry["sandbox"]
         entry["tests"] += [test_record(t, options.full_messages) for t in result.tests]
     entry["score"] = sum(t["points"] for t in entry["tests"])
