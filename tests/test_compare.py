@@ -239,3 +239,8 @@ def test_a_real_kernel_shows_only_the_message_and_the_cell_still_fails():
     assert shown.startswith("\N{BALLOT X} perceptron(X, w, b)") and "fire only when it is above 0" in shown
     assert "Traceback" not in shown and "compare.py" not in shown and len(errors[0].traceback) == 1
     assert [o.text for o in passed if o.output_type == "stream"][0].startswith("\N{CHECK MARK}")
+
+
+def test_describe_formats_numbers_and_names():
+    assert describe("f(x, lr, mode)", lr=0.0, mode="fast") == "f(x, lr, mode) for lr = 0 and mode = 'fast'"
+    assert describe("f(params)", params=[(np.zeros(2), 0.0)]) == "f(params) for params"
