@@ -356,3 +356,20 @@ def test_train_mlp_that_forgets_to_return_params():
         params, losses = train.train_full_batch(X, Y, sizes, lr, epochs, seed)
         return params[:1], losses
     fails(ex.check_train_mlp, only_losses, "list of 2 pairs")
+
+
+def test_the_notebooks_init_params_is_the_reference_initializer(root):
+    """The helper that train_mlp must call draws exactly the weights the check trains from."""
+    import nbformat
+
+    from autograder.ref_numpy.mlp import init_params
+
+    for folder in ("solutions", "exercises"):
+        nb = nbformat.read(root / folder / "05_backprop" / "05_backprop.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "helpers")
+        namespace = {"np": np}
+        exec(cell.source, namespace)
+        for sizes, seed in [([4, 6, 3], 7), ([5, 8, 8, 4], 0), ([3, 2], 123)]:
+            for (W, b), (W0, b0) in zip(namespace["init_params"](sizes, seed), init_params(sizes, seed)):
+                np.testing.assert_array_equal(W, W0)
+                np.testing.assert_array_equal(b, b0)
