@@ -36,7 +36,8 @@ def momentum_step(w, dw, state=None, lr=0.01, momentum=0.9, nesterov=False):
 
     v <- momentum * v + dw  (v = dw on the first step);
     plain:    w <- w - lr * v;
-    Nesterov: w <- w - lr * (dw + momentum * v), the gradient plus the look-ahead of v.
+    Nesterov: w <- w - lr * (dw + momentum * v), the gradient plus the look-ahead of v
+    (torch.optim.SGD refuses nesterov=True with momentum 0; here it is plain SGD).
     state: {"momentum_buffer": v (w's shape)} -> (next_w, new state).
     """
     v = momentum * _get(state, "momentum_buffer", w) + dw
