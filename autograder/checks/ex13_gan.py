@@ -1,0 +1,151 @@
+"""Checks of exercise 13_gan: the discriminator's and the generator's losses from logits with
+their gradients, and one alternating training step, against the NumPy reference,
+``F.binary_cross_entropy_with_logits`` and autograd."""
+
+import numpy as np
+
+from autograder.checks.compare import DEVICE, F64, assert_close, call, describe, diagnose, fail, ok, torch_twin, unpack
+from autograder.ref_numpy import gan as ref
+
+#: Logits where log(sigmoid(l)) computed directly overflows to -inf or gives NaN.
+EXTREME = np.array([1000.0, -1000.0, 40.0, -40.0, 0.0])
+STABLE_HINT = ("compute -log σ(l) and -log(1 - σ(l)) without forming σ(l) first: they are "
+               "softplus(-l) and softplus(l), and softplus(z) = log(1 + e^z) has a stable NumPy form "
+               "(np.logaddexp(0, z)).")
+
+
+def _logits(seed, n, scale=3.0):
+    return scale * np.random.default_rng(seed).normal(size=n)
+
+
+def _finite(label, value, hint):
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        fail(f"{label} is not finite (inf or NaN) for logits of ±1000. {hint}")
+
+
+def check_discriminator_loss(discriminator_loss, seed=0, n=6, m=4):
+    """discriminator_loss(real_logits, fake_logits) -> (loss, d_real, d_fake), stable at ±1000."""
+    twin, dev, numpy = torch_twin("gan")
+    real, fake = _logits(seed, n), _logits(seed + 1, m)
+    for r, f in ((real, fake), (EXTREME, EXTREME[::-1].copy())):
+        call_text = "discriminator_loss(real_logits, fake_logits)"
+        label = describe(call_text, real_logits=r, fake_logits=f)
+        out = unpack(label, call(discriminator_loss, label, STABLE_HINT, real_logits=r, fake_logits=f), 3)
+        want = ref.discriminator_loss(r, f)
+        sp = ref.softplus
+        loss_hint = diagnose(out[0], {
+            "real samples have the label 1 and fakes the label 0: the loss is -log D(x) on real logits "
+            "plus -log(1 - D(G(z))) on fake ones.": np.mean(sp(r)) + np.mean(sp(-f)),
+            "average each part over its own batch (mean), do not sum.": np.sum(sp(-r)) + np.sum(sp(f)),
+            "the loss is a binary cross-entropy: minus the log-likelihood, so it is positive.":
+                -(np.mean(sp(-r)) + np.mean(sp(f))),
+        })
+        if r is EXTREME:
+            _finite(label + ": the loss", out[0], STABLE_HINT)
+        assert_close(describe(call_text, "loss", 0, real_logits=r, fake_logits=f), out[0], want[0], F64,
+                     loss_hint or "mean(softplus(-real_logits)) + mean(softplus(fake_logits)).")
+        for i, name in ((1, "d_real"), (2, "d_fake")):
+            size = r.size if i == 1 else f.size
+            hint = diagnose(out[i], {
+                f"{name} is the gradient of a MEAN over {size} logits: divide by the batch size.": want[i] * size,
+                f"{name} has the opposite sign: the derivative of softplus(z) is σ(z), of softplus(-z) is "
+                "-σ(-z) = σ(z) - 1.": -want[i],
+            })
+            if r is EXTREME:
+                _finite(f"{label}: {name}", out[i], STABLE_HINT)
+            got = assert_close(describe(call_text, name, i, real_logits=r, fake_logits=f), out[i], want[i], F64,
+                               hint or f"{name} has one entry per logit.")
+            assert_close(f"{name} against autograd of binary_cross_entropy_with_logits", got,
+                         numpy(twin.discriminator_loss(r, f, dev)[i]), DEVICE, against="PyTorch")
+    ok("discriminator_loss matches BCE-with-logits and its autograd gradients, even at logits of ±1000")
+
+
+def check_generator_loss(generator_loss, seed=0, m=5):
+    """generator_loss(fake_logits) -> (loss, d_fake): the non-saturating loss, stable at ±1000."""
+    twin, dev, numpy = torch_twin("gan")
+    for f in (_logits(seed, m), EXTREME):
+        call_text = "generator_loss(fake_logits)"
+        label = describe(call_text, fake_logits=f)
+        out = unpack(label, call(generator_loss, label, STABLE_HINT, fake_logits=f), 2)
+        want = ref.generator_loss(f)
+        saturating = ref.generator_loss(f, saturating=True)
+        mistakes = {"this is the saturating (minimax) loss mean(log(1 - D(G(z)))); the exercise asks for the "
+                    "non-saturating one, mean(-log D(G(z))), which pushes hardest where D rejects the fakes.":
+                    None}
+        for i, name in enumerate(("loss", "d_fake")):
+            if f is EXTREME:
+                _finite(f"{label}: {name}", out[i], STABLE_HINT)
+            mistakes[next(iter(mistakes))] = saturating[i]
+            extra = {"d_fake is the gradient of a MEAN: divide by the number of logits.": want[1] * f.size} if i else {}
+            hint = diagnose(out[i], {**mistakes, **extra})
+            got = assert_close(describe(call_text, name, i, fake_logits=f), out[i], want[i], F64,
+                               hint or "loss = mean(softplus(-fake_logits)); d_fake = (σ(l) - 1) / M.")
+            if i == 1:
+                assert_close("d_fake against autograd", got, numpy(twin.generator_loss(f, False, dev)[1]), DEVICE,
+                             against="PyTorch")
+    ok("generator_loss is the non-saturating loss and matches autograd, even at logits of ±1000")
+
+
+def _networks(seed, k, hidden):
+    gen = ref.init_mlp([k, hidden, 2], seed)
+    disc = ref.init_mlp([2, hidden, 1], seed + 1)
+    rng = np.random.default_rng(seed + 2)
+    gen = [(W, rng.normal(scale=0.1, size=b.shape)) for W, b in gen]  # non-zero biases catch a missed update
+    disc = [(W, rng.normal(scale=0.1, size=b.shape)) for W, b in disc]
+    return gen, disc, rng
+
+
+def check_gan_step(gan_step, seed=0, n=8, m=6, k=3, hidden=5, lr=0.1):
+    """gan_step(gen, disc, real, z, lr) -> (gen, disc, d_loss, g_loss): D first, then G through the new D."""
+    gen, disc, rng = _networks(seed, k, hidden)
+    real, z = rng.normal(size=(n, 2)) + 2.0, rng.normal(size=(m, k))
+    twin, dev, numpy = torch_twin("gan")
+    label = describe("gan_step(gen, disc, real, z, lr)", real=real, z=z, lr=lr)
+    out = unpack(label, call(gan_step, label, "", gen=gen, disc=disc, real=real, z=z, lr=lr), 4)
+    want = ref.gan_step(gen, disc, real, z, lr)
+    old_d = _old_discriminator_step(gen, disc, real, z, lr)
+    saturating = ref.gan_step(gen, disc, real, z, lr, saturating=True)
+    for i, name in ((2, "d_loss"), (3, "g_loss")):
+        hint = diagnose(out[i], {
+            "the generator's step goes through the UPDATED discriminator: take D's step first, then "
+            "recompute D(G(z)) with the new D.": old_d[3],
+        } if i == 3 else {})
+        assert_close(describe("gan_step(gen, disc, real, z, lr)", name, i), out[i], want[i], F64,
+                     hint or ("d_loss is D's loss before its step; g_loss is G's loss before its own step, "
+                              "measured by the updated D."))
+    twin_out = twin.gan_step(gen, disc, real, z, lr, device=dev)
+    for j, (part, ref_part) in enumerate(((out[0], want[0]), (out[1], want[1]))):
+        which = ("gen", "disc")[j]
+        layers = unpack(f"{which} (returned by gan_step)", part, len(ref_part))
+        for li, (layer, (W, b)) in enumerate(zip(layers, ref_part)):
+            got_W, got_b = unpack(f"{which}[{li}]", layer, 2)
+            mistakes = {}
+            if j == 0:
+                mistakes = {
+                    "the generator's step goes through the UPDATED discriminator.": old_d[0][li][0],
+                    "use the non-saturating generator loss mean(-log D(G(z))).": saturating[0][li][0],
+                }
+            hint = diagnose(got_W, mistakes)
+            gW = assert_close(f"{which}[{li}] weights after the step", got_W, W, F64,
+                              hint or f"each {which} weight moves by -lr times its gradient.")
+            gb = assert_close(f"{which}[{li}] bias after the step", got_b, b, F64,
+                              f"the biases of {which} are parameters too: update them.")
+            assert_close(f"{which}[{li}] weights against autograd", gW, numpy(twin_out[j][li][0]), DEVICE,
+                         against="PyTorch")
+            assert_close(f"{which}[{li}] bias against autograd", gb, numpy(twin_out[j][li][1]), DEVICE,
+                         against="PyTorch")
+    ok("gan_step matches the reference step and PyTorch autograd (D first, then G through the new D)")
+
+
+def _old_discriminator_step(gen, disc, real, z, lr):
+    """The step with G's gradient taken through the OLD discriminator (a known mistake)."""
+    new_gen_old_d = ref.gan_step(gen, disc, real, z, lr)
+    _, _, d_loss, _ = new_gen_old_d
+    fake, gen_caches = ref.mlp_forward(gen, z)
+    logits, caches = ref.mlp_forward(disc, fake)
+    g_loss, d_fake = ref.generator_loss(logits[:, 0])
+    d_sample = ref.mlp_backward(d_fake[:, None], caches)[0]
+    grads = ref.mlp_backward(d_sample, gen_caches)[1]
+    gen2 = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(gen, grads)]
+    return gen2, new_gen_old_d[1], d_loss, g_loss
