@@ -21,10 +21,10 @@ def test_weight_std_formulas(method, n_in, n_out, want):
 
 
 @pytest.mark.parametrize("method", ["lecun", "xavier", "he"])
-def test_numpy_and_torch_init_draw_the_same_distribution(method):
+def test_numpy_and_torch_init_draw_the_same_distribution(method, dev):
     sizes = [200, 300, 100]
     for (W, b), (tW, tb), (n_in, n_out) in zip(ref.init_params(sizes, 0, method),
-                                               ref_torch.init_params(sizes, 0, method, "cpu"),
+                                               ref_torch.init_params(sizes, 0, method, dev),
                                                zip(sizes[:-1], sizes[1:])):
         want = ref.weight_std(method, n_in, n_out)
         assert W.shape == tuple(numpy(tW).shape) == (n_in, n_out)
