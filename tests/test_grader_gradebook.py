@@ -226,3 +226,31 @@ def source_course():
     from conftest import ROOT
 
     return ROOT
+
+
+def test_a_hostile_class_end_to_end(tmp_path, root):
+    """Links, unsafe and duplicate ids through `grade` and `feedback`: every row kept, nothing forged."""
+    from grader_attacks import STUB
+
+    cls = tmp_path / "class"
+    write(cls / "=cmd|' /C calc'!A0" / A, STUB)
+    write(cls / "\x1b[2K\x1b[1Aeve 10 of 10" / A, STUB)
+    write(cls, STUB, name="..")                                   # ...ipynb
+    write(cls, STUB, name="ann")
+    write(cls / "ann" / A, STUB)
+    (cls / "mal.ipynb").symlink_to(root / "solutions" / A / f"{A}.ipynb")
+    out = tmp_path / "grades.csv"
+    done = cli("grade", A, str(cls), "--out", str(out), "--quiet", "--allow-weak-sandbox", "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 6, "no submission silently dropped"
+    by = {r["student_id"]: r for r in rows}
+    assert by["mal"]["status"] == "error" and by["mal"]["score"] == "" and "symbolic link" in by["mal"]["reason"]
+    assert by["ann"]["status"] == by["ann-2"]["status"] == "zero" and "two submissions" in by["ann-2"]["reason"]
+    for row in rows:
+        assert not any(cell.startswith(FORMULA_START) for cell in row.values()), row
+        assert collect.valid_id(row["student_id"])
+    fb = tmp_path / "fb"
+    assert cli("feedback", A, "--gradebook", str(out), "--out", str(fb)).returncode == 0
+    assert len(list(fb.glob(f"*/{A}.html"))) == 6 and not (tmp_path / f"{A}.html").exists()
