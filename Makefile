@@ -10,6 +10,11 @@ STAMP  := $(VENV)/.installed
 # nbgrader shells out to alembic, so the venv's bin/ must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYTHONHASHSEED := 0
+# The book's arrays are small: one BLAS/OpenMP thread per process is as fast, and two pytest
+# workers plus a notebook kernel do not oversubscribe the cores (spinning threads).
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
 .PHONY: book test venv sysdeps release bench clean
 
