@@ -66,7 +66,7 @@ def test_solutions_invisible_under_bwrap(monkeypatch):
 
 
 def test_a_hanging_cell_is_stopped():
-    w = Worker(Limits(timeout=2))
+    w = Worker(Limits(timeout=2, allow_weak=True))
     try:
         with pytest.raises(WorkerGone, match="timed out after 2 s"):
             w.run("while True:\n    pass")
@@ -77,7 +77,7 @@ def test_a_hanging_cell_is_stopped():
 
 def test_worker_environment_has_no_grader_secrets(monkeypatch):
     monkeypatch.setenv("GRADER_SECRET", "hunter2")
-    w = Worker(Limits(timeout=10))
+    w = Worker(Limits(timeout=10, allow_weak=True))
     try:
         assert outcome(w, "import os\nRESULT = os.environ.get('GRADER_SECRET', 'absent')") == "absent"
     finally:
