@@ -1,0 +1,190 @@
+"""Checks of exercise 12_lstm: one LSTM step forward and backward and the unrolled forward
+pass, against the NumPy reference, ``torch.nn.LSTMCell`` / ``torch.nn.LSTM`` (weights
+copied in, PyTorch's gate order i, f, g, o) and autograd."""
+
+import numpy as np
+
+from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, ok,
+                                       torch_twin, unpack)
+from autograder.ref_numpy import lstm as ref
+
+SHAPES_HINT = ("a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H columns, one per gate; every "
+               "gradient has the shape of its variable (dx like x, dWx like Wx, db like b).")
+STEP_CACHE = ("x", "h_prev", "c_prev", "Wx", "Wh", "b", "gates", "c")
+SEQ_CACHE = ("x", "h0", "c0", "Wx", "Wh", "b", "gates", "c", "h")
+STEP_GRADS = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
+ORDER = "PyTorch's gate order: the four blocks of H columns of a are i, f, g, o (input, forget, candidate, output). "
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _case(seed, n, t, d, h):
+    """x (N, T, D), h0, c0 (N, H), weights as init_lstm draws them but twice as large (gates away from 0.5)."""
+    rng = np.random.default_rng(seed)
+    Wx, Wh, b = (2.0 * p for p in ref.init_lstm(d, h, seed))
+    return (rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), rng.normal(size=(n, h)), Wx, Wh, b,
+            rng.normal(size=(n, t, h)), rng.normal(size=(n, h)))
+
+
+def _step(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", gate=_sigmoid, cand=np.tanh, squash=np.tanh, keep=True):
+    """One LSTM step with one known mistake switched on -> (h, c, gates [i, f, g, o])."""
+    a = x @ Wx + h_prev @ Wh + b
+    blocks = dict(zip(order, np.split(a, 4, axis=1)))
+    i, f, g, o = gate(blocks["i"]), gate(blocks["f"]), cand(blocks["g"]), gate(blocks["o"])
+    c = f * c_prev * keep + i * g
+    return o * squash(c), c, np.concatenate([i, f, g, o], axis=1)
+
+
+def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
+    """{hint: (h, c)} of the known mistakes of a forward step."""
+    args = (x, h_prev, c_prev, Wx, Wh, b)
+    variants = {
+        ORDER + "The third block is the candidate g, the fourth the output gate o.": _step(*args, order="ifog"),
+        ORDER + "The first block is the input gate i (it scales the candidate), the second the forget gate f "
+                "(it scales c_prev).": _step(*args, order="figo"),
+        ORDER + "The blocks are not in the order g, i, f, o either.": _step(*args, order="gifo"),
+        "the candidate g uses tanh (values in (-1, 1), so that the cell can be pushed down as well as up), "
+        "not the sigmoid.": _step(*args, cand=_sigmoid),
+        "the gates i, f and o use the sigmoid (values in (0, 1): the fraction let through), not tanh.":
+            _step(*args, gate=np.tanh),
+        "h = o * tanh(c): squash the new cell state with tanh before the output gate, not with the sigmoid.":
+            _step(*args, squash=_sigmoid),
+        "h = o * tanh(c): the output gate multiplies tanh of the cell state, not the cell state itself.":
+            _step(*args, squash=lambda c: c),
+        "the new cell state keeps f * c_prev: without that term the cell forgets everything at every step.":
+            _step(*args, keep=False),
+    }
+    h, c, _ = ref.lstm_step_forward(*args)
+    variants["h is computed from the NEW cell state c, not from c_prev."] = (
+        _step(*args)[2][:, 3 * h.shape[1]:] * np.tanh(c_prev), c)
+    return variants
+
+
+def _check_cache(label, cache, want, names):
+    """The cache is a tuple of len(names) entries, each equal to the reference's."""
+    cache = unpack(label + ": the cache", cache, len(names))
+    for k, (name, got, expected) in enumerate(zip(names, cache, want)):
+        hint = ("the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H)."
+                if name == "gates" else f"cache[{k}] is {name}; the cache is ({', '.join(names)}).")
+        assert_close(f"cache[{k}] ({name}) of {label}", got, expected, F64 if name in ("gates", "c", "h") else EXACT,
+                     hint)
+
+
+# ---------------------------------------------------------------- one step forward
+
+def check_lstm_step_forward(lstm_step_forward, seed=0, n=3, d=4, h=5):
+    """lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b) -> (h, c, cache), against NumPy and LSTMCell."""
+    x, h_prev, c_prev, Wx, Wh, b, _, _ = _case(seed, n, 1, d, h)
+    x = x[:, 0]
+    args = dict(x=x, h_prev=h_prev, c_prev=c_prev, Wx=Wx, Wh=Wh, b=b)
+    twin, dev, numpy = torch_twin("lstm")
+    call_text = "lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)"
+    label = describe(call_text, x=x, h_prev=h_prev, Wx=Wx)
+    out = unpack(label, call(lstm_step_forward, label, SHAPES_HINT, **args), 3)
+    want_h, want_c, want_cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+    mistakes = _step_mistakes(x, h_prev, c_prev, Wx, Wh, b)
+    hint_c = diagnose(out[1], {k: v[1] for k, v in mistakes.items()})
+    got_c = assert_close(describe(call_text, "c", 1, x=x, Wx=Wx), out[1], want_c, F64,
+                         hint_c or "c = f * c_prev + i * g, shape (N, H).")
+    hint_h = diagnose(out[0], {k: v[0] for k, v in mistakes.items()})
+    got_h = assert_close(describe(call_text, "h", 0, x=x, Wx=Wx), out[0], want_h, F64,
+                         hint_h or "h = o * tanh(c), shape (N, H).")
+    their_h, their_c = (numpy(v) for v in twin.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b, dev))
+    assert_close(label + ": c, against torch.nn.LSTMCell", got_c, their_c, DEVICE, against="PyTorch")
+    assert_close(label + ": h, against torch.nn.LSTMCell", got_h, their_h, DEVICE, against="PyTorch")
+    _check_cache(label, out[2], want_cache, STEP_CACHE)
+    ok("lstm_step_forward matches the NumPy reference and torch.nn.LSTMCell (h, c and the cache)")
+
+
+# ---------------------------------------------------------------- one step backward
+
+def _step_back(dh, dc, cache, carry=True, tanh_of="c", keep_f=True, dsig=lambda s: s * (1 - s), order="ifgo"):
+    """Backward of one step with one known mistake switched on -> the six gradients."""
+    x, h_prev, c_prev, Wx, Wh, _, gates, c = cache
+    i, f, g, o = np.split(gates, 4, axis=1)
+    tc = np.tanh(c)
+    t_for_grad = o * tc if tanh_of == "h" else tc
+    dct = dc * carry + dh * o * (1 - t_for_grad**2)
+    blocks = dict(i=dct * g * dsig(i), f=dct * c_prev * dsig(f), g=dct * i * (1 - g**2), o=dh * tc * dsig(o))
+    da = np.concatenate([blocks[k] for k in order], axis=1)
+    return da @ Wx.T, da @ Wh.T, dct * (f if keep_f else 1), x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+
+def _back_mistakes(dh, dc, cache):
+    """{hint: six gradients} of the known mistakes of a backward step."""
+    return {
+        "c also receives dc, the gradient flowing back from the next step: add it to the gradient that reaches "
+        "c through h = o * tanh(c).": _step_back(dh, dc, cache, carry=False),
+        "the derivative of tanh(c) is 1 - tanh(c)**2, with tanh of the cell state c (the cache's last entry), "
+        "not 1 - h**2: h = o * tanh(c) is not tanh(c).": _step_back(dh, dc, cache, tanh_of="h"),
+        "c = f * c_prev + i * g, so the gradient handed back to c_prev is the cell's gradient times f.":
+            _step_back(dh, dc, cache, keep_f=False),
+        "the sigmoid's derivative is s * (1 - s), written with the gate's value s; 1 - s**2 is tanh's.":
+            _step_back(dh, dc, cache, dsig=lambda s: 1 - s**2),
+        "put the gradients on the four blocks of a back in the order of the gates, [i, f, g, o].":
+            _step_back(dh, dc, cache, order="ifog"),
+    }
+
+
+def check_lstm_step_backward(lstm_step_backward, seed=0, n=3, d=4, h=5):
+    """lstm_step_backward(dh, dc, cache) -> (dx, dh_prev, dc_prev, dWx, dWh, db), against NumPy and autograd."""
+    x, h_prev, c_prev, Wx, Wh, b, dh, dc = _case(seed, n, 1, d, h)
+    x, dh = x[:, 0], dh[:, 0]
+    _, _, cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+    twin, dev, numpy = torch_twin("lstm")
+    call_text = "lstm_step_backward(dh, dc, cache)"
+    label = describe(call_text, dh=dh, dc=dc)
+    out = unpack(label, call(lstm_step_backward, label, SHAPES_HINT, dh=dh, dc=dc, cache=cache), 6)
+    want = ref.lstm_step_backward(dh, dc, cache)
+    autograd = twin.lstm_step_backward(dh, dc, cache, dev)
+    wrong = _back_mistakes(dh, dc, cache)
+    for k, name in enumerate(STEP_GRADS):
+        mistakes = {hint: grads[k] for hint, grads in wrong.items()}
+        if name == "db":
+            mistakes["db sums over the batch (axis 0), it does not average."] = want[5] / n
+        hint = diagnose(out[k], mistakes) or SHAPES_HINT
+        got = assert_close(describe(call_text, name, k, dh=dh), out[k], want[k], F64, hint)
+        assert_close(describe(call_text, name, k) + ", against autograd", got, numpy(autograd[k]), DEVICE,
+                     against="PyTorch autograd through torch.nn.LSTMCell")
+    ok("lstm_step_backward matches the NumPy reference and autograd (dx, dh_prev, dc_prev, dWx, dWh, db)")
+
+
+# ---------------------------------------------------------------- a whole sequence
+
+def _unrolled(x, h0, c0, Wx, Wh, b, carry_h=True, carry_c=True):
+    """Hidden states (N, T, H) of a sequence pass that forgets to carry h or c."""
+    h_t, c_t, out = h0, c0, []
+    for t in range(x.shape[1]):
+        h_new, c_new, _ = ref.lstm_step_forward(x[:, t], h_t if carry_h else h0, c_t if carry_c else c0, Wx, Wh, b)
+        h_t, c_t = h_new, c_new
+        out.append(h_new)
+    return np.stack(out, axis=1)
+
+
+def check_lstm_forward(lstm_forward, seed=0, n=2, t=6, d=3, h=4):
+    """lstm_forward(x, h0, c0, Wx, Wh, b) -> (h (N, T, H), cache), against NumPy and torch.nn.LSTM."""
+    x, h0, c0, Wx, Wh, b, _, _ = _case(seed, n, t, d, h)
+    twin, dev, numpy = torch_twin("lstm")
+    call_text = "lstm_forward(x, h0, c0, Wx, Wh, b)"
+    label = describe(call_text, x=x, h0=h0)
+    out = unpack(label, call(lstm_forward, label, SHAPES_HINT, x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, b=b), 2)
+    want, want_cache = ref.lstm_forward(x, h0, c0, Wx, Wh, b)
+    hint = diagnose(out[0], {
+        "carry the cell state: step t starts from the c that step t-1 produced, not from c0 every time "
+        "(the cell state is the LSTM's long-term memory).": _unrolled(x, h0, c0, Wx, Wh, b, carry_c=False),
+        "carry the hidden state: step t starts from the h that step t-1 produced, not from h0 every time.":
+            _unrolled(x, h0, c0, Wx, Wh, b, carry_h=False),
+        "carry both states: step t starts from the h and c of step t-1, not from h0 and c0.":
+            _unrolled(x, h0, c0, Wx, Wh, b, carry_h=False, carry_c=False),
+        "h[:, t] is the hidden state AFTER reading x[:, t]; the first entry is not h0.":
+            np.concatenate([h0[:, None], want[:, :-1]], axis=1),
+        "h holds the hidden states o * tanh(c), not the cell states c.": want_cache[7],
+    })
+    got = assert_close(describe(call_text, "h", 0, x=x, h0=h0), out[0], want, F64,
+                       hint or "h has shape (N, T, H): the hidden state after each time step, batch first.")
+    assert_close(label + ", against torch.nn.LSTM", got, numpy(twin.lstm_forward(x, h0, c0, Wx, Wh, b, dev)),
+                 DEVICE, against="PyTorch")
+    _check_cache(label, out[1], want_cache, SEQ_CACHE)
+    ok("lstm_forward matches the NumPy reference and torch.nn.LSTM (every hidden state and the cache)")
