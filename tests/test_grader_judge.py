@@ -144,6 +144,7 @@ def test_the_notebook_of_another_assignment_is_named_as_such(tmp_path):
     ('{"cells": [', "not valid JSON"),
     ('[1, 2]', "not a notebook"),
     ('{"cells": [], "nbformat": 3}', "nbformat 3"),
+    ("[" * 200_000, "not valid JSON"),                     # nesting deeper than the parser's recursion
 ])
 def test_a_malformed_notebook_scores_zero_with_its_reason(tmp_path, text, words):
     result = grade_notebook(source(), write(tmp_path, text), limits())
