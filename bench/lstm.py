@@ -5,7 +5,8 @@ One sequence batch (default: batch 32, length 50, input 32, hidden 64) through
 (batch_first) forward and ``backward()`` with the same weights, on the CPU, in the same
 dtype (float64 and float32), in one process. The runs are interleaved and repeated;
 medians are printed, so that load from other processes hurts both sides alike, and the
-ratio NumPy / PyTorch per dtype.
+ratio NumPy / PyTorch per dtype. For comparison, "steps" is the same pass written as
+T calls of the step functions, as the reference first was.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/lstm.py [--repeats 21] [--threads 1]
 """
@@ -33,6 +34,27 @@ def numpy_run(x, h0, c0, Wx, Wh, b, dh):
     start = time.perf_counter()
     _, cache = lstm.lstm_forward(x, h0, c0, Wx, Wh, b)
     lstm.lstm_backward(dh, cache)
+    return time.perf_counter() - start
+
+
+def stepwise_run(x, h0, c0, Wx, Wh, b, dh):
+    """Seconds for the same pass written as T calls of the step functions (the first reference).
+
+    Each step multiplies x_t by Wx on its own, concatenates its gates and allocates its
+    outputs; BPTT multiplies by Wx.T and accumulates dWx, dWh, db at every step.
+    """
+    start = time.perf_counter()
+    h_t, c_t, caches = h0, c0, []
+    for t in range(x.shape[1]):
+        h_t, c_t, cache = lstm.lstm_step_forward(x[:, t], h_t, c_t, Wx, Wh, b)
+        caches.append(cache)
+    dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
+    dWx, dWh, db = np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)
+    for t in reversed(range(x.shape[1])):
+        _, dh_next, dc_next, dWx_t, dWh_t, db_t = lstm.lstm_step_backward(dh[:, t] + dh_next, dc_next, caches[t])
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
     return time.perf_counter() - start
 
 
@@ -69,6 +91,7 @@ def main():
         data = case(args.batch, args.steps, args.inputs, args.hidden, dtype)
         name = np.dtype(dtype).name
         runs[f"numpy {name}"] = lambda data=data: numpy_run(*data)
+        runs[f"steps {name}"] = lambda data=data: stepwise_run(*data)
         runs[f"torch {name}"] = torch_runner(*data)
     for run in runs.values():  # warm up: allocator, BLAS thread pools, torch's lazy initialisation
         run()
@@ -82,7 +105,8 @@ def main():
     for name in runs:
         print(f"{name:>14}: {med[name] * 1e3:7.2f} ms (min {min(times[name]) * 1e3:.2f} ms)")
     for dtype in ("float64", "float32"):
-        print(f"ratio NumPy / PyTorch, {dtype}: {med['numpy ' + dtype] / med['torch ' + dtype]:.2f}")
+        print(f"ratio NumPy / PyTorch, {dtype}: {med['numpy ' + dtype] / med['torch ' + dtype]:.2f}  "
+              f"(step by step / PyTorch: {med['steps ' + dtype] / med['torch ' + dtype]:.2f})")
 
 
 if __name__ == "__main__":

@@ -62,16 +62,21 @@ def lstm_forward(x, h0, c0, Wx, Wh, b):
     # Why not call lstm_step_forward T times: the input part x_t Wx of every step is one
     # matrix product over all steps at once, and the buffers are time-major and allocated
     # once, so each step does one product (h_{t-1} Wh) and writes into memory it owns.
-    gates = (x.transpose(1, 0, 2).reshape(steps * n, d) @ Wx + b).astype(dtype, copy=False)
+    # The sigmoid is computed as σ(z) = (1 + tanh(z/2)) / 2 (exact, and it cannot
+    # overflow): with the sigmoid columns of Wx, Wh and b halved beforehand, one tanh
+    # activates all four blocks of a step.
+    half = np.where(np.arange(4 * H) // H == 2, 1.0, 0.5).astype(dtype)
+    gates = (x.transpose(1, 0, 2).reshape(steps * n, d) @ (Wx * half) + b * half).astype(dtype, copy=False)
     gates = gates.reshape(steps, n, 4 * H)
+    Wh_half = (Wh * half).astype(dtype, copy=False)
     c, h = np.empty((steps, n, H), dtype), np.empty((steps, n, H), dtype)
     h_t, c_t = h0, c0
     for t in range(steps):
         a = gates[t]
-        a += h_t @ Wh
-        a[:, :2 * H] = sigmoid(a[:, :2 * H])
-        np.tanh(a[:, 2 * H:3 * H], out=a[:, 2 * H:3 * H])
-        a[:, 3 * H:] = sigmoid(a[:, 3 * H:])
+        a += h_t @ Wh_half
+        np.tanh(a, out=a)
+        a[:, :2 * H] = 0.5 * a[:, :2 * H] + 0.5
+        a[:, 3 * H:] = 0.5 * a[:, 3 * H:] + 0.5
         np.multiply(a[:, H:2 * H], c_t, out=c[t])
         c[t] += a[:, :H] * a[:, 2 * H:3 * H]
         np.multiply(a[:, 3 * H:], np.tanh(c[t]), out=h[t])
