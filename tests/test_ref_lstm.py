@@ -158,3 +158,69 @@ def test_init_matches_torch_layout():
     cell = ref_torch.torch_lstm_cell(Wx, Wh, b, "cpu")
     assert cell.weight_ih.shape == torch.Size([36, 4]) and cell.weight_hh.shape == torch.Size([36, 9])
     np.testing.assert_array_equal(numpy(cell.bias_ih + cell.bias_hh), b)
+
+
+# ---------------------------------------------------------------- the long-lag task (ref_numpy.memory_task)
+
+def test_first_sign_puts_the_label_in_the_first_step_only():
+    from autograder.ref_numpy.memory_task import first_sign
+    x, y = first_sign(200, 30, seed=1, noise=0.5)
+    assert x.shape == (200, 30, 2) and x.dtype == np.float32 and set(np.unique(y)) == {0, 1}
+    np.testing.assert_array_equal(x[:, 0, 0], 2.0 * y - 1)
+    assert np.all(x[:, 0, 1] == 1) and not np.any(x[:, 1:, 1])
+    assert abs(float(np.std(x[:, 1:, 0])) - 0.5) < 0.05  # noise of the stated size, independent of y
+    np.testing.assert_array_equal(first_sign(200, 30, seed=1)[0], x)
+
+
+def test_lag_norms_walk_back_like_bptt():
+    """The step-by-step walk of gradient_norm_by_lag ends where lstm_backward / rnn_backward end."""
+    from autograder.ref_numpy import rnn
+    from autograder.ref_numpy.memory_task import gradient_norm_by_lag
+    rng = np.random.default_rng(0)
+    n, t, h = 3, 7, 4
+    x = rng.normal(size=(n, t, 1))
+    g = np.random.default_rng(5).normal(size=(n, h))
+    g /= np.linalg.norm(g, axis=1, keepdims=True)
+    dh = np.zeros((n, t, h))
+    dh[:, -1] = g
+    params = ref.init_lstm(1, h, seed=2, forget_bias=1.0)
+    norms = gradient_norm_by_lag("lstm", x, params, seed=5)
+    _, cache = ref.lstm_forward(x, np.zeros((n, h)), np.zeros((n, h)), *params)
+    _, dh0, dc0, *_ = ref.lstm_backward(dh, cache)
+    assert norms["h"].shape == norms["c"].shape == (t,)
+    assert norms["h"][-1] == pytest.approx(np.mean(np.linalg.norm(dh0, axis=1)), rel=1e-12)
+    assert norms["c"][-1] == pytest.approx(np.mean(np.linalg.norm(dc0, axis=1)), rel=1e-12)
+    rnn_params = rnn.init_rnn(1, h, seed=2)
+    rnn_norms = gradient_norm_by_lag("rnn", x, rnn_params, seed=5)
+    _, rcache = rnn.rnn_forward(x, np.zeros((n, h)), *rnn_params)
+    assert rnn_norms["c"] is None
+    assert rnn_norms["h"][-1] == pytest.approx(np.mean(np.linalg.norm(rnn.rnn_backward(dh, rcache)[1], axis=1)),
+                                               rel=1e-12)
+
+
+def test_open_forget_gates_keep_the_cell_gradient():
+    """Forget bias 0 (f ≈ 0.5): the cell gradient 30 steps back vanishes; bias 5 (f ≈ 0.99): it does not."""
+    from autograder.ref_numpy.memory_task import gradient_norm_by_lag
+    x = 0.1 * np.random.default_rng(0).normal(size=(4, 30, 1))
+    closed = gradient_norm_by_lag("lstm", x, ref.init_lstm(1, 8, seed=0, forget_bias=0.0))["c"]
+    open_ = gradient_norm_by_lag("lstm", x, ref.init_lstm(1, 8, seed=0, forget_bias=5.0))["c"]
+    assert closed[-1] < 1e-6 * closed[0]  # 0.5**29 ≈ 2e-9
+    assert open_[-1] > 0.5 * open_[0]
+
+
+def test_training_runs_and_records_history(dev):
+    from autograder.ref_torch.memory_task import train
+    model, hist = train("LSTM", steps=5, iterations=20, hidden=4, batch=8, every=5, forget_bias=1.0, device=dev)
+    assert list(hist["iteration"]) == [5, 10, 15, 20] and hist["loss"].shape == (20,)
+    assert np.all((hist["accuracy"] >= 0) & (hist["accuracy"] <= 1)) and np.all(np.isfinite(hist["loss"]))
+    _, again = train("LSTM", steps=5, iterations=20, hidden=4, batch=8, every=5, forget_bias=1.0, device=dev)
+    np.testing.assert_allclose(again["loss"], hist["loss"], rtol=1e-5)  # seeded
+
+
+def test_forget_bias_lands_in_the_forget_block():
+    from autograder.ref_torch.memory_task import Reader
+    torch.manual_seed(0)
+    plain = Reader("LSTM", 2, 4, 2).recurrent.bias_hh_l0.detach().numpy()
+    torch.manual_seed(0)
+    raised = Reader("LSTM", 2, 4, 2, forget_bias=3.0).recurrent.bias_hh_l0.detach().numpy()
+    np.testing.assert_allclose(raised - plain, [0] * 4 + [3] * 4 + [0] * 8, atol=1e-6)  # blocks i, f, g, o
