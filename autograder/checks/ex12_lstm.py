@@ -66,8 +66,8 @@ def _check_cache(label, cache, want, names):
     """The cache is a tuple of len(names) entries, each equal to the reference's."""
     cache = unpack(label + ": the cache", cache, len(names))
     for k, (name, got, expected) in enumerate(zip(names, cache, want)):
-        hint = ("the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H)."
-                if name == "gates" else f"cache[{k}] is {name}; the cache is ({', '.join(names)}).")
+        hint = ("Hint: the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H)."
+                if name == "gates" else f"Hint: cache[{k}] is {name}; the cache is ({', '.join(names)}).")
         assert_close(f"cache[{k}] ({name}) of {label}", got, expected, F64 if name in ("gates", "c", "h") else EXACT,
                      hint)
 
