@@ -67,12 +67,14 @@ def col2im(dcols, x_shape, kh, kw, stride=1, pad=0):
     """
     n, c, h, w = x_shape
     h_out, w_out = conv_output_size(h, kh, stride, pad), conv_output_size(w, kw, stride, pad)
-    d = dcols.reshape(c, kh, kw, n, h_out, w_out).transpose(1, 2, 3, 0, 4, 5)  # (kh, kw, N, C, ...)
-    dxp = np.zeros((n, c, h + 2 * pad, w + 2 * pad), dtype=dcols.dtype)
+    d = dcols.reshape(c, kh, kw, n, h_out, w_out)
+    # Accumulate channel-first, (C, N, H, W), the order of dcols' rows: every add then reads
+    # contiguous rows of W_out numbers; one transpose to NCHW at the end.
+    dxp = np.zeros((c, n, h + 2 * pad, w + 2 * pad), dtype=dcols.dtype)
     for p in range(kh):
         for q in range(kw):
-            dxp[:, :, p:p + stride * h_out:stride, q:q + stride * w_out:stride] += d[p, q]
-    return dxp[:, :, pad:pad + h, pad:pad + w]
+            dxp[:, :, p:p + stride * h_out:stride, q:q + stride * w_out:stride] += d[:, p, q]
+    return dxp[:, :, pad:pad + h, pad:pad + w].transpose(1, 0, 2, 3)
 
 
 def conv2d_forward(x, w, b, stride=1, pad=0):
