@@ -42,6 +42,10 @@ class Options:
     full_messages: bool = False
     inputs: collect.InputLimits = field(default_factory=collect.InputLimits)
     mode: str = ""
+    #: Dask scheduler (``tcp://host:port`` or ``local:N``) to grade on; None grades here.
+    dask: str = None
+    #: {worker: students graded}, set by a Dask run for the summary.
+    per_worker: dict = field(default_factory=dict)
 
 
 def sources(course, assignment):
@@ -169,6 +173,8 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
                 warn(f"grade: {line}")
             subs = collect.find(opened, assignment, list(srcs))
             limits.deny_read = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
+            if options.dask:
+                return _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progress)
             return _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress)
     finally:
         remote.cleanup_workers_root()
@@ -194,6 +200,20 @@ def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
+    return results
+
+
+def _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progress):
+    """As _grade_all, one Dask task per student; this process alone writes the gradebook."""
+    from autograder.grading import distributed
+
+    results = {}
+
+    def store(student_id, entry):
+        results[student_id] = _record(out, assignment, student_id, entry, srcs, options)
+
+    options.per_worker = distributed.run(assignment, subs, srcs, store, options.dask, course, limits, options,
+                                         progress)
     return results
 
 

@@ -21,14 +21,20 @@ def _grade(args):
     limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
     inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
                                  total_bytes=int(args.max_total_mb * 2**20))
-    options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs)
+    options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs,
+                                dask=args.dask)
+    from autograder.grading.distributed import DaskError
+
     try:
         results = classroom.grade_class(args.assignment, args.submissions, args.out, args.course,
                                         args.jobs, limits, progress=not args.quiet, options=options,
                                         warn=_warn)
-    except (collect.SubmissionsError, gradebook.GradebookError, classroom.SandboxRefused) as exc:
+    except (collect.SubmissionsError, gradebook.GradebookError, classroom.SandboxRefused, DaskError) as exc:
         return _fail("grade", exc)
     print_summary(results)
+    if args.dask:
+        counts = ", ".join(f"{_line(w)}: {n}" for w, n in options.per_worker.items()) or "none"
+        print(f"per worker: {counts}")
     print(f"gradebook: {_line(args.out)} (sandbox: {options.mode})")
     return 0
 
@@ -143,6 +149,8 @@ def parser():
                          "instructor; feedback pages never show it)")
     gr.add_argument("--max-notebook-mb", type=float, default=20.0, help="largest notebook read (MB)")
     gr.add_argument("--max-total-mb", type=float, default=500.0, help="largest total of a zip's notebooks (MB)")
+    gr.add_argument("--dask", metavar="ADDRESS", default=None,
+                    help="grade on a Dask cluster: tcp://host:8786, or local:N for N worker processes here")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
     gr.set_defaults(run=_grade)
 

@@ -13,7 +13,9 @@ A task lost with its worker is retried once; a student whose grading fails on tw
 workers is recorded with status ``error`` and the reason.
 """
 
+import dataclasses
 import hashlib
+import logging
 import os
 import tempfile
 from collections import Counter
@@ -49,12 +51,12 @@ def worker_course():
     return Path(env) if env else Path(autograder.__file__).resolve().parents[1]
 
 
-def grade_task(assignment, student_id, notebooks, problem, limits, expected):
+def grade_task(assignment, sub, notebooks, limits, options, expected):
     """Run on a Dask worker: grade one student from the notebooks' bytes.
 
-    notebooks: {source notebook name: bytes}; expected: the client's source digest.
-    Returns {"digest", "worker", "entry"}; entry is None when the digests differ
-    (the worker then grades nothing).
+    sub: the client's Submission without its paths; notebooks: {source notebook name:
+    bytes}; expected: the client's source digest. Returns {"digest", "worker",
+    "entry"}; entry is None when the digests differ (the worker then grades nothing).
     """
     from distributed import get_worker
 
@@ -66,14 +68,19 @@ def grade_task(assignment, student_id, notebooks, problem, limits, expected):
     if digest != expected:
         return dict(digest=digest, worker=name, entry=None)
     srcs = classroom.sources(course, assignment)
+    try:
+        options.mode = classroom.sandbox_mode(limits)
+    except classroom.SandboxRefused as exc:
+        return dict(digest=digest, worker=name, entry=error_entry(
+            sum(s.max_score for s in srcs.values()), f"worker {name} cannot grade: {exc}"))
     with tempfile.TemporaryDirectory(prefix="dlcourse-dask-") as work:
-        sub = collect.Submission(student_id=student_id, problem=problem)
+        sub = dataclasses.replace(sub, notebooks={})
         for nb_name, blob in notebooks.items():
             path = Path(work) / f"{nb_name}.ipynb"
             path.write_bytes(blob)
             sub.notebooks[nb_name] = path
-        limits.deny_read = classroom.hidden_paths(course, work, Path(work) / "grades.csv")
-        entry = classroom.grade_student(sub, srcs, limits)
+        limits = dataclasses.replace(limits, deny_read=classroom.hidden_paths(course, work, Path(work) / "grades.csv"))
+        entry = classroom.grade_student(sub, srcs, limits, options)
     return dict(digest=digest, worker=name, entry=entry)
 
 
@@ -92,7 +99,7 @@ def connect(address, course):
         if address.startswith("local:"):
             n = _local_workers(address)
             cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, memory_limit=0,
+                                   dashboard_address=None, memory_limit=0, silence_logs=logging.CRITICAL,
                                    env={"DLCOURSE_COURSE": str(Path(course).resolve())})
             return Client(cluster), cluster
         return Client(address, timeout="20s"), None
@@ -110,14 +117,15 @@ def _local_workers(address):
     return n
 
 
-def submit_all(client, assignment, subs, limits, expected):
-    """One future per student: {future: Submission}."""
+def submit_all(client, assignment, subs, limits, options, expected):
+    """One future per student: {future: Submission}. Refused notebooks travel as refusals, not bytes."""
     futures = {}
     for sub in subs:
-        blobs = {name: Path(path).read_bytes() for name, path in sub.notebooks.items()}
-        future = client.submit(grade_task, assignment, sub.student_id, blobs, sub.problem, limits,
-                               expected, key=f"grade-{assignment}-{sub.student_id}-{os.urandom(4).hex()}",
-                               pure=False, retries=ALLOWED_FAILURES)
+        blobs = {name: Path(path).read_bytes() for name, path in sub.notebooks.items() if name not in sub.refused}
+        bare = dataclasses.replace(sub, notebooks={name: None for name in sub.notebooks})
+        future = client.submit(grade_task, assignment, bare, blobs, limits, options, expected,
+                               key=f"grade-{assignment}-{os.urandom(8).hex()}", pure=False,
+                               retries=ALLOWED_FAILURES)
         futures[future] = sub
     return futures
 
@@ -129,21 +137,23 @@ def outcome(future, srcs_max, expected):
     except Exception as exc:  # noqa: BLE001 - a lost task is that student's error, not the class's
         return error_entry(srcs_max, f"grading failed on {ALLOWED_FAILURES + 1} workers: "
                                      f"{type(exc).__name__}: {exc}"), None
-    if reply["digest"] != expected or reply["entry"] is None:
-        return error_entry(srcs_max, f"refused: worker {reply['worker']} has a different source notebook "
-                                     f"(digest {reply['digest'][:12]}, expected {expected[:12]}); "
-                                     "update the course on that machine"), reply["worker"]
+    if not isinstance(reply, dict) or reply.get("digest") != expected or not isinstance(reply.get("entry"), dict):
+        worker = reply.get("worker") if isinstance(reply, dict) else "?"
+        digest = str(reply.get("digest", "")) if isinstance(reply, dict) else ""
+        return error_entry(srcs_max, f"refused: worker {worker} has a different source notebook "
+                                     f"(digest {digest[:12]}, expected {expected[:12]}); "
+                                     "update the course on that machine"), worker
     return reply["entry"], reply["worker"]
 
 
 def error_entry(max_score, reason):
-    """The record of a student the cluster could not grade."""
+    """The record of a student the cluster could not grade (status error, never a score)."""
     import datetime
 
     from autograder.grading.text import clean
 
-    return dict(score=0.0, max_score=max_score, tests=[], problems=[], status="error",
-                reason=clean(reason), graded_at=datetime.datetime.now(datetime.timezone.utc)
+    return dict(score=0.0, max_score=max_score, tests=[], problems=[clean(reason, 500)], status="error",
+                sandbox="", reason=clean(reason, 500), graded_at=datetime.datetime.now(datetime.timezone.utc)
                 .isoformat(timespec="seconds"))
 
 
@@ -163,30 +173,26 @@ def close(client, cluster):
 
 
 
-def run(assignment, subs, srcs, out, address, course, limits, progress=True):
-    """Grade ``subs`` on the cluster at ``address``; record each result as it arrives.
+def run(assignment, subs, srcs, store, address, course, limits, options, progress=True):
+    """Grade ``subs`` on the cluster at ``address``; ``store(student_id, entry)`` as each arrives.
 
-    Returns ({student_id: record}, {worker: count}). Only this process writes the
-    gradebook, one atomic record per student, so an interrupted run stays consistent.
+    Returns {worker: students graded}. Only this process writes the gradebook (through
+    ``store``), one atomic record per student, so an interrupted run stays consistent.
     """
     from distributed import as_completed
     from tqdm import tqdm
 
-    from autograder.grading import gradebook
-
     expected = source_digest(course, assignment)
     max_score = sum(s.max_score for s in srcs.values())
     client, cluster = connect(address, course)
-    results, workers = {}, []
+    workers = []
     try:
-        futures = submit_all(client, assignment, subs, limits, expected)
+        futures = submit_all(client, assignment, subs, limits, options, expected)
         for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
                            desc=f"grading {assignment} on dask", unit="student"):
-            sub = futures[future]
             entry, worker = outcome(future, max_score, expected)
-            gradebook.record(out, assignment, sub.student_id, entry)
-            results[sub.student_id] = entry
+            store(futures[future].student_id, entry)
             workers.append(worker)
     finally:
         close(client, cluster)
-    return results, per_worker(workers)
+    return per_worker(workers)
