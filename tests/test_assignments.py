@@ -66,7 +66,8 @@ def test_grader_gives_full_marks_and_zero(name, tmp_path, venv_env):
         shutil.copy(_nb(folder, name), dest)
     out = tmp_path / "grades.csv"
     subprocess.run([sys.executable, "-m", "autograder", "grade", name, str(tmp_path / "class"),
-                    "--out", str(out), "--quiet"], check=True, env=venv_env, cwd=ROOT, capture_output=True)
+                    "--out", str(out), "--quiet", "--allow-weak-sandbox"], check=True, env=venv_env, cwd=ROOT,
+                   capture_output=True)
     rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
     assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) > 0, rows["solution"]
     assert rows["solution"]["reason"] == ""

@@ -63,7 +63,8 @@ def _mixed_class(folder):
 
 def _grade(venv_env, submissions, out, *extra):
     done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(ROOT), "grade", ASSIGNMENT,
-                           str(submissions), "--out", str(out), "--quiet", "--timeout", "3", *extra],
+                           str(submissions), "--out", str(out), "--quiet", "--timeout", "3",
+                           "--allow-weak-sandbox", *extra],
                           capture_output=True, text=True, env=venv_env, cwd=ROOT)
     return done
 
