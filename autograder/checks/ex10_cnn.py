@@ -115,6 +115,9 @@ def _conv_mistakes(x, w, b, stride, pad):
         "kh = w.shape[2] is the kernel's height (rows p), kw = w.shape[3] its width (columns q); you swapped "
         "them.": ref.conv2d_forward(x, w.transpose(0, 1, 3, 2), b, stride, pad)[0],
     }
+    if x.shape[1] > 1:
+        mistakes["each filter spans ALL input channels: sum over c as well as over p and q."] = \
+            ref.conv2d_forward(x[:, :1], w[:, :1], b, stride, pad)[0]
     if x.shape[1] == x.shape[2] == x.shape[3]:  # only then does an NHWC reading keep the shapes
         mistakes["x is NCHW, x[n, c, i, j]: you read it as NHWC (batch, height, width, channels)."] = \
             ref.conv2d_forward(x.transpose(0, 3, 1, 2), w, b, stride, pad)[0]
