@@ -1,10 +1,11 @@
 """PyTorch twin of ``autograder.ref_numpy.gan`` (chapter 13_gan): losses from
 ``F.binary_cross_entropy_with_logits``, gradients and the step from autograd."""
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from autograder.ref_torch._util import pick, tensor
+from autograder.ref_torch._util import numpy, pick, tensor
 
 
 def discriminator_loss(real_logits, fake_logits, device=None):
@@ -59,3 +60,68 @@ def gan_step(gen, disc, real, z, lr, saturating=False, device=None):
     grads = torch.autograd.grad(g_loss, flat)
     gen = [(W - lr * gW, b - lr * gb) for (W, b), gW, gb in zip(gen, grads[0::2], grads[1::2])]
     return [(W.detach(), b.detach()) for W, b in gen], disc, d_loss, g_loss.item()
+
+
+def build_mlp(params, device=None, dtype=torch.float64):
+    """The NumPy layers [(W, b), ...] as ``nn.Sequential`` of ``nn.Linear`` and ``nn.Tanh``.
+
+    nn.Linear stores the transpose of our W (n_out, n_in); the last layer is linear.
+    """
+    dev, layers = pick(device), []
+    for W, b in params:
+        linear = torch.nn.Linear(*W.shape, device=dev, dtype=dtype)
+        with torch.no_grad():  # the NumPy initial weights, so both libraries start alike
+            linear.weight.copy_(tensor(W, dev, dtype).T)
+            linear.bias.copy_(tensor(b, dev, dtype))
+        layers += [linear, torch.nn.Tanh()]
+    return torch.nn.Sequential(*layers[:-1])
+
+
+def train_gan(gen, disc, sample_real, steps, batch, lr, seed=0, every=100, n_show=500,
+              progress=None, optimizer="sgd", betas=(0.5, 0.999), g_steps=1,
+              device=None, dtype=torch.float64):
+    """The NumPy reference's ``train_gan`` with nn.Modules, autograd and a torch optimizer.
+
+    Same data, noise and initial weights (NumPy arrays ``gen``, ``disc``) -> (G, D, history),
+    G and D ``nn.Sequential``, history as the reference's (losses as floats, samples as
+    NumPy arrays). With ``optimizer="sgd"`` and ``g_steps=1`` it computes what the NumPy
+    reference computes; ``"adam"`` uses ``torch.optim.Adam(lr, betas)``. ``g_steps > 1``
+    gives the generator that many steps per discriminator step, each after the first on
+    fresh noise.
+    """
+    dev = pick(device)
+    G, D = build_mlp(gen, dev, dtype), build_mlp(disc, dev, dtype)
+    make = (lambda p: torch.optim.SGD(p, lr=lr)) if optimizer == "sgd" else (
+        lambda p: torch.optim.Adam(p, lr=lr, betas=betas))
+    opt_g, opt_d = make(G.parameters()), make(D.parameters())
+    rng, k = np.random.default_rng(seed), gen[0][0].shape[0]
+    as_t = lambda a: tensor(a, dev, dtype)
+    z_show = as_t(np.random.default_rng([seed, 1]).normal(size=(n_show, k)))
+
+    def show():
+        with torch.no_grad():
+            return numpy(G(z_show))
+
+    history = {"d_loss": [], "g_loss": [], "samples": {0: show()}}
+    for step in (progress or range)(steps):
+        real = as_t(sample_real(batch, rng))
+        z = as_t(rng.normal(size=(batch, k)))
+        real_logits, fake_logits = D(real)[:, 0], D(G(z).detach())[:, 0]
+        d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+                  + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        for extra in range(g_steps):
+            z = z if extra == 0 else as_t(rng.normal(size=(batch, k)))
+            fake_logits = D(G(z))[:, 0]
+            g_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+            opt_g.zero_grad()
+            g_loss.backward()  # also fills D's .grad, which opt_d.zero_grad() clears next step
+            opt_g.step()
+            if extra == 0:
+                history["g_loss"].append(g_loss.item())
+        history["d_loss"].append(d_loss.item())
+        if (step + 1) % every == 0:
+            history["samples"][step + 1] = show()
+    return G, D, history
