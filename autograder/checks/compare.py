@@ -21,6 +21,7 @@ DEVICE, against="PyTorch")`` says "... is 0.5 but PyTorch gives 0.7".
 
 import contextvars
 import copy
+import inspect
 import traceback
 
 import numpy as np
@@ -257,6 +258,7 @@ def call(fn, label_, on_error="", /, **args):
     Raises CheckFailed if ``fn`` raises (adding the hint ``on_error`` and the line of
     the student's code that raised, when it is known) or changes one of its arguments.
     """
+    _refuse_course_function(fn, label_)
     copies = {k: copy.deepcopy(v) for k, v in args.items()}
     try:
         out = fn(*copies.values())
@@ -273,6 +275,37 @@ def call(fn, label_, on_error="", /, **args):
                  "Leave the inputs unchanged: compute new arrays instead of writing into the ones "
                  "you received (x = x * 2 makes a new array; x *= 2 or x[...] = ... change the caller's).")
     return out
+
+
+#: Packages an answer may not take its function from: the grader's worker cannot import them.
+FORBIDDEN_PACKAGES = ("autograder", "torch", "functorch")
+
+
+def _refuse_course_function(fn, label_):
+    """Fail as the grader would if ``fn`` is a function or class imported from the course package or torch.
+
+    In the grader such an import fails in the student's process (the name is then
+    undefined); here the same answer gets the same verdict, in words.
+    """
+    if not (inspect.isroutine(fn) or inspect.isclass(fn)):
+        return  # the grader's RemoteFunction, a functools.partial, a callable object: the student's
+    module = getattr(fn, "__module__", None) or ""
+    if module.split(".")[0] in FORBIDDEN_PACKAGES and _in_notebook(fn):
+        name = getattr(fn, "__name__", "the function")
+        fail(f"{label_}: {name} comes from {module}, not from your notebook. The grader refuses "
+             f"functions taken from the course package or torch (this answer would score 0): "
+             "write the function yourself.")
+
+
+def _in_notebook(fn):
+    """True if ``fn`` is bound in the notebook's namespace (``__main__``): the student put it there.
+
+    A test of this package that hands a reference function to a check directly is not refused.
+    """
+    import sys
+
+    main = sys.modules.get("__main__")
+    return any(value is fn for value in list(vars(main).values())) if main is not None else False
 
 
 def _student_line(exc):

@@ -13,6 +13,7 @@ raised an exception, timed out, ...): never its inputs, expected values, or
 the student's own exception text, which could carry the hidden inputs home.
 """
 
+import ast
 import builtins
 import time
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.checks.compare import NotImplementedYet, quiet
-from autograder.grading.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, load_student, student_cells,
+from autograder.grading.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, cases, load_student, student_cells,
                                          top_level_names, used_names)
 from autograder.grading.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
 from autograder.grading.gradebook import short
@@ -153,25 +154,42 @@ def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=M
 
 
 def run_tests(source, session, missing):
-    """Every test's result, in the source's order: visible parts of all tests first, then hidden."""
+    """Every test's result, in the source's order: visible parts of all tests first, then hidden.
+
+    Whole-cell (the default): a test earns its points when its visible part and then
+    its hidden part run without failing. With ``source.partial_credit`` each check
+    call (top-level statement) of the cell is a case that earns its share of the
+    points, visible and hidden cases alike (see ``notebook.cases``).
+    """
     namespace = trusted_namespace(source)
-    results, scopes = {}, {}
-    for test in source.tests:
-        visible, hidden = test.parts
-        scope = dict(namespace)
-        failure = run_part(visible, test, scope, namespace, session, source, missing)
-        if failure is not None:
-            results[test.grade_id] = failed(test, failure, hidden=False)
-        elif hidden is None:
-            results[test.grade_id] = TestResult(test.grade_id, test.points, test.points)
-        else:
-            scopes[test.grade_id] = scope
-    for test in source.tests:
-        if test.grade_id in scopes:
-            failure = run_part(test.parts[1], test, scopes[test.grade_id], namespace, session, source, missing)
-            results[test.grade_id] = (TestResult(test.grade_id, test.points, test.points)
-                                      if failure is None else failed(test, failure, hidden=True))
-    return [results[t.grade_id] for t in source.tests]
+    plans = {t.grade_id: (cases(t.source, source.partial_credit), dict(namespace)) for t in source.tests}
+    outcomes = {t.grade_id: [] for t in source.tests}
+    for hidden_pass in (False, True):
+        for test in source.tests:
+            plan, scope = plans[test.grade_id]
+            for case in plan:
+                done = outcomes[test.grade_id]
+                if case.hidden != hidden_pass or (not source.partial_credit and any(e for _, e in done)):
+                    continue
+                done.append((case, run_part(case.code, test, scope, namespace, session, source, missing)))
+    return [combine(test, outcomes[test.grade_id], len(plans[test.grade_id][0]), source.partial_credit)
+            for test in source.tests]
+
+
+def combine(test, outcomes, n_cases, partial):
+    """One TestResult from the cases run: whole-cell, or each case's share with partial credit."""
+    failures = [(case, exc) for case, exc in outcomes if exc is not None]
+    if not failures:
+        return TestResult(test.grade_id, test.points, test.points)
+    if not partial:
+        case, exc = failures[0]
+        return failed(test, exc, hidden=case.hidden)
+    parts = [failed(test, exc, hidden=case.hidden) for case, exc in failures]
+    earned = round(test.points * (n_cases - len(failures)) / n_cases, 6)
+    shown = "; ".join(f"{case.name(n_cases)}: {part.message}" for (case, _), part in zip(failures, parts))
+    full = "; ".join(f"{case.name(n_cases)}: {part.full_message}" for (case, _), part in zip(failures, parts))
+    return TestResult(test.grade_id, earned, test.points, shown, hidden=all(c.hidden for c, _ in failures),
+                      full_message=full, error=any(p.error for p in parts))
 
 
 def run_part(code, test, scope, namespace, session, source, missing):
@@ -290,6 +308,10 @@ def resolve(worker, name, session, source, missing):
     info = worker.get(name)
     if info["kind"] == "callable":
         return RemoteFunction(worker, name)
+    rebound = rebinding_cell(name, session.cells, source) if info["kind"] in ("value", "bad") else None
+    if rebound:
+        raise Unusable(f"{name} should be the function of answer cell '{rebound[0]}', but {rebound[1]} "
+                       f"rebinds the name{_kind_of(info)}: rename the variable in that cell.")
     if info["kind"] == "value":
         return info["value"]
     if info["kind"] == "bad":
@@ -297,6 +319,37 @@ def resolve(worker, name, session, source, missing):
                        f"{short(info['type'], 100)}.")
     why = _why_missing(name, session, source, missing)
     raise Unusable(f"{name} is not defined in your notebook{why}.")
+
+
+def rebinding_cell(name, cells, source):
+    """(answer cell's grade_id, label of a later cell that rebinds ``name``) or None.
+
+    Only for a deliverable its answer cell defines as a function (``def``): the
+    student's value is then not callable because a later cell assigned the name.
+    """
+    gid = next((g for g, code in source.solutions.items() if name in defined_functions(code)), None)
+    if gid is None:
+        return None
+    labels = [label for label, _ in cells]
+    start = labels.index(f"cell {gid}") + 1 if f"cell {gid}" in labels else 0
+    later = [label for label, code in cells[start:] if name in top_level_names(code)]
+    return (gid, later[-1]) if later else None
+
+
+def defined_functions(code):
+    """Names ``code`` defines with ``def`` at top level."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def _kind_of(info):
+    """' (to a float)' for the value a rebinding cell left, from the worker's description."""
+    if info["kind"] == "value":
+        return f" (to a {type(info['value']).__name__})"
+    return f" (to {short(info['type'], 100)})" if info["kind"] == "bad" else ""
 
 
 def _why_missing(name, session, source, missing):

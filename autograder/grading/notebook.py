@@ -60,6 +60,8 @@ class SourceNotebook:
     checks: list = field(default_factory=list)
     solutions: dict = field(default_factory=dict)
     tests: list = field(default_factory=list)
+    #: each check call of a test cell earns its share of the points (notebook metadata, see ``partial_credit``)
+    partial_credit: bool = False
 
     @property
     def deliverables(self):
@@ -91,7 +93,7 @@ def role(cell):
 def load_source(path):
     """Parse the instructor's notebook at ``path``."""
     nb = nbformat.read(path, as_version=4)
-    src = SourceNotebook(Path(path).stem)
+    src = SourceNotebook(Path(path).stem, partial_credit=partial_credit(nb))
     for cell in nb.cells:
         kind, gid = role(cell), cell.metadata.get("nbgrader", {}).get("grade_id")
         if kind == "setup":
@@ -103,6 +105,77 @@ def load_source(path):
         elif kind == "test":
             src.tests.append(Test(gid, float(cell.metadata.nbgrader.get("points", 0)), cell.source))
     return src
+
+
+def partial_credit(nb):
+    """The assignment's option: ``{"autograder": {"partial_credit": true}}`` in the notebook's metadata.
+
+    Off by default (a test cell earns all its points or none).
+    """
+    options = nb.get("metadata", {}).get("autograder", {})
+    return isinstance(options, dict) and options.get("partial_credit") is True
+
+
+@dataclass
+class Case:
+    """One part of a test cell that is run (and, with partial credit, scored) on its own."""
+
+    code: str          # compiled-ready, with the cell's line numbers
+    hidden: bool
+    index: int = 0     # 1-based position among the cell's cases
+    text: str = ""     # the check call as written (never shown for a hidden case)
+
+    def name(self, total):
+        """'case 2 of 3 (`check_f(f, seed=1)`)', or 'hidden case 3 of 3' (no code shown)."""
+        if self.hidden:
+            return f"hidden case {self.index} of {total}"
+        return f"case {self.index} of {total} (`{self.text}`)"
+
+
+def cases(code, partial=False):
+    """A test cell's cases: [visible part, hidden part] whole, or one per check call with ``partial``.
+
+    With ``partial``, every top-level statement that is an expression (a check call;
+    a docstring does not count) is a case; other statements (``x = ...``) run
+    with the case that follows them (the last case when none follows).
+    """
+    visible, hidden = split_hidden(code)
+    parts = [(visible, False)] + ([(hidden, True)] if hidden is not None else [])
+    if not partial:
+        return [Case(text, flag, i + 1) for i, (text, flag) in enumerate(parts) if text.strip()]
+    found = [case for text, flag in parts for case in _statement_cases(text, flag)]
+    if not found:
+        return cases(code, partial=False)
+    for i, case in enumerate(found):
+        case.index = i + 1
+    return found
+
+
+def _statement_cases(code, hidden):
+    """Cases of one part (visible or hidden): one per top-level expression statement."""
+    lines = code.splitlines()
+    found, pending = [], []
+    for node in ast.parse(code).body:
+        segment = "\n".join(lines[node.lineno - 1:node.end_lineno])
+        pending.append((node.lineno, segment))
+        is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if isinstance(node, ast.Expr) and not is_doc:
+            found.append(Case(_padded(pending), hidden, text=" ".join(segment.split())[:120]))
+            pending = []
+    if pending and found:
+        found[-1].code = _padded([(1, found[-1].code)] + pending)
+    elif pending:  # statements but no check call: they are the part's one case
+        found.append(Case(_padded(pending), hidden, text=" ".join(pending[0][1].split())[:120]))
+    return found
+
+
+def _padded(pieces):
+    """Statements joined at their own line numbers (blank lines between), so tracebacks keep them."""
+    out = []
+    for lineno, segment in pieces:
+        out += [""] * max(0, lineno - 1 - len(out))
+        out += segment.splitlines()
+    return "\n".join(out) + "\n"
 
 
 def load_student(path, max_bytes=MAX_NOTEBOOK_BYTES):
