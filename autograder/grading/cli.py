@@ -32,6 +32,7 @@ def _grade(args):
     except (collect.SubmissionsError, gradebook.GradebookError, classroom.SandboxRefused, DaskError) as exc:
         return _fail("grade", exc)
     print_summary(results)
+    _class_report(args.assignment, args.out, getattr(args, "report", None))
     if args.dask:
         counts = ", ".join(f"{_line(w)}: {n}" for w, n in options.per_worker.items()) or "none"
         print(f"per worker: {counts}")
@@ -78,6 +79,25 @@ def _fail(command, exc):
     """The one-line error of a command that could not run; exit code 2."""
     print(_line(f"{command}: {exc}"), file=sys.stderr)
     return 2
+
+
+def _class_report(assignment, gradebook_csv, out=None):
+    """Print the class report of ``assignment`` (and write its HTML page to ``out``); 0, or 2 on error."""
+    from autograder.grading import report
+    from autograder.grading.gradebook import GradebookError
+
+    try:
+        summary = report.build(report.load_records(gradebook_csv, assignment), assignment)
+        print("\n" + report.text(summary))
+        if out:
+            print(f"class report: {_line(report.write(summary, out))}")
+    except (GradebookError, OSError) as exc:
+        return _fail("report", exc)
+    return 0
+
+
+def _report(args):
+    return _class_report(args.assignment, args.gradebook, args.out)
 
 
 def _check(args):
@@ -152,6 +172,8 @@ def parser():
     gr.add_argument("--dask", metavar="ADDRESS", default=None,
                     help="grade on a Dask cluster: tcp://host:8786, or local:N for N worker processes here")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
+    gr.add_argument("--report", metavar="HTML", default=None,
+                    help="also write the class report (histogram, pass rate of each test) to this HTML file")
     gr.set_defaults(run=_grade)
 
     fb = sub.add_parser("feedback", help="one HTML feedback file per graded student")
@@ -164,6 +186,12 @@ def parser():
     ex.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
     ex.add_argument("--out", default="gradebook_export.csv")
     ex.set_defaults(run=_export)
+
+    rp = sub.add_parser("report", help="class report: score histogram, pass rate and commonest failure per test")
+    rp.add_argument("assignment")
+    rp.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
+    rp.add_argument("--out", default=None, help="also write the report as a self-contained HTML page")
+    rp.set_defaults(run=_report)
 
     ck = sub.add_parser("check", help="for students: run the visible tests of a notebook")
     ck.add_argument("notebook")
