@@ -224,3 +224,16 @@ def test_forget_bias_lands_in_the_forget_block():
     torch.manual_seed(0)
     raised = Reader("LSTM", 2, 4, 2, forget_bias=3.0).recurrent.bias_hh_l0.detach().numpy()
     np.testing.assert_allclose(raised - plain, [0] * 4 + [3] * 4 + [0] * 8, atol=1e-6)  # blocks i, f, g, o
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_lag_norms_match_autograd(cell, dev):
+    """The NumPy walk back and autograd through torch.nn.LSTMCell (or the RNN cell) give the same curve."""
+    from autograder.ref_numpy import rnn
+    from autograder.ref_numpy.memory_task import gradient_norm_by_lag
+    from autograder.ref_torch.memory_task import gradient_norm_by_lag as twin
+    x = np.random.default_rng(1).normal(size=(3, 12, 2))
+    params = rnn.init_rnn(2, 5, seed=4) if cell == "rnn" else ref.init_lstm(2, 5, seed=4, forget_bias=1.0)
+    mine, theirs = gradient_norm_by_lag(cell, x, params, seed=2), twin(cell, x, params, seed=2, device=dev)
+    for key in ("h", "c") if cell == "lstm" else ("h",):
+        np.testing.assert_allclose(mine[key], theirs[key], **DEVICE)

@@ -33,7 +33,8 @@ def gradient_norm_by_lag(cell, x, params, seed=0):
     cell: "rnn" or "lstm"; params: that cell's (Wx, Wh, b); x: (N, T, D); the states
     start from zeros. The loss sees only the last hidden state: its gradient there is a
     random unit vector per sequence, and the step backward functions carry it back one
-    step at a time (for the LSTM with the gradient on the cell state beside it).
+    step at a time (for the LSTM with the gradient on the cell state beside it). Both are
+    gradients on the states carried into the next step, the pair (h, c) taken as inputs.
     -> dict(h=(T,), c=(T,) or None): entry k-1 for the state k steps back (k = 1..T).
     """
     n, steps, _ = x.shape

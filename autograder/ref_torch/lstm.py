@@ -70,3 +70,10 @@ def lstm_backward(dh, cache, device=None):
     params = dict(weight_ih_l0=Wx.T, weight_hh_l0=Wh.T, bias_ih_l0=b, bias_hh_l0=torch.zeros_like(b))
     h, _ = torch.func.functional_call(lstm, params, (x, (h0[None], c0[None])))
     return torch.autograd.grad(h, (x, h0, c0, Wx, Wh, b), grad_outputs=tensor(dh, dev))
+
+
+def init_lstm(d, h, seed=0, forget_bias=0.0, device=None):
+    """The NumPy reference's initial parameters, as tensors (same seed, same numbers)."""
+    from autograder.ref_numpy.lstm import init_lstm as init
+
+    return tuple(tensor(p, pick(device)) for p in init(d, h, seed, forget_bias))

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 
 from autograder.ref_numpy.memory_task import first_sign
-from autograder.ref_torch._util import pick
+from autograder.ref_torch._util import pick, tensor
+from autograder.ref_torch.lstm import torch_lstm_cell
 
 
 class Reader(torch.nn.Module):
@@ -28,6 +29,43 @@ class Reader(torch.nn.Module):
         """x: (N, T, D) -> logits (N, classes) from the last hidden state."""
         out, _ = self.recurrent(x)
         return self.readout(out[:, -1])
+
+
+def gradient_norm_by_lag(cell, x, params, seed=0, device=None):
+    """As the NumPy reference, by autograd through ``torch.nn.LSTMCell`` (or the RNN cell).
+
+    For each lag k the state k steps before the end is made a leaf and the remaining k
+    steps are run again from it, so that ``.grad`` is the whole gradient on that state
+    (for the LSTM: on c through the next step, as the reference measures it, since h is
+    a separate leaf). -> dict(h=(T,), c=(T,) or None), entry k-1 for k steps back.
+    """
+    dev = pick(device)
+    x = tensor(x, dev)
+    n, steps, _ = x.shape
+    H = params[1].shape[0]
+    if cell == "rnn":
+        Wx, Wh, b = (tensor(p, dev) for p in params)
+        step = lambda x_t, h, c: (torch.tanh(x_t @ Wx + h @ Wh + b), c)
+    else:
+        lstm_cell = torch_lstm_cell(*params, dev)
+        step = lambda x_t, h, c: lstm_cell(x_t, (h, c))
+    g = torch.as_tensor(np.random.default_rng(seed).normal(size=(n, H)), dtype=x.dtype, device=dev)
+    g = g / g.norm(dim=1, keepdim=True)
+    with torch.no_grad():
+        states = [(torch.zeros(n, H, dtype=x.dtype, device=dev),) * 2]
+        for t in range(steps):
+            states.append(step(x[:, t], *states[-1]))
+    norms = dict(h=[], c=[])
+    for k in range(1, steps + 1):
+        h0, c0 = (s.clone().requires_grad_(True) for s in states[steps - k])
+        h, c = h0, c0
+        for t in range(steps - k, steps):
+            h, c = step(x[:, t], h, c)
+        (h * g).sum().backward()
+        norms["h"].append(float(h0.grad.norm(dim=1).mean()))
+        if cell == "lstm":
+            norms["c"].append(float(c0.grad.norm(dim=1).mean()))
+    return dict(h=np.array(norms["h"]), c=np.array(norms["c"]) if cell == "lstm" else None)
 
 
 def accuracy(model, x, y):
