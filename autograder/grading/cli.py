@@ -12,7 +12,28 @@ def _release(args):
 
     for name in release(args.course, args.assignments):
         print(f"released exercises/{name}")
+    if not args.no_validate:
+        return _validate_all(args.course, args.assignments)
     return 0
+
+
+def _validate_all(course, names):
+    """Validate each assignment (default: all); print one line per problem; 0 or 1."""
+    from autograder.grading.release import assignments
+    from autograder.grading.validate import validate
+
+    failed = 0
+    for name in names or assignments(course):
+        errors, totals = validate(course, name)
+        for line in errors:
+            print(_line(f"validate: {line}"), file=sys.stderr)
+        print(f"validate {name}: " + (f"{len(errors)} authoring error(s)" if errors else f"ok ({totals})"))
+        failed += bool(errors)
+    return 1 if failed else 0
+
+
+def _validate(args):
+    return _validate_all(args.course, args.assignments)
 
 
 def _grade(args):
@@ -22,7 +43,8 @@ def _grade(args):
     inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
                                  total_bytes=int(args.max_total_mb * 2**20))
     options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs,
-                                dask=args.dask)
+                                dask=args.dask, late=_late_policy(args), students=tuple(args.student or ()),
+                                force=args.force, accept_edits=args.accept_csv_edits)
     from autograder.grading.distributed import DaskError
 
     try:
@@ -37,14 +59,26 @@ def _grade(args):
         counts = ", ".join(f"{_line(w)}: {n}" for w, n in options.per_worker.items()) or "none"
         print(f"per worker: {counts}")
     print(f"gradebook: {_line(args.out)} (sandbox: {options.mode})")
-    return 0
+    return 1 if any(e.get("status") == "error" for e in results.values()) else 0
+
+
+def _late_policy(args):
+    """The LatePolicy of --due/--late-penalty/--late-cap (None without --due)."""
+    from autograder.grading.late import LatePolicy
+
+    if args.due is None:
+        return None
+    amount, percent, unit = args.late_penalty or (0.0, True, "day")
+    return LatePolicy(args.due, amount, percent, unit, args.late_cap)
 
 
 def _feedback(args):
     from autograder.grading.feedback import write_feedback
-    from autograder.grading.gradebook import GradebookError
+    from autograder.grading.gradebook import GradebookError, check_edits
 
     try:
+        if args.accept_csv_edits:
+            check_edits(args.gradebook, accept=True)
         paths = write_feedback(args.gradebook, args.assignment, args.out, warn=_warn)
     except GradebookError as exc:
         return _fail("feedback", exc)
@@ -54,13 +88,15 @@ def _feedback(args):
 
 def _export(args):
     from autograder.grading.feedback import export
-    from autograder.grading.gradebook import GradebookError
+    from autograder.grading.gradebook import GradebookError, check_edits
 
     try:
-        count = export(args.gradebook, args.out)
+        if args.accept_csv_edits:
+            check_edits(args.gradebook, accept=True)
+        count = export(args.gradebook, args.out, args.format, args.force)
     except GradebookError as exc:
         return _fail("export", exc)
-    print(f"exported {count} students to {_line(args.out)}")
+    print(f"exported {count} students to {_line(args.out)} ({args.format})")
     return 0
 
 
@@ -140,25 +176,82 @@ def print_summary(results):
           f"{counts['zero']} zero with reason, {counts['error']} could not be graded (status error)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (exit code 2)."""
+
+    def error(self, message):
+        self.exit(2, _line(f"{self.prog}: error: {message} (see --help)") + "\n")
+
+
+def _number(kind, low, strict=False, what=""):
+    """An argparse type: a finite ``kind`` at least ``low`` (above it if ``strict``)."""
+    import math
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}")
+        if not math.isfinite(value) or value < low or (strict and value == low):
+            raise argparse.ArgumentTypeError(f"{text} is too small: it must be {'above' if strict else 'at least'} "
+                                             f"{low:g}{what}")
+        return value
+    return parse
+
+
+def _parsed(function):
+    """An argparse type from a parser that raises ValueError with its own message."""
+    def parse(text):
+        try:
+            return function(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
+
+
+def _grading_course():
+    """The course folder for release/grade/feedback/export: the working directory if it has
+    solutions/, else the checkout of the installed package (as check finds exercises/)."""
+    from pathlib import Path
+
+    import autograder
+
+    here = Path.cwd()
+    return here if (here / "solutions").is_dir() else Path(autograder.__file__).resolve().parents[1]
+
+
 def parser():
     """The argument parser of every command."""
-    top = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    top.add_argument("--course", default=".", help="course folder holding solutions/ (default: .)")
+    from autograder.grading.classroom import MIN_MEMORY_MB
+    from autograder.grading.late import parse_due, parse_rule
+
+    top = _Parser(prog="python -m autograder", description=__doc__)
+    top.add_argument("--course", default=None,
+                     help="course folder holding solutions/ (default: the working directory if it has "
+                          "solutions/, else this checkout); may also follow the command")
     sub = top.add_subparsers(dest="command", required=True)
 
     rel = sub.add_parser("release", help="regenerate exercises/ from solutions/")
     rel.add_argument("assignments", nargs="*", help="assignments to release (default: all)")
+    rel.add_argument("--no-validate", action="store_true",
+                     help="skip validate (solution full marks, stub zero, nothing the grader cannot handle)")
     rel.set_defaults(run=_release)
+
+    va = sub.add_parser("validate", help="authoring errors: solution must score full marks, released stub zero")
+    va.add_argument("assignments", nargs="*", help="assignments to validate (default: all)")
+    va.set_defaults(run=_validate)
 
     gr = sub.add_parser("grade", help="autograde a class of submissions")
     gr.add_argument("assignment")
     gr.add_argument("submissions", help="folder <student>/<assignment>/*.ipynb, a zip of it, "
                                         "or a folder of <student>.ipynb files")
     gr.add_argument("--out", default="grades.csv", help="gradebook CSV (default: grades.csv)")
-    gr.add_argument("--jobs", type=int, default=os.cpu_count(), help="students graded at once")
-    gr.add_argument("--timeout", type=float, default=30.0, help="seconds per cell or call")
-    gr.add_argument("--memory", type=int, default=2048, help="memory limit per student, MiB")
-    gr.add_argument("--budget", type=float, default=None,
+    gr.add_argument("--jobs", type=_number(int, 1), default=os.cpu_count(), help="students graded at once")
+    gr.add_argument("--timeout", type=_number(float, 0, strict=True), default=30.0,
+                    help="seconds per cell or call")
+    gr.add_argument("--memory", type=_number(int, MIN_MEMORY_MB, what=" MiB, the least a worker needs"),
+                    default=2048, help=f"memory limit per student, MiB (at least {MIN_MEMORY_MB})")
+    gr.add_argument("--budget", type=_number(float, 0), default=None,
                     help="seconds per student across all cells and calls, after which the remaining "
                          "tests score 0 (default: 10 x --timeout, at most 600; 0: no budget)")
     gr.add_argument("--allow-weak-sandbox", action="store_true",
@@ -167,8 +260,22 @@ def parser():
     gr.add_argument("--full-messages", action="store_true",
                     help="also store the full message of failed hidden tests in the gradebook (for the "
                          "instructor; feedback pages never show it)")
-    gr.add_argument("--max-notebook-mb", type=float, default=20.0, help="largest notebook read (MB)")
-    gr.add_argument("--max-total-mb", type=float, default=500.0, help="largest total of a zip's notebooks (MB)")
+    gr.add_argument("--max-notebook-mb", type=_number(float, 0, strict=True), default=20.0,
+                    help="largest notebook read (MB)")
+    gr.add_argument("--max-total-mb", type=_number(float, 0, strict=True), default=500.0,
+                    help="largest total of a zip's notebooks (MB)")
+    gr.add_argument("--student", action="append", metavar="ID",
+                    help="grade only this student (repeatable); earlier results stay in the record's history")
+    gr.add_argument("--due", type=_parsed(parse_due), default=None,
+                    help="due date and time, ISO 8601 (2026-12-01T23:59; no zone: this machine's local time)")
+    gr.add_argument("--late-penalty", type=_parsed(parse_rule), default=None,
+                    help="points taken per started day or hour after --due: 10%%/day (of the assignment's "
+                         "points) or 2pt/hour; a Canvas LATE flag counts at least one period")
+    gr.add_argument("--late-cap", type=_number(float, 0), default=100.0,
+                    help="largest late penalty, %% of the assignment's points (default 100)")
+    gr.add_argument("--force", action="store_true", help="replace an --out file that grade did not write")
+    gr.add_argument("--accept-csv-edits", action="store_true",
+                    help="record scores changed by hand in the CSV as manual scores (who, when) instead of stopping")
     gr.add_argument("--dask", metavar="ADDRESS", default=None,
                     help="grade on a Dask cluster: tcp://host:8786, or local:N for N worker processes here")
     gr.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -180,11 +287,18 @@ def parser():
     fb.add_argument("assignment")
     fb.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
     fb.add_argument("--out", default="feedback", help="folder for <student>/<assignment>.html")
+    fb.add_argument("--accept-csv-edits", action="store_true",
+                    help="record scores changed by hand in the CSV as manual scores first")
     fb.set_defaults(run=_feedback)
 
     ex = sub.add_parser("export", help="gradebook: one row per student, one column per assignment")
     ex.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
     ex.add_argument("--out", default="gradebook_export.csv")
+    ex.add_argument("--format", choices=("plain", "canvas", "moodle"), default="plain",
+                    help="plain (a row per student), canvas (Canvas gradebook import) or moodle (Moodle grade import)")
+    ex.add_argument("--force", action="store_true", help="replace an --out file that is not an export")
+    ex.add_argument("--accept-csv-edits", action="store_true",
+                    help="record scores changed by hand in the CSV as manual scores first")
     ex.set_defaults(run=_export)
 
     rp = sub.add_parser("report", help="class report: score histogram, pass rate and commonest failure per test")
@@ -197,9 +311,13 @@ def parser():
     ck.add_argument("notebook")
     ck.add_argument("--timeout", type=float, default=60.0, help="seconds per cell or call")
     ck.set_defaults(run=_check)
+    for command in sub.choices.values():  # --course after the command too (it then wins)
+        command.add_argument("--course", default=argparse.SUPPRESS, help="course folder (as before the command)")
     return top
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if args.course is None:
+        args.course = _default_course() if args.command == "check" else _grading_course()
     return args.run(args)
