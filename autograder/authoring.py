@@ -21,12 +21,18 @@ def meta(kind, grade_id, points=0):
     return {"nbgrader": dict(flags, grade_id=grade_id, schema_version=3, task=False)}
 
 
-def build(cells, path):
-    """Write the notebook; markdown cells get ids md_1, md_2... ."""
+def build(cells, path, partial_credit=False):
+    """Write the notebook; markdown cells get ids md_1, md_2... .
+
+    partial_credit: each check call of a test cell earns its share of the cell's
+    points (stored as the notebook metadata ``autograder.partial_credit``).
+    """
     nb = new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     })
+    if partial_credit:
+        nb.metadata["autograder"] = {"partial_credit": True}
     n_md = 0
     for kind, source, *rest in cells:
         source = source.strip("\n")

@@ -1,0 +1,82 @@
+"""A new exercise written with autograder/authoring.py, as the page "Writing an exercise" says.
+
+The issue's failures are authoring errors at release time now (validate), never zeros at
+grading time: a test reading ``x`` from a plain code cell, a class (``Linear``) as deliverable.
+A correct exercise releases, validates and grades (full marks / zero).
+"""
+
+import shutil
+import subprocess
+import sys
+
+from autograder import authoring
+from autograder.grading.notebook import load_source
+from autograder.grading.validate import static_errors, validate
+from conftest import ROOT
+
+SETUP = ("setup", "import numpy as np", "setup")
+CHECKS = ("checks", '''
+def check_double(double, x):
+    got = double(np.asarray(x, dtype=float))
+    assert np.allclose(got, 2 * np.asarray(x)), f"double({x}) is {got}, should be {2 * np.asarray(x)}"
+''', "checks")
+ANSWER = ("solution", '''
+def double(x):
+    """x: array -> 2 x"""
+    ### BEGIN SOLUTION
+    return 2 * x
+    ### END SOLUTION
+''', "double")
+TEST = ("test", '''
+"""double: twice its input."""
+check_double(double, [1.0, 2.0])
+check_double(double, 3.0)
+### BEGIN HIDDEN TESTS
+check_double(double, [7.0])
+check_double(double, [-1.0, 0.5])
+### END HIDDEN TESTS
+''', "test_double", 4)
+
+
+def course_with(tmp_path, cells, name="01_new", partial_credit=False):
+    """A course folder holding one assignment built from ``cells``; returns (course, source path)."""
+    course = tmp_path / "course"
+    folder = course / "solutions" / name
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    path = folder / f"{name}.ipynb"
+    authoring.build([("md", "# A new exercise")] + cells, path, partial_credit=partial_credit)
+    return course, path
+
+
+def test_test_reading_a_plain_cells_variable_is_an_authoring_error(tmp_path):
+    read_x = ("test", "assert np.allclose(double(x), 2 * x)", "test_double_x", 1)
+    _, path = course_with(tmp_path, [SETUP, CHECKS, ("code", "x = np.arange(3.0)"), ANSWER, read_x])
+    errors = static_errors(load_source(path))
+    assert len(errors) == 1
+    assert "test cell 'test_double_x' reads x, which no answer, setup or checks cell defines" in errors[0]
+
+
+def test_class_deliverable_is_an_authoring_error(tmp_path):
+    linear = ("solution", "class Linear:\n    ### BEGIN SOLUTION\n    pass\n    ### END SOLUTION", "Linear")
+    uses = ("test", "assert Linear is not None", "test_linear", 1)
+    _, path = course_with(tmp_path, [SETUP, CHECKS, linear, uses])
+    errors = static_errors(load_source(path))
+    assert len(errors) == 1 and "defines the class Linear; a class cannot cross the pipe" in errors[0]
+
+
+def test_new_exercise_releases_validates_and_grades(tmp_path, venv_env):
+    course, _ = course_with(tmp_path, [SETUP, CHECKS, ANSWER, TEST])
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "release", "01_new"],
+                          capture_output=True, text=True, env=venv_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "validate 01_new: ok (01_new: solution 4/4, stub 0)" in done.stdout
+
+
+def test_validate_names_a_solution_that_loses_points(tmp_path, venv_env):
+    wrong = ("solution", ANSWER[1].replace("return 2 * x", "return x + x if np.ndim(x) else 0"), "double")
+    course, _ = course_with(tmp_path, [SETUP, CHECKS, wrong, TEST])
+    subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "release", "01_new",
+                    "--no-validate"], check=True, capture_output=True, env=venv_env)
+    errors, _ = validate(course, "01_new")
+    assert len(errors) == 1 and errors[0].startswith("01_new: the solution earns 0/4 on test_double: double(3.0)")
