@@ -13,7 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import autograder
-from autograder.grading import collect, gradebook, remote, sandbox
+from autograder.grading import collect, gradebook, late, remote, sandbox
 from autograder.grading.gradebook import short
 from autograder.grading.judge import grade_notebook
 from autograder.grading.notebook import load_source
@@ -23,6 +23,9 @@ from autograder.grading.remote import Limits
 REASON_CHARS = 300
 #: Largest default time budget per student (seconds).
 MAX_BUDGET = 600.0
+#: Smallest --memory (MiB) accepted. Measured: the solution of 06_activations grades full marks at
+#: 192 MiB and loses a test at 160 MiB (bubblewrap, this machine); 256 leaves a margin.
+MIN_MEMORY_MB = 256
 
 
 class SandboxRefused(Exception):
@@ -46,6 +49,14 @@ class Options:
     dask: str = None
     #: {worker: students graded}, set by a Dask run for the summary.
     per_worker: dict = field(default_factory=dict)
+    #: Due date and late-penalty rule (None: no penalty).
+    late: object = None  # a late.LatePolicy
+    #: Grade only these student ids (recorded or raw names); empty: everyone.
+    students: tuple = ()
+    #: Replace an --out file that grade did not write.
+    force: bool = False
+    #: Record hand edits of the CSV's scores as manual scores instead of refusing to run.
+    accept_edits: bool = False
 
 
 def sources(course, assignment):
@@ -115,9 +126,19 @@ def grade_student(sub, srcs, limits, options=None):
         entry["sandbox"] = result.sandbox or entry["sandbox"]
         entry["tests"] += [test_record(t, options.full_messages) for t in result.tests]
     entry["score"] = sum(t["points"] for t in entry["tests"])
+    entry.update(about(sub))
+    if not errors:
+        late.apply(entry, options.late, sub.submitted_at, sub.late)
     entry["status"] = "error" if errors else "graded" if entry["score"] > 0 else "zero"
     entry["reason"] = reason(entry)
     return entry
+
+
+def about(sub):
+    """What the record keeps of the submission itself: name, layout, time, LMS flags (non-empty only)."""
+    info = dict(name=sub.name, layout=sub.layout, submitted_at=sub.submitted_at,
+                submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission)
+    return {k: v for k, v in info.items() if v}
 
 
 def test_record(test, full_messages):
@@ -160,7 +181,8 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
     srcs = sources(course, assignment)
     options = options or Options()
     warn = warn or (lambda line: print(line, file=sys.stderr))
-    gradebook.load(gradebook.store_path(out))
+    gradebook.check_output(out, options.force)
+    gradebook.check_edits(out, options.accept_edits)
     limits = limits or Limits()
     options.mode = sandbox_mode(limits)
     if options.budget is None:
@@ -172,6 +194,10 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
             for line in opened.warnings:
                 warn(f"grade: {line}")
             subs = collect.find(opened, assignment, list(srcs))
+            why = collect.no_match(subs, opened.root, assignment, list(srcs), shown=submissions)
+            if why:
+                raise collect.SubmissionsError(why)
+            subs = chosen(subs, options.students)
             limits.deny_read = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
             if options.dask:
                 return _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progress)
@@ -179,6 +205,18 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
     finally:
         remote.cleanup_workers_root()
         gradebook.remove_private_dir(Path(out).parent)
+
+
+def chosen(subs, students):
+    """The submissions of ``students`` (recorded ids or raw names); all if none. SubmissionsError if one is absent."""
+    if not students:
+        return subs
+    picked = [s for s in subs if s.student_id in students or s.raw_id in students]
+    missing = sorted(set(students) - {s.student_id for s in picked} - {s.raw_id for s in picked})
+    if missing:
+        known = ", ".join(s.student_id for s in subs[:5]) + (", ..." if len(subs) > 5 else "")
+        raise collect.SubmissionsError(f"no submission of {', '.join(missing)} in this class (found: {known})")
+    return picked
 
 
 def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):

@@ -1,9 +1,18 @@
-"""Finding the submissions of a class: nbgrader folders, a zip of them, or loose notebooks.
+"""Finding the submissions of a class: nbgrader folders, a zip of them, loose notebooks, LMS downloads.
 
-Accepted layouts of SUBMISSIONS (a folder or a .zip):
-- ``<student_id>/<assignment>/<notebook>.ipynb`` (nbgrader's submitted layout),
-  optionally inside a top folder such as ``submitted/``;
-- ``<student_id>.ipynb`` files side by side, as learning-management systems export.
+Accepted layouts of SUBMISSIONS (a folder or a .zip), optionally inside a top
+folder such as ``submitted/``:
+- ``<student_id>/<assignment>/<notebook>.ipynb`` (nbgrader's submitted layout;
+  its ``timestamp.txt`` is read);
+- ``<student_id>/<notebook>.ipynb``;
+- ``<student_id>.ipynb`` files side by side;
+- Canvas's submission download ``<name>_[LATE_]<user id>_<file id>_<file>[-<n>].ipynb``:
+  the student id is the Canvas user id, the LATE flag and the resubmission
+  number ``n`` are kept, and only the highest resubmission is graded;
+- Moodle's download ``<Full Name>_<participant id>_assignsubmission_file_/<notebook>.ipynb``:
+  the student id is the participant id, the name is kept for display;
+- one student's folder (``<student>/`` holding ``<assignment>/`` or the notebook):
+  recorded under the student's name, never under the assignment's.
 
 Nothing here follows a symbolic link: a link is refused with a reason (the
 grader would otherwise read its target with its own rights). Sizes are capped
@@ -11,6 +20,7 @@ before anything is unpacked. Student ids follow one policy (``safe_id``); an id
 outside it is reported and recorded under a safe name derived from it.
 """
 
+import datetime
 import hashlib
 import os
 import re
@@ -29,6 +39,13 @@ JUNK = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store", ".git", ".svn", "Thumbs.d
 MAX_ID = 100
 #: Separators an id may contain besides letters and digits (never as its first character).
 ID_SEPARATORS = "_-.'@"
+#: A Canvas submission download: name, LATE flag, user id, file id, the student's file name, resubmission.
+CANVAS = re.compile(r"(?P<name>.+?)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<att>\d+)_(?P<file>.+?)"
+                    r"(?:-(?P<resub>\d+))?\.ipynb", re.S)
+#: A Moodle submission folder: the participant's full name and id.
+MOODLE = re.compile(r"(?P<name>.+)_(?P<pid>\d+)_assignsubmission_[a-z]+_?", re.S)
+#: A notebook name that is an assignment of this course (another one's, when it is not ours).
+ASSIGNMENT_NAME = re.compile(r"\d\d_[A-Za-z0-9_]+")
 
 
 class SubmissionsError(Exception):
@@ -53,6 +70,12 @@ class Submission:
     notes: list = field(default_factory=list)        # renamed id, duplicate id, ...
     raw_id: str = ""
     origin: str = ""                                 # "folder X/" or "file X.ipynb", for messages
+    name: str = ""                                   # the student's name, for display (Canvas, Moodle)
+    layout: str = ""                                 # nbgrader, folder, loose, canvas, moodle, single
+    late: bool = False                               # the LMS flagged the submission late (Canvas)
+    resubmission: int = 0                            # Canvas's resubmission number graded
+    submitted_at: str = ""                           # ISO time of submission, "" if unknown
+    submitted_from: str = ""                         # where submitted_at comes from
 
 
 @dataclass
@@ -140,9 +163,19 @@ def _unpack(zf, info, target, limits, opened):
                 opened.refused[dest] = _too_big(dest.name, limits)
             else:
                 dest.write_bytes(data)
+                _keep_zip_time(dest, info)
     except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
         opened.warnings.append(f"zip entry {clean(repr(name), 200, False)} could not be unpacked "
                                f"({clean(exc, 200, False)}); skipped")
+
+
+def _keep_zip_time(dest, info):
+    """Give an unpacked notebook the time stored in the zip (the submission time when no other is known)."""
+    try:
+        stamp = datetime.datetime(*info.date_time).timestamp()  # zip times are local, without a zone
+        os.utime(dest, (stamp, stamp))
+    except (ValueError, OverflowError, OSError):
+        pass
 
 
 def _refuse_member(info, limits, dest):
@@ -166,11 +199,20 @@ def find(opened, assignment, notebook_names):
     if not isinstance(opened, Opened):
         opened = Opened(Path(opened))
     refused = opened.refused
+    single = _single_student(opened.root, assignment, notebook_names, refused)
+    if single:
+        return _assign_ids([single])
     root = _unwrap(opened.root, assignment, refused)
-    found = []
+    single = _single_student(root, assignment, notebook_names, refused)
+    if single:
+        return _assign_ids([single])
+    found, canvas = [], {}
     for path in sorted(_entries(root)):
         try:
-            if path.name.endswith(".ipynb") and not _is_dir(path):
+            match = CANVAS.fullmatch(path.name)
+            if match and not _is_dir(path):
+                canvas.setdefault(match["uid"], []).append((path, match))
+            elif path.name.endswith(".ipynb") and not _is_dir(path):
                 found.append(_from_file(path, notebook_names, refused))
             elif _is_dir(path) or path.is_symlink() or path in refused:
                 found.append(_from_folder(path, assignment, notebook_names, refused))
@@ -179,7 +221,25 @@ def find(opened, assignment, notebook_names):
             why = f"cannot read {clean(path.name, 200, False)}: {exc.strerror or exc}"
             found.append(Submission(raw, raw_id=raw, origin=f"entry {clean(path.name, 200, False)}",
                                     refused={n: why for n in notebook_names}))
+    found += [_from_canvas(uid, files, notebook_names, refused) for uid, files in sorted(canvas.items())]
     return _assign_ids(found)
+
+
+def _single_student(root, assignment, names, refused):
+    """One student's folder given as the class ('' if ``root`` is a class): its Submission.
+
+    ``ann/`` holding ``<assignment>/`` or the notebook itself is the student ann;
+    ``ann/<assignment>/`` given directly is ann too (never a student named after the assignment).
+    """
+    if root.name == assignment and any(p.suffix == ".ipynb" for p in _entries(root)):
+        sub = _from_folder(root, assignment, names, refused, raw=root.resolve().parent.name)
+    elif _is_dir(root / assignment) or any((root / f"{n}.ipynb").is_file() for n in names):
+        sub = _from_folder(root, assignment, names, refused, raw=root.resolve().name)
+    else:
+        return None
+    sub.layout = "single"
+    sub.notes.append(f"the folder given holds one student's submission; recorded as {sub.raw_id}")
+    return sub
 
 
 def _entries(folder):
@@ -201,10 +261,12 @@ def _link_or_refused(path, refused):
 
 
 def _unwrap(root, assignment, refused):
-    """Step into a lone wrapping folder (``submitted/``, the zip's top folder), never through a link."""
+    """Step into a lone wrapping folder (``submitted/``, the zip's top folder), never through a link,
+    never into a student's folder (one holding the assignment) or the assignment's folder itself."""
     while True:
         entries = _entries(root)
         if (len(entries) == 1 and _is_dir(entries[0]) and entries[0] not in refused
+                and entries[0].name != assignment and not MOODLE.fullmatch(entries[0].name)
                 and not _is_dir(entries[0] / assignment)):
             root = entries[0]
         else:
@@ -213,7 +275,7 @@ def _unwrap(root, assignment, refused):
 
 def _from_file(path, names, refused):
     raw = path.name[: -len(".ipynb")]
-    sub = Submission(raw, raw_id=raw, origin=f"file {clean(path.name, 200, False)}")
+    sub = Submission(raw, raw_id=raw, origin=f"file {clean(path.name, 200, False)}", layout="loose")
     why = _link_or_refused(path, refused)
     if why:
         sub.refused = {n: why for n in names}
@@ -221,29 +283,79 @@ def _from_file(path, names, refused):
         sub.problem = "a loose notebook cannot answer an assignment of several notebooks"
     else:
         sub.notebooks[names[0]] = path
+        _stamp(sub, None, [path])
     return sub
 
 
-def _from_folder(folder, assignment, names, refused):
-    sub = Submission(folder.name, raw_id=folder.name, origin=f"folder {clean(folder.name, 200, False)}/")
+def _from_folder(folder, assignment, names, refused, raw=None):
+    """``<student>/<assignment>/*.ipynb``, ``<student>/*.ipynb`` or a Moodle participant's folder."""
+    raw = folder.name if raw is None else raw
+    sub = Submission(raw, raw_id=raw, origin=f"folder {clean(folder.name, 200, False)}/", layout="folder")
+    moodle = MOODLE.fullmatch(folder.name)
+    if moodle:
+        sub.raw_id, sub.name, sub.layout = moodle["pid"], moodle["name"], "moodle"
     base = folder / assignment
     why = _link_or_refused(folder, refused) or _link_or_refused(base, refused)
     if why:
         sub.refused = {n: why for n in names}
         return sub
-    if not _is_dir(base):
-        sub.problem = f"no folder {assignment}/ in this submission"
+    if _is_dir(base):
+        sub.layout = "nbgrader" if sub.layout == "folder" else sub.layout
+        present = _notebooks(base)
+        _match(sub, {p.stem: p for p in present}, names, refused, renamed_ok=True)
+        if not present:
+            sub.problem = f"no notebook in {assignment}/"
+        _stamp(sub, base / "timestamp.txt", present)
         return sub
-    present = sorted(p for p in base.iterdir() if p.name.endswith(".ipynb") and not _is_dir(p))
-    for path in present:
-        if path.stem in names:
-            _take(sub, path.stem, path, refused)
-    unmatched = [p for p in present if p.stem not in names]
-    if len(names) == 1 and not sub.notebooks and not sub.refused and len(unmatched) == 1:
-        _take(sub, names[0], unmatched[0], refused)  # a renamed notebook is still the answer
+    present = _notebooks(folder)
     if not present:
-        sub.problem = f"no notebook in {assignment}/"
+        found = sorted(p.name for p in folder.iterdir() if _is_dir(p))[:3]
+        sub.problem = (f"no folder {assignment}/ and no notebook in this submission"
+                       + (f" (found the folders {', '.join(clean(f, 100, False) for f in found)})" if found else ""))
+        return sub
+    _match(sub, {p.stem: p for p in present}, names, refused, renamed_ok=sub.layout == "moodle")
+    if not sub.notebooks and not sub.refused:
+        sub.problem = (f"no notebook named {' or '.join(n + '.ipynb' for n in names)} in this folder "
+                       f"(found {', '.join(clean(p.name, 100, False) for p in present[:3])})")
+    _stamp(sub, folder / "timestamp.txt", present)
     return sub
+
+
+def _from_canvas(uid, files, names, refused):
+    """One Canvas user's files: the highest resubmission of each file name; the LATE flag kept."""
+    best = {}
+    for path, match in files:
+        rank = (int(match["resub"] or 0), int(match["att"]))
+        if match["file"] not in best or rank > best[match["file"]][0]:
+            best[match["file"]] = (rank, path, match)
+    chosen = [m for _, _, m in best.values()]
+    sub = Submission(uid, raw_id=uid, origin=f"Canvas files of user {uid}", layout="canvas",
+                     name=chosen[0]["name"], late=any(m["late"] for m in chosen),
+                     resubmission=max(r[0] for r, _, _ in best.values()))
+    if len(files) > len(best):
+        sub.notes.append(f"Canvas resubmission {sub.resubmission} graded ({len(files)} files submitted)")
+    _match(sub, {stem: path for stem, (_, path, _) in best.items()}, names, refused, renamed_ok=True)
+    if not sub.notebooks and not sub.refused:
+        sub.problem = (f"no notebook named {' or '.join(n + '.ipynb' for n in names)} among this student's "
+                       f"files ({', '.join(clean(p.name, 100, False) for _, p, _ in best.values())})")
+    _stamp(sub, None, [p for _, p, _ in best.values()])
+    return sub
+
+
+def _notebooks(folder):
+    return sorted(p for p in folder.iterdir() if p.name.endswith(".ipynb") and not _is_dir(p))
+
+
+def _match(sub, present, names, refused, renamed_ok):
+    """Take the notebooks named as the source's; a lone renamed one answers a one-notebook assignment,
+    unless its name is another assignment's."""
+    for stem, path in present.items():
+        if stem in names:
+            _take(sub, stem, path, refused)
+    unmatched = [(s, p) for s, p in present.items() if s not in names]
+    if (len(names) == 1 and not sub.notebooks and not sub.refused and len(unmatched) == 1
+            and (renamed_ok or not ASSIGNMENT_NAME.fullmatch(unmatched[0][0]))):
+        _take(sub, names[0], unmatched[0][1], refused)  # a renamed notebook is still the answer
 
 
 def _take(sub, name, path, refused):
@@ -252,6 +364,46 @@ def _take(sub, name, path, refused):
         sub.refused[name] = why
     else:
         sub.notebooks[name] = path
+
+
+def _stamp(sub, timestamp_txt, paths):
+    """When the work was submitted: nbgrader's timestamp.txt, else the newest notebook's file time."""
+    if timestamp_txt is not None and timestamp_txt.is_file() and not timestamp_txt.is_symlink():
+        try:
+            when = parse_time(timestamp_txt.read_text(encoding="utf-8", errors="replace")[:100])
+            sub.submitted_at, sub.submitted_from = when.isoformat(timespec="seconds"), "timestamp.txt"
+            return
+        except (OSError, ValueError) as exc:
+            sub.notes.append(f"timestamp.txt could not be read ({clean(exc, 100, False)}); file time used")
+    times = [p.lstat().st_mtime for p in paths if p.exists() and not p.is_symlink()]
+    if times:
+        when = datetime.datetime.fromtimestamp(max(times), datetime.timezone.utc)
+        sub.submitted_at, sub.submitted_from = when.isoformat(timespec="seconds"), "file time"
+
+
+def parse_time(text):
+    """An aware datetime from nbgrader's timestamp ('2026-12-01 23:59:59.123456 UTC') or ISO 8601;
+    a time without a zone is the grading machine's local time."""
+    text = text.strip().replace(" UTC", "+00:00").replace("Z", "+00:00")
+    when = datetime.datetime.fromisoformat(text)
+    return when if when.tzinfo else when.astimezone()
+
+
+def no_match(subs, root, assignment, names, shown=None):
+    """A one-line reason why nothing in the class answers ``assignment`` ('' if something does)."""
+    if any(s.notebooks or s.refused for s in subs):
+        return ""
+    shown = clean(str(shown or root), 300, False)
+    if not subs:
+        return f"{shown} is empty: no student folder, notebook or zip entry found"
+    notebooks = sorted({p.name for p in root.rglob("*.ipynb") if not p.is_symlink()})
+    wanted = " or ".join(f"{n}.ipynb" for n in names)
+    if not notebooks:
+        return f"found {len(subs)} entries but no notebook (.ipynb) in {shown}"
+    listed = ", ".join(clean(n, 80, False) for n in notebooks[:3]) + (", ..." if len(notebooks) > 3 else "")
+    count = sum(1 for p in root.rglob("*.ipynb") if not p.is_symlink())
+    return (f"found {count} notebooks in {shown} ({listed}), none named {wanted} in a layout the grader reads: "
+            f"is this another assignment's class?")
 
 
 def _assign_ids(subs):

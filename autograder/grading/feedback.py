@@ -6,13 +6,12 @@ never the code of a test, and for a failed hidden test only the kind of failure
 so hidden tests stay hidden.
 """
 
-import csv
 import html
 from pathlib import Path
 
 from autograder.grading import gradebook
 from autograder.grading.collect import safe_id
-from autograder.grading.gradebook import csv_safe, short
+from autograder.grading.gradebook import short
 
 STYLE = """body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}
@@ -36,7 +35,8 @@ def render(student_id, assignment, entry):
         score = "<b>not graded</b> (the grader could not grade this submission; your instructor will look at it)"
         problems += f"<p class='fail'>{esc(entry.get('reason', ''))}</p>"
     else:
-        score = f"score <b>{_num(entry.get('score')):g} / {_num(entry.get('max_score')):g}</b>"
+        score = f"score <b>{_num(gradebook.effective_score(entry)):g} / {_num(entry.get('max_score')):g}</b>"
+    score += _adjustments(entry, esc)
     sandbox = f" · sandbox: {esc(entry['sandbox'])}" if entry.get("sandbox") else ""
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(assignment)}: "
             f"{esc(student_id)}</title><style>{STYLE}</style></head><body>"
@@ -44,6 +44,20 @@ def render(student_id, assignment, entry):
             f"{score} · graded {esc(entry.get('graded_at', ''))}{sandbox}</p>"
             f"{problems}<table><tr><th>test</th><th>points</th><th>result</th><th>why</th></tr>"
             f"{''.join(rows)}</table></body></html>")
+
+
+def _adjustments(entry, esc):
+    """The late penalty and a manual score, as the student should see them beside the score."""
+    parts = []
+    if _num(entry.get("penalty")) > 0:
+        parts.append(f"late penalty −{_num(entry['penalty']):g} (before the penalty: "
+                     f"{_num(entry.get('score_before_penalty')):g}; due {esc(entry.get('due', ''))}, "
+                     f"submitted {esc(entry.get('submitted_at', ''))})")
+    manual = entry.get("manual_score")
+    if isinstance(manual, dict):
+        parts.append(f"score set by {esc(manual.get('by', ''))} on {esc(manual.get('at', ''))} "
+                     f"(graded: {esc(manual.get('replaced', ''))})")
+    return "".join(f" · {p}" for p in parts)
 
 
 def _num(value):
@@ -66,7 +80,13 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
     Ids outside the student-id policy (an old gradebook) are written under their
     safe name and reported through ``warn``; no file is written outside ``out_dir``.
     """
-    data = gradebook.load(gradebook.store_path(gradebook_csv))
+    store = gradebook.store_path(gradebook_csv)
+    if not store.exists():
+        raise gradebook.GradebookError(f"no gradebook at {store}: run grade first (or pass --gradebook)")
+    data = gradebook.check_edits(gradebook_csv)
+    if assignment not in data:
+        raise gradebook.GradebookError(f"no results for {assignment} in {store} (it has: "
+                                       f"{', '.join(sorted(data)) or 'nothing'})")
     warn = warn or (lambda line: None)
     written = []
     for student_id, entry in sorted(data.get(assignment, {}).items()):
@@ -84,23 +104,8 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
     return written
 
 
-def export(gradebook_csv, out_csv):
-    """A wide gradebook: one row per student, a column per assignment, and the total.
+def export(gradebook_csv, out_csv, fmt="plain", force=False):
+    """The gradebook export (see ``lms``): plain by default; returns the number of students."""
+    from autograder.grading import lms
 
-    A student whose record is an error shows ``error`` (never a score) and no total.
-    Every cell is safe against spreadsheet formula injection.
-    """
-    data = gradebook.load(gradebook.store_path(gradebook_csv))
-    names = sorted(data)
-    students = sorted({s for a in names for s in data[a]})
-    max_total = sum(max((_num(e.get("max_score")) for e in data[a].values()), default=0.0) for a in names)
-    with open(out_csv, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([csv_safe(c) for c in ["student_id", *names, "total", "max_total"]])
-        for sid in students:
-            entries = [data[a].get(sid) for a in names]
-            cells = ["error" if e and e.get("status") == "error" else f"{_num(e.get('score')) if e else 0.0:g}"
-                     for e in entries]
-            total = "" if "error" in cells else f"{sum(float(c) for c in cells):g}"
-            writer.writerow([csv_safe(sid), *cells, total, f"{max_total:g}"])
-    return len(students)
+    return lms.export(gradebook_csv, out_csv, fmt, force)

@@ -1,7 +1,15 @@
 """The grade store: a JSON file written atomically after every student, and its CSV.
 
 Re-running ``grade`` replaces the rows of the students it grades and keeps every
-other row, so an interrupted run loses nothing and the next run completes it.
+other row, so an interrupted run loses nothing and the next run completes it; the
+record it replaces moves to the student's ``history`` list, with its time.
+
+grades.json is the record; the CSV is a view of it, rewritten after every student.
+A score changed by hand in the CSV is never silently lost: ``grade``, ``feedback``
+and ``export`` refuse to run until it is either recorded in grades.json as a manual
+score (``--accept-csv-edits``: who, when, and the score it replaced) or undone.
+Files are written with the usual permissions (0666 less the umask), never over a
+file that ``grade`` did not write unless asked (``--force``).
 
 Nothing a submission sends can break the store: every string is cleaned
 (control characters, lone surrogates) and capped before it is stored, every CSV
@@ -12,8 +20,10 @@ files of the atomic writes live in a private folder beside the gradebook
 """
 
 import csv
+import datetime
 import errno
 import fcntl
+import getpass
 import json
 import math
 import os
@@ -26,7 +36,12 @@ from pathlib import Path
 
 from autograder.grading.text import clean
 
-COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sandbox", "graded_at"]
+COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sandbox", "graded_at",
+           "name", "submitted_at", "score_before_penalty", "penalty"]
+#: The start of the header of every CSV grade has written (older ones had fewer columns).
+OWN_HEADER = "student_id,assignment,score,max_score,status"
+#: Earlier results kept per student and assignment (the oldest are dropped first).
+HISTORY = 50
 STATUSES = ("graded", "zero", "error")
 #: Longest string stored anywhere in a record (characters).
 TEXT_CHARS = 2000
@@ -158,15 +173,133 @@ def load(path):
 
 
 def record(csv_path, assignment, student_id, entry):
-    """Store one student's result (sanitized) and rewrite the CSV; both writes are atomic."""
+    """Store one student's result (sanitized) and rewrite the CSV; both writes are atomic.
+
+    The record it replaces (if any) goes, without its own history, to the front of
+    the new record's ``history`` (newest first).
+    """
     path = store_path(csv_path)
     entry = sanitize(entry)
     with locked(path):
         data = load(path)
-        data.setdefault(assignment, {})[short(student_id, 200, False)] = entry
-        text = json.dumps(data, indent=1, sort_keys=True)
-        _atomic_write(path, lambda handle: handle.write(text))
-        write_csv(csv_path, data)
+        rows = data.setdefault(assignment, {})
+        sid = short(student_id, 200, False)
+        if sid in rows:
+            old = dict(rows[sid])
+            entry["history"] = ([old] + old.pop("history", []))[:HISTORY]
+        rows[sid] = entry
+        _save(csv_path, data)
+
+
+def _save(csv_path, data):
+    text = json.dumps(data, indent=1, sort_keys=True)
+    _atomic_write(store_path(csv_path), lambda handle: handle.write(text))
+    write_csv(csv_path, data)
+
+
+def is_own_csv(path):
+    """True if ``path`` starts with the header grade writes (so grade may replace it)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.readline(500).lstrip("\ufeff").startswith(OWN_HEADER)
+    except OSError:
+        return False
+
+
+def check_output(csv_path, force=False):
+    """Before grading: GradebookError (one line) if the gradebook cannot be written at ``csv_path``.
+
+    Refused: a folder, a missing folder, a place this user cannot write (probed
+    with a temporary file, removed), a .json name, and an existing file grade did
+    not write (unless ``force``). The store beside it must be readable.
+    """
+    path, store = Path(csv_path), store_path(csv_path)
+    if path.suffix.lower() == ".json":
+        raise GradebookError(f"--out {path} ends in .json, the name of the record; name the CSV (e.g. grades.csv)")
+    for target in (path, store):
+        if target.is_dir():
+            raise GradebookError(f"{target} is a folder; --out names the gradebook file, e.g. grades.csv")
+    if not path.parent.is_dir():
+        raise GradebookError(f"cannot write {path}: the folder {path.parent} does not exist")
+    if path.exists() and not force and not is_own_csv(path):
+        raise GradebookError(f"{path} exists and was not written by grade (its first line is not "
+                             f"'{OWN_HEADER},...'); choose another --out, or pass --force to replace it")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=private_dir(path.parent), suffix=".tmp")
+        os.close(fd)
+        os.unlink(tmp)
+        for target in (path, store):
+            if target.exists() and not os.access(target, os.W_OK):
+                raise PermissionError(errno.EACCES, "permission denied", str(target))
+    except OSError as exc:
+        raise GradebookError(f"cannot write the gradebook {path}: {exc.strerror or exc}") from None
+    finally:
+        remove_private_dir(path.parent)
+    load(store)
+
+
+def effective_score(entry):
+    """The score that counts: the manual score if one was recorded, else the graded one."""
+    manual = entry.get("manual_score")
+    return manual["score"] if isinstance(manual, dict) and "score" in manual else entry.get("score", 0.0)
+
+
+def csv_edits(csv_path, data):
+    """Scores changed by hand in the CSV: [(assignment, student, score in the CSV, score recorded)].
+
+    A CSV that grade did not write, or that is missing, has no edits. A score that
+    is not a number is an edit too (reported as the text).
+    """
+    path = Path(csv_path)
+    if not path.exists() or not is_own_csv(path):
+        return []
+    edits = []
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        for row in csv.DictReader(handle):
+            entry = data.get(row.get("assignment"), {}).get(row.get("student_id"))
+            if entry is None:
+                continue
+            shown = "" if entry.get("status") == "error" else effective_score(entry)
+            cell = (row.get("score") or "").strip()
+            if cell == "" and shown == "":
+                continue
+            try:
+                same = shown != "" and math.isclose(float(cell), float(shown), abs_tol=1e-9)
+            except ValueError:
+                same = False
+            if not same:
+                edits.append((row["assignment"], row["student_id"], cell, shown))
+    return edits
+
+
+def check_edits(csv_path, accept=False):
+    """GradebookError if the CSV has hand-edited scores, unless ``accept``: then record them as manual scores."""
+    store = store_path(csv_path)
+    data = load(store)
+    edits = csv_edits(csv_path, data)
+    if not edits:
+        return data
+    if not accept:
+        listed = "; ".join(f"{s} in {a}: {c or 'blank'} in the CSV, {r if r != '' else 'not graded'} recorded"
+                           for a, s, c, r in edits[:3]) + ("; ..." if len(edits) > 3 else "")
+        raise GradebookError(f"{csv_path} was edited by hand ({listed}); {store} is the record: pass "
+                             "--accept-csv-edits to record these as manual scores, or undo the edits")
+    with locked(store):
+        data = load(store)
+        for assignment, sid, cell, recorded in csv_edits(csv_path, data):
+            try:
+                score = float(cell)
+            except ValueError:
+                raise GradebookError(f"{csv_path}: the score of {sid} in {assignment} is {cell!r}, "
+                                     "not a number; fix it") from None
+            entry = data[assignment][sid]
+            entry["manual_score"] = dict(score=score, replaced=recorded, by=getpass.getuser(),
+                                         at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+            entry["reason"] = short(f"manual score {score:g} by {entry['manual_score']['by']} "
+                                    f"(graded {recorded if recorded != '' else 'not graded'}) | {entry.get('reason', '')}",
+                                    REASON_CHARS, False)
+        _save(csv_path, data)
+    return data
 
 
 def csv_safe(value):
@@ -180,7 +313,7 @@ def csv_safe(value):
 def csv_row(entry, student_id, assignment):
     """The CSV row of one record; an error is never shown as a score."""
     row = {c: entry.get(c, "") for c in COLUMNS}
-    row.update(student_id=student_id, assignment=assignment)
+    row.update(student_id=student_id, assignment=assignment, score=effective_score(entry))
     if entry.get("status") == "error":
         row["score"] = ""
     return {c: csv_safe(v) for c, v in row.items()}
@@ -197,12 +330,25 @@ def write_csv(csv_path, data):
     _atomic_write(Path(csv_path), write)
 
 
+def _umask():
+    """This process's umask, read without changing it (os.umask would, for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def _atomic_write(target, write):
     """Call ``write(handle)`` on a private temporary file, then rename it onto ``target``."""
     fd, tmp = tempfile.mkstemp(dir=private_dir(target.parent), suffix=".tmp")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8", errors="replace") as handle:
             write(handle)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the gradebook from the course's group
         os.replace(tmp, target)
     except BaseException:
         with suppress(FileNotFoundError):
