@@ -8,6 +8,7 @@ import stat
 import zipfile
 
 import pytest
+from conftest import ROOT
 from grader_attacks import A, SOLUTION, write
 
 from autograder.grading import collect
@@ -128,3 +129,74 @@ def test_the_printed_summary_cannot_be_forged(capsys):
     assert "\x1b" not in out and "\r" not in out
     assert "bob" in out and "0/10" not in out.split("bob")[1].splitlines()[0], "an error shows no score"
     assert "1 zero with reason, 1 could not be graded" in out
+
+
+# Issue 12, item 2: every common layout, and item 1: a class that matches nothing says what it found.
+
+P = "01_perceptron"
+PERCEPTRON = (ROOT / "solutions" / P / f"{P}.ipynb").read_bytes()
+
+
+def put(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(PERCEPTRON)
+    return path
+
+
+def test_canvas_download_ids_late_flag_and_highest_resubmission(tmp_path):
+    put(tmp_path / f"müller_12345_67890_{P}.ipynb")
+    newest = put(tmp_path / f"müller_12345_67891_{P}-2.ipynb")
+    put(tmp_path / f"müller_12345_67892_{P}-1.ipynb")
+    late = put(tmp_path / f"o'brien_LATE_222_333_{P}.ipynb")
+    subs = by_id(find(tmp_path, P, [P]))
+    assert set(subs) == {"12345", "222"}
+    assert subs["12345"].notebooks == {P: newest} and subs["12345"].resubmission == 2
+    assert subs["12345"].name == "müller" and not subs["12345"].late
+    assert subs["222"].notebooks == {P: late} and subs["222"].late and subs["222"].name == "o'brien"
+    assert all(s.layout == "canvas" for s in subs.values())
+
+
+def test_canvas_ids_are_the_same_across_assignments(tmp_path):
+    put(tmp_path / "a" / f"kim_12345_1_{P}.ipynb")
+    put(tmp_path / "b" / "kim_12345_9_02_xor_mlp.ipynb")
+    assert [s.student_id for s in find(tmp_path / "a", P, [P])] == ["12345"]
+    assert [s.student_id for s in find(tmp_path / "b", "02_xor_mlp", ["02_xor_mlp"])] == ["12345"]
+
+
+def test_moodle_download_one_folder_per_participant(tmp_path):
+    alice = put(tmp_path / "Alice Smith_10000_assignsubmission_file_" / f"{P}.ipynb")
+    renamed = put(tmp_path / "Bo Lee_10001_assignsubmission_file_" / "my work.ipynb")
+    subs = by_id(find(tmp_path, P, [P]))
+    assert set(subs) == {"10000", "10001"}
+    assert subs["10000"].notebooks == {P: alice} and subs["10000"].name == "Alice Smith"
+    assert subs["10001"].notebooks == {P: renamed} and subs["10001"].layout == "moodle"
+
+
+def test_student_folder_holding_the_notebook(tmp_path):
+    ann = put(tmp_path / "ann" / f"{P}.ipynb")
+    put(tmp_path / "bo" / "03_forward_mnist.ipynb")            # another assignment's notebook: not taken
+    subs = by_id(find(tmp_path, P, [P]))
+    assert subs["ann"].notebooks == {P: ann} and subs["ann"].layout == "folder"
+    assert not subs["bo"].notebooks and "03_forward_mnist.ipynb" in subs["bo"].problem
+
+
+@pytest.mark.parametrize("given", ["ann", f"ann/{P}"])
+def test_one_students_folder_is_never_recorded_under_the_assignments_name(tmp_path, given):
+    put(tmp_path / "ann" / P / f"{P}.ipynb")
+    (tmp_path / "ann" / P / "timestamp.txt").write_text("2026-12-01 10:00:00.123456 UTC")
+    [sub] = find(tmp_path / given, P, [P])
+    assert sub.student_id == "ann" and P in sub.notebooks
+    assert sub.submitted_at == "2026-12-01T10:00:00+00:00" and sub.submitted_from == "timestamp.txt"
+
+
+def test_a_class_of_another_assignment_says_what_it_found(tmp_path):
+    for student in ("ann", "bo", "cy"):
+        put(tmp_path / student / "04_softmax_losses" / "04_softmax_losses.ipynb")
+    subs = find(tmp_path, P, [P])
+    why = collect.no_match(subs, tmp_path, P, [P])
+    assert why.startswith("found 3 notebooks") and f"none named {P}.ipynb" in why
+    assert "another assignment's class" in why
+    (tmp_path / "empty").mkdir()
+    assert "is empty" in collect.no_match(find(tmp_path / "empty", P, [P]), tmp_path / "empty", P, [P])
+    put(tmp_path / "dee" / P / f"{P}.ipynb")
+    assert collect.no_match(find(tmp_path, P, [P]), tmp_path, P, [P]) == ""
