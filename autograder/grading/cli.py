@@ -36,6 +36,20 @@ def _validate(args):
     return _validate_all(args.course, args.assignments)
 
 
+def _student_kit(args):
+    from autograder.grading.student_kit import build
+
+    course = args.course if args.course != "." else _default_course()
+    try:
+        made = build(course, args.out)
+    except (FileExistsError, OSError) as exc:
+        return _fail("student-kit", exc)
+    print(f"student kit in {_line(args.out)}: {len(made['notebooks'])} notebooks, "
+          f"{len(made['shimmed'])} graded NumPy functions replaced by their PyTorch twins; "
+          f"students run: pip install {_line(args.out)}")
+    return 0
+
+
 def _grade(args):
     from autograder.grading import classroom, collect, gradebook
 
@@ -240,6 +254,10 @@ def parser():
     va = sub.add_parser("validate", help="authoring errors: solution must score full marks, released stub zero")
     va.add_argument("assignments", nargs="*", help="assignments to validate (default: all)")
     va.set_defaults(run=_validate)
+
+    sk = sub.add_parser("student-kit", help="what students install: released notebooks and checks, no answers")
+    sk.add_argument("out", help="a new folder for the kit")
+    sk.set_defaults(run=_student_kit)
 
     gr = sub.add_parser("grade", help="autograde a class of submissions")
     gr.add_argument("assignment")

@@ -1,0 +1,191 @@
+"""``python -m autograder student-kit OUT``: what students install, without the answers.
+
+The kit is a folder with
+
+- ``exercises/``: the released notebooks (no solutions, no hidden tests);
+- the package ``autograder`` (one ``pip install OUT``): ``checks``, ``ref_torch``,
+  ``data``, ``grading`` (for ``python -m autograder check``) and a ``ref_numpy`` in
+  which every *graded* function (a grade_id of a solution cell in solutions/) is
+  replaced by a shim that computes it with its PyTorch twin (same module, same
+  name: NumPy in, NumPy out). Functions that are not graded keep their NumPy code.
+
+So the visible checks work as in the course repository (expected values come from
+the PyTorch twins, mutant diagnoses from the shims), and no NumPy reference of a
+graded function is in the kit. The hidden tests and solutions stay in solutions/.
+"""
+
+import ast
+import shutil
+from pathlib import Path
+
+import autograder
+from autograder.grading.notebook import load_source
+
+#: Folders of the package that are copied as they are (none holds a NumPy answer).
+COPIED = ("checks", "ref_torch", "data", "grading")
+#: What the shim module of a topic imports to call the twin.
+SHIM_HELPER = "_kit"
+
+HELPER = '''"""Student kit: a graded NumPy reference computed by its PyTorch twin (NumPy in, NumPy out)."""
+
+import importlib
+import threading
+
+import numpy as np
+
+_busy = threading.local()
+
+
+def twin(topic, name, args, kwargs):
+    """``autograder.ref_torch.<topic>.<name>(*args, **kwargs)`` with tensors turned back into NumPy."""
+    running = getattr(_busy, "names", set())
+    if (topic, name) in running:  # the twin itself calls the NumPy version: not available in the kit
+        raise NotImplementedError(f"{topic}.{name} is not available in the student kit")
+    _busy.names = running | {(topic, name)}
+    try:
+        fn = getattr(importlib.import_module(f"autograder.ref_torch.{topic}"), name)
+        return _numpy(fn(*args, **kwargs))
+    finally:
+        _busy.names = running
+
+
+def missing(topic, name):
+    raise NotImplementedError(f"{topic}.{name} has no PyTorch twin; it is not available in the student kit")
+
+
+def _numpy(value):
+    """Tensors (also inside tuples, lists and dicts) as NumPy arrays."""
+    if type(value).__module__.startswith("torch") and hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    if isinstance(value, tuple):
+        return tuple(_numpy(v) for v in value)
+    if isinstance(value, list):
+        return [_numpy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _numpy(v) for k, v in value.items()}
+    return value
+'''
+
+PYPROJECT = '''[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "dlcourse-student-kit"
+version = "0.1.0"
+description = "Checks of the deep-learning course's exercises (no solutions, no hidden tests)"
+requires-python = ">=3.11"
+dependencies = ["numpy", "torch", "nbformat", "ipython", "tqdm"]
+
+[tool.setuptools.packages.find]
+include = ["autograder*"]
+'''
+
+README = '''# Student kit of the deep-learning course
+
+Install (once, in your course environment): `pip install .` in this folder
+(`pip install --no-deps .` if NumPy and PyTorch are installed already).
+Open the notebooks in `exercises/`; the check cells tell you at once whether an
+answer is right. `python -m autograder check exercises/NN_slug/NN_slug.ipynb`, run
+in this folder, runs the visible tests as the grader does. The grader also runs
+hidden tests (other inputs, same checks).
+'''
+
+
+def graded_functions(course):
+    """The grade_ids of every solution cell of every assignment: the names no NumPy body may ship."""
+    names = set()
+    for path in sorted(Path(course, "solutions").glob("*/*.ipynb")):
+        names |= set(load_source(path).solutions)
+    return names
+
+
+def build(course, out):
+    """Write the kit to ``out`` (a new or empty folder); return {'shimmed': [...], 'notebooks': [...]}."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} exists and is not empty; the kit is written into a new folder")
+    graded = graded_functions(course)
+    package = Path(autograder.__file__).parent
+    target = out / "autograder"
+    target.mkdir(parents=True)
+    for name in ("__init__.py", "__main__.py"):
+        shutil.copy(package / name, target / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in COPIED:
+        shutil.copytree(package / folder, target / folder, ignore=ignore)
+    shimmed = _write_ref_numpy(package / "ref_numpy", target / "ref_numpy", graded)
+    notebooks = []
+    for path in sorted(Path(course, "exercises").glob("*/*.ipynb")):
+        dest = out / "exercises" / path.parent.name / path.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, dest)
+        notebooks.append(str(dest.relative_to(out)))
+    (out / "pyproject.toml").write_text(PYPROJECT)
+    (out / "README.md").write_text(README)
+    return {"shimmed": shimmed, "notebooks": notebooks}
+
+
+def _write_ref_numpy(source, target, graded):
+    """Copy ref_numpy, each graded function replaced by its shim; return ['topic.name', ...] shimmed."""
+    target.mkdir()
+    (target / f"{SHIM_HELPER}.py").write_text(HELPER)
+    shimmed = []
+    for path in sorted(source.glob("*.py")):
+        text, names = shim_module(path.read_text(), path.stem, graded)
+        (target / path.name).write_text(text)
+        shimmed += [f"{path.stem}.{n}" for n in names]
+    return shimmed
+
+
+def shim_module(text, topic, graded):
+    """(module text with every top-level graded function replaced by a shim, names replaced)."""
+    tree = ast.parse(text)
+    nodes = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in graded]
+    if not nodes:
+        return text, []
+    lines = text.splitlines()
+    has_twin = _twin_names(topic)
+    for node in sorted(nodes, key=lambda n: n.lineno, reverse=True):
+        start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+        lines[start:node.end_lineno] = _shim(node, topic, node.name in has_twin).splitlines()
+    header = f"from autograder.ref_numpy import {SHIM_HELPER} as _kit  # student kit: graded functions by their twins"
+    return _after_docstring(lines, tree, header), [n.name for n in nodes]
+
+
+def _shim(node, topic, twin):
+    doc = (ast.get_docstring(node) or "").split("\n")[0]  # the first line: shapes, never the method
+    quoted = f'    """{doc}"""\n' if doc and '"""' not in doc else ""
+    call = (f"return _kit.twin({topic!r}, {node.name!r}, args, kwargs)" if twin
+            else f"_kit.missing({topic!r}, {node.name!r})")
+    return f"def {node.name}(*args, **kwargs):\n{quoted}    {call}\n"
+
+
+def _twin_names(topic):
+    """Top-level function names of ``ref_torch/<topic>.py`` (read, not imported)."""
+    path = Path(autograder.__file__).parent / "ref_torch" / f"{topic}.py"
+    if not path.exists():
+        return set()
+    return {n.name for n in ast.parse(path.read_text()).body if isinstance(n, ast.FunctionDef)}
+
+
+def _after_docstring(lines, tree, header):
+    """The module's lines with ``header`` inserted after its docstring (or at the top)."""
+    first = tree.body[0] if tree.body else None
+    at = first.end_lineno if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)) else 0
+    return "\n".join(lines[:at] + ["", header] + lines[at:]) + "\n"
+
+
+def graded_bodies(graded, package=None):
+    """{topic.name: body text without docstring} of every graded NumPy reference, for leak tests."""
+    package = Path(package or Path(autograder.__file__).parent) / "ref_numpy"
+    bodies = {}
+    for path in sorted(package.glob("*.py")):
+        text = path.read_text()
+        lines = text.splitlines()
+        for node in ast.parse(text).body:
+            if isinstance(node, ast.FunctionDef) and node.name in graded:
+                body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+                if body:
+                    bodies[f"{path.stem}.{node.name}"] = "\n".join(lines[body[0].lineno - 1:node.end_lineno])
+    return bodies
