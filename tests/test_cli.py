@@ -75,3 +75,102 @@ def test_check_refuses_a_broken_notebook(tmp_path):
 def test_grade_refuses_missing_submissions(tmp_path):
     done = run("grade", A, str(tmp_path / "nowhere"), "--out", str(tmp_path / "g.csv"))
     assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+# Issue 12: statuses that mean something, safe files, regrade, the course from anywhere (items 1, 3, 5, 11).
+
+@pytest.mark.parametrize("option, value, said", [("--jobs", "0", "at least 1"), ("--jobs", "-1", "at least 1"),
+                                                 ("--timeout", "0", "above 0"), ("--timeout", "-1", "above 0"),
+                                                 ("--memory", "128", "at least 256 MiB"),
+                                                 ("--budget", "-5", "at least 0"), ("--jobs", "two", "whole number"),
+                                                 ("--late-penalty", "10", "10%/day"), ("--due", "soon", "not a date")])
+def test_bad_options_are_one_line_before_anything_runs(tmp_path, capsys, option, value, said):
+    from autograder.grading.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["grade", A, str(tmp_path), option, value, "--out", str(tmp_path / "g.csv")])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and len(err.strip().splitlines()) == 1, err
+    assert said in err and option in err
+    assert not (tmp_path / "g.csv").exists()
+
+
+def in_process(capsys, *args):
+    """(exit code, stderr) of the command run in this process: for runs that stop before grading."""
+    from autograder.grading.cli import main
+
+    code = main([*args, *(["--allow-weak-sandbox"] if args[0] == "grade" else [])])
+    return code, capsys.readouterr().err
+
+
+def test_a_class_of_another_assignment_or_an_empty_folder_stops_with_what_it_found(tmp_path, capsys, monkeypatch):
+    """Run from another directory without --course: the course is found as check finds it."""
+    other = "04_softmax_losses"
+    for student in ("ann", "bo", "cy"):
+        dest = tmp_path / "class" / student / other
+        dest.mkdir(parents=True)
+        dest.joinpath(f"{other}.ipynb").write_text((ROOT / "exercises" / other / f"{other}.ipynb").read_text())
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "grades.csv"
+    monkeypatch.chdir(tmp_path)
+    code, err = in_process(capsys, "grade", A, "class", "--out", str(out))
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert f"found 3 notebooks in class ({other}.ipynb), none named {A}.ipynb" in err
+    code, err = in_process(capsys, "grade", A, "empty", "--out", str(out))
+    assert code == 2 and "empty is empty" in err
+    assert not out.exists() and not gradebook_json(out).exists()
+
+
+def gradebook_json(out):
+    return out.with_suffix(".json")
+
+
+def test_outputs_are_refused_before_grading(tmp_path, capsys):
+    dest = tmp_path / "class" / "ada" / A
+    dest.mkdir(parents=True)
+    dest.joinpath(f"{A}.ipynb").write_text((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\nada,a@x\n")
+    for out, said in ((roster, "was not written by grade"), (tmp_path, "is a folder"),
+                      ("/proc/grades.csv", "cannot write")):
+        code, err = in_process(capsys, "grade", A, str(tmp_path / "class"), "--out", str(out), "--quiet")
+        assert code == 2 and said in err and len(err.strip().splitlines()) == 1, err
+    assert roster.read_text() == "name,email\nada,a@x\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "roster.csv"], "no temporaries"
+
+
+def test_errors_exit_1_and_a_regrade_keeps_the_history(tmp_path):
+    """--course after the command; eve's link is an error (exit 1); --student ada regrades ada only."""
+    dest = tmp_path / "class" / "ada" / A
+    dest.mkdir(parents=True)
+    dest.joinpath(f"{A}.ipynb").write_text((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    (tmp_path / "class" / "eve").symlink_to(ROOT / "solutions")
+    out = tmp_path / "grades.csv"
+    first = run("grade", A, "class", "--out", str(out), "--quiet", "--course", str(ROOT), "--allow-weak-sandbox",
+                cwd=tmp_path)
+    assert first.returncode == 1, first.stdout + first.stderr
+    again = run("grade", A, "class", "--out", str(out), "--quiet", "--student", "ada", "--allow-weak-sandbox",
+                cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    data = json.loads(gradebook_json(out).read_text())[A]
+    assert data["ada"]["score"] == 10 and len(data["ada"]["history"]) == 1
+    assert data["ada"]["history"][0]["score"] == 10 and "history" not in data["eve"]
+    rows = list(csv.DictReader(out.open()))
+    assert [r["student_id"] for r in rows] == ["ada", "eve"] and rows[1]["status"] == "error"
+    assert not (tmp_path / ".dlcourse-private").exists() and not list(tmp_path.glob("*.lock"))
+    missing = run("grade", A, str(tmp_path / "class"), "--out", str(out), "--student", "zed", "--allow-weak-sandbox")
+    assert missing.returncode == 2 and "no submission of zed" in missing.stderr
+
+
+def test_export_formats_and_the_gradebook_is_never_an_export_target(graded, capsys):
+    tmp, out = graded
+    for fmt, first in (("canvas", "Student"), ("moodle", "User ID")):
+        code, err = in_process(capsys, "export", "--gradebook", str(out), "--out", str(tmp / f"{fmt}.csv"),
+                               "--format", fmt)
+        assert code == 0, err
+        assert next(csv.reader((tmp / f"{fmt}.csv").open()))[0] == first
+    before = out.read_bytes()
+    code, err = in_process(capsys, "export", "--gradebook", str(out), "--out", str(out))
+    assert code == 2 and "is the gradebook itself" in err and out.read_bytes() == before
+    code, err = in_process(capsys, "export", "--gradebook", str(tmp / "none.csv"), "--out", str(tmp / "e.csv"))
+    assert code == 2 and "run grade first" in err and not (tmp / "e.csv").exists()
