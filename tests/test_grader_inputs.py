@@ -200,3 +200,14 @@ def test_a_class_of_another_assignment_says_what_it_found(tmp_path):
     assert "is empty" in collect.no_match(find(tmp_path / "empty", P, [P]), tmp_path / "empty", P, [P])
     put(tmp_path / "dee" / P / f"{P}.ipynb")
     assert collect.no_match(find(tmp_path, P, [P]), tmp_path, P, [P]) == ""
+
+
+def test_work_named_after_the_assignment_beside_students_is_nobodys(tmp_path):
+    put(tmp_path / "ann.ipynb")
+    put(tmp_path / f"{P}.ipynb")
+    put(tmp_path / P / P / f"{P}.ipynb")
+    subs = find(tmp_path, P, [P])
+    assert "ann" in by_id(subs) and len(subs) == 3
+    for sub in subs:
+        if sub.student_id != "ann":
+            assert not sub.notebooks and "named after the assignment" in sub.refused[P], sub.student_id

@@ -222,7 +222,18 @@ def find(opened, assignment, notebook_names):
             found.append(Submission(raw, raw_id=raw, origin=f"entry {clean(path.name, 200, False)}",
                                     refused={n: why for n in notebook_names}))
     found += [_from_canvas(uid, files, notebook_names, refused) for uid, files in sorted(canvas.items())]
+    for sub in found:
+        if sub.raw_id == assignment or sub.raw_id in notebook_names:
+            _no_owner(sub, notebook_names)
     return _assign_ids(found)
+
+
+def _no_owner(sub, names):
+    """A notebook or folder named after the assignment beside students' ones: nobody's id; an error to look at."""
+    why = (f"{sub.origin} is named after the assignment, not a student, beside other students' work: "
+           "put it in its student's folder or name it <student>.ipynb")
+    sub.notebooks, sub.problem = {}, ""
+    sub.refused = {n: why for n in names}
 
 
 def _single_student(root, assignment, names, refused):
@@ -231,9 +242,12 @@ def _single_student(root, assignment, names, refused):
     ``ann/`` holding ``<assignment>/`` or the notebook itself is the student ann;
     ``ann/<assignment>/`` given directly is ann too (never a student named after the assignment).
     """
-    if root.name == assignment and any(p.suffix == ".ipynb" for p in _entries(root)):
+    entries = _entries(root)
+    own = {assignment, *(f"{n}.ipynb" for n in names)}
+    others = [p for p in entries if p.name not in own and (_is_dir(p) or p.suffix == ".ipynb")]
+    if root.name == assignment and any(p.suffix == ".ipynb" for p in entries):
         sub = _from_folder(root, assignment, names, refused, raw=root.resolve().parent.name)
-    elif _is_dir(root / assignment) or any((root / f"{n}.ipynb").is_file() for n in names):
+    elif any(p.name in own for p in entries) and not others:
         sub = _from_folder(root, assignment, names, refused, raw=root.resolve().name)
     else:
         return None
