@@ -141,3 +141,23 @@ def test_nbgrader_timestamp_and_due_dates_parse():
     assert late.parse_due("2026-12-01T23:59").tzinfo is not None, "no zone: local time"
     with pytest.raises(ValueError, match="not a date"):
         late.parse_due("tomorrow")
+
+
+def test_due_dates_from_the_course_table(tmp_path):
+    assert late.course_due(tmp_path, "01_a") is None, "no table: no due date"
+    (tmp_path / late.DUE_DATES).write_text('{"01_a": "2026-12-01T23:59+00:00"}')
+    assert late.course_due(tmp_path, "01_a") == DUE and late.course_due(tmp_path, "02_b") is None
+    (tmp_path / late.DUE_DATES).write_text('{"01_a": "Friday"}')
+    with pytest.raises(ValueError, match="not a date"):
+        late.course_due(tmp_path, "01_a")
+    (tmp_path / late.DUE_DATES).write_text("[")
+    with pytest.raises(ValueError, match="not a JSON table"):
+        late.course_due(tmp_path, "01_a")
+
+
+def test_a_penalty_without_a_due_date_is_refused(tmp_path, capsys):
+    from autograder.grading.cli import main
+
+    code = main(["grade", "01_perceptron", str(tmp_path), "--late-penalty", "10%/day", "--out",
+                 str(tmp_path / "g.csv"), "--course", str(tmp_path)])
+    assert code == 2 and "--late-penalty needs a due date" in capsys.readouterr().err

@@ -56,16 +56,17 @@ def _grade(args):
     limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
     inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
                                  total_bytes=int(args.max_total_mb * 2**20))
-    options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs,
-                                dask=args.dask, late=_late_policy(args), students=tuple(args.student or ()),
-                                force=args.force, accept_edits=args.accept_csv_edits)
     from autograder.grading.distributed import DaskError
 
     try:
+        options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs,
+                                    dask=args.dask, late=_late_policy(args), students=tuple(args.student or ()),
+                                    force=args.force, accept_edits=args.accept_csv_edits)
         results = classroom.grade_class(args.assignment, args.submissions, args.out, args.course,
                                         args.jobs, limits, progress=not args.quiet, options=options,
                                         warn=_warn)
-    except (collect.SubmissionsError, gradebook.GradebookError, classroom.SandboxRefused, DaskError) as exc:
+    except (collect.SubmissionsError, gradebook.GradebookError, classroom.SandboxRefused, DaskError,
+            ValueError) as exc:
         return _fail("grade", exc)
     print_summary(results)
     _class_report(args.assignment, args.out, getattr(args, "report", None))
@@ -77,13 +78,16 @@ def _grade(args):
 
 
 def _late_policy(args):
-    """The LatePolicy of --due/--late-penalty/--late-cap (None without --due)."""
-    from autograder.grading.late import LatePolicy
+    """The LatePolicy of --due (else the course's due_dates.json), --late-penalty and --late-cap (None: no due date)."""
+    from autograder.grading.late import LatePolicy, course_due
 
-    if args.due is None:
+    due = args.due or course_due(args.course, args.assignment)
+    if due is None:
+        if args.late_penalty:
+            raise ValueError(f"--late-penalty needs a due date: --due, or {args.assignment} in due_dates.json")
         return None
     amount, percent, unit = args.late_penalty or (0.0, True, "day")
-    return LatePolicy(args.due, amount, percent, unit, args.late_cap)
+    return LatePolicy(due, amount, percent, unit, args.late_cap)
 
 
 def _feedback(args):

@@ -8,12 +8,16 @@ LATE flag counts at least one period even when the file time says otherwise.
 """
 
 import datetime
+import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograder.grading.collect import parse_time
 
+#: The course's table of due dates: {"01_perceptron": "2026-12-01T23:59+09:00", ...}.
+DUE_DATES = "due_dates.json"
 UNITS = {"day": 86400.0, "hour": 3600.0}
 RULE = re.compile(r"\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<kind>%|pt)\s*/\s*(?P<unit>day|hour)\s*")
 
@@ -48,6 +52,23 @@ def parse_due(text):
     except ValueError:
         raise ValueError(f"{text!r} is not a date and time (write e.g. 2026-12-01T23:59 or "
                          "2026-12-01T23:59+09:00)") from None
+
+
+def course_due(course, assignment):
+    """The due date of ``assignment`` in the course's due_dates.json (None if it has none or no table).
+
+    ValueError (one line) if the table exists but cannot be read or its date is not one.
+    """
+    path = Path(course) / DUE_DATES
+    if not path.is_file():
+        return None
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path} is not a JSON table of due dates ({exc})") from None
+    if not isinstance(table, dict):
+        raise ValueError(f"{path} must map assignment names to dates, e.g. {{\"01_perceptron\": \"2026-12-01T23:59\"}}")
+    return parse_due(table[assignment]) if isinstance(table.get(assignment), str) else None
 
 
 def penalty(policy, max_score, submitted_at, late_flag=False):
