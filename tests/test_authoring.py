@@ -80,3 +80,21 @@ def test_validate_names_a_solution_that_loses_points(tmp_path, venv_env):
                     "--no-validate"], check=True, capture_output=True, env=venv_env)
     errors, _ = validate(course, "01_new")
     assert len(errors) == 1 and errors[0].startswith("01_new: the solution earns 0/4 on test_double: double(3.0)")
+
+
+def test_new_exercise_grades_with_class_report(tmp_path, venv_env):
+    """The new exercise graded as a class: solution full marks, stub zero, the class report printed and written."""
+    course, path = course_with(tmp_path, [SETUP, CHECKS, ANSWER, TEST])
+    subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "release", "01_new",
+                    "--no-validate"], check=True, capture_output=True, env=venv_env)
+    for student, notebook in (("sol", path), ("stub", course / "exercises" / "01_new" / "01_new.ipynb")):
+        (tmp_path / "class" / student / "01_new").mkdir(parents=True)
+        shutil.copy(notebook, tmp_path / "class" / student / "01_new")
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(course), "grade", "01_new",
+                           str(tmp_path / "class"), "--out", str(tmp_path / "grades.csv"), "--quiet",
+                           "--report", str(tmp_path / "report.html")],
+                          capture_output=True, text=True, env=venv_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Class report of 01_new: 2 scored (1 graded, 1 zero)" in done.stdout
+    assert "test_double" in done.stdout and "1/2" in done.stdout and "50.0%" in done.stdout
+    assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == 1
