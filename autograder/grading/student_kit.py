@@ -129,11 +129,46 @@ hidden tests (other inputs, same checks).
 
 
 def graded_functions(course):
-    """The grade_ids of every solution cell of every assignment: the names no NumPy body may ship."""
-    names = set()
+    """Every graded NumPy reference as 'topic.name': the functions whose body no kit may ship.
+
+    A grade_id ``g`` of assignment ``NN_slug`` is graded in ``ref_numpy/<topic>.py`` when
+    the exercise's checks (``checks/exNN_slug.py``) import that topic, or when the topic's
+    PyTorch twin has a function ``g`` (so a GAN helper that merely shares a name with
+    exercise 03's ``mlp_forward`` ships as it is).
+    """
+    package = Path(autograder.__file__).parent
+    defined = {p.stem: _function_names(p) for p in (package / "ref_numpy").glob("*.py")}
+    graded = set()
     for path in sorted(Path(course, "solutions").glob("*/*.ipynb")):
-        names |= set(load_source(path).solutions)
-    return names
+        ids = set(load_source(path).solutions)
+        used = _ref_numpy_imports(package / "checks" / f"ex{path.parent.name}.py")
+        for topic, names in defined.items():
+            twin = _twin_names(topic)
+            graded |= {f"{topic}.{g}" for g in ids & names if topic in used or g in twin}
+    return graded
+
+
+def _function_names(path):
+    return {n.name for n in ast.parse(path.read_text()).body if isinstance(n, ast.FunctionDef)}
+
+
+def _ref_numpy_imports(path):
+    """Topics of ``autograder.ref_numpy`` that the check file at ``path`` imports (anywhere in it)."""
+    if not path.exists():
+        return set()
+    topics = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "autograder.ref_numpy":
+            topics |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograder.ref_numpy."):
+            topics.add(node.module.split(".")[2])
+        elif isinstance(node, ast.Import):
+            topics |= {a.name.split(".")[2] for a in node.names if a.name.startswith("autograder.ref_numpy.")}
+    return topics
+
+
+def _is_graded(topic, name, graded):
+    return f"{topic}.{name}" in graded or name in graded
 
 
 def build(course, out):
@@ -177,7 +212,7 @@ def _write_ref_numpy(source, target, graded):
 def shim_module(text, topic, graded):
     """(module text with every top-level graded function replaced by a shim, names replaced)."""
     tree = ast.parse(text)
-    nodes = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in graded]
+    nodes = [n for n in tree.body if isinstance(n, ast.FunctionDef) and _is_graded(topic, n.name, graded)]
     if not nodes:
         return text, []
     lines = text.splitlines()
@@ -220,7 +255,7 @@ def graded_bodies(graded, package=None):
         text = path.read_text()
         lines = text.splitlines()
         for node in ast.parse(text).body:
-            if isinstance(node, ast.FunctionDef) and node.name in graded:
+            if isinstance(node, ast.FunctionDef) and _is_graded(path.stem, node.name, graded):
                 body = node.body[1:] if ast.get_docstring(node) is not None else node.body
                 if body:
                     bodies[f"{path.stem}.{node.name}"] = "\n".join(lines[body[0].lineno - 1:node.end_lineno])
