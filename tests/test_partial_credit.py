@@ -89,3 +89,17 @@ def test_check_accepts_the_students_own_function(notebook_binds, capsys):
     notebook_binds("mae", mae)
     ex04.check_mae(mae)
     assert "\N{CHECK MARK}" in capsys.readouterr().out
+
+
+def test_real_kernel_refuses_the_course_reference(venv_env, monkeypatch):
+    """In a Jupyter kernel (nbclient, as the student runs it) the imported reference gets ✗, not ✓."""
+    import nbclient
+
+    for key, value in venv_env.items():
+        monkeypatch.setenv(key, value)
+    cell = ("from autograder.ref_numpy.losses import mae\n"
+            "from autograder.checks.ex04_softmax_losses import check_mae\ncheck_mae(mae)")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    with pytest.raises(nbclient.exceptions.CellExecutionError, match="mae comes from autograder.ref_numpy.losses"):
+        nbclient.NotebookClient(nb, timeout=120).execute()
