@@ -35,12 +35,3 @@ def assignments():
     """Every assignment folder in solutions/."""
     return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
-
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``--dist loadgroup``), keep each module that has a module-scoped
-    fixture (a book build, a graded class) on one worker, so the fixture runs once; every
-    other test is scheduled on its own, so one long file cannot hold a worker alone."""
-    for item in items:
-        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-        if any(d.scope == "module" for fixturedefs in defs.values() for d in fixturedefs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
