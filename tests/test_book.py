@@ -34,6 +34,12 @@ def toc_files():
     return files
 
 
+def _env(bin_dir, home):
+    """A clean environment; one BLAS/OpenMP thread per kernel, as `make` sets (no spinning threads)."""
+    return {"PATH": bin_dir + ":/usr/bin:/bin", "HOME": str(home), "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
     """Build the book (all chapters executed) and return its html folder."""
@@ -41,7 +47,7 @@ def html(tmp_path_factory):
     bin_dir = str(Path(sys.executable).parent)
     done = subprocess.run([str(Path(bin_dir) / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
                            "--warningiserror", "--keep-going"], capture_output=True, text=True,
-                          env={"PATH": bin_dir + ":/usr/bin:/bin", "HOME": str(out)})
+                          env=_env(bin_dir, out))
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
     return out / "_build" / "html"
 
@@ -228,7 +234,7 @@ def _build(folder):
     bin_dir = str(Path(sys.executable).parent)
     return subprocess.run([str(Path(bin_dir) / "jupyter-book"), "build", str(folder), "--warningiserror",
                            "--keep-going"], capture_output=True, text=True, timeout=600,
-                          env={"PATH": bin_dir + ":/usr/bin:/bin", "HOME": str(folder)})
+                          env=_env(bin_dir, folder))
 
 
 @pytest.mark.slow
