@@ -163,43 +163,43 @@ def test_relative_error():
 
 # ---------------------------------------------------------------- seed 001's worked example
 
-def seed001_forward():
-    params = ref.seed001_params()
-    A, cache = mlp_forward_cache(ref.SEED001_X, params)
+def intro_note_forward():
+    params = ref.intro_note_params()
+    A, cache = mlp_forward_cache(ref.INTRO_NOTE_X, params)
     (st11, st12), (st21, st22), (yhat,) = (a[0] for a in cache[1][1:])
     return params, cache, st11, st12, st21, st22, yhat
 
 
-def test_seed001_forward_pass_reproduces_printed_values():
-    _, _, st11, st12, st21, st22, yhat = seed001_forward()
+def test_intro_note_forward_pass_reproduces_printed_values():
+    _, _, st11, st12, st21, st22, yhat = intro_note_forward()
     for got, printed in [(st11, 0.997762), (st12, 0.989013), (st21, 0.729929), (st22, 0.621579)]:
         assert round(got, 6) == printed
     assert abs(yhat - 0.612248) < 1.5e-6  # 0.6122489...: the seed truncated the last digit
     assert (0.9 - yhat) ** 2 == pytest.approx(0.0828006, abs=2e-7)
 
 
-def test_seed001_printed_values_are_sigmoids_not_sums():
-    x1, x2 = ref.SEED001_X[0]
-    w1, w2, w3 = ref.SEED001_WEIGHTS[:3]
+def test_intro_note_printed_values_are_sigmoids_not_sums():
+    x1, x2 = ref.INTRO_NOTE_X[0]
+    w1, w2, w3 = ref.INTRO_NOTE_WEIGHTS[:3]
     assert round(x1 * w1 + x2 * w3, 6) != 0.997762           # the seed's equation without sigma
     assert round(float(sigmoid(x1 * w1 + x2 * w3)), 6) == 0.997762
 
 
-def test_seed001_inputs_are_determined_by_the_printed_activations():
+def test_intro_note_inputs_are_determined_by_the_printed_activations():
     logit = lambda p: np.log(p / (1 - p))  # noqa: E731
-    w1, w2, w3, w4 = ref.SEED001_WEIGHTS[:4]
+    w1, w2, w3, w4 = ref.INTRO_NOTE_WEIGHTS[:4]
     x = np.linalg.solve([[w1, w3], [w2, w4]], [logit(0.997762), logit(0.989013)])
-    np.testing.assert_allclose(x, ref.SEED001_X[0], atol=5e-4)
+    np.testing.assert_allclose(x, ref.INTRO_NOTE_X[0], atol=5e-4)
 
 
-def test_seed001_gradient_of_w9_and_the_corrected_update():
-    params, cache, st11, st12, st21, st22, yhat = seed001_forward()
-    y, lr = ref.SEED001_Y[0, 0], ref.SEED001_LR
+def test_intro_note_gradient_of_w9_and_the_corrected_update():
+    params, cache, st11, st12, st21, st22, yhat = intro_note_forward()
+    y, lr = ref.INTRO_NOTE_Y[0, 0], ref.INTRO_NOTE_LR
     dE_dyhat, dyhat_dz, dz_dw9 = -2 * (y - yhat), yhat * (1 - yhat), st21
     assert round(dE_dyhat, 6) == -0.575502 and round(dyhat_dz, 6) == 0.2374 and round(dz_dw9, 6) == 0.729929
     grad_w9 = dE_dyhat * dyhat_dz * dz_dw9
     # E = (y - yhat)^2 is twice the quadratic cost 1/2 (y - yhat)^2 of one example.
-    dW3 = ref.mlp_backward(params, cache, ref.SEED001_Y)[2][0]
+    dW3 = ref.mlp_backward(params, cache, ref.INTRO_NOTE_Y)[2][0]
     assert 2 * dW3[0, 0] == pytest.approx(grad_w9, rel=1e-12)
     w9_new = 0.2 - lr * grad_w9
     assert round(w9_new, 6) == 0.229918 and round(0.2 - lr * (-0.575504 * 0.237400 * 0.729929), 6) == 0.229918

@@ -27,7 +27,7 @@ def test_minibatches_partition_each_epoch():
     assert not np.array_equal(batches[0], other[0])
 
 
-def test_seed004_iterations_per_epoch():
+def test_m2_note_iterations_per_epoch():
     """50,000 training examples in mini-batches of 1,000: 50 iterations per epoch."""
     assert len(ref.minibatches(50_000, 1_000, seed=0, epoch=0)) == 50
 

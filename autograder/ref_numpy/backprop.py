@@ -1,6 +1,6 @@
 """Backpropagation through a sigmoid MLP, and numeric gradients (chapter 05_backprop).
 
-Cost of the lectures (seed 004): the quadratic cost averaged over the batch,
+Cost of the lectures (the "M2. 딥러닝 기본" note): the quadratic cost averaged over the batch,
 C = 1/(2N) * sum_n ||a^L_n - y_n||^2, so grad_a C = (A^L - Y) / N.
 
 The four equations in the batch-row convention of ``ref_numpy.mlp``
@@ -16,21 +16,21 @@ The 1/N of the cost is inside Delta, so 3 and 4 are averages over the batch.
 
 import numpy as np
 
-#: Seed 001's worked example: w1..w10, the inputs that reproduce its printed
-#: activations (the seed never states them), its target and learning rate.
-SEED001_WEIGHTS = (0.3, 0.2, 0.1, 0.5, 0.6, 0.2, 0.4, 0.3, 0.2, 0.5)
-SEED001_X = np.array([[20.0, 1.0]])
-SEED001_Y = np.array([[0.9]])
-SEED001_LR = 0.3
+#: The worked example of the "Deep Learning intro" note: w1..w10, the inputs that reproduce its printed
+#: activations (the note never states them), its target and learning rate.
+INTRO_NOTE_WEIGHTS = (0.3, 0.2, 0.1, 0.5, 0.6, 0.2, 0.4, 0.3, 0.2, 0.5)
+INTRO_NOTE_X = np.array([[20.0, 1.0]])
+INTRO_NOTE_Y = np.array([[0.9]])
+INTRO_NOTE_LR = 0.3
 
 
-def seed001_params():
-    """Seed 001's 2-2-2-1 network as MLP params [(W1, b1), (W2, b2), (W3, b3)], no biases.
+def intro_note_params():
+    """The intro note's 2-2-2-1 network as MLP params [(W1, b1), (W2, b2), (W3, b3)], no biases.
 
     Row i of W^l holds the weights leaving input i: st11 = sigma(x1 w1 + x2 w3),
     st12 = sigma(x1 w2 + x2 w4), and likewise for the next layers.
     """
-    w1, w2, w3, w4, w5, w6, w7, w8, w9, w10 = SEED001_WEIGHTS
+    w1, w2, w3, w4, w5, w6, w7, w8, w9, w10 = INTRO_NOTE_WEIGHTS
     return [
         (np.array([[w1, w2], [w3, w4]]), np.zeros(2)),
         (np.array([[w5, w6], [w7, w8]]), np.zeros(2)),
