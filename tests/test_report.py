@@ -5,6 +5,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from autograder.grading import gradebook, report
 from conftest import ROOT
 
@@ -70,3 +72,14 @@ def test_report_command_reads_gradebook(tmp_path, venv_env):
     missing = subprocess.run([sys.executable, "-m", "autograder", "report", "02_y", "--gradebook", str(csv_path)],
                              capture_output=True, text=True, env=venv_env, cwd=ROOT)
     assert missing.returncode == 2 and "has no results of 02_y (it has: 01_x)" in missing.stderr
+
+
+def test_report_never_overwrites_a_foreign_file(tmp_path):
+    rep = report.build(_records(), "01_x")
+    notes = tmp_path / "notes.html"
+    notes.write_text("<p>my notes</p>")
+    with pytest.raises(OSError, match="not a class report written by this tool"):
+        report.write(rep, notes)
+    assert notes.read_text() == "<p>my notes</p>"
+    report.write(rep, tmp_path / "r.html")
+    report.write(rep, tmp_path / "r.html")  # its own report is replaced

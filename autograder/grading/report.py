@@ -189,6 +189,8 @@ def write(report, out):
     from pathlib import Path
 
     out = Path(out)
+    if out.is_dir() or (out.exists() and not _ours(out)):
+        raise OSError(f"{out} exists and is not a class report written by this tool; not overwritten")
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -198,3 +200,10 @@ def write(report, out):
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
+
+
+def _ours(path):
+    """True if ``path`` is a class report this module wrote (its title line), so it may be replaced."""
+    with open(path, "rb") as handle:
+        head = handle.read(400)
+    return b"<title>Class report: " in head
