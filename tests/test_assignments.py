@@ -2,6 +2,9 @@
 
 Checked with nbgrader's own validator and with ``python -m autograder validate`` (our grader); and
 exercises/ must be exactly what ``release`` makes of solutions/.
+
+This module takes every other assignment; ``test_assignments_b.py`` runs the same tests on
+the rest, so that ``pytest -n 2 --dist loadfile`` can give the two halves to two workers.
 """
 
 import json
@@ -9,39 +12,40 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
 from conftest import ROOT, assignments
 
-ALL = assignments()
+#: The assignments this module tests (the other half: test_assignments_b.py).
+NAMES = assignments()[0::2]
+
+
+def pytest_generate_tests(metafunc):
+    """Each test runs once per assignment of the module it is collected in."""
+    if "name" in metafunc.fixturenames:
+        metafunc.parametrize("name", metafunc.module.NAMES)
 
 
 def _nb(folder, name):
     return ROOT / folder / name / f"{name}.ipynb"
 
 
-@pytest.mark.parametrize("name", ALL)
 def test_solution_validates(name, venv_env):
     done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(_nb("solutions", name))],
                           capture_output=True, text=True, env=venv_env, cwd=ROOT)
     assert "Success! Your notebook passes all the tests." in done.stdout, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("name", ALL)
 def test_released_stub_fails_every_test(name, venv_env):
     done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", "--invert", str(_nb("exercises", name))],
                           capture_output=True, text=True, env=venv_env, cwd=ROOT)
     assert "Success! The notebook does not pass any tests." in done.stdout, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("name", ALL)
 def test_release_has_no_solutions_or_hidden_tests(name):
     text = _nb("exercises", name).read_text()
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
     assert "raise NotImplementedError()" in text
 
 
-@pytest.mark.parametrize("name", ALL)
 def test_exercises_in_sync_with_solutions(name, tmp_path, venv_env):
     course = tmp_path / "course"
     shutil.copytree(ROOT / "solutions" / name, course / "solutions" / name)
@@ -57,7 +61,6 @@ def _released(course, name):
     return course / "exercises" / name / f"{name}.ipynb"
 
 
-@pytest.mark.parametrize("name", ALL)
 def test_validate_solution_full_marks_stub_zero(name, venv_env):
     """``python -m autograder validate``: through the real grader, the solution earns full marks and the
     released stub zero, and nothing the grader cannot handle (autograder/grading/validate.py)."""
