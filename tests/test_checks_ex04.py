@@ -7,12 +7,7 @@ from autograder.checks import ex04_softmax_losses as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import losses as ref
 from autograder.ref_numpy.activations import sigmoid
-
-
-def fails(check, fn, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(fn, **kwargs)
+from checking import fails
 
 
 # --- softmax --------------------------------------------------------------------------

@@ -7,17 +7,7 @@ import pytest
 from autograder.checks import ex07_training_practice as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import metrics, validation
-
-
-def fails(check, fn, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(fn, **kwargs)
-
-
-def passes(check, fn, capsys, **kwargs):
-    check(fn, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+from checking import fails, passes
 
 
 # ---------------------------------------------------------------- confusion_matrix

@@ -13,17 +13,7 @@ import pytest
 from autograder.checks import ex08_optimizers as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import optim, schedules
-
-
-def fails(check, fn, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match`` (a regex)."""
-    with pytest.raises(AssertionError, match=match):
-        check(fn, **kwargs)
-
-
-def passes(check, fn, capsys, **kwargs):
-    check(fn, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+from checking import fails, passes
 
 
 # ---------------------------------------------------------------- momentum_step
