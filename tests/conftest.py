@@ -35,3 +35,14 @@ def assignments():
     """Every assignment folder in solutions/."""
     return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
+
+#: Test files that take minutes: started first, so that `pytest -n 2 --dist loadfile`
+#: does not end with one worker running a long file alone.
+SLOW_FIRST = ("test_book", "test_nbgrader_pipeline", "test_grading_class", "test_assignments",
+              "test_assignments_b", "test_dask", "test_student_kit", "test_cli")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Order the long test files first; the order within each file is kept."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))

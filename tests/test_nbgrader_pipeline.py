@@ -2,7 +2,9 @@
 
 The solution must get full marks and the untouched stub zero, through nbgrader's
 own database and exporter (no autograder code in the loop except the checks the
-notebooks import).
+notebooks import). Every assignment's notebooks are already checked two-sided by
+nbgrader's own validator (test_assignments.py); this end-to-end run covers a
+representative set: the first exercise, one per part of the book, and the last.
 """
 
 import csv
@@ -22,8 +24,12 @@ def nbgrader(course, env, *args):
     return done
 
 
+#: One assignment per part of the book, plus the first and the last.
+PIPELINE = [name for name in assignments() if name[:2] in {"01", "05", "08", "10", "13"}]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", assignments())
+@pytest.mark.parametrize("name", PIPELINE)
 def test_nbgrader_pipeline(name, tmp_path, venv_env):
     course = tmp_path / "course"
     shutil.copytree(ROOT / "solutions" / name, course / "solutions" / name)
