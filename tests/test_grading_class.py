@@ -237,9 +237,12 @@ def test_killed_run_leaves_a_consistent_gradebook_and_the_next_run_completes(tmp
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    partial = {r["student_id"] for r in csv.DictReader(out.open())}
+    partial = set(json.loads(store.read_text())[A])  # the record: valid JSON, whole entries
     assert 2 <= len(partial) < len(students), "killed mid-run"
-    assert set(json.loads(store.read_text())[A]) == partial, "CSV and store agree"
+    shown = {r["student_id"] for r in csv.DictReader(out.open())}
+    # The CSV is a view rewritten after each record: a kill between the two writes leaves it
+    # one student behind the record, never ahead of it and never torn.
+    assert shown <= partial and len(partial - shown) <= 1, "CSV is a view of the store"
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
     rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(out.open())}
     assert rows == {s: FULL for s in students}
