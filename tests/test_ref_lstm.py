@@ -8,6 +8,7 @@ from autograder.checks.compare import DEVICE
 from autograder.ref_numpy import lstm as ref
 from autograder.ref_torch import lstm as ref_torch
 from autograder.ref_torch._util import numpy
+from numeric import numeric_grad
 
 #: Central differences (h = 1e-6) of a smooth function of order-1 values: truncation ~h², rounding ~1e-10.
 NUMERIC = dict(rtol=1e-5, atol=1e-8)
@@ -22,20 +23,6 @@ def case(seed, n, t, d, h, forget_bias=0.0):
     Wx, Wh, b = ref.init_lstm(d, h, seed, forget_bias)
     return (rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), rng.normal(size=(n, h)), Wx, Wh, b,
             rng.normal(size=(n, t, h)), rng.normal(size=(n, h)))
-
-
-def numeric_grad(f, x, h=1e-6):
-    """Central differences of the scalar f() with respect to the array x (changed in place, restored)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        up = f()
-        x[i] = old - h
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
 
 
 def test_step_follows_the_equations_in_torch_gate_order():

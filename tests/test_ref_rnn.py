@@ -8,6 +8,7 @@ from autograder.checks.compare import DEVICE
 from autograder.ref_numpy import rnn as ref
 from autograder.ref_torch import rnn as ref_torch
 from autograder.ref_torch._util import numpy
+from numeric import numeric_grad
 
 #: Central differences (h = 1e-6) of a smooth function of order-1 values: truncation ~h², rounding ~1e-10.
 NUMERIC = dict(rtol=1e-5, atol=1e-8)
@@ -18,20 +19,6 @@ def case(seed, n, t, d, h, scale=0.5):
     rng = np.random.default_rng(seed)
     Wx, Wh, b = ref.init_rnn(d, h, seed, scale)
     return rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), Wx, Wh, b, rng.normal(size=(n, t, h))
-
-
-def numeric_grad(f, x, h=1e-6):
-    """Central differences of the scalar f() with respect to the array x (changed in place, restored)."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        up = f()
-        x[i] = old - h
-        down = f()
-        x[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
 
 
 @pytest.mark.parametrize("n,t,d,h", SHAPES)
