@@ -10,24 +10,13 @@ Writes bench/out/dask_overhead.json.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
-from grader_vs_nbgrader import env, make_class  # noqa: E402  (a sibling script, not a package)
-
-
-def time_grade(assignment, course, out, *extra):
-    """Seconds for one `grade` run over the class in ``course``; its rows."""
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "--course", str(ROOT), "grade", assignment,
-                    str(course / "submitted"), "--out", str(out), "--quiet", *extra],
-                   check=True, env=env(), capture_output=True)
-    return time.perf_counter() - start, len(out.read_text().splitlines()) - 1
+from grader_vs_nbgrader import make_class, time_ours  # noqa: E402  (a sibling script, not a package)
 
 
 def main():
@@ -38,8 +27,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         course = Path(tmp)
         make_class(args.assignment, args.students, course)
-        local, local_rows = time_grade(args.assignment, course, course / "local.csv", "--jobs", "2")
-        dask, dask_rows = time_grade(args.assignment, course, course / "dask.csv", "--dask", "local:2")
+        local, local_rows = time_ours(args.assignment, course, course / "local.csv", "--jobs", "2")
+        dask, dask_rows = time_ours(args.assignment, course, course / "dask.csv", "--dask", "local:2")
     per_student_core_s = 2 * local / args.students  # two jobs busy for `local` seconds
     cluster_h = 130_000 * per_student_core_s / (10 * 16) / 3600
     result = dict(students=args.students, cores=os.cpu_count(), local_rows=local_rows, dask_rows=dask_rows,
