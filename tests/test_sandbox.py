@@ -82,3 +82,11 @@ def test_worker_environment_has_no_grader_secrets(monkeypatch):
         assert outcome(w, "import os\nRESULT = os.environ.get('GRADER_SECRET', 'absent')") == "absent"
     finally:
         w.close()
+
+
+def test_student_plots_render_off_screen(worker):
+    """matplotlib is not loaded at the worker's start; a student's plot still works (Agg from MPLBACKEND)."""
+    code = ("import sys\nloaded_at_start = 'matplotlib' in sys.modules\n"
+            "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 0])\nplt.show()\n"
+            "RESULT = [loaded_at_start, plt.get_backend().lower()]")
+    assert outcome(worker, code) == [False, "agg"]

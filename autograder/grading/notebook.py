@@ -15,8 +15,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from autograder.grading.text import clean
 
 
@@ -92,18 +90,23 @@ def role(cell):
 
 def load_source(path):
     """Parse the instructor's notebook at ``path``."""
-    nb = nbformat.read(path, as_version=4)
+    # Plain JSON, not nbformat: importing nbformat (jsonschema and its format grammars) costs
+    # seconds per command, and this notebook is the course's own, checked by `validate`.
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    if nb.get("nbformat") != 4:
+        raise ValueError(f"{path} has nbformat {nb.get('nbformat')!r}; the course's notebooks are version 4")
     src = SourceNotebook(Path(path).stem, partial_credit=partial_credit(nb))
-    for cell in nb.cells:
-        kind, gid = role(cell), cell.metadata.get("nbgrader", {}).get("grade_id")
+    for cell in nb["cells"]:
+        kind, meta = role(cell), cell.get("metadata", {}).get("nbgrader", {})
+        code = "".join(cell.get("source", ""))  # nbformat stores text or a list of lines
         if kind == "setup":
-            src.setup.append(cell.source)
+            src.setup.append(code)
         elif kind == "checks":
-            src.checks.append(cell.source)
+            src.checks.append(code)
         elif kind == "solution":
-            src.solutions[gid] = cell.source
+            src.solutions[meta.get("grade_id")] = code
         elif kind == "test":
-            src.tests.append(Test(gid, float(cell.metadata.nbgrader.get("points", 0)), cell.source))
+            src.tests.append(Test(meta.get("grade_id"), float(meta.get("points", 0)), code))
     return src
 
 
