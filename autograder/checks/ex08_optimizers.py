@@ -321,8 +321,9 @@ def check_step_lr(step_lr, lr0=0.1, settings=((5, 0.5), (1, 0.9), (7, 0.1)), epo
 
 def check_cosine_lr(cosine_lr, lr0=0.1, settings=((20, 0.0), (7, 0.001), (50, 0.01))):
     """cosine_lr(t, lr0, T_max, eta_min) = CosineAnnealingLR's rate at step t, for t = 0 .. T_max."""
-    def cos_at(t, lr0, T_max, eta_min):
-        return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
+    # Every mistake is the reference's own rate at another t, T_max or eta_min, or a transform
+    # of it, so that no check spells out the formula the exercise asks for.
+    cos_at = ref_sched.cosine_lr
     mistakes = {
         "off by one: cosine_lr(0) must be lr0 and cosine_lr(T_max) must be eta_min; the angle at step t "
         "is pi * t / T_max.": lambda t, lr0, T_max, eta_min: cos_at(t + 1, lr0, T_max, eta_min),
@@ -331,9 +332,11 @@ def check_cosine_lr(cosine_lr, lr0=0.1, settings=((20, 0.0), (7, 0.001), (50, 0.
         "off by one: the rate reaches eta_min at t = T_max, not at T_max - 1.":
             lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max - 1, eta_min),
         "the schedule ends at eta_min, not at 0: the cosine part scales lr0 - eta_min and eta_min is added.":
-            lambda t, lr0, T_max, eta_min: lr0 * (1 + math.cos(math.pi * t / T_max)) / 2,
+            lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max, 0.0),
+        # eta_min + (lr0 - eta_min) * c, with c the cosine itself rather than its factor (1 + c) / 2,
+        # is 2 * rate - lr0 for the right rate.
         "the factor (1 + cos(angle)) / 2 runs from 1 down to 0; cos(angle) alone goes negative.":
-            lambda t, lr0, T_max, eta_min: eta_min + (lr0 - eta_min) * math.cos(math.pi * t / T_max),
+            lambda t, lr0, T_max, eta_min: 2 * cos_at(t, lr0, T_max, eta_min) - lr0,
     }
     for T_max, eta_min in settings:
         if eta_min == 0.0:  # without eta_min the "ends at 0" mistake is right
