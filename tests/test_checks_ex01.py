@@ -152,3 +152,27 @@ def test_gate_on_the_edge_names_step_of_zero():
     with pytest.raises(AssertionError) as info:
         ex.check_gate(np.array([-0.5, 0.5]), -0.5, "or")  # sum exactly 0 at (0, 1), a -0.0 in floats
     assert "weighted sum there is 0, and step(0) = 0" in str(info.value) and "-0" not in str(info.value)
+
+
+@pytest.mark.parametrize("wrong", [lambda X, w, b: np.sign(X @ w + b),
+                                   lambda X, w, b: np.where(X @ w + b > 0, 1.0, -1.0)])
+def test_perceptron_names_minus_one_for_zero(wrong):
+    fails(ex.check_perceptron, wrong, match="the step gives 0, not -1")
+
+
+def _update_with_ge(w, b, x, y, lr):
+    err = y - float(x @ w + b >= 0)
+    return w + lr * err * x, b + lr * err
+
+
+def test_update_names_step_of_zero_in_the_prediction():
+    fails(ex.check_perceptron_update, _update_with_ge, match=r"exactly 0 here, so the prediction is 0")
+
+
+def _running_total(X, y, lr, epochs):
+    w, b, errors = ref.train_perceptron(X, y, lr, epochs)
+    return w, b, np.cumsum(errors)
+
+
+def test_train_names_a_running_total_of_errors():
+    fails(ex.check_train_perceptron, _running_total, match="not a running total")

@@ -32,6 +32,8 @@ def _perceptron_mistakes(X, w, b):
             (z >= 0).astype(float),
         "apply the step function to the weighted sum; return 0/1, not the sum itself.": z,
         "the bias b belongs in the weighted sum before the step.": (X @ w > 0).astype(float),
+        "below the threshold the step gives 0, not -1 (this is not the sign function).": np.sign(z),
+        "below the threshold the step gives 0, not -1.": np.where(z > 0, 1.0, -1.0),
     }
 
 
@@ -99,11 +101,15 @@ def check_perceptron_update(perceptron_update, seed=0, lr=0.25):
         out = unpack(label, call(perceptron_update, label, w=w, b=b, x=x, y=y, lr=lr), 2)
         want_w, want_b = ref.perceptron_update(w, b, x, y, lr)
         err = y - ref.step(x @ w + b)
-        hint = diagnose(out[0], {
+        mistakes = {
             "when the unit should have fired (y = 1) but did not, w must move toward x; "
             "check the sign of the correction.": w - lr * err * x,
             "scale the correction by the learning rate lr.": w + err * x,
-        }) if err != 0 else "Hint: the prediction is right here, so w must not change."
+        }
+        if x @ w + b == 0:  # the step's edge: a prediction made with ">= 0" thinks the unit fired
+            mistakes["the weighted sum is exactly 0 here, so the prediction is 0 (step(0) = 0), "
+                     "the example is misclassified and w must move."] = w
+        hint = diagnose(out[0], mistakes) if err != 0 else "Hint: the prediction is right here, so w must not change."
         label_w, label_b = (describe(call_text, part, i, y=y, lr=lr) for i, part in enumerate(("new w", "new b")))
         got_w = assert_close(label_w, out[0], want_w, F64, hint)
         got_b = assert_close(label_b, out[1], want_b, F64,
@@ -139,6 +145,8 @@ def check_train_perceptron(train_perceptron, seed=0, n=20, d=2, lr=0.1, epochs=8
                  "Hint: errors[e] counts the examples misclassified in epoch e, each judged just before "
                  "its own update."]
         twin = ref_torch.train_perceptron(X, y, lr, epochs, device=dev)
+        hints[2] = diagnose(out[2], {"errors[e] counts the mistakes of epoch e alone, not a running "
+                                     "total over the epochs so far.": np.cumsum(want[2])}) or hints[2]
         for i in range(3):
             part = describe(call_text, names[i], i, X=X, lr=lr, epochs=epochs)
             got = assert_close(part, out[i], want[i], F64, hints[i])
