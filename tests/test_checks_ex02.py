@@ -134,3 +134,27 @@ def test_dense_returning_none_is_asked_about_return():
 
 def test_xor_weights_that_are_none_name_the_variable():
     fails(ex.check_xor_weights, None, np.zeros(2), np.zeros((2, 1)), np.zeros(1), match="the variable W1 is None")
+
+
+def test_dense_names_a_bias_added_per_example():
+    fails(ex.check_dense_forward, lambda X, W, b: X @ W + b[:, None], match="b\\[j\\] belongs to column j")
+
+
+def test_xor_weights_in_the_lectures_row_form_are_named():
+    """NAND and OR weights written as rows of W1 (one row per unit) instead of columns."""
+    W1 = np.array([[-1.0, -1.0], [1.0, 1.0]])
+    fails(ex.check_xor_weights, W1, np.array([1.5, -0.5]), np.array([[1.0], [1.0]]), np.array([-1.5]),
+          match="one row per hidden unit.*column j of W1")
+    ex.check_xor_weights(W1.T, np.array([1.5, -0.5]), np.array([[1.0], [1.0]]), np.array([-1.5]))
+
+
+def _notebook_weights(X, W1, b1, W2, b2):
+    """Ignores its weight arguments and uses the XOR weights of section 2 (a global in the notebook)."""
+    w = ref.XOR_WEIGHTS
+    return ref.xor_network(X, w["W1"], w["b1"], w["W2"], w["b2"])
+
+
+@pytest.mark.parametrize("wrong", [_notebook_weights,
+                                   lambda X, W1, b1, W2, b2: (X[:, :1] != X[:, 1:2]).astype(float)])
+def test_xor_network_right_only_on_xor_is_told_to_use_its_arguments(wrong):
+    fails(ex.check_xor_network, wrong, match="right on XOR.*arguments X, W1, b1, W2, b2")

@@ -244,3 +244,17 @@ def test_a_real_kernel_shows_only_the_message_and_the_cell_still_fails():
 def test_describe_formats_numbers_and_names():
     assert describe("f(x, lr, mode)", lr=0.0, mode="fast") == "f(x, lr, mode) for lr = 0 and mode = 'fast'"
     assert describe("f(params)", params=[(np.zeros(2), 0.0)]) == "f(params) for params"
+
+
+def test_float32_inside_the_float64_tolerance_is_still_refused():
+    """A float32 answer that passes rtol=1e-7 by luck on small inputs is told float64 is expected."""
+    want = np.array([0.1, 1 / 3, 2.0])
+    text = message(assert_close, "f(x)", want.astype(np.float32), want, F64)
+    assert "right to float32 precision" in text and "must be float64" in text
+    assert_close("f(x)", want, want, F64)  # the same values in float64 pass
+
+
+def test_float32_that_holds_the_values_exactly_passes():
+    """0/1 outputs or counts in float32 lose nothing; the device tolerance allows float32 anyway."""
+    assert_close("f(x)", np.array([0.0, 1.0, 3.0], np.float32), np.array([0.0, 1.0, 3.0]), F64)
+    assert_close("f(x)", np.array([0.1], np.float32), np.array([0.1]), DEVICE)

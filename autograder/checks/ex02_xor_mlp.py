@@ -23,6 +23,8 @@ def _dense_mistakes(X, W, b):
         "one example per ROW: the examples are the rows of X, so X comes first in the product "
         "(the lectures' W x is the column form).": lambda: W @ X + b,
         "return one row per example, shape (N, n_out), not its transpose.": lambda: (X @ W + b).T,
+        "b has one bias per output unit: b[j] belongs to column j of the result, added to every row "
+        "(not one bias per example).": lambda: X @ W + b[:, None],
     }
     mistakes = {}
     for hint, formula in formulas.items():
@@ -73,6 +75,10 @@ def check_xor_weights(W1, b1, W2, b2):
     hidden = step(ref.dense_forward(GATE_INPUTS, W1, b1))
     out = ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0]
     for x, h, y, want in zip(GATE_INPUTS, hidden, out, ref.XOR_TARGETS):
+        if y != want and W1.shape == (2, 2) and _computes_xor(W1.T, b1, W2, b2):
+            fail("W1 holds one row per hidden unit (the lectures' W x form), but here the weights of "
+                 "hidden unit j are column j of W1, since the network computes X @ W1 with one example "
+                 "per row. Hint: write each unit's weights as a column.")
         if y != want:
             x = tuple(int(v) for v in x)
             fail(f"With W1, b1, W2, b2 the network gives {int(y)} for input {x}, but XOR{x} = {int(want)}. "
@@ -80,6 +86,10 @@ def check_xor_weights(W1, b1, W2, b2):
                  "let the hidden units compute NAND and OR (one per column of W1) and the output unit "
                  "the AND of the two.")
     ok("W1, b1, W2, b2 compute XOR on all four inputs")
+
+
+def _computes_xor(W1, b1, W2, b2):
+    return np.array_equal(ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0], ref.XOR_TARGETS)
 
 
 def _integer_network(rng, n, n_in, n_hidden, n_out):
@@ -119,15 +129,20 @@ def check_xor_network(xor_network, seed=0, n=6, n_in=2, n_hidden=2, n_out=1):
     cases = [(GATE_INPUTS, w["W1"], w["b1"], w["W2"], w["b2"]),
              _integer_network(rng, n, n_in, n_hidden, n_out),
              _normal_network(rng, n, n_in, n_hidden, n_out)]
-    for X, W1, b1, W2, b2 in cases:
+    generic = ("Hint: the hidden layer is a dense layer followed by the step; the output layer "
+               "is another dense layer followed by the step. Use your dense_forward "
+               "(check_dense_forward must pass first).")
+    for k, (X, W1, b1, W2, b2) in enumerate(cases):
         label = describe("xor_network(X, W1, b1, W2, b2)", X=X, W1=W1, W2=W2)
         got = call(xor_network, label, "xor_network should call your dense_forward twice, with a step after each.",
                     X=X, W1=W1, b1=b1, W2=W2, b2=b2)
         hint = diagnose(got, _network_mistakes(X, W1, b1, W2, b2))
-        got = assert_close(label, got, ref.xor_network(X, W1, b1, W2, b2), EXACT, hint or
-                           "Hint: the hidden layer is a dense layer followed by the step; the output layer "
-                           "is another dense layer followed by the step. Use your dense_forward "
-                           "(check_dense_forward must pass first).")
+        if k > 0:  # right on XOR, wrong here: the function ignores the weights (or the X) it was given
+            generic = ("Hint: it was right on XOR with the XOR weights but not with these weights. "
+                       "Compute with the arguments X, W1, b1, W2, b2 the function receives, not with "
+                       "the notebook's variables of section 2 or the XOR table: the grader calls it "
+                       "with other networks.")
+        got = assert_close(label, got, ref.xor_network(X, W1, b1, W2, b2), EXACT, hint or generic)
         twin = ref_torch.xor_network(X, W1, b1, W2, b2, device=dev)
         assert_close(label, got, numpy(twin), DEVICE, against="PyTorch")
     ok(f"xor_network matches the NumPy and PyTorch references on XOR and {len(cases) - 1} random networks")
