@@ -179,3 +179,54 @@ def test_mse_hints_do_not_hand_over_code():
     with pytest.raises(AssertionError) as info:
         ex.check_mse(lambda pred, target: np.mean((pred - target.T) ** 2))
     assert "np.mean((pred - target) ** 2)" not in str(info.value)
+
+
+def _ten_columns(labels, c):
+    out = np.zeros((len(labels), 10))
+    out[np.arange(len(labels)), labels] = 1
+    return out
+
+
+def test_one_hot_hard_coded_ten_classes_fails_the_visible_check():
+    """MNIST's 10 written in instead of num_classes: the square case has another number of classes."""
+    fails(ex.check_one_hot, _ten_columns, match=r"shape \(5, 10\) but should have shape \(5, 5\).*MNIST has 10")
+
+
+def _whole_rows(labels, c):
+    out = np.zeros((len(labels), c))
+    out[labels] = 1
+    return out
+
+
+def _whole_columns(labels, c):
+    out = np.zeros((len(labels), c))
+    out[:, labels] = 1
+    return out
+
+
+@pytest.mark.parametrize("wrong,match", [(_whole_rows, "whole rows"), (_whole_columns, "whole columns")])
+def test_one_hot_names_indexing_whole_rows_or_columns(wrong, match):
+    fails(ex.check_one_hot, wrong, match=r"pairing row n .* with column labels\[n\]; you set " + match)
+
+
+def test_mlp_forward_names_tanh():
+    fails(ex.check_mlp_forward, lambda X, p: _loop(X, p, act=np.tanh), match="not tanh")
+
+
+def test_mlp_forward_that_empties_params_says_the_list_changed():
+    def popping(X, params):
+        a = X
+        while params:
+            W, b = params.pop(0)
+            a = sigmoid(a @ W + b)
+        return a
+    fails(ex.check_mlp_forward, popping, match=r"the list params had 2 items and now has 0")
+
+
+def test_mlp_forward_error_hint_says_hint_once():
+    def two_layers_only(X, params):
+        (W1, b1), (W2, b2) = params[0], params[1]
+        return sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
+    with pytest.raises(AssertionError) as info:
+        ex.check_mlp_forward(two_layers_only)
+    assert "raised IndexError" in str(info.value) and str(info.value).count("Hint:") == 1

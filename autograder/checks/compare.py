@@ -285,7 +285,7 @@ def call(fn, label_, on_error="", /, **args):
     except AssertionError:
         raise
     except Exception as exc:  # the student's bug, reported in words
-        hint = f" Hint: {on_error}" if on_error else ""
+        hint = "" if not on_error else f" {on_error}" if on_error.startswith("Hint:") else f" Hint: {on_error}"
         raise CheckFailed(f"{label_} raised {type(exc).__name__}: {exc}{_student_line(exc)}{hint}") from exc
     for name, original in args.items():
         if not callable(original) and not _same(original, copies[name]):
@@ -350,6 +350,9 @@ def _change(name, before, after):
         idx = _index(int(np.argmax(diff.ravel())), before.shape)
         where = f" entry {_fmt_index(idx)}" if idx != () else ""
         return f"{name}{where} went from {_num(before[idx])} to {_num(after[idx])}"
+    if isinstance(before, list) and isinstance(after, list) and len(before) != len(after):
+        return (f"the list {name} had {len(before)} items and now has {len(after)} (pop, append, del, remove "
+                "and slice assignment change the caller's list; loop over it instead)")
     if isinstance(before, (tuple, list)) and isinstance(after, (tuple, list)) and len(before) == len(after):
         for i, (a, b) in enumerate(zip(before, after)):
             if not _same(a, b):

@@ -40,8 +40,10 @@ def _mistakes(formulas):
 def _label_cases(rng, n, num_classes):
     """Labels that miss the largest class, a square case (N = C), and the given size."""
     small = rng.integers(0, max(num_classes - 1, 1), size=n)  # class C-1 absent: C columns all the same
-    square = rng.permutation(min(num_classes, 12)) % num_classes
-    return [(small, num_classes), (square, min(num_classes, 12)), (rng.integers(0, num_classes, size=n), num_classes)]
+    # N = C, and not 10 classes: a transposed result runs, and a hard-coded 10 (MNIST's) shows.
+    c_square = max(2, min(num_classes, 12) // 2)
+    square = rng.permutation(c_square)
+    return [(small, num_classes), (square, c_square), (rng.integers(0, num_classes, size=n), num_classes)]
 
 
 def _one_hot_mistakes(labels, c):
@@ -54,6 +56,17 @@ def _one_hot_mistakes(labels, c):
     if labels.max() + 1 != c:
         mistakes["use num_classes columns, not labels.max() + 1: a batch may lack the largest class."] = \
             np.eye(labels.max() + 1)[labels]
+    if c != 10 and labels.max() < 10:
+        mistakes["use num_classes columns: MNIST has 10 classes, but the function must work for any number."] = \
+            np.eye(10)[labels]
+    pair = "each row gets a single 1, pairing row n (example n) with column labels[n]"
+    cols = np.zeros((len(labels), c))
+    cols[:, labels] = 1
+    mistakes[pair + "; you set whole columns to 1."] = cols
+    if labels.max() < len(labels):  # otherwise indexing rows by label raises in the student's code
+        rows = np.zeros((len(labels), c))
+        rows[labels] = 1
+        mistakes[pair + "; you set whole rows to 1."] = rows
     return mistakes
 
 
@@ -130,6 +143,8 @@ def _forward_mistakes(X, params):
         "apply the sigmoid after every layer, the hidden ones included.": linear_hidden,
         "check the sign in the sigmoid's exponent: sigmoid(z) is near 1 for large positive z.":
             lambda: ref(X, params, activation=lambda z: sigmoid(-z)),
+        "this network uses the sigmoid (outputs between 0 and 1), not tanh.":
+            lambda: ref(X, params, activation=np.tanh),
     })
 
 
