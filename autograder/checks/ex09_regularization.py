@@ -243,22 +243,40 @@ def check_batchnorm_forward(batchnorm_forward, seed=0, n=6, d=4, momentum=0.1, e
     ok("batchnorm_forward matches torch.nn.functional.batch_norm, running statistics included")
 
 
-def _bn_backward_mistakes(dout, cache):
-    """{hint: wrong dx}, {hint: wrong dgamma}, {hint: wrong dbeta} for a training-mode cache."""
-    xhat, inv_std, g = cache["xhat"], cache["inv_std"], cache["gamma"]
-    dxhat = dout * g
+def _held_dx(dout, x, gamma, eps, hold=(), scale=True):
+    """dx of training-mode batch normalization by autograd, with the statistics named in ``hold``
+    ('mean', 'var') treated as constants, and dxhat = dout * gamma (dout alone if not ``scale``).
+
+    The dx of the known mistakes, derived by PyTorch (float64, on the CPU) from the definition
+    xhat = (x - mean) / sqrt(var + eps), so that no check writes out the gradient it grades.
+    """
+    import torch
+
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    stats = {"mean": t.mean(dim=0), "var": t.var(dim=0, unbiased=False)}
+    mean, var = (stats[k].detach() if k in hold else stats[k] for k in ("mean", "var"))
+    xhat = (t - mean) * torch.rsqrt(var + eps)
+    (dx,) = torch.autograd.grad(xhat, t, torch.as_tensor(dout * gamma if scale else dout, dtype=torch.float64))
+    return dx.numpy()
+
+
+def _bn_backward_mistakes(dout, a, eps, cache):
+    """{hint: wrong dx}, {hint: wrong dgamma}, {hint: wrong dbeta} in training mode, for the inputs
+    ``a`` of the forward pass and the reference's cache."""
+    x, g, xhat = a["x"], a["gamma"], cache["xhat"]
     mean_term = "the batch mean depends on every x too: subtract the mean over the batch of dxhat."
     var_term = ("the batch variance depends on every x too: subtract xhat times the mean over the batch "
                 "of dxhat * xhat.")
     dx = {
         "the batch mean and variance are functions of x as well; treating them as constants leaves "
-        "out two terms of dx (derive the gradients through the mean and the variance).": dxhat * inv_std,
-        var_term: inv_std * (dxhat - dxhat.mean(axis=0)),
-        mean_term: inv_std * (dxhat - xhat * (dxhat * xhat).mean(axis=0)),
+        "out two terms of dx (derive the gradients through the mean and the variance).":
+            _held_dx(dout, x, g, eps, hold=("mean", "var")),
+        var_term: _held_dx(dout, x, g, eps, hold=("var",)),
+        mean_term: _held_dx(dout, x, g, eps, hold=("mean",)),
         "dxhat = dout * gamma: the gradient reaches xhat through the scale gamma.":
-            inv_std * (dout - dout.mean(axis=0) - xhat * (dout * xhat).mean(axis=0)),
+            _held_dx(dout, x, g, eps, scale=False),
     }
-    dgamma = {"dgamma sums dout * xhat (the normalized input) over the batch, not dout * x.": None,
+    dgamma = {"dgamma sums dout * xhat (the normalized input) over the batch, not dout * x.": (dout * x).sum(axis=0),
               "dgamma SUMS dout * xhat over the batch (axis 0); it does not average.": (dout * xhat).mean(axis=0),
               "dgamma sums over the batch, axis 0 (one number per feature), not over axis 1.":
                   (dout * xhat).sum(axis=1)}
@@ -286,8 +304,7 @@ def check_batchnorm_backward(batchnorm_forward, batchnorm_backward, seed=0, n=6,
             t_want = twin.batchnorm_backward(dout, a["x"], a["gamma"], a["beta"], a["running_mean"],
                                              a["running_var"], eps, train, dev)
             if train:
-                mistakes = list(_bn_backward_mistakes(dout, ref_cache))
-                mistakes[1] = {h: (dout * a["x"]).sum(axis=0) if w is None else w for h, w in mistakes[1].items()}
+                mistakes = _bn_backward_mistakes(dout, a, eps, ref_cache)
             else:
                 train_cache = dict(ref_cache, train=True)
                 mistakes = [{"in evaluation the mean and variance are the running statistics, constants: "
