@@ -228,3 +228,36 @@ def test_cross_entropy_with_labels_used_as_one_hot_is_named():
 def test_hints_do_not_hand_over_code():
     for hint in (ex.SOFTMAX_OVERFLOW, ex.LOG_OF_ZERO, ex.BCE_UNSTABLE, ex.SOFTMAX_RAISED, ex.LABELS_NOT_ONE_HOT):
         assert "np." not in hint and "keepdims=True" not in hint
+
+
+def _lse(z):
+    m = z.max(axis=1)
+    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda z, y: np.mean(_lse(z)[:, None] - z[:, y]), r"one entry per row: row n with column labels\[n\]"),
+    (lambda z, y: np.mean(_lse(z) - z.max(axis=1) - z[np.arange(len(y)), y]), "add the row's maximum m back"),
+])
+def test_cross_entropy_names_column_indexing_and_a_forgotten_maximum(wrong, match):
+    fails(ex.check_cross_entropy, wrong, match)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda z, t: np.mean(_stable_bce_terms(z, t), axis=0), r"shape \(4,\) but should have shape \(\)"),
+    (lambda z, t: np.mean(np.maximum(z, 0) - t * z + np.log1p(np.exp(-z))), "absolute value of z"),
+    (lambda z, t: np.mean(np.maximum(z, 0) + t * z + np.log1p(np.exp(-np.abs(z)))), "minus t \\* z"),
+])
+def test_binary_cross_entropy_names_one_axis_mean_and_wrong_terms(wrong, match):
+    """A mean over axis 0 passes 1-D logits: the visible check has a 2-D batch as well."""
+    with np.errstate(all="ignore"):
+        fails(ex.check_binary_cross_entropy, wrong, match)
+
+
+@pytest.mark.parametrize("check,wrong,match", [
+    (ex.check_mae, lambda p, t: np.mean(np.abs(p - t), axis=0), r"shape \(3, 4\) has shape \(4,\) but should"),
+    (ex.check_rmse, lambda p, t: np.sqrt(np.mean((p - t) ** 2, axis=0)), r"shape \(4,\) but should have shape \(\)"),
+    (ex.check_rmse, lambda p, t: np.sqrt(np.sum((p - t) ** 2) / len(p)), "not by the number of rows only"),
+])
+def test_regression_losses_over_one_axis_fail_the_visible_check(check, wrong, match):
+    fails(check, wrong, match)

@@ -111,7 +111,11 @@ def _ce_mistakes(z, y):
         "take the log of the probability: the loss is -log p, not -p.": -np.exp(logp[idx]).mean(),
         "use the natural logarithm (np.log), as PyTorch does.": -logp[idx].mean() / np.log(2),
         NOT_PROBABILITIES: _quietly(lambda: -np.log(z[idx]).mean()),
+        "the log-sum-exp of a row is m + log(sum exp(z - m)): add the row's maximum m back after the log.":
+            (logp[idx] * -1 - z.max(axis=1)).mean(),
     }
+    mistakes["pick one entry per row: row n with column labels[n] (indexing the columns alone pairs "
+             "every example with every label)."] = np.mean(-logp[:, y])
     if n == c or n == 1:  # labels (N,) broadcast against (N, C): the one-hot formula runs
         mistakes[LABELS_NOT_ONE_HOT] = -np.mean(np.sum(y * logp, axis=1))
     return mistakes
@@ -146,21 +150,30 @@ def check_cross_entropy(cross_entropy, seed=0, n=6, c=4, scale=3.0, shift=0.0):
 
 def _bce_mistakes(z, t):
     per = np.maximum(z, 0) - t * z + np.log1p(np.exp(-np.abs(z)))
+    with np.errstate(over="ignore"):
+        no_abs = np.maximum(z, 0) - t * z + np.log1p(np.exp(-z))
     log_p = -(np.maximum(-z, 0) + np.log1p(np.exp(-np.abs(z))))  # log sigmoid(z), stable
-    return {
+    mistakes = {
         "average over all entries (np.mean), do not return the sum.": per.sum(),
         "binary cross-entropy is MINUS the mean of t log p + (1 - t) log(1 - p); check the sign.": -per.mean(),
         "include the (1 - t) * log(1 - p) term: examples with target 0 count too.": -(t * log_p).mean(),
         NOT_PROBABILITIES:
             _quietly(lambda: -(t * np.log(z) + (1 - t) * np.log(1 - z)).mean()),
+        "the middle term is minus t * z.": (per + 2 * t * z).mean(),
     }
+    if np.all(np.isfinite(no_abs)):  # where exp(-z) overflows, the stability hint says more
+        mistakes["the last term is log(1 + exp(-|z|)), with the absolute value of z."] = no_abs.mean()
+    return mistakes
 
 
 def _bce_cases(rng, shape, scale):
     z = rng.normal(size=shape) * scale
     t = rng.integers(0, 2, size=shape).astype(float)
     huge = np.array([1e4, -1e4, 1e4, -1e4, 40.0, -40.0, 800.0])
-    return [(z, t), (huge, np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0]))]
+    cases = [(z, t), (huge, np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0]))]
+    if len(shape) == 1:  # "mean over all entries" means every axis: a 2-D batch shows a mean over one axis
+        cases.append((rng.normal(size=(3, 4)) * scale, rng.integers(0, 2, size=(3, 4)).astype(float)))
+    return cases
 
 
 def check_binary_cross_entropy(binary_cross_entropy, seed=0, shape=(8,), scale=3.0):
@@ -206,6 +219,8 @@ def _regression_mistakes(pred, target):
             "average the squared errors before the square root (np.sqrt(np.mean(d ** 2))).":
                 np.sqrt(np.sum(d * d)),
             "the square root applies to the mean, not to the sum divided by N.": np.sqrt(np.sum(d * d)) / d.size,
+            "divide by the number of entries (all axes), not by the number of rows only.":
+                np.sqrt(np.sum(d * d) / len(d)),
         },
     }
 
@@ -213,22 +228,26 @@ def _regression_mistakes(pred, target):
 def _check_regression(fn, name, seed, shape, scale):
     rng = np.random.default_rng(seed)
     ref_torch, dev, numpy = torch_twin("losses")
-    pred, target = _regression_cases(rng, tuple(shape), scale)
-    label = f"{name}(pred, target) for arrays of shape {pred.shape}"
-    got = call(fn, f"{name}(pred, target)", pred=pred, target=target)
-    hint = diagnose(got, _regression_mistakes(pred, target)[name])
-    got = assert_close(label, got, getattr(ref, name)(pred, target), F64,
-                       hint or "Return one number: a mean over all entries of the arrays.")
-    assert_close(label + " (against PyTorch)", got, numpy(getattr(ref_torch, name)(pred, target, dev)), DEVICE)
+    shapes = [tuple(shape)] + ([(3, 4)] if len(shape) == 1 else [])  # a 2-D case shows a mean over one axis
+    for pred, target in (_regression_cases(rng, s, scale) for s in shapes):
+        label = f"{name}(pred, target) for arrays of shape {pred.shape}"
+        got = call(fn, label, pred=pred, target=target)
+        hint = diagnose(got, _regression_mistakes(pred, target)[name])
+        got = assert_close(label, got, getattr(ref, name)(pred, target), F64,
+                           hint or "Return one number: a mean over all entries of the arrays (every axis).")
+        assert_close(label + " (against PyTorch)", got, numpy(getattr(ref_torch, name)(pred, target, dev)),
+                     DEVICE)
 
 
 def check_mae(mae, seed=0, shape=(10,), scale=1.0):
     """mae(pred, target) -> mean over all entries of |pred - target| (F.l1_loss)."""
     _check_regression(mae, "mae", seed, shape, scale)
-    ok(f"mae matches the references and F.l1_loss on arrays of shape {tuple(shape)}")
+    ok(f"mae matches the references and F.l1_loss on arrays of shape {tuple(shape)}"
+       + (" and (3, 4)" if len(shape) == 1 else ""))
 
 
 def check_rmse(rmse, seed=0, shape=(10,), scale=1.0):
     """rmse(pred, target) -> sqrt of the mean over all entries of (pred - target)^2."""
     _check_regression(rmse, "rmse", seed, shape, scale)
-    ok(f"rmse matches the references and sqrt(F.mse_loss) on arrays of shape {tuple(shape)}")
+    ok(f"rmse matches the references and sqrt(F.mse_loss) on arrays of shape {tuple(shape)}"
+       + (" and (3, 4)" if len(shape) == 1 else ""))
