@@ -164,7 +164,7 @@ def test_errors_exit_1_and_a_regrade_keeps_the_history(tmp_path):
 
 def test_export_formats_and_the_gradebook_is_never_an_export_target(graded, capsys):
     tmp, out = graded
-    for fmt, first in (("canvas", "Student"), ("moodle", "User ID")):
+    for fmt, first in (("canvas", "Student"), ("moodle", "Student ID")):
         code, err = in_process(capsys, "export", "--gradebook", str(out), "--out", str(tmp / f"{fmt}.csv"),
                                "--format", fmt)
         assert code == 0, err
@@ -174,3 +174,58 @@ def test_export_formats_and_the_gradebook_is_never_an_export_target(graded, caps
     assert code == 2 and "is the gradebook itself" in err and out.read_bytes() == before
     code, err = in_process(capsys, "export", "--gradebook", str(tmp / "none.csv"), "--out", str(tmp / "e.csv"))
     assert code == 2 and "run grade first" in err and not (tmp / "e.csv").exists()
+
+
+def test_export_lms_options_column_and_roster(graded, capsys):
+    """--column names the LMS's assignment column; --roster identifies Moodle students by email."""
+    tmp, out = graded
+    code, err = in_process(capsys, "export", "--gradebook", str(out), "--out", str(tmp / "c2.csv"), "--format",
+                           "canvas", "--column", f"{A}=Perceptron (4711)")
+    assert code == 0, err
+    assert next(csv.reader((tmp / "c2.csv").open()))[5] == "Perceptron (4711)"
+    with pytest.raises(SystemExit) as parsed:  # a parse error: argparse exits
+        in_process(capsys, "export", "--gradebook", str(out), "--out", str(tmp / "c3.csv"), "--format",
+                   "canvas", "--column", f"{A}")
+    err = capsys.readouterr().err
+    assert parsed.value.code == 2 and "NAME=HEADER" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp / "c3.csv").exists()
+    roster = tmp / "users.csv"
+    roster.write_text("First name,Last name,Username,Email address\nAda,L,ada,ada@x\nBo,R,bo,bo@x\n")
+    code, err = in_process(capsys, "export", "--gradebook", str(out), "--out", str(tmp / "m2.csv"), "--format",
+                           "moodle", "--roster", str(roster))
+    assert code == 0, err
+    assert [r[0] for r in csv.reader((tmp / "m2.csv").open())] == ["Email address", "ada@x", "bo@x"]
+
+
+def test_a_course_without_solutions_is_one_line(tmp_path, capsys):
+    """--course naming a folder that is not a course: one line, exit 2, for every command (no traceback,
+    no empty student kit)."""
+    for args in (("release",), ("validate",), ("grade", A, str(tmp_path), "--out", str(tmp_path / "g.csv")),
+                 ("student-kit", str(tmp_path / "kit"))):
+        code, err = in_process(capsys, "--course", str(tmp_path / "nowhere"), *args)
+        assert code == 2 and "not a course" in err and len(err.strip().splitlines()) == 1, (args, err)
+    assert not (tmp_path / "kit").exists()
+
+
+def test_a_misspelt_assignment_names_the_assignments(tmp_path, capsys):
+    code, err = in_process(capsys, "grade", "01_perceptrn", str(tmp_path), "--out", str(tmp_path / "g.csv"))
+    assert code == 2 and "did you mean 01_perceptron" in err and len(err.strip().splitlines()) == 1, err
+    code, err = in_process(capsys, "release", "01_perceptrn")
+    assert code == 2 and "did you mean 01_perceptron" in err
+
+
+def test_grade_report_target_is_checked_before_grading(tmp_path, capsys):
+    """--report in a missing folder or over a foreign file stops before anyone is graded."""
+    dest = tmp_path / "class" / "ada" / A
+    dest.mkdir(parents=True)
+    dest.joinpath(f"{A}.ipynb").write_text((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    notes = tmp_path / "notes.html"
+    notes.write_text("<p>mine</p>")
+    out = tmp_path / "grades.csv"
+    for report, said in ((tmp_path / "nothere" / "r.html", "does not exist"), (notes, "not a class report")):
+        code, err = in_process(capsys, "grade", A, str(tmp_path / "class"), "--out", str(out), "--quiet",
+                               "--report", str(report))
+        assert code == 2 and said in err and len(err.strip().splitlines()) == 1, err
+        assert not out.exists(), "nothing graded"
+    assert notes.read_text() == "<p>mine</p>"
+

@@ -28,9 +28,9 @@ def book(tmp_path):
     out = tmp_path / "grades.csv"
     gradebook.record(out, "01_a", "ann", entry(7.0))
     gradebook.record(out, "01_a", "bo", entry(0.0, status="zero"))
-    gradebook.record(out, "01_a", "12345", entry(9.0, name="müller"))
+    gradebook.record(out, "01_a", "12345", entry(9.0, name="müller", layout="canvas"))
     gradebook.record(out, "02_b", "ann", entry(4.0, max_score=5.0))
-    gradebook.record(out, "02_b", "12345", entry(0.0, status="error", max_score=5.0))
+    gradebook.record(out, "02_b", "12345", entry(0.0, status="error", max_score=5.0, layout="canvas"))
     return out
 
 
@@ -62,13 +62,70 @@ def test_canvas_export_round_trip(book, tmp_path):
     assert rows["bo"]["01_a"] == "0" and rows["bo"]["02_b"] == "", "never graded is blank, not 0"
 
 
-def test_moodle_export_round_trip(book, tmp_path):
-    lms.export(book, tmp_path / "m.csv", "moodle")
-    header, *rows = read(tmp_path / "m.csv")
-    assert header == ["User ID", "Full name", "01_a", "02_b"]
+def test_canvas_id_column_only_for_ids_from_a_canvas_download(tmp_path):
+    """Canvas's ID column is its own user id: a numeric student number from another layout is a SIS login."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "20231234", entry(5.0, layout="folder"))
+    gradebook.record(out, "01_a", "4711", entry(6.0, name="kim", layout="canvas"))
+    lms.export(out, tmp_path / "c.csv", "canvas")
+    header, _, *rows = read(tmp_path / "c.csv")
     rows = {r[0]: dict(zip(header, r)) for r in rows}
-    assert rows["12345"]["Full name"] == "müller" and rows["12345"]["02_b"] == ""
-    assert rows["bo"]["02_b"] == "" and rows["bo"]["01_a"] == "0" and rows["ann"]["02_b"] == "4"
+    assert rows["20231234"]["ID"] == "" and rows["20231234"]["SIS Login ID"] == "20231234"
+    assert rows["kim"]["ID"] == "4711" and rows["kim"]["SIS Login ID"] == ""
+
+
+def test_canvas_columns_named_after_existing_assignments(book, tmp_path):
+    """Canvas matches an existing assignment by its column header 'Name (assignment id)', as its export writes it."""
+    lms.export(book, tmp_path / "c.csv", "canvas", columns={"01_a": "Perceptron (4711)"})
+    header, points, *_ = read(tmp_path / "c.csv")
+    assert header[5:] == ["Perceptron (4711)", "02_b"] and points[5:] == ["10", "5"]
+    for bad in ({"01_a": "Perceptron"}, {"09_zz": "X (1)"}):
+        with pytest.raises(GradebookError, match="01_a|09_zz"):
+            lms.export(book, tmp_path / "d.csv", "canvas", columns=bad)
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_moodle_export_identifies_students_by_their_id(tmp_path):
+    """Moodle maps one column to username, ID number or email (never our participant ids: they are per assignment)."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "ann", entry(7.0))
+    gradebook.record(out, "02_b", "ann", entry(4.0, max_score=5.0))
+    gradebook.record(out, "01_a", "bo", entry(0.0, status="zero"))
+    lms.export(out, tmp_path / "m.csv", "moodle")
+    header, *rows = read(tmp_path / "m.csv")
+    assert header == ["Student ID", "Full name", "01_a", "02_b"]
+    rows = {r[0]: dict(zip(header, r)) for r in rows}
+    assert rows["ann"]["01_a"] == "7" and rows["ann"]["02_b"] == "4"
+    assert rows["bo"]["01_a"] == "0" and rows["bo"]["02_b"] == "", "never graded is blank, not 0"
+
+
+def test_moodle_participant_ids_need_a_roster(tmp_path):
+    """A Moodle download's participant id is an assignment-specific number, not a Moodle user: refused
+    without a roster; with one (Moodle's own export: names and email), students are identified by email."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "10001", entry(7.0, name="Alice Smith", layout="moodle"))
+    gradebook.record(out, "02_b", "20417", entry(0.0, status="error", name="Alice Smith", layout="moodle",
+                                                 max_score=5.0))
+    gradebook.record(out, "01_a", "ann", entry(3.0))
+    with pytest.raises(GradebookError, match="participant id.*--roster"):
+        lms.export(out, tmp_path / "m.csv", "moodle")
+    roster = tmp_path / "moodle_users.csv"
+    roster.write_text("\ufeffFirst name,Last name,ID number,Username,Email address\n"
+                      "Alice,Smith,,asmith,alice@uni.example\nAnn,Lee,,ann,ann@uni.example\n", encoding="utf-8")
+    lms.export(out, tmp_path / "m.csv", "moodle", roster=roster)
+    header, *rows = read(tmp_path / "m.csv")
+    assert header == ["Email address", "Full name", "01_a", "02_b"]
+    rows = {r[0]: dict(zip(header, r)) for r in rows}
+    assert set(rows) == {"alice@uni.example", "ann@uni.example"}, "one row per person, not per participant id"
+    assert rows["alice@uni.example"]["01_a"] == "7" and rows["alice@uni.example"]["02_b"] == ""
+    assert rows["ann@uni.example"]["01_a"] == "3"
+    roster.write_text("First name,Last name,Email address\nBob,Ray,b@x\n", encoding="utf-8")
+    with pytest.raises(GradebookError, match="Alice Smith"):
+        lms.export(out, tmp_path / "m2.csv", "moodle", roster=roster)
+    roster.write_text("name,mail\n", encoding="utf-8")
+    with pytest.raises(GradebookError, match="Email address"):
+        lms.export(out, tmp_path / "m2.csv", "moodle", roster=roster)
+    assert not (tmp_path / "m2.csv").exists()
 
 
 def test_export_never_writes_over_the_gradebook_or_a_foreign_file(book, tmp_path):
@@ -159,5 +216,5 @@ def test_a_penalty_without_a_due_date_is_refused(tmp_path, capsys):
     from autograder.grading.cli import main
 
     code = main(["grade", "01_perceptron", str(tmp_path), "--late-penalty", "10%/day", "--out",
-                 str(tmp_path / "g.csv"), "--course", str(tmp_path)])
+                 str(tmp_path / "g.csv")])
     assert code == 2 and "--late-penalty needs a due date" in capsys.readouterr().err

@@ -63,6 +63,30 @@ def test_a_hand_edited_score_is_refused_then_recorded_with_who_and_when(tmp_path
     assert rows["ann"]["01_a"] == "8" and rows["bo"]["01_a"] == "3"
 
 
+@pytest.mark.parametrize("cell", ["-3", "11", "nan", "inf", "ten"])
+def test_a_hand_edited_score_outside_zero_to_max_is_refused(tmp_path, cell):
+    """A manual score must be a number from 0 to the points of the assignment (10 here), or nothing is recorded."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "ann", entry(5.0))
+    out.write_text(out.read_text(encoding="utf-8").replace("ann,01_a,5.0", f"ann,01_a,{cell}"), encoding="utf-8")
+    before = gradebook.store_path(out).read_bytes()
+    with pytest.raises(GradebookError, match=f"ann in 01_a.*{cell}.*from 0 to 10"):
+        gradebook.check_edits(out, accept=True)
+    assert gradebook.store_path(out).read_bytes() == before
+
+
+def test_a_row_added_by_hand_is_refused_not_ignored(tmp_path):
+    """A row for a student (or assignment) the record does not have is never silently dropped."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "ann", entry(5.0))
+    with open(out, "a", encoding="utf-8") as handle:
+        handle.write("zed,01_a,7,10,graded,emailed late,,,,,,\n")
+    for accept in (False, True):
+        with pytest.raises(GradebookError, match="zed in 01_a.*not in the record"):
+            gradebook.check_edits(out, accept=accept)
+    assert "zed" not in gradebook.load(gradebook.store_path(out))["01_a"]
+
+
 def test_grade_refuses_outputs_it_cannot_or_must_not_write(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email\n")

@@ -83,3 +83,23 @@ def test_report_never_overwrites_a_foreign_file(tmp_path):
     assert notes.read_text() == "<p>my notes</p>"
     report.write(rep, tmp_path / "r.html")
     report.write(rep, tmp_path / "r.html")  # its own report is replaced
+
+
+def test_report_page_has_the_usual_permissions(tmp_path):
+    """Like the gradebook (0644 under umask 022), not mkstemp's 0600: the course's group reads it."""
+    import os
+    old = os.umask(0o022)
+    try:
+        path = report.write(report.build(_records(), "01_x"), tmp_path / "r.html")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_report_target_checked_before_writing(tmp_path):
+    with pytest.raises(OSError, match="does not exist"):
+        report.check_target(tmp_path / "nothere" / "r.html")
+    with pytest.raises(OSError, match="is a folder"):
+        report.check_target(tmp_path)
+    report.check_target(tmp_path / "r.html")
+    assert list(tmp_path.iterdir()) == []

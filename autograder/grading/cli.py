@@ -10,6 +10,10 @@ from autograder.grading.remote import Limits
 def _release(args):
     from autograder.grading.release import release
 
+    try:
+        _known(args.course, args.assignments)
+    except LookupError as exc:
+        return _fail("release", exc)
     for name in release(args.course, args.assignments):
         print(f"released exercises/{name}")
     if not args.no_validate:
@@ -33,7 +37,25 @@ def _validate_all(course, names):
 
 
 def _validate(args):
+    try:
+        _known(args.course, args.assignments)
+    except LookupError as exc:
+        return _fail("validate", exc)
     return _validate_all(args.course, args.assignments)
+
+
+def _known(course, names):
+    """LookupError (one line, with the closest names) unless every name is an assignment of the course."""
+    import difflib
+
+    from autograder.grading.release import assignments
+
+    known = assignments(course)
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=2, cutoff=0.6)
+            hint = f"did you mean {' or '.join(close)}?" if close else f"the course has: {', '.join(known) or 'none'}"
+            raise LookupError(f"no assignment {name} in {course}/solutions ({hint})")
 
 
 def _student_kit(args):
@@ -51,7 +73,14 @@ def _student_kit(args):
 
 
 def _grade(args):
-    from autograder.grading import classroom, collect, gradebook
+    from autograder.grading import classroom, collect, gradebook, report
+
+    try:
+        _known(args.course, [args.assignment])
+        if args.report:
+            report.check_target(args.report)
+    except (LookupError, OSError) as exc:
+        return _fail("grade", exc)
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
     inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
@@ -111,7 +140,8 @@ def _export(args):
     try:
         if args.accept_csv_edits:
             check_edits(args.gradebook, accept=True)
-        count = export(args.gradebook, args.out, args.format, args.force)
+        count = export(args.gradebook, args.out, args.format, args.force, columns=dict(args.column or ()),
+                       roster=args.roster)
     except GradebookError as exc:
         return _fail("export", exc)
     print(f"exported {count} students to {_line(args.out)} ({args.format})")
@@ -227,6 +257,14 @@ def _parsed(function):
     return parse
 
 
+def _column(text):
+    """(assignment, header) from NAME=HEADER."""
+    name, sep, header = text.partition("=")
+    if not sep or not name.strip() or not header.strip():
+        raise ValueError(f"{text!r} is not NAME=HEADER (e.g. 01_perceptron='Perceptron (4711)')")
+    return name.strip(), header.strip()
+
+
 def _grading_course():
     """The course folder for release/grade/feedback/export: the working directory if it has
     solutions/, else the checkout of the installed package (as check finds exercises/)."""
@@ -321,6 +359,12 @@ def parser():
     ex.add_argument("--force", action="store_true", help="replace an --out file that is not an export")
     ex.add_argument("--accept-csv-edits", action="store_true",
                     help="record scores changed by hand in the CSV as manual scores first")
+    ex.add_argument("--column", action="append", type=_parsed(_column), metavar="NAME=HEADER",
+                    help="the LMS's column for an assignment (repeatable); Canvas: 'Name (assignment id)' as in "
+                         "Canvas's own export, e.g. 01_perceptron='Perceptron (4711)'")
+    ex.add_argument("--roster", default=None, metavar="CSV",
+                    help="moodle: Moodle's grade or participants export (First name, Last name, Email address); "
+                         "students are then identified by email (needed for a class from a Moodle download)")
     ex.set_defaults(run=_export)
 
     rp = sub.add_parser("report", help="class report: score histogram, pass rate and commonest failure per test")
@@ -342,4 +386,10 @@ def main(argv=None):
     args = parser().parse_args(argv)
     if args.course is None:
         args.course = _default_course() if args.command == "check" else _grading_course()
+    if args.command not in ("check", "feedback", "export", "report"):
+        from pathlib import Path
+
+        if not (Path(args.course) / "solutions").is_dir():
+            return _fail(f"python -m autograder {args.command}",
+                         f"--course {args.course} is not a course (it has no solutions/ folder)")
     return args.run(args)

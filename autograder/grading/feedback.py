@@ -104,8 +104,8 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
     return written
 
 
-def export(gradebook_csv, out_csv, fmt="plain", force=False):
+def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None):
     """The gradebook export (see ``lms``): plain by default; returns the number of students."""
     from autograder.grading import lms
 
-    return lms.export(gradebook_csv, out_csv, fmt, force)
+    return lms.export(gradebook_csv, out_csv, fmt, force, columns=columns, roster=roster)

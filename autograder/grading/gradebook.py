@@ -257,7 +257,9 @@ def csv_edits(csv_path, data):
     with open(path, newline="", encoding="utf-8", errors="replace") as handle:
         for row in csv.DictReader(handle):
             entry = data.get(row.get("assignment"), {}).get(row.get("student_id"))
-            if entry is None:
+            if entry is None:  # a row added by hand: never silently dropped
+                edits.append((row.get("assignment") or "", row.get("student_id") or "",
+                              (row.get("score") or "").strip(), None))
                 continue
             shown = "" if entry.get("status") == "error" else effective_score(entry)
             cell = (row.get("score") or "").strip()
@@ -279,6 +281,11 @@ def check_edits(csv_path, accept=False):
     edits = csv_edits(csv_path, data)
     if not edits:
         return data
+    added = [(a, s) for a, s, _, recorded in edits if recorded is None]
+    if added:
+        listed = "; ".join(f"{s} in {a}" for a, s in added[:3]) + ("; ..." if len(added) > 3 else "")
+        raise GradebookError(f"{csv_path} has rows added by hand ({listed}): not in the record {store}; "
+                             "grade those students (or remove the rows)")
     if not accept:
         listed = "; ".join(f"{s} in {a}: {c or 'blank'} in the CSV, {r if r != '' else 'not graded'} recorded"
                            for a, s, c, r in edits[:3]) + ("; ..." if len(edits) > 3 else "")
@@ -287,12 +294,12 @@ def check_edits(csv_path, accept=False):
     with locked(store):
         data = load(store)
         for assignment, sid, cell, recorded in csv_edits(csv_path, data):
-            try:
-                score = float(cell)
-            except ValueError:
-                raise GradebookError(f"{csv_path}: the score of {sid} in {assignment} is {cell!r}, "
-                                     "not a number; fix it") from None
             entry = data[assignment][sid]
+            score = _manual_score(cell, entry)
+            if score is None:
+                top = entry.get("max_score", 0.0)
+                raise GradebookError(f"{csv_path}: the score of {sid} in {assignment} is {cell!r}; a manual "
+                                     f"score is a number from 0 to {top:g}; fix it") from None
             entry["manual_score"] = dict(score=score, replaced=recorded, by=getpass.getuser(),
                                          at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
             entry["reason"] = short(f"manual score {score:g} by {entry['manual_score']['by']} "
@@ -300,6 +307,17 @@ def check_edits(csv_path, accept=False):
                                     REASON_CHARS, False)
         _save(csv_path, data)
     return data
+
+
+def _manual_score(cell, entry):
+    """The float in ``cell`` if it is a score this entry can have (0 to its max_score), else None."""
+    try:
+        score = float(cell)
+    except ValueError:
+        return None
+    top = entry.get("max_score")
+    top = top if isinstance(top, (int, float)) and not isinstance(top, bool) else 0.0
+    return score if math.isfinite(score) and 0.0 <= score <= top else None
 
 
 def csv_safe(value):

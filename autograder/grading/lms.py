@@ -3,19 +3,36 @@
 Every format reads grades.json (the record), shows the score that counts (after a
 late penalty; a manual score where one was recorded), and leaves the cell blank,
 never 0, for work never graded. A record with status ``error`` is never a score:
-``error`` in the plain export, blank in the LMS ones (an LMS reads a blank cell as
-"no change"). Every cell is safe against spreadsheet formula injection.
+``error`` in the plain export, blank in the LMS ones. Every cell is safe against
+spreadsheet formula injection.
 
-Canvas (Grades > Import): columns ``Student, ID, SIS User ID, SIS Login ID,
-Section`` then one per assignment; a second row ``Points Possible``. Canvas
-matches a student by ``ID`` (the Canvas user id, which the Canvas layout records
-as the student id) or by ``SIS Login ID`` (any other id). Moodle (Grade
-administration > Import > CSV file): ``User ID, Full name`` then one column per
-assignment; map ``User ID`` to "userid" (the participant id of Moodle's download)
-and each assignment column to its grade item.
+What was checked against documentation (not against a live Canvas or Moodle):
+
+Canvas (Grades > Import). Columns ``Student, ID, SIS User ID, SIS Login ID, Section``,
+then one per assignment; only one of Student/ID/SIS User ID is needed to find a
+student, ``ID`` being Canvas's own user id; an assignment column is named
+``Name (assignment id)`` in Canvas's export, and a column without an id creates a
+new assignment. Sources: Ohio State's guide to importing a CSV into Canvas grades,
+https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades
+and a description of Canvas's grades export (ID = Canvas id; "Quiz 1 (87568490)"),
+https://nemogb-dev.github.io/nemogb-r/articles/detailed-canvas-export-info.html
+(Instructure's own guide, "How do I import grades in the Gradebook?", was not
+available to check). The second row ``Points Possible`` copies Canvas's export.
+
+Moodle (Grades > Import > CSV file). One column is mapped ("Map from") to a user
+field ("Map to": userid, username, useridnumber or useremail) and the others to
+grade items: https://docs.moodle.org/311/en/Grade_import (and the options of
+Moodle's grade/import/csv mapping form). The participant id in the name of a
+Moodle submission download is NOT a user field: it comes from the table
+assign_user_mapping ("Map an assignment specific id number to a user", Moodle's
+schema), so it differs per assignment and per user id. Students recorded from a
+Moodle download are therefore identified by email through a roster (Moodle's own
+grade or participants export, with First name, Last name and Email address).
 """
 
 import csv
+import re
+import unicodedata
 from pathlib import Path
 
 from autograder.grading import gradebook
@@ -24,7 +41,9 @@ from autograder.grading.gradebook import GradebookError, csv_safe, effective_sco
 FORMATS = ("plain", "canvas", "moodle")
 #: How each export's header starts: an existing file that starts otherwise is not ours to replace.
 HEADERS = {"plain": ["student_id"], "canvas": ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"],
-           "moodle": ["User ID", "Full name"]}
+           "moodle": ["Student ID", "Full name"], "moodle-roster": ["Email address", "Full name"]}
+#: A Canvas assignment column that fills an existing assignment: "Name (assignment id)".
+CANVAS_COLUMN = re.compile(r".*\S \((\d+)\)")
 
 
 def _num(value):
@@ -41,7 +60,7 @@ def _cell(entry):
 
 
 def table(data):
-    """(assignments, max points per assignment, {student: (name, [cell per assignment])})."""
+    """(assignments, max points per assignment, {student: (name, [cell per assignment], layout)})."""
     names = sorted(data)
     maxima = [max((_num(e.get("max_score")) for e in data[a].values()), default=0.0) for a in names]
     students = sorted({s for a in names for s in data[a]})
@@ -49,36 +68,120 @@ def table(data):
     for sid in students:
         entries = [data[a].get(sid) for a in names]
         shown = next((e.get("name") for e in entries if e and e.get("name")), "")
-        rows[sid] = (shown, [_cell(e) for e in entries])
+        layout = next((e.get("layout") for e in entries if e and e.get("layout")), "")
+        rows[sid] = (shown, [_cell(e) for e in entries], layout)
     return names, maxima, rows
 
 
 def plain_rows(data):
     names, maxima, rows = table(data)
     yield ["student_id", "name", *names, "total", "max_total"]
-    for sid, (shown, cells) in rows.items():
+    for sid, (shown, cells, _) in rows.items():
         total = "" if "error" in cells else f"{sum(float(c) for c in cells if c):g}"
         yield [sid, shown, *cells, total, f"{sum(maxima):g}"]
 
 
-def canvas_rows(data):
+def canvas_rows(data, columns=None, roster=None):
+    """Canvas's import: the Canvas user id (``ID``) for students from a Canvas download, else ``SIS Login ID``."""
     names, maxima, rows = table(data)
-    yield [*HEADERS["canvas"], *names]
+    yield [*HEADERS["canvas"], *_headers(names, columns)]
     yield ["    Points Possible", "", "", "", "", *(f"{m:g}" for m in maxima)]
-    for sid, (shown, cells) in rows.items():
-        canvas_id = sid if sid.isdigit() else ""
+    for sid, (shown, cells, layout) in rows.items():
+        canvas_id = sid if layout == "canvas" else ""
         yield [shown or sid, canvas_id, "", "" if canvas_id else sid, "",
                *("" if c == "error" else c for c in cells)]
 
 
-def moodle_rows(data):
+def moodle_rows(data, columns=None, roster=None):
+    """Moodle's import: ``Student ID`` (map it to username or useridnumber), or with a roster
+    ``Email address`` (map it to useremail), one row per person; then one column per assignment."""
     names, _, rows = table(data)
-    yield [*HEADERS["moodle"], *names]
-    for sid, (shown, cells) in rows.items():
-        yield [sid, shown, *("" if c == "error" else c for c in cells)]
+    if roster is None:
+        moodle = sorted({shown or sid for sid, (shown, _, layout) in rows.items() if layout == "moodle"})
+        if moodle:
+            raise GradebookError(
+                f"{len(moodle)} students ({', '.join(moodle[:3])}{', ...' if len(moodle) > 3 else ''}) come from a "
+                "Moodle download, whose participant id is a number per assignment, not a Moodle user: pass "
+                "--roster with Moodle's own grade or participants export (First name, Last name, Email address) "
+                "to identify them by email")
+        yield [*HEADERS["moodle"], *_headers(names, columns)]
+        for sid, (shown, cells, _) in rows.items():
+            yield [sid, shown, *("" if c == "error" else c for c in cells)]
+        return
+    people = _by_email(rows, _read_roster(roster))
+    yield [*HEADERS["moodle-roster"], *_headers(names, columns)]
+    for email, (shown, cells) in sorted(people.items()):
+        yield [email, shown, *cells]
 
 
-ROWS = {"plain": plain_rows, "canvas": canvas_rows, "moodle": moodle_rows}
+def _headers(names, columns):
+    """The assignment columns: the name, or the header given for it (checked by export)."""
+    return [(columns or {}).get(n, n) for n in names]
+
+
+def _key(name):
+    """A person's name compared loosely: NFC, case-folded, single spaces (Moodle's download turns _ into a space)."""
+    return " ".join(unicodedata.normalize("NFC", name).replace("_", " ").casefold().split())
+
+
+def _read_roster(path):
+    """{key: email}, keys being the full name, username, ID number and email of each row of Moodle's export."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            table_ = list(csv.DictReader(handle))
+            header = table_[0].keys() if table_ else []
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise GradebookError(f"cannot read the roster {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if "Email address" not in header:
+        raise GradebookError(f"the roster {path} has no column 'Email address' (Moodle's grade or participants "
+                             "export has First name, Last name, Email address)")
+    found, twice = {}, set()
+    for row in table_:
+        email = (row.get("Email address") or "").strip()
+        if not email:
+            continue
+        full = f"{row.get('First name') or ''} {row.get('Last name') or ''}"
+        for key in {_key(full), _key(row.get("Username") or ""), _key(row.get("ID number") or ""), _key(email)}:
+            if key:
+                twice |= {key} if found.get(key, email) != email else set()
+                found[key] = email
+    return {k: v for k, v in found.items() if k not in twice}
+
+
+def _by_email(rows, roster):
+    """{email: (name, [cell per assignment])}, merging a person's rows; GradebookError naming who is not found."""
+    people, missing = {}, []
+    for sid, (shown, cells, layout) in rows.items():
+        email = roster.get(_key(shown)) if layout == "moodle" else roster.get(_key(sid))
+        if email is None:
+            missing.append(shown or sid)
+            continue
+        name, merged = people.get(email, (shown, [""] * len(cells)))
+        merged = [c if c not in ("", "error") else m for c, m in zip(cells, merged)]
+        people[email] = (name or shown, merged)
+    if missing:
+        raise GradebookError(f"not in the roster (by full name, username, ID number or email), or in it twice: "
+                             f"{', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}")
+    return people
+
+
+def check_columns(data, columns, fmt):
+    """GradebookError unless every --column names an assignment of the gradebook (and, for Canvas, ends with
+    the Canvas assignment id in parentheses, which is how Canvas matches an existing assignment)."""
+    for assignment, header in (columns or {}).items():
+        if assignment not in data:
+            raise GradebookError(f"--column {assignment}: no such assignment in the gradebook "
+                                 f"(it has: {', '.join(sorted(data)) or 'none'})")
+        if fmt == "canvas" and not CANVAS_COLUMN.fullmatch(header):
+            raise GradebookError(f"--column {assignment}={header!r}: a Canvas column is 'Name (assignment id)', "
+                                 "as in Canvas's own export, e.g. 'Perceptron (4711)'")
+
+
+def plain_export(data, columns=None, roster=None):
+    return plain_rows(data)
+
+
+ROWS = {"plain": plain_export, "canvas": canvas_rows, "moodle": moodle_rows}
 
 
 def check_target(gradebook_csv, out_csv, force=False):
@@ -105,11 +208,13 @@ def _is_export(path):
     return any(header[: len(h)] == h for h in HEADERS.values())
 
 
-def export(gradebook_csv, out_csv, fmt="plain", force=False):
+def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None):
     """Write the export ``fmt`` of the gradebook to ``out_csv``; return the number of students.
 
     GradebookError (nothing written) if there is no gradebook yet, if the CSV has
-    hand edits not recorded (see gradebook.check_edits), or if ``out_csv`` may not be written.
+    hand edits not recorded (see gradebook.check_edits), if ``out_csv`` may not be written,
+    or if the LMS could not match a student (see moodle_rows). ``columns``: {assignment:
+    header} (Canvas: "Name (assignment id)"); ``roster``: Moodle's user export (moodle only).
     """
     if fmt not in ROWS:
         raise GradebookError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -118,7 +223,8 @@ def export(gradebook_csv, out_csv, fmt="plain", force=False):
         raise GradebookError(f"no gradebook at {store}: run grade first (or pass --gradebook)")
     check_target(gradebook_csv, out_csv, force)
     data = gradebook.check_edits(gradebook_csv)
-    rows = list(ROWS[fmt](data))
+    check_columns(data, columns, fmt)
+    rows = list(ROWS[fmt](data, columns, roster))
 
     def write(handle):
         csv.writer(handle).writerows([csv_safe(c) if isinstance(c, str) else c for c in row] for row in rows)

@@ -188,18 +188,34 @@ def write(report, out):
     import tempfile
     from pathlib import Path
 
+    from autograder.grading.gradebook import _umask
+
     out = Path(out)
-    if out.is_dir() or (out.exists() and not _ours(out)):
-        raise OSError(f"{out} exists and is not a class report written by this tool; not overwritten")
+    check_target(out)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(html_page(report))
+        os.chmod(tmp, 0o666 & ~_umask())  # as the gradebook: mkstemp's 0600 would hide it from the course's group
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
+
+
+def check_target(out):
+    """OSError (one line) unless the report may be written to ``out``: its folder exists, and ``out`` is
+    not a folder nor a file this module did not write. Run by grade before grading anyone."""
+    from pathlib import Path
+
+    out = Path(out)
+    if out.is_dir():
+        raise OSError(f"{out} is a folder; name an .html file")
+    if not out.parent.is_dir():
+        raise OSError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if out.exists() and not _ours(out):
+        raise OSError(f"{out} exists and is not a class report written by this tool; not overwritten")
 
 
 def _ours(path):
