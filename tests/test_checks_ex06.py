@@ -121,6 +121,32 @@ def test_backward_checks_reject_wrong_answers(check, backward, forward, match):
         fails(check, backward, forward, match=match)
 
 
+@pytest.mark.parametrize("check,wrong,match", [
+    (ex.check_tanh_forward, lambda x: (ref.sigmoid(x), None), "that is the sigmoid"),
+    (ex.check_relu_forward, lambda x: (np.minimum(x, 0), x), "not the other way round"),
+    (ex.check_elu_forward, lambda x, alpha=1.0: (np.maximum(x, 0), x), "not 0 \\(that is ReLU\\)"),
+])
+def test_more_forward_mistakes_are_named(check, wrong, match):
+    """Mistakes whose expected output the check derives from the reference's (not a formula of its own)."""
+    with np.errstate(all="ignore"):
+        fails(check, wrong, match=match)
+
+
+@pytest.mark.parametrize("check,backward,forward,match", [
+    (ex.check_sigmoid_backward, lambda d, s: d * s, ref.sigmoid_forward, "not s itself"),
+    (ex.check_tanh_backward, lambda d, t: 1 - t * t, ref.tanh_forward, "upstream gradient dout"),
+    (ex.check_tanh_backward, lambda d, t: d * t * (1 - t), ref.tanh_forward, "sigmoid's derivative"),
+    (ex.check_tanh_backward, lambda d, t: d * (1 - np.tanh(t) ** 2), ref.tanh_forward, "apply tanh to it again"),
+    (ex.check_leaky_relu_backward, lambda d, c: np.where(c[0] > 0, 1.0, c[1]), _leaky_fwd, "upstream gradient"),
+    (ex.check_leaky_relu_backward, lambda d, c: d * np.where(c[0] > 0, 1.0, 0.01), _leaky_fwd, "fixed 0.01"),
+    (ex.check_elu_backward, lambda d, c: np.where(c[0] > 0, 1.0, c[1] * np.exp(c[0])), _elu_fwd,
+     "upstream gradient"),
+])
+def test_more_backward_mistakes_are_named(check, backward, forward, match):
+    with np.errstate(all="ignore"):
+        fails(check, backward, forward, match=match)
+
+
 def test_relu_backward_from_the_output_is_accepted():
     """Caching the output and testing out > 0 is as right as testing x > 0."""
     ex.check_relu_backward(lambda d, out: d * (out > 0), lambda x: (np.maximum(x, 0), np.maximum(x, 0)))

@@ -110,24 +110,42 @@ def _shape_text(shape):
 
 
 # --- known mistakes: {hint: what the mistaken formula gives} ------------------------
+# A mistake that is one step from the answer (the kink on the wrong side, dout left out,
+# a fixed alpha) is the reference's own output transformed, so that no check writes out
+# a graded function.
 
 def _sigmoid(x):
     return ref.sigmoid(x)
 
 
+def _relu(x):
+    return ref.relu_forward(x)[0]
+
+
+def _dx(name, x, dout, *alpha):
+    """The reference's dx for x and dout (backward on the reference's own cache)."""
+    return getattr(ref, name + "_backward")(dout, getattr(ref, name + "_forward")(x, *alpha)[1])
+
+
+def _kink_on_the_right(x, dout, dx):
+    """dx with the slope of the right side (1) at x == 0 exactly: the test x >= 0 instead of x > 0."""
+    return np.where(x == 0, dout, dx)
+
+
 def _sigmoid_forward_mistakes(x):
-    return {"sigmoid(x) = 1 / (1 + exp(-x)): check the sign in the exponent.": 1 / (1 + np.exp(x))}
+    return {"sigmoid(x) = 1 / (1 + exp(-x)): check the sign in the exponent.": _sigmoid(-x)}
 
 
 def _sigmoid_backward_mistakes(x, dout):
     s = _sigmoid(x)
     return {
         "the derivative is s * (1 - s) with s = sigmoid(x), the OUTPUT; you computed "
-        "x * (1 - x) from the input. Cache the output in sigmoid_forward.": dout * x * (1 - x),
-        "multiply the local derivative by the upstream gradient dout (chain rule).": s * (1 - s),
+        "x * (1 - x) from the input. Cache the output in sigmoid_forward.": ref.sigmoid_backward(dout, x),
+        "multiply the local derivative by the upstream gradient dout (chain rule).":
+            ref.sigmoid_backward(np.ones_like(s), s),
         "the derivative of sigmoid is s * (1 - s), not s itself.": dout * s,
         "the cache already holds s = sigmoid(x): do not apply sigmoid to it again.":
-            dout * _sigmoid(s) * (1 - _sigmoid(s)),
+            ref.sigmoid_backward(dout, _sigmoid(s)),
     }
 
 
@@ -142,57 +160,59 @@ def _tanh_backward_mistakes(x, dout):
     t = np.tanh(x)
     return {
         "the derivative is 1 - t**2 with t = tanh(x), the OUTPUT; you computed 1 - x**2 "
-        "from the input. Cache the output in tanh_forward.": dout * (1 - x * x),
+        "from the input. Cache the output in tanh_forward.": ref.tanh_backward(dout, x),
         "the derivative is 1 - t**2 (squared), not 1 - t.": dout * (1 - t),
-        "multiply the local derivative by the upstream gradient dout (chain rule).": 1 - t * t,
-        "that is the sigmoid's derivative formula; for tanh it is 1 - t**2.": dout * t * (1 - t),
-        "the cache already holds t = tanh(x): do not apply tanh to it again.": dout * (1 - np.tanh(t) ** 2),
+        "multiply the local derivative by the upstream gradient dout (chain rule).":
+            ref.tanh_backward(np.ones_like(t), t),
+        "that is the sigmoid's derivative formula; for tanh it is 1 - t**2.": ref.sigmoid_backward(dout, t),
+        "the cache already holds t = tanh(x): do not apply tanh to it again.": ref.tanh_backward(dout, np.tanh(t)),
     }
 
 
 def _relu_forward_mistakes(x):
     return {
         "return max(0, x) itself, not the 0/1 mask x > 0.": (x > 0).astype(float),
-        "ReLU keeps positive x and sets negative x to 0, not the other way round.": np.minimum(x, 0),
+        "ReLU keeps positive x and sets negative x to 0, not the other way round.": -_relu(-x),
     }
 
 
 def _relu_backward_mistakes(x, dout):
     return {
         "at x = 0 exactly the gradient must be 0 (the subgradient this course and PyTorch "
-        "use): test x > 0, not x >= 0.": dout * (x >= 0),
-        "multiply the 0/1 mask by the upstream gradient dout (chain rule).": (x > 0).astype(float),
-        "the local derivative of ReLU is 0 or 1, not ReLU(x) itself.": dout * np.maximum(x, 0),
+        "use): test x > 0, not x >= 0.": _kink_on_the_right(x, dout, _dx("relu", x, dout)),
+        "multiply the 0/1 mask by the upstream gradient dout (chain rule).": _dx("relu", x, np.ones_like(x)),
+        "the local derivative of ReLU is 0 or 1, not ReLU(x) itself.": dout * _relu(x),
     }
 
 
 def _leaky_forward_mistakes(x, alpha):
-    hints = {"for x < 0 Leaky ReLU returns alpha * x, not 0 (that is ReLU).": np.maximum(x, 0)}
+    hints = {"for x < 0 Leaky ReLU returns alpha * x, not 0 (that is ReLU).": _relu(x)}
     if alpha != 0.01:
-        hints["use the argument alpha, not a fixed slope of 0.01."] = np.where(x > 0, x, 0.01 * x)
+        hints["use the argument alpha, not a fixed slope of 0.01."] = ref.leaky_relu_forward(x, 0.01)[0]
     return hints
 
 
 def _leaky_backward_mistakes(x, dout, alpha):
     hints = {
-        "for x < 0 the slope is alpha, not 0 (that is ReLU's derivative).": dout * (x > 0),
+        "for x < 0 the slope is alpha, not 0 (that is ReLU's derivative).": _dx("relu", x, dout),
         "at x = 0 exactly use the slope of the left side, alpha, as PyTorch does: "
-        "test x > 0, not x >= 0.": dout * np.where(x >= 0, 1.0, alpha),
-        "multiply the local slope by the upstream gradient dout (chain rule).": np.where(x > 0, 1.0, alpha),
+        "test x > 0, not x >= 0.": _kink_on_the_right(x, dout, _dx("leaky_relu", x, dout, alpha)),
+        "multiply the local slope by the upstream gradient dout (chain rule).":
+            _dx("leaky_relu", x, np.ones_like(x), alpha),
     }
     if alpha != 0.01:
-        hints["keep alpha in the cache and use it; the slope is not a fixed 0.01."] = (
-            dout * np.where(x > 0, 1.0, 0.01))
+        hints["keep alpha in the cache and use it; the slope is not a fixed 0.01."] = _dx("leaky_relu", x, dout, 0.01)
     return hints
 
 
 def _elu_forward_mistakes(x, alpha):
+    want = ref.elu_forward(x, alpha)[0]
     hints = {
-        "for x <= 0 ELU is alpha * (exp(x) - 1): subtract the 1.": np.where(x > 0, x, alpha * np.exp(x)),
-        "for x < 0 ELU is alpha * (exp(x) - 1), not 0 (that is ReLU).": np.maximum(x, 0),
+        "for x <= 0 ELU is alpha * (exp(x) - 1): subtract the 1.": np.where(x > 0, want, want + alpha),
+        "for x < 0 ELU is alpha * (exp(x) - 1), not 0 (that is ReLU).": _relu(x),
     }
     if alpha != 1.0:
-        hints["multiply exp(x) - 1 by alpha."] = np.where(x > 0, x, np.expm1(x))
+        hints["multiply exp(x) - 1 by alpha."] = ref.elu_forward(x, 1.0)[0]
     return hints
 
 
@@ -201,13 +221,12 @@ def _elu_backward_mistakes(x, dout, alpha):
         "for x <= 0 the derivative of alpha * (exp(x) - 1) is alpha * exp(x); you used the "
         "function itself, alpha * exp(x) - alpha.": dout * np.where(x > 0, 1.0, alpha * np.expm1(x)),
         "at x = 0 exactly use the slope of the left side, alpha * exp(0) = alpha, as PyTorch "
-        "does: test x > 0, not x >= 0.": dout * np.where(x >= 0, 1.0, alpha * np.exp(x)),
+        "does: test x > 0, not x >= 0.": _kink_on_the_right(x, dout, _dx("elu", x, dout, alpha)),
         "multiply the local derivative by the upstream gradient dout (chain rule).":
-            np.where(x > 0, 1.0, alpha * np.exp(x)),
+            _dx("elu", x, np.ones_like(x), alpha),
     }
     if alpha != 1.0:
-        hints["for x <= 0 the derivative is alpha * exp(x): keep alpha in the cache."] = (
-            dout * np.where(x > 0, 1.0, np.exp(x)))
+        hints["for x <= 0 the derivative is alpha * exp(x): keep alpha in the cache."] = _dx("elu", x, dout, 1.0)
     return hints
 
 
@@ -299,10 +318,21 @@ def _network(seed, sizes, n):
     return X, Y, params
 
 
+def _norms_without_slope(X, Y, params, activation):
+    """The norms when the backward pass skips f'(z): autograd (float64, CPU) through an activation
+    that has f's value and the identity's gradient."""
+    from autograder.ref_torch import vanishing as torch_vanishing
+    from autograder.ref_torch.activations import FUNCTIONS
+    from autograder.ref_torch._util import numpy
+
+    f = FUNCTIONS[activation]
+    grads = torch_vanishing.mlp_grads(X, Y, params, lambda z: z + (f(z) - z).detach(), device="cpu")
+    return np.array([np.linalg.norm(numpy(dW)) for dW, _ in grads])
+
+
 def _norms_mistakes(X, Y, params, activation):
     """{hint: the norms a known mistake gives}."""
     norms = ref_vanishing.grad_norms_per_layer(X, Y, params, activation)
-    forward, backward = ref.ACTIVATIONS[activation]
     n_out = params[-1][0].shape[1]
     identity = [(np.eye(n_out), np.zeros(n_out))]  # a^L = f(z^L) is the same net with one more linear layer
     grads = ref_vanishing.mlp_grads(X, Y, params, activation)
@@ -317,9 +347,8 @@ def _norms_mistakes(X, Y, params, activation):
         "the Frobenius norm is the square root of the sum of squares (np.linalg.norm(dW)).": norms ** 2,
         "the output layer is linear: apply the activation to hidden layers only.":
             ref_vanishing.grad_norms_per_layer(X, Y, params + identity, activation)[:-1],
-        "backpropagate through the activation: multiply by f'(z^l) at every hidden layer.": np.array(
-            [np.linalg.norm(dW) for dW, _ in ref_vanishing.mlp_grads(
-                X, Y, params, (forward, lambda dout, cache: dout))]),
+        "backpropagate through the activation: multiply by f'(z^l) at every hidden layer.":
+            _norms_without_slope(X, Y, params, activation),
         "return the norms of dC/dW^l, not of dC/db^l.": np.array([np.linalg.norm(db) for _, db in grads]),
         "add the bias b^l in every layer's forward pass.": ref_vanishing.grad_norms_per_layer(
             X, Y, [(W, 0 * b) for W, b in params], activation),
