@@ -181,6 +181,8 @@ def test_penalty_is_recorded_before_and_after_and_shown_in_feedback(tmp_path):
     assert any("late by" in p for p in rec["problems"])
     low = late.apply(entry(1.0), policy, at(hours=5), False)
     assert low["score"] == 0.0 and low["penalty"] == 1.0, "never below 0"
+    one = late.apply(entry(9.0), late.LatePolicy(DUE, 1.0, False, "hour"), at(minutes=30), False)
+    assert any("1 point taken" in p for p in one["problems"]), one["problems"]
     error = late.apply(entry(0.0, status="error"), policy, at(days=3), False)
     assert "penalty" not in error, "an error is never penalised"
     out = tmp_path / "grades.csv"

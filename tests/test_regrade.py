@@ -124,3 +124,25 @@ def test_files_follow_the_umask_and_nothing_is_left_behind(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
     gradebook.remove_private_dir(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.csv", "grades.json"], "no lock, no temporaries"
+
+
+def test_feedback_never_replaces_a_file_it_did_not_write(tmp_path):
+    """--out naming a file, or a folder holding someone's own <student>/<assignment>.html: one line, nothing
+    written; its own pages are replaced on the next run."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "ann", entry(5.0))
+    gradebook.record(out, "01_a", "bo", entry(3.0))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    with pytest.raises(GradebookError, match="not a folder"):
+        feedback.write_feedback(out, "01_a", notes)
+    fb = tmp_path / "fb"
+    (fb / "bo").mkdir(parents=True)
+    (fb / "bo" / "01_a.html").write_text("<p>my notes on bo</p>")
+    with pytest.raises(GradebookError, match="bo.*not a feedback page"):
+        feedback.write_feedback(out, "01_a", fb)
+    assert (fb / "bo" / "01_a.html").read_text() == "<p>my notes on bo</p>" and not (fb / "ann").exists()
+    (fb / "bo" / "01_a.html").unlink()
+    assert len(feedback.write_feedback(out, "01_a", fb)) == 2
+    assert len(feedback.write_feedback(out, "01_a", fb)) == 2, "its own pages are replaced"
+    assert notes.read_text() == "mine"

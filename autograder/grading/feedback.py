@@ -88,7 +88,9 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
         raise gradebook.GradebookError(f"no results for {assignment} in {store} (it has: "
                                        f"{', '.join(sorted(data)) or 'nothing'})")
     warn = warn or (lambda line: None)
-    written = []
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise gradebook.GradebookError(f"--out {out_dir} is not a folder; name a folder for the feedback pages")
+    pages = []
     for student_id, entry in sorted(data.get(assignment, {}).items()):
         try:
             path = feedback_path(out_dir, student_id, assignment)
@@ -98,10 +100,27 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
         if path.parent.name != student_id:
             warn(f"feedback: {short(student_id, 200, False)} is not a valid student id; "
                  f"written as {path.parent.name}")
+        pages.append((path, student_id, entry))
+    for path, student_id, _ in pages:  # checked before anything is written
+        if path.exists() and not _own_page(path):
+            raise gradebook.GradebookError(f"{path} (for {short(student_id, 200, False)}) exists and is not a "
+                                           "feedback page of this tool; move it, or choose another --out")
+    written = []
+    for path, student_id, entry in pages:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(student_id, assignment, entry), encoding="utf-8")
         written.append(path)
     return written
+
+
+def _own_page(path):
+    """True if ``path`` is a feedback page written by render (its head), so it may be replaced."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(300)
+    except OSError:
+        return False
+    return head.startswith(b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>") and b"</title><style>body" in head
 
 
 def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None):

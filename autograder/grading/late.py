@@ -98,7 +98,8 @@ def apply(entry, policy, submitted_at, late_flag=False):
         entry["penalty"] = min(taken, before)
         entry["score"] = max(0.0, before - taken)
         entry["problems"] = list(entry.get("problems", [])) + [
-            f"late by {_duration(late_s) if late_s else 'an LMS flag'}: {taken:g} points taken "
+            f"late by {_duration(late_s) if late_s else 'an LMS flag'}: {taken:g} "
+            f"point{'' if taken == 1 else 's'} taken "
             f"({policy.describe()}); {before:g} before the penalty"]
     return entry
 
