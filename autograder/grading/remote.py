@@ -173,7 +173,11 @@ class Worker:
         self._garbage(f"looking up {name}")
 
     def call(self, name, args, kwargs):
-        """Call the student's function ``name``; return (result, {index: argument after the call})."""
+        """Call the student's function ``name``; return (result, {index or keyword: argument after the call}).
+
+        The worker must send back exactly the arguments ``wire.mutable`` names (those the
+        grader sent); one left out or one never sent is garbage.
+        """
         reply = self.request({"op": "call", "name": name, "args": list(args), "kwargs": kwargs},
                              self.limits.timeout, f"running {name}")
         if reply.get("ok") is False and isinstance(reply.get("error"), str):
@@ -183,10 +187,12 @@ class Worker:
                 raise NotImplementedError(error)
             raise type(etype if etype.isidentifier() else "StudentError", (StudentError,), {})(error)
         after = reply.get("after")
+        expected = {str(i) for i, a in enumerate(args) if wire.mutable(a)}
+        expected |= {"=" + k for k, v in kwargs.items() if wire.mutable(v)}
         if reply.get("ok") is not True or "result" not in reply or not isinstance(after, dict) \
-                or not all(k.isascii() and k.isdigit() and int(k) < len(args) for k in after):
+                or set(after) != expected:
             self._garbage(f"running {name}")
-        return reply["result"], {int(k): v for k, v in after.items()}
+        return reply["result"], {(k[1:] if k.startswith("=") else int(k)): v for k, v in after.items()}
 
     def close(self):
         """Stop the process and everything it started; remove its files. Never raises."""
@@ -298,12 +304,17 @@ class Worker:
             _LIVE.discard(id(self))
 
 
+class ChangedArgument(AssertionError):
+    """A student function changed an argument in a way the grader cannot copy back: a verdict."""
+
+
 class RemoteFunction:
     """Stands for a student's function in the grader; calls go to the worker.
 
     Arguments that came back different from what was sent (judged here, with
     ``wire.same``) are changed here too, so the checks' mutation test works exactly
-    as in the notebook.
+    as in the notebook. A change that cannot be copied back (another shape, dtype,
+    type or length) fails the call with ChangedArgument.
     """
 
     def __init__(self, worker, name):
@@ -311,9 +322,14 @@ class RemoteFunction:
 
     def __call__(self, *args, **kwargs):
         result, after = self.worker.call(self.name, args, kwargs)
-        for index, value in after.items():
-            if not wire.same(args[index], value):
-                _write_back(args[index], value)
+        for key, value in after.items():
+            target = args[key] if isinstance(key, int) else kwargs[key]
+            if not wire.same(target, value):
+                _write_back(target, value)
+                if not wire.same(target, value):
+                    which = f"argument {key + 1}" if isinstance(key, int) else f"argument {key}"
+                    raise ChangedArgument(f"{self.name} changed its {which} in place (its shape, dtype, type "
+                                          "or length): leave the inputs unchanged.")
         return result
 
     def __repr__(self):
@@ -321,9 +337,12 @@ class RemoteFunction:
 
 
 def _write_back(target, value):
-    """Copy the worker's changed ``value`` into ``target`` in place, arrays nested or not."""
+    """Copy the worker's changed ``value`` into ``target`` in place, arrays nested or not.
+
+    What cannot be copied (an array of another shape or dtype) is left as it was.
+    """
     if isinstance(target, np.ndarray) and isinstance(value, np.ndarray):
-        if target.shape == value.shape:
+        if target.shape == value.shape and target.dtype == value.dtype:
             target[...] = value
     elif isinstance(target, list) and isinstance(value, (list, tuple)):
         if len(target) != len(value):  # appended or removed: the caller sees the new items

@@ -5,7 +5,10 @@ because the worker loads it by path, before student code runs. The reader trusts
 nothing: sizes are checked against caps before anything is read, each array's
 header is parsed and checked (plain numeric dtypes only, data inside the message)
 before the array is made, as a view into the received buffer (no copy), and
-decoded trees are at most ``MAX_DEPTH`` deep.
+decoded trees are at most ``MAX_DEPTH`` deep, a message holds at most
+``MAX_ARRAYS`` arrays (counted before any header is parsed: numpy's header
+parser takes ~0.3 ms each), and integers fit in 64 bits (a larger one is no
+deliverable, and no float can hold 10**400: the checks could not convert it).
 """
 
 import io
@@ -26,6 +29,10 @@ META_BYTES = 2**20
 MAX_DEPTH = 64
 #: Arrays start at multiples of this in a message, so that they are aligned views.
 ALIGN = 64
+#: Most arrays accepted in one message by default: 64 MiB of empty arrays are 512k of them.
+MAX_ARRAYS = 4096
+#: Integers outside int64 and uint64 are refused (NumPy would make them object arrays).
+INT_MIN, INT_MAX = -2**63, 2**64 - 1
 
 
 class TooLarge(ValueError):
@@ -66,6 +73,8 @@ FIXTURES = {"quadratic": _quadratic, "sin_sum": _sin_sum}
 
 def encode(value, arrays):
     """value -> JSON-able tree; arrays are appended to ``arrays`` and referenced by index."""
+    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+        raise Unserializable(f"an int of {value.bit_length()} bits (beyond 64 bits)")
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (np.ndarray, np.generic)):
@@ -90,6 +99,8 @@ def decode(tree, arrays, fixtures=False, depth=0):
 
     Raises ValueError for anything ``encode`` cannot have written.
     """
+    if type(tree) is int and not INT_MIN <= tree <= INT_MAX:
+        raise ValueError("an integer beyond 64 bits")
     if tree is None or isinstance(tree, (bool, int, float, str)):
         return tree
     if not isinstance(tree, dict) or depth > MAX_DEPTH:
@@ -162,11 +173,11 @@ def _array_at(blob, pos):
     return arr.reshape(shape, order="F" if fortran else "C"), end
 
 
-def read_message(read, fixtures=False, max_meta=META_BYTES, max_blob=MAX_BYTES):
+def read_message(read, fixtures=False, max_meta=META_BYTES, max_blob=MAX_BYTES, max_arrays=MAX_ARRAYS):
     """Read one message with ``read(n) -> bytes-like`` (exactly n bytes or EOFError).
 
     Sizes are checked against ``max_meta`` (JSON) and ``max_blob`` (arrays) before
-    anything else is read.
+    anything else is read, the number of arrays against ``max_arrays`` before any is parsed.
     """
     n_meta, n_blob = HEADER.unpack(read(HEADER.size))
     if n_meta > max_meta or n_blob > max_blob:
@@ -174,12 +185,35 @@ def read_message(read, fixtures=False, max_meta=META_BYTES, max_blob=MAX_BYTES):
                        f"of {max_blob} bytes of arrays and {max_meta} bytes of JSON")
     meta, blob = read(n_meta), read(n_blob)
     (count,) = COUNT.unpack(read(COUNT.size))
+    if count > max_arrays:
+        raise TooLarge(f"a reply of more than {max_arrays} arrays ({count}) exceeds the limit")
     return unpack(meta, blob, count, fixtures)
 
 
+def mutable(value):
+    """True for an argument a function can change in place (arrays, lists, dicts, tuples of them).
+
+    The worker sends back every such argument after a call, and the grader expects
+    exactly these (a worker that leaves one out is not believed). Decided on what
+    crosses: a ``np.float64`` is a float and travels as one.
+    """
+    if isinstance(value, (bool, int, float, str)):
+        return False
+    if isinstance(value, (list, dict)) or hasattr(value, "__array_interface__"):
+        return True
+    return isinstance(value, tuple) and any(mutable(v) for v in value)
+
+
 def same(a, b):
-    """Equal values, arrays compared entry by entry (NaN equals NaN), nested in tuples, lists, dicts."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+    """Equal values, arrays compared entry by entry (NaN equals NaN), nested in tuples, lists, dicts.
+
+    An array (or NumPy scalar) is never the same as anything else: a list is not
+    converted, so a ragged one cannot raise here.
+    """
+    arrays = (np.ndarray, np.generic)
+    if isinstance(a, arrays) or isinstance(b, arrays):
+        if not (isinstance(a, arrays) and isinstance(b, arrays)):
+            return False
         a, b = np.asarray(a), np.asarray(b)
         return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):

@@ -164,8 +164,10 @@ def lookup(shell, name, wire):
 def call(shell, request, wire):
     """Call a student's function; send back its result and every argument it could have changed.
 
-    The grader compares those arguments with what it sent (a submission that patches
-    this process cannot make the grader's comparison lie about what came back).
+    The grader compares those arguments with what it sent, and expects every one
+    that ``wire.mutable`` names (a submission that patches this process cannot make
+    the grader's comparison lie, nor leave an argument out).
+    Positional arguments are sent back under their index, keyword ones under "=name".
     """
     fn = shell.user_ns.get(request["name"])
     if not callable(fn):
@@ -175,20 +177,15 @@ def call(shell, request, wire):
         result = fn(*args, **kwargs)
     except BaseException as exc:  # the student's error, including SystemExit
         return {"ok": False, "etype": type(exc).__name__[:100], "error": describe(exc, with_type=False)}
-    after = {str(i): a for i, a in enumerate(args) if mutable(a)}
+    after = {str(i): a for i, a in enumerate(args) if wire.mutable(a)}
+    after.update({"=" + k: v for k, v in kwargs.items() if wire.mutable(v)})
     try:
         wire.pack({"result": result})
     except wire.Unserializable as exc:
         return {"ok": False, "etype": "TypeError",
-                "error": f"returned {exc}, which is not a NumPy array, a number or a tuple of them"}
+                "error": f"returned {exc}, which cannot be sent to the grader: return NumPy arrays, "
+                         "numbers (of at most 64 bits) or tuples of them"}
     return {"ok": True, "result": result, "after": after}
-
-
-def mutable(value):
-    """True for an argument a function can change in place (arrays, lists, dicts, tuples of them)."""
-    if isinstance(value, (list, dict)) or hasattr(value, "__array_interface__"):
-        return True
-    return isinstance(value, tuple) and any(mutable(v) for v in value)
 
 
 def serve(shell, wire, fd_in, fd_out):
