@@ -363,3 +363,52 @@ def test_the_notebooks_init_params_is_the_reference_initializer(root):
             for (W, b), (W0, b0) in zip(namespace["init_params"](sizes, seed), init_params(sizes, seed)):
                 np.testing.assert_array_equal(W, W0)
                 np.testing.assert_array_equal(b, b0)
+
+
+# ---------------------------------------------------------------- mistakes found by trying the notebook
+
+def _mean_db(params, cache, Y):
+    return [(dW, db / Y.shape[0]) for dW, db in backprop.mlp_backward(params, cache, Y)]
+
+
+def test_mlp_backward_names_an_averaged_db():
+    fails(ex.check_mlp_backward, _mean_db, r"db2: .*db\^l SUMS Delta\^l over the batch")
+
+
+def _sgd_plus(w, dw, state, lr):
+    return w + lr * dw, state
+
+
+def test_sgd_step_label_reads_as_a_sentence():
+    fails(ex.check_sgd_step, _sgd_plus, r"^next_w \(the first value returned by sgd_step\(w, dw, state, lr=0.1\)")
+
+
+def _ce_mean_over_entries(z, Y):
+    loss, dz = backprop.softmax_cross_entropy(z, Y)
+    return loss / z.shape[1], dz
+
+
+def test_softmax_cross_entropy_names_a_mean_over_all_entries():
+    fails(ex.check_softmax_cross_entropy, _ce_mean_over_entries, "not over all N \\* C entries")
+
+
+def _nudges_x_in_place(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x[i] += h
+        fp = f(x)
+        x[i] -= 2 * h
+        fm = f(x)
+        x[i] += h
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+def test_numerical_gradient_that_leaves_rounding_in_x_shows_the_digits():
+    """+h, -2h, +h leaves x off in its last digits: the message shows digits that differ."""
+    with pytest.raises(AssertionError) as info:
+        ex.check_numerical_gradient(_nudges_x_in_place)
+    text = str(info.value)
+    assert "changed its argument x in place" in text and "work on a copy" in text
+    before, after = text.split(" went from ")[1].split(" (")[0].split(" to ")
+    assert before != after

@@ -349,7 +349,11 @@ def _change(name, before, after):
         diff = ~equal
         idx = _index(int(np.argmax(diff.ravel())), before.shape)
         where = f" entry {_fmt_index(idx)}" if idx != () else ""
-        return f"{name}{where} went from {_num(before[idx])} to {_num(after[idx])}"
+        old, new = _num(before[idx]), _num(after[idx])
+        if old == new:  # a change in the last digits: adding and later subtracting h does not restore x
+            return (f"{name}{where} went from {float(before[idx])!r} to {float(after[idx])!r} (adding a "
+                    "number and subtracting it again does not always give back the same float: work on a copy)")
+        return f"{name}{where} went from {old} to {new}"
     if isinstance(before, list) and isinstance(after, list) and len(before) != len(after):
         return (f"the list {name} had {len(before)} items and now has {len(after)} (pop, append, del, remove "
                 "and slice assignment change the caller's list; loop over it instead)")

@@ -142,6 +142,8 @@ def _mlp_mistakes(params, cache, Y):
             _variant_backward(params, cache, Y, out_prime=False),
         "dW^l = A^(l-1).T @ Delta^l has the shape of W^l; Delta^l.T @ A^(l-1) is its transpose.":
             [(dW.T, db) for dW, db in ref_bp.mlp_backward(params, cache, Y)],
+        "db^l SUMS Delta^l over the batch: the 1/N of the cost is already inside Delta^l, so averaging "
+        "divides by N twice.": [(dW, db / n) for dW, db in ref_bp.mlp_backward(params, cache, Y)],
     }
 
 
@@ -258,7 +260,7 @@ def check_sgd_step(sgd_step, seed=0, lr=0.1):
             "return the new weights w - lr * dw, not only the step.": -lr * dw,
         })
         want, state = ref_optim.sgd_step(w, dw, None, lr)
-        got = assert_close(label + "[0] (next_w)", out[0], want, F64, hint)
+        got = assert_close(f"next_w (the first value returned by {label})", out[0], want, F64, hint)
         assert_close(label + " (against PyTorch)", got, numpy(twin_optim.sgd_step(w, dw, None, lr, dev)[0]), DEVICE)
         if out[1] is not None:
             raise AssertionError(f"{label}[1] should be the state it was given (None): plain SGD keeps no "
@@ -281,6 +283,8 @@ def _softmax_ce_mistakes(z, Y):
         "negative (prediction minus target, not target minus prediction).": (loss, -dz),
         "average the loss over the batch (divide the sum by N).": (loss * n, dz),
         "the cross-entropy is MINUS the mean log-probability of the true class; check the sign.": (-loss, dz),
+        "average over the N examples only, not over all N * C entries (the zeros of the one-hot rows "
+        "are not examples).": (loss / z.shape[1], dz),
     }
 
 
@@ -305,8 +309,8 @@ def check_softmax_cross_entropy(softmax_cross_entropy, seed=0, n=6, c=4, scale=3
             if not hint and np.abs(z).max() > 1e3 and not np.all(np.isfinite(np.asarray(out[i], dtype=float))):
                 hint = "Hint: " + unstable
             got = assert_close(f"{label}: {name}", out[i], want[i], F64,
-                               hint or ("the loss is one number, the mean over the batch of -log softmax of the "
-                                        "true class; dlogits has the logits' shape (N, C)."))
+                               hint or ("Hint: the loss is one number, the mean over the batch of -log softmax of "
+                                        "the true class; dlogits has the logits' shape (N, C)."))
             assert_close(f"{label}: {name} (against PyTorch autograd)", got, numpy(twin[i]), DEVICE)
     ok("softmax_cross_entropy gives the mean loss and (softmax - Y) / N, also for logits of size 1e4")
 
