@@ -100,31 +100,57 @@ def check_lstm_step_forward(lstm_step_forward, seed=0, n=3, d=4, h=5):
 
 # ---------------------------------------------------------------- one step backward
 
-def _step_back(dh, dc, cache, carry=True, tanh_of="c", keep_f=True, dsig=lambda s: s * (1 - s), order="ifgo"):
-    """Backward of one step with one known mistake switched on -> the six gradients."""
-    x, h_prev, c_prev, Wx, Wh, _, gates, c = cache
-    i, f, g, o = np.split(gates, 4, axis=1)
-    tc = np.tanh(c)
-    t_for_grad = o * tc if tanh_of == "h" else tc
-    dct = dc * carry + dh * o * (1 - t_for_grad**2)
-    blocks = dict(i=dct * g * dsig(i), f=dct * c_prev * dsig(f), g=dct * i * (1 - g**2), o=dh * tc * dsig(o))
-    da = np.concatenate([blocks[k] for k in order], axis=1)
-    return da @ Wx.T, da @ Wh.T, dct * (f if keep_f else 1), x.T @ da, h_prev.T @ da, da.sum(axis=0)
+def _slope(value, z, d):
+    """``value`` as it is, with ``d`` as its derivative with respect to ``z`` (autograd's view)."""
+    return value.detach() + (z - z.detach()) * d.detach()
+
+
+def _mistaken_grads(dh, dc, cache, dsig_of_tanh=False, dtanh_from_h=False, keep_f=True, swap_go=False):
+    """The six gradients of one step with one known mistake in the derivative, by autograd (float64,
+    CPU) through the step the cache's inputs define, with that one derivative replaced:
+
+    dsig_of_tanh: the gates' sigmoid differentiated as 1 - s**2; dtanh_from_h: tanh(c) as
+    1 - h**2; keep_f=False: c_prev's gradient not multiplied by f; swap_go: the gradients of the
+    g and o blocks of a put back in each other's place. PyTorch does the calculus, so that no
+    check writes out the backward pass it grades.
+    """
+    import torch
+
+    x, h_prev, c_prev, Wx, Wh, b = (torch.tensor(np.asarray(v, dtype=float), requires_grad=True) for v in cache[:6])
+    a = x @ Wx + h_prev @ Wh + b
+    if swap_go:
+        H = h_prev.shape[1]
+        swap = torch.cat([torch.arange(2 * H), torch.arange(3 * H, 4 * H), torch.arange(2 * H, 3 * H)])
+        a = _slope(a, a[:, swap], torch.ones_like(a))
+
+    def gate(z):
+        s = torch.sigmoid(z)
+        return _slope(s, z, 1 - s**2) if dsig_of_tanh else s
+
+    a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
+    i, f, g, o = gate(a_i), gate(a_f), torch.tanh(a_g), gate(a_o)
+    c = f * c_prev + i * g if keep_f else f * c_prev.detach() + (c_prev - c_prev.detach()) + i * g
+    tc = torch.tanh(c)
+    if dtanh_from_h:
+        tc = _slope(tc, c, 1 - (o * tc) ** 2)
+    grads = torch.autograd.grad((o * tc, c), (x, h_prev, c_prev, Wx, Wh, b),
+                                (torch.as_tensor(dh, dtype=torch.float64), torch.as_tensor(dc, dtype=torch.float64)))
+    return tuple(t.numpy() for t in grads)
 
 
 def _back_mistakes(dh, dc, cache):
     """{hint: six gradients} of the known mistakes of a backward step."""
     return {
         "c also receives dc, the gradient flowing back from the next step: add it to the gradient that reaches "
-        "c through h = o * tanh(c).": _step_back(dh, dc, cache, carry=False),
+        "c through h = o * tanh(c).": ref.lstm_step_backward(dh, np.zeros_like(dc), cache),
         "the derivative of tanh(c) is 1 - tanh(c)**2, with tanh of the cell state c (the cache's last entry), "
-        "not 1 - h**2: h = o * tanh(c) is not tanh(c).": _step_back(dh, dc, cache, tanh_of="h"),
+        "not 1 - h**2: h = o * tanh(c) is not tanh(c).": _mistaken_grads(dh, dc, cache, dtanh_from_h=True),
         "c = f * c_prev + i * g, so the gradient handed back to c_prev is the cell's gradient times f.":
-            _step_back(dh, dc, cache, keep_f=False),
+            _mistaken_grads(dh, dc, cache, keep_f=False),
         "the sigmoid's derivative is s * (1 - s), written with the gate's value s; 1 - s**2 is tanh's.":
-            _step_back(dh, dc, cache, dsig=lambda s: 1 - s**2),
+            _mistaken_grads(dh, dc, cache, dsig_of_tanh=True),
         "put the gradients on the four blocks of a back in the order of the gates, [i, f, g, o].":
-            _step_back(dh, dc, cache, order="ifog"),
+            _mistaken_grads(dh, dc, cache, swap_go=True),
     }
 
 
