@@ -120,8 +120,10 @@ def lstm_backward(dh, cache):
 
 
 def init_lstm(d, h, seed=0, forget_bias=0.0):
-    """(Wx (d, 4h), Wh (h, 4h), b (4h,)) drawn as torch.nn.LSTM does, U(-k, k) with k = 1/sqrt(h).
+    """(Wx (d, 4h), Wh (h, 4h), b (4h,)), every entry drawn from U(-k, k) with k = 1/sqrt(h).
 
+    The weights follow torch.nn.LSTM's scheme; its bias is the sum of two such draws
+    (bias_ih + bias_hh, spread over (-2k, 2k)), this one a single draw.
     forget_bias is added to the forget gate's block of b (1.0 is a common choice).
     """
     rng = np.random.default_rng(seed)
