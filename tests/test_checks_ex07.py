@@ -213,6 +213,11 @@ def test_kfold_indices_rejects_wrong_answers(wrong, match):
     fails(ex.check_kfold_indices, wrong, match, seed=1)
 
 
+def test_kfold_indices_dealing_from_fold_0_per_class_fails_the_visible_call():
+    """With the notebook's own arguments (seed 0, 63 labels) the random class counts hid this mistake."""
+    fails(ex.check_kfold_indices, _per_class_from_fold_0, r"for 24 labels: fold sizes \[8, 4, 4, 4, 4\] differ by more than 1")
+
+
 def test_kfold_indices_rejects_unstratified_on_hidden_inputs():
     for kwargs in (dict(seed=21, n=90, n_classes=4, k=3), dict(seed=22, n=200, n_classes=10, k=5)):
         fails(ex.check_kfold_indices, _unstratified, "not stratified", **kwargs)
