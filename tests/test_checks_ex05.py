@@ -412,3 +412,9 @@ def test_numerical_gradient_that_leaves_rounding_in_x_shows_the_digits():
     assert "changed its argument x in place" in text and "work on a copy" in text
     before, after = text.split(" went from ")[1].split(" (")[0].split(" to ")
     assert before != after
+
+
+def test_sgd_step_with_a_state_made_up_is_a_message_not_a_traceback():
+    from autograder.checks.compare import CheckFailed
+    with pytest.raises(CheckFailed, match="should be the state it was given"):
+        ex.check_sgd_step(lambda w, dw, state, lr: (w - lr * dw, {}))

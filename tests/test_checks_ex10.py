@@ -331,3 +331,32 @@ def test_grader_gives_a_slow_loop_zero_for_speed_only_and_says_why(tmp_path, ven
     assert float(row["score"]) == float(row["max_score"]) - 2, row
     assert "test_conv2d_speed" in row["reason"] and "timed out" in row["reason"], row["reason"]
     assert "conv2d_forward" in row["reason"], row["reason"]
+
+
+# ---------------------------------------------------------------- mistakes found by trying the notebook
+
+def test_overwriting_overlapping_windows_fails_the_visible_call():
+    """The notebook calls the check with size 2, stride 2 (no overlap): the check adds an overlapping case."""
+    fails(ex.check_maxpool_backward, r"size=3, stride=2.*ADD their gradients", *_pool_variant(2))
+
+
+def test_float_output_size_is_a_message_not_a_traceback():
+    from autograder.checks.compare import CheckFailed
+    with pytest.raises(CheckFailed, match="returned the float 28.0"):
+        ex.check_conv_output_size(lambda n, k, stride, pad: (n + 2 * pad - k) / stride + 1)
+
+
+def _forward_with_a_function_in_its_cache(x, w, b, stride=1, pad=0):
+    out, cache = ref.conv2d_forward(x, w, b, stride, pad)
+    return out, {"cache": cache, "im2col": ref.im2col}
+
+
+def _pool_with_a_function_in_its_cache(x, size, stride):
+    out, cache = ref.maxpool_forward(x, size, stride)
+    return out, (cache, ref.maxpool_backward)
+
+
+@pytest.mark.parametrize("check,fn", [(ex.check_conv2d_forward, _forward_with_a_function_in_its_cache),
+                                      (ex.check_maxpool_forward, _pool_with_a_function_in_its_cache)])
+def test_a_cache_that_cannot_reach_the_grader_is_refused_in_the_notebook(check, fn):
+    fails(check, r"the cache \(the second value returned by .*holds a function, which is not plain data", fn)

@@ -3,7 +3,7 @@ equations of backpropagation, numeric gradients and the SGD step."""
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok, torch_twin, unpack
+from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, fail, ok, torch_twin, unpack
 from autograder.grading.wire import Fixture
 from autograder.ref_numpy import backprop as ref_bp
 from autograder.ref_numpy import layers as ref_layers
@@ -174,7 +174,7 @@ def check_mlp_backward(mlp_backward, seed=0, sizes=(5, 4, 3), n=6, one_hot_targe
     L = len(params)
     if not isinstance(out, (list, tuple)) or len(out) != L:
         got = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (list, tuple)) else "")
-        raise AssertionError(f"{label} should return a list of {L} pairs (dW, db), one per layer; got {got}.")
+        fail(f"{label} should return a list of {L} pairs (dW, db), one per layer; got {got}.")
     want = ref_bp.mlp_backward(params, cache, Y)
     twin = twin_bp.mlp_backward(params, cache, Y, dev)
     mistakes = _mlp_mistakes(params, cache, Y)
@@ -263,8 +263,8 @@ def check_sgd_step(sgd_step, seed=0, lr=0.1):
         got = assert_close(f"next_w (the first value returned by {label})", out[0], want, F64, hint)
         assert_close(label + " (against PyTorch)", got, numpy(twin_optim.sgd_step(w, dw, None, lr, dev)[0]), DEVICE)
         if out[1] is not None:
-            raise AssertionError(f"{label}[1] should be the state it was given (None): plain SGD keeps no "
-                                 f"state; got {type(out[1]).__name__}.")
+            fail(f"{label}[1] should be the state it was given (None): plain SGD keeps no "
+                 f"state; got {type(out[1]).__name__}.")
     ok("sgd_step steps against the gradient and leaves w unchanged")
 
 
@@ -397,8 +397,8 @@ def check_train_mlp(train_mlp, seed=0, sizes=(4, 6, 3), n=30, lr=0.5, epochs=25,
     assert_close(f"{label}: losses (against PyTorch autograd and torch.optim.SGD)", got, numpy(t_losses), DEVICE)
     params = out[0]
     if not isinstance(params, (list, tuple)) or len(params) != len(want_params):
-        raise AssertionError(f"{label}: the first returned value should be the list of {len(want_params)} "
-                             f"pairs (W, b) after training; got a {type(params).__name__}.")
+        fail(f"{label}: the first returned value should be the list of {len(want_params)} "
+             f"pairs (W, b) after training; got a {type(params).__name__}.")
     for l, (pair, (W, b)) in enumerate(zip(params, want_params), start=1):
         pair = unpack(f"{label}: params[{l - 1}]", pair, 2)
         assert_close(f"{label}: W{l} after training", pair[0], W, TRAIN, "return the trained weights.")

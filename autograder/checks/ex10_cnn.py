@@ -13,7 +13,9 @@ import time
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, ok, plain, torch_twin, unpack
+from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, diagnose, fail, ok, plain, torch_twin,
+                                       unpack)
+from autograder.grading.wire import Unserializable, encode
 from autograder.ref_numpy import conv as ref
 
 #: Seconds one call of conv2d_forward or conv2d_backward may take in the speed test. There
@@ -47,8 +49,8 @@ def check_conv_output_size(conv_output_size, cases=((28, 3, 1, 1), (28, 5, 1, 0)
         label = f"conv_output_size(n={n}, k={k}, stride={stride}, pad={pad})"
         got = call(conv_output_size, label, n=n, k=k, stride=stride, pad=pad)
         if isinstance(got, (float, np.floating)):
-            raise AssertionError(f"{label} returned the float {got!r}; a size is an integer: use // "
-                                 "(floor division), which also drops the positions that do not fit.")
+            fail(f"{label} returned the float {got!r}; a size is an integer: use // "
+                 "(floor division), which also drops the positions that do not fit.")
         want = ref.conv_output_size(n, k, stride, pad)
         hint = diagnose(got, {
             "pad adds zeros on BOTH sides: n + 2 pad.": (n + pad - k) // stride + 1,
@@ -92,9 +94,9 @@ def check_im2col(im2col, seed=0, shape=(2, 3, 5, 6), kh=3, kw=2, stride=2, pad=1
     want = ref.im2col(x, kh, kw, stride, pad)
     g = plain(label, got)
     if g.shape == want.T.shape and g.shape != want.shape and np.allclose(g, want.T):
-        raise AssertionError(f"{label} has shape {g.shape}: that is the transpose of this book's layout. "
-                             f"cols has one ROW per filter weight (c, p, q) and one COLUMN per output position "
-                             f"(n, i, j): shape (C*kh*kw, N*H_out*W_out) = {want.shape}.")
+        fail(f"{label} has shape {g.shape}: that is the transpose of this book's layout. "
+             f"cols has one ROW per filter weight (c, p, q) and one COLUMN per output position "
+             f"(n, i, j): shape (C*kh*kw, N*H_out*W_out) = {want.shape}.")
     hint = diagnose(g, _im2col_mistakes(x, kh, kw, stride, pad, want))
     got = assert_close(label, g, want, F64, hint or (
         "cols[(c*kh + p)*kw + q, (n*H_out + i)*W_out + j] = xpad[n, c, i*stride + p, j*stride + q], "
@@ -132,20 +134,31 @@ def check_conv2d_forward(conv2d_forward, seed=0, n=2, c=3, h=5, w=7, f=4, kh=3, 
     label = f"conv2d_forward(x, w, b, stride, pad) with {_shape_text(n, c, h, w, f, kh, kw, stride, pad)}"
     out = unpack(label, call(conv2d_forward, label, FORWARD_HINT, x=x, w=wt, b=b, stride=stride, pad=pad), 2)
     want = ref.conv2d_forward(x, wt, b, stride, pad)[0]
-    got = plain(label + "[0] (out)", out[0])
+    got = plain(f"out (the first value returned by {label})", out[0])
     nhwc = want.transpose(0, 2, 3, 1)
     if got.shape != want.shape and got.shape == nhwc.shape and np.allclose(got, nhwc):
-        raise AssertionError(f"{label}: out has shape {got.shape}, the NHWC order (batch, height, width, "
-                             f"channels). This book and PyTorch use NCHW: out[n, f, i, j], shape {want.shape}.")
+        fail(f"{label}: out has shape {got.shape}, the NHWC order (batch, height, width, "
+             f"channels). This book and PyTorch use NCHW: out[n, f, i, j], shape {want.shape}.")
     if got.shape != want.shape:
-        raise AssertionError(
-            f"{label}: out has shape {got.shape} but should have shape {want.shape} = (N, F, H_out, W_out), with "
-            f"H_out = floor((H + 2 pad - kh) / stride) + 1 and kh = w.shape[2] (rows), kw = w.shape[3] (columns).")
+        fail(f"{label}: out has shape {got.shape} but should have shape {want.shape} = (N, F, H_out, W_out), with "
+             f"H_out = floor((H + 2 pad - kh) / stride) + 1 and kh = w.shape[2] (rows), kw = w.shape[3] "
+             "(columns).")
     hint = diagnose(got, _conv_mistakes(x, wt, b, stride, pad))
-    got = assert_close(label + "[0] (out)", got, want, F64, hint or FORWARD_HINT)
+    got = assert_close(f"out (the first value returned by {label})", got, want, F64, hint or FORWARD_HINT)
+    assert_plain_cache(f"the cache (the second value returned by {label})", out[1])
     assert_close(label + " (against PyTorch's F.conv2d)", got, numpy(twin.conv2d_forward(x, wt, b, stride, pad, dev)[0]),
                  DEVICE)
     ok(f"conv2d_forward matches F.conv2d on {_shape_text(n, c, h, w, f, kh, kw, stride, pad)}")
+
+
+def assert_plain_cache(label, cache):
+    """Fail, as the grader would, if ``cache`` cannot cross the pipe between the grader and the worker."""
+    try:
+        encode(cache, [])
+    except Unserializable as exc:
+        fail(f"{label} holds {str(exc).replace('builtins.', '')}, which is not plain data. The grader sends the cache between processes: "
+             "keep only NumPy arrays, numbers, strings and tuples, lists or dicts (string keys) of those; "
+             "recompute anything else in the backward pass.")
 
 
 # ---------------------------------------------------------------- convolution backward
@@ -193,7 +206,8 @@ def check_conv2d_backward(conv2d_forward, conv2d_backward, seed=0, n=2, c=3, h=5
     fwd = f"conv2d_forward(x, w, b, stride, pad) with {shapes}"
     out = unpack(fwd, call(conv2d_forward, fwd, FORWARD_HINT, x=x, w=wt, b=b, stride=stride, pad=pad), 2)
     want_out, _ = ref.conv2d_forward(x, wt, b, stride, pad)
-    assert_close(fwd + "[0] (out), which the backward test needs first", out[0], want_out, F64,
+    assert_close(f"out (the first value returned by {fwd}), which the backward test needs first,", out[0],
+                 want_out, F64,
                  "make conv2d_forward pass its own test first.")
     dout = rng.normal(size=want_out.shape)
     label = f"conv2d_backward(dout, cache) after {fwd}"
@@ -231,11 +245,12 @@ def check_maxpool_forward(maxpool_forward, seed=0, shape=(2, 3, 5, 7), size=2, s
         "max pooling keeps each window's LARGEST value; you took the smallest (min pooling).":
             -ref.maxpool_forward(-x, size, stride)[0],
     })
-    got = assert_close(label + "[0] (out)", out[0], want, F64, hint or (
+    got = assert_close(f"out (the first value returned by {label})", out[0], want, F64, hint or (
         f"out[n, c, i, j] = max of x[n, c, i*stride:i*stride + size, j*stride:j*stride + size]; "
         f"H_out = floor((H - size) / stride) + 1, so the shape is {want.shape}."))
     assert_close(label + " (against PyTorch's F.max_pool2d)", got, numpy(twin.maxpool_forward(x, size, stride, dev)[0]),
                  DEVICE)
+    assert_plain_cache(f"the cache (the second value returned by {label})", out[1])
     ok(f"maxpool_forward matches F.max_pool2d (size {size}, stride {stride})")
 
 
@@ -265,14 +280,28 @@ def _pool_backward_variants(x, size, stride, dout):
 
 def check_maxpool_backward(maxpool_forward, maxpool_backward, seed=0, shape=(2, 3, 5, 7), size=2, stride=2,
                            ties=True):
-    """maxpool_backward(dout, cache) -> dx for the cache of YOUR maxpool_forward, against autograd."""
+    """maxpool_backward(dout, cache) -> dx for the cache of YOUR maxpool_forward, against autograd.
+
+    When the windows do not overlap (stride >= size), a second case with size 3, stride 2 checks
+    that overlapping windows add their gradients.
+    """
     rng = np.random.default_rng(seed)
+    _pool_backward_case(maxpool_forward, maxpool_backward, rng, shape, size, stride, ties)
+    if stride >= size:
+        _pool_backward_case(maxpool_forward, maxpool_backward, rng, shape, 3, 2, ties)
+    ok(f"maxpool_backward matches autograd (size {size}, stride {stride}{', ties' if ties else ''}"
+       + ("; and overlapping windows of size 3, stride 2)" if stride >= size else ")"))
+
+
+def _pool_backward_case(maxpool_forward, maxpool_backward, rng, shape, size, stride, ties):
+    """One maxpool_backward comparison; raises CheckFailed in words."""
     twin, dev, numpy = torch_twin("conv")
     x = _pool_input(rng, shape, ties)
     fwd = f"maxpool_forward(x, size={size}, stride={stride}) with x {shape}"
     out = unpack(fwd, call(maxpool_forward, fwd, x=x, size=size, stride=stride), 2)
     want_out, cache = ref.maxpool_forward(x, size, stride)
-    assert_close(fwd + "[0] (out), which the backward test needs first", out[0], want_out, F64,
+    assert_close(f"out (the first value returned by {fwd}), which the backward test needs first,", out[0],
+                 want_out, F64,
                  "make maxpool_forward pass its own test first.")
     dout = rng.normal(size=want_out.shape)
     label = f"maxpool_backward(dout, cache) after {fwd}" + (" (with ties)" if ties else "")
@@ -293,7 +322,6 @@ def check_maxpool_backward(maxpool_forward, maxpool_backward, seed=0, shape=(2, 
                        "which receives that window's dout.")
     theirs = twin.maxpool_backward(dout, twin.maxpool_forward(x, size, stride, dev)[1], dev)
     assert_close(label + " (against PyTorch autograd)", got, numpy(theirs), DEVICE)
-    ok(f"maxpool_backward matches autograd (size {size}, stride {stride}{', ties' if ties else ''})")
 
 
 # ---------------------------------------------------------------- speed
@@ -321,8 +349,8 @@ def _timed(fn, name, shapes, limit_s, n_out, **args):
     out = unpack(name, call(fn, f"{name} with {shapes}", **args), n_out)
     took = time.perf_counter() - start
     if took > limit_s:
-        raise AssertionError(
-            f"{name} took {took:.1f} s on {shapes}; this test allows {limit_s:g} s. The exercise asks for the "
-            f"fast version: a Python loop over every output value is too slow at this size. Build the columns "
-            f"with im2col (loops over the kernel offsets are fine) and compute every output with one matrix product.")
+        fail(
+             f"{name} took {took:.1f} s on {shapes}; this test allows {limit_s:g} s. The exercise asks for the "
+             f"fast version: a Python loop over every output value is too slow at this size. Build the columns "
+             f"with im2col (loops over the kernel offsets are fine) and compute every output with one matrix product.")
     return out, took
