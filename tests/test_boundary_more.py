@@ -11,14 +11,18 @@ test the grader's side of the channel, which must hold even against a worker
 whose audit hook is gone.
 """
 
+import os
+import time
+
 import numpy as np
 import pytest
 from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, edit, limits, source, write
 
 from autograder.checks.compare import call
-from autograder.grading import wire
+from autograder.grading import sandbox, wire
 from autograder.grading.judge import grade_notebook
 from autograder.grading.remote import Limits, RemoteFunction, Worker, WorkerGone
+from test_boundary_os import UNHOOK
 
 #: A cell that finds the worker's own module (its ``call`` and ``serve``) by walking the stack.
 WORKER_GLOBALS = '''
@@ -205,3 +209,150 @@ def _read(data):
         pos[0] += n
         return bytearray(data[pos[0] - n:pos[0]])
     return wire.read_message(read)
+
+
+# --- the operating system: what the first review's allow-list left open ------------------------
+
+needs_bwrap = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
+                                 f"{sandbox.unavailable_reason()}")
+
+
+@needs_bwrap
+def test_dev_is_read_only_and_dev_shm_is_capped():
+    """/dev was a writable tmpfs of half the host's memory (600 MiB written here in 40 files of 15 MiB)."""
+    w = Worker(Limits(timeout=30, output_mb=4))
+    try:
+        assert w.run(UNHOOK + '''
+import os
+def attempt(fn):
+    try:
+        return "ok: " + repr(fn())
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+def fill():
+    for i in range(30):
+        with open(f"/dev/shm/f{i}", "wb") as f:
+            f.write(bytes(2**20))
+RESULT = {"dev": attempt(lambda: open("/dev/evil", "wb").write(b"x")), "shm": attempt(fill),
+          "null": attempt(lambda: open("/dev/null", "wb").write(b"x")),
+          "urandom": attempt(lambda: len(open("/dev/urandom", "rb").read(4)))}
+''') is None
+        result = w.get("RESULT")["value"]
+        assert "Read-only file system" in result["dev"], result
+        assert "No space left" in result["shm"], result
+        assert result["null"] == "ok: 1" and result["urandom"] == "ok: 4", result
+    finally:
+        w.close()
+
+
+@needs_bwrap
+def test_without_a_pids_cgroup_a_root_grader_refuses_unless_accepted(monkeypatch):
+    """RLIMIT_NPROC does not bind a process whose host uid is root: 100 forks passed a limit of 16."""
+    if os.geteuid() != 0:
+        pytest.skip("RLIMIT_NPROC binds an unprivileged grader")
+    monkeypatch.setattr(sandbox, "_make_group", lambda *args: None)
+    with pytest.raises(sandbox.SandboxUnavailable, match="processes"):
+        Worker(Limits(timeout=30, processes=16))
+    w = Worker(Limits(timeout=30, processes=16, allow_weak=True))
+    try:
+        assert w.mode == "bubblewrap" and w.run("x = 1") is None
+    finally:
+        w.close()
+
+
+# --- attacks that held: kept as tests so that they keep holding ---------------------------------
+
+TIMING_TRAPS = UNHOOK + '''
+import atexit, os, signal, threading, time
+atexit.register(time.sleep, 3600)
+class _Slow:
+    def __del__(self):
+        time.sleep(3600)
+_KEEP = _Slow()
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+threading.Thread(target=time.sleep, args=(3600,)).start()          # not a daemon
+def _spin():
+    while True:
+        pass
+threading.Thread(target=_spin, daemon=True).start()                # runs on after every reply
+if os.fork() == 0:                                                  # a child in a session of its own
+    os.setsid()
+    time.sleep(3600)
+'''
+
+
+@needs_bwrap
+def test_sleeping_finalizers_threads_and_children_neither_delay_nor_survive_the_worker(tmp_path):
+    """Expected 10/10, graded, in about the time of an honest notebook (not an hour)."""
+    nb = edit(SOLUTION, rmse=STABLE["rmse"] + TIMING_TRAPS)
+    started = time.monotonic()
+    result = grade_notebook(source(), write(tmp_path, nb), limits())
+    assert result.score == FULL and not result.error, [t.message for t in result.tests]
+    assert time.monotonic() - started < 120
+
+
+ODD = {
+    "softmax": "class Odd(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\n"
+               "def softmax(logits):\n    raise Odd()\n",
+    "cross_entropy": "def cross_entropy(logits, labels):\n    raise SystemExit(3)\n",
+    "mae": "def mae(pred, target):\n    raise KeyboardInterrupt\n",
+    "rmse": "def rmse(pred, target):\n"
+            "    raise type('NotImplementedError\\x1b[2J', (Exception,), {})('\\ud800\\x1b[31m' + 'x' * 10**6)\n",
+}
+
+
+def test_exceptions_with_odd_messages_names_and_types_are_zeros_with_clean_reasons(tmp_path):
+    """Expected 2/10 (binary_cross_entropy only), graded; every message printable and short."""
+    result = grade_notebook(source(), write(tmp_path, edit(SOLUTION, **ODD)), limits())
+    tests = by_id(result)
+    assert result.score == POINTS["test_binary_cross_entropy"] and not result.error
+    assert "(its message could not be shown)" in tests["test_softmax"].message
+    assert "SystemExit" in tests["test_cross_entropy"].message
+    assert "KeyboardInterrupt" in tests["test_mae"].message
+    rmse = tests["test_rmse"].message
+    assert "not implemented" not in rmse and "\x1b" not in rmse and len(rmse) < 3000, rmse[:300]
+    rmse.encode("utf-8")
+
+
+def test_redefined_checks_and_patched_numpy_fool_only_the_students_own_process(tmp_path):
+    """Expected 7/10: a wrong softmax, with every comparison the student can reach made to pass."""
+    cheat = ("import numpy, numpy.testing\ncheck_softmax = lambda *a, **k: None\n"
+             "numpy.allclose = numpy.array_equal = lambda *a, **k: True\n"
+             "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+             "def softmax(logits):\n    return np.zeros_like(logits)\n")
+    result = grade_notebook(source(), write(tmp_path, edit(SOLUTION, softmax=cheat)), limits())
+    softmax = by_id(result)["test_softmax"]
+    assert result.score == FULL - POINTS["test_softmax"] and not result.error
+    assert softmax.points == 0.0 and "should be" in softmax.message, softmax.message
+
+
+NOT_FUNCTIONS = {
+    "softmax": "softmax = property(lambda self: 1.0)\n",
+    "cross_entropy": "def cross_entropy(logits, labels):\n    yield 1.0\n",
+    "mae": "class mae:\n    def __init__(self, pred, target):\n        self.value = 0.0\n",
+    "rmse": "import numpy as np\nrmse = np.frompyfunc(lambda a, b: 0.0, 2, 1)\n",
+}
+
+
+def test_deliverables_that_are_not_plain_functions_score_zero_with_a_reason(tmp_path):
+    """Expected 2/10 (binary_cross_entropy only), graded: a property, a generator, a class, an object ufunc."""
+    result = grade_notebook(source(), write(tmp_path, edit(SOLUTION, **NOT_FUNCTIONS)), limits())
+    tests = by_id(result)
+    assert result.score == POINTS["test_binary_cross_entropy"] and not result.error, result.error
+    assert "property" in tests["test_softmax"].message
+    assert "generator" in tests["test_cross_entropy"].message
+    for gid in ("test_mae", "test_rmse"):
+        assert tests[gid].points == 0.0 and tests[gid].message, gid
+
+
+@pytest.mark.parametrize("descr", ["|O", "[('a', '<f8')]", "('<f8', (2,))", "'<U3'", "'<M8[s]'", "|V8"])
+def test_arrays_that_are_not_plain_numbers_are_refused_before_they_are_made(descr):
+    """A pickle (object dtype), a record, a sub-array, text, dates, raw bytes: never built."""
+    quoted = descr if descr[0] in "[('" else repr(descr)
+    header = ("{'descr': %s, 'fortran_order': False, 'shape': (1,), }" % quoted).encode()
+    header += b" " * (-(len(header) + 11) % 64) + b"\n"
+    record = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header
+    blob = record + bytes(64) + bytes(-(len(record) + 64) % 64)
+    with pytest.raises(ValueError):
+        _read(_message(b'{"v": {"a": 0}}', blob, 1))

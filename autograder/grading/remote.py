@@ -95,6 +95,11 @@ class Worker:
             raise
 
     def _start(self):
+        strong = self.mode == "bubblewrap"
+        self.cgroup = sandbox.Cgroup(f"dlcourse-{os.getpid()}-{next(_COUNTER)}", self.limits.processes,
+                                     (self.limits.memory_mb + self.limits.output_mb + 64) * 2**20)
+        if "pids" not in self.cgroup.limited:
+            self._unbounded_processes(strong)
         root = _workers_root()
         handle, self.log_path = tempfile.mkstemp(prefix="log-", dir=root)
         self.log = os.fdopen(handle, "wb")
@@ -102,16 +107,10 @@ class Worker:
         self._r, from_worker = os.pipe()
         os.set_blocking(self._w, False)
         os.set_blocking(self._r, False)
-        strong = self.mode == "bubblewrap"
         code = sandbox.CODE if strong else _code_dir()
         if not strong:
             self.home = tempfile.mkdtemp(prefix="student-", dir=root)
         home = sandbox.HOME if strong else self.home
-        self.cgroup = sandbox.Cgroup(f"dlcourse-{os.getpid()}-{next(_COUNTER)}", self.limits.processes,
-                                     (self.limits.memory_mb + self.limits.output_mb + 64) * 2**20)
-        if "pids" not in self.cgroup.limited:
-            _say_once("cgroups are not writable here: processes are limited by RLIMIT_NPROC instead, "
-                      "and memory by RLIMIT_AS only")
         config = dict(home=home, memory_mb=self.limits.memory_mb, output_mb=self.limits.output_mb,
                       nproc=None if "pids" in self.cgroup.limited else self.limits.processes,
                       deny_read=[] if strong else [*self.limits.deny_read, root], check_paths=not strong,
@@ -131,6 +130,25 @@ class Worker:
             os.close(to_worker)
             os.close(from_worker)
         self.alive = True
+
+    def _unbounded_processes(self, strong):
+        """No pids cgroup: RLIMIT_NPROC instead, which binds no process whose host uid is root.
+
+        The sandbox's uid maps to the grader's, so a root grader gets no bound at all (checked:
+        100 forks under a limit of 16): refused unless ``allow_weak`` accepts it.
+        """
+        if strong and os.geteuid() == 0 and not self.limits.allow_weak:
+            self.cgroup.destroy()
+            raise sandbox.SandboxUnavailable(
+                "refusing to run student code with no bound on its processes: the cgroup v1 pids controller "
+                "is not writable here and RLIMIT_NPROC does not bind a grader running as root (grade as an "
+                "unprivileged user, make /sys/fs/cgroup/pids writable, or accept the weaker mode)")
+        if strong and os.geteuid() == 0:
+            _say_once("cgroups are not writable here and the grader runs as root: the number of processes "
+                      "of a worker is not bounded (accepted with the weak sandbox), and memory only by RLIMIT_AS")
+        else:
+            _say_once("cgroups are not writable here: processes are limited by RLIMIT_NPROC instead, "
+                      "and memory by RLIMIT_AS only")
 
     def request(self, message, timeout, what):
         """Send ``message``; return the reply dict or raise WorkerGone (BudgetExceeded)."""

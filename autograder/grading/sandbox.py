@@ -6,11 +6,14 @@ exercise may import, all read-only, its own code read-only at ``CODE``, and an
 empty size-capped tmpfs as its home (``/tmp`` points there). The course folder
 (``.git``, solutions/, the autograder's own source), the submissions, the
 gradebook, other workers and the grader's temporary folders are not mounted at
-all. It runs as ``nobody`` in its own user namespace with no capabilities and no
+all; /dev holds the usual devices, read-only, and a /dev/shm capped as the home.
+It runs as ``nobody`` in its own user namespace with no capabilities and no
 further user namespaces, with its own PID, network, IPC and UTS namespaces, and
 dies with the grader. Where cgroups are writable, a cgroup per worker bounds its
 processes (threads included) and memory (its tmpfs included), and every process
-in it is killed when the worker closes.
+in it is killed when the worker closes. Without a pids cgroup a grader running as
+root cannot bound processes at all (the kernel exempts uid 0 from RLIMIT_NPROC, and
+the sandbox's uid maps to the grader's): ``Worker`` then refuses, as for hook-only.
 
 Without bubblewrap (``mode() == "hook-only"``) only the worker's audit hook is
 left, which Python's documentation says is no security boundary: ``Worker``
@@ -108,7 +111,10 @@ def command(argv, code_dir, home_bytes, forbidden):
     under_tmp = any(_inside(path, "/tmp") for path in paths)
     tmp = ["--size", str(home_bytes), "--tmpfs", "/tmp"] if under_tmp else []
     cmd += _system_mounts() + tmp + python
+    # /dev is a tmpfs of bwrap's, writable and as large as half the host's memory: read-only,
+    # with a /dev/shm of its own as small as the home (POSIX shared memory and semaphores).
     cmd += ["--ro-bind", code_dir, CODE, "--proc", "/proc", "--dev", "/dev",
+            "--size", str(home_bytes), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
             "--size", str(home_bytes), "--tmpfs", HOME] + ([] if under_tmp else ["--symlink", HOME, "/tmp"])
     return cmd + ["--remount-ro", "/", "--chdir", HOME, "--"] + list(argv)
 
