@@ -208,3 +208,42 @@ def _clip_in_place(grads, max_norm):
 ])
 def test_clip_rejects(wrong, match):
     fails(ex.check_clip_grad_norm, wrong, match)
+
+
+# ---------------------------------------------------------------- mistakes found by trying the notebook
+
+def test_step_forward_names_a_transposed_wh():
+    fails(ex.check_rnn_step_forward, lambda x, h, Wx, Wh, b: (np.tanh(x @ Wx + h @ Wh.T + b), None),
+          "do not transpose it")
+
+
+def _step_back_tanh_twice(dh, cache):
+    x, h_prev, Wx, Wh, b, h_next = cache
+    da = dh * (1 - np.tanh(h_next) ** 2)
+    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+
+
+def test_step_backward_names_tanh_applied_to_the_cached_output():
+    fails(ex.check_rnn_step_backward, _step_back_tanh_twice, "do not apply tanh to it again")
+
+
+@pytest.mark.parametrize("switch,match", [(dict(backwards=False), "walk BACKWARDS in time"),
+                                          (dict(wrap=True), "the state before the first step is h0")])
+def test_backward_names_walking_forwards_and_a_wrapped_first_state(switch, match):
+    fails(ex.check_rnn_backward, lambda dh, cache: tuple(ex._bptt(dh, cache, **switch)), match)
+
+
+@pytest.mark.parametrize("wrong,match", [
+    (lambda grads, m: ([g * min(1.0, m / (np.linalg.norm(g) + 1e-6)) for g in grads],
+                       np.sqrt(sum(np.sum(g ** 2) for g in grads))), "ONE factor"),
+    (lambda grads, m: ([g * m / (np.sqrt(sum(np.sum(h ** 2) for h in grads)) + 1e-6) for g in grads],
+                       np.sqrt(sum(np.sum(g ** 2) for g in grads))), "only shrink"),
+])
+def test_clip_mistakes_are_named_also_with_pytorchs_eps(wrong, match):
+    fails(ex.check_clip_grad_norm, wrong, "Hint: .*" + match)
+
+
+def test_generic_hints_start_with_hint():
+    with pytest.raises(AssertionError) as info:
+        ex.check_rnn_backward(lambda dh, cache: tuple(g * 2 for g in ref.rnn_backward(dh, cache)))
+    assert "Hint: every gradient has the shape" in str(info.value)

@@ -9,7 +9,7 @@ from autograder.ref_numpy import rnn as ref
 
 #: Clipping with or without PyTorch's eps = 1e-6 in max_norm / (norm + eps): both are right.
 CLIP = dict(rtol=1e-5, atol=1e-12)
-SHAPES_HINT = ("every gradient has the shape of its variable (dx like x, dh_prev like h_prev, dWx like Wx, "
+SHAPES_HINT = ("Hint: every gradient has the shape of its variable (dx like x, dh_prev like h_prev, dWx like Wx, "
                "dWh like Wh, db like b); let the shapes of the two factors of each product tell you which one "
                "is transposed.")
 GRADS = ("dx", "dh_prev", "dWx", "dWh", "db")
@@ -43,6 +43,8 @@ def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
             np.tanh(x @ Wx + b),
         "h_next is the tanh of the sum, not the sum itself.": a,
         "ReLU is not the cell of this chapter: use tanh.": np.maximum(a, 0),
+        "Wh has shape (H, H) and multiplies h_prev from the right, h_prev @ Wh, like Wx multiplies x "
+        "(one example per row): do not transpose it.": np.tanh(x @ Wx + h_prev @ Wh.T + b),
     })
     want = ref.rnn_step_forward(x, h_prev, Wx, Wh, b)[0]
     got = assert_close(describe("rnn_step_forward(x, h_prev, Wx, Wh, b)", "h_next", 0), out[0], want, F64,
@@ -68,7 +70,9 @@ def check_rnn_step_backward(rnn_step_backward, seed=0, n=3, d=4, h=5):
                 "entry), not with h_prev.": dh * (1 - h_prev**2),
                 "multiply the upstream gradient by tanh's derivative 1 - h_next**2 (chain rule) before the "
                 "products.": dh,
-                "tanh's derivative is 1 - h_next**2, not 1 - h_next.": dh * (1 - h_next)}
+                "tanh's derivative is 1 - h_next**2, not 1 - h_next.": dh * (1 - h_next),
+                "the cache holds h_next = tanh(a), the OUTPUT: tanh'(a) = 1 - h_next**2 as it is; do not apply "
+                "tanh to it again.": dh * (1 - np.tanh(h_next) ** 2)}
     for i, name in enumerate(GRADS):
         mistakes = {hint: _step_grads(da, cache)[i] for hint, da in wrong_da.items()}
         if name == "db":
@@ -122,6 +126,10 @@ def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
         "at every step add the gradient flowing back from step t+1 (dh_prev of the later step) to dh[:, t]; "
         "the state feeds the next step as well as the output.": _bptt(dh, cache, carry=False),
         "every time step contributes to dWx, dWh and db: add them up over the sequence.": _bptt(dh, cache, last=True),
+        "walk BACKWARDS in time, from the last step to the first: the gradient carried into step t comes "
+        "from step t+1, which must be done first.": _bptt(dh, cache, backwards=False),
+        "the state before the first step is h0 (h[:, t-1] for t = 0 wraps around to the LAST state).":
+            _bptt(dh, cache, wrap=True),
     }
     for i, name in enumerate(SEQ_GRADS):
         hint = diagnose(out[i], {k: v[i] for k, v in wrong.items()}) or SHAPES_HINT
@@ -131,13 +139,14 @@ def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
     ok("rnn_backward matches the NumPy reference and autograd through torch.nn.RNN")
 
 
-def _bptt(dh, cache, carry=True, last=False):
+def _bptt(dh, cache, carry=True, last=False, backwards=True, wrap=False):
     """Backpropagation through time with one known mistake switched on."""
     x, h0, Wx, Wh, b, h = cache
     grads = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
     flow = np.zeros_like(h0)
-    for t in reversed(range(x.shape[1])):
-        prev = h[:, t - 1] if t > 0 else h0
+    steps = range(x.shape[1])
+    for t in (reversed(steps) if backwards else steps):
+        prev = h[:, t - 1] if t > 0 or wrap else h0
         step = ref.rnn_step_backward(dh[:, t] + (flow if carry else 0), (x[:, t], prev, Wx, Wh, b, h[:, t]))
         grads[0][:, t], flow = step[0], step[1]
         if not last or t == x.shape[1] - 1:
@@ -148,6 +157,17 @@ def _bptt(dh, cache, carry=True, last=False):
 
 
 # ---------------------------------------------------------------- clipping
+
+def _clip_hint(got, grads, i, max_norm, norm, eps):
+    """The hint for a known clipping mistake that gives ``got`` for array i, with or without PyTorch's eps."""
+    return diagnose(got, {
+        "clip all gradients together by ONE factor computed from their joint norm, not each array "
+        "by its own norm (that changes the direction of the update).":
+            grads[i] * min(1.0, max_norm / (np.linalg.norm(grads[i]) + eps)),
+        "only shrink: when the norm is already below max_norm, leave the gradients unchanged.":
+            grads[i] * max_norm / (norm + eps),
+    })
+
 
 def check_clip_grad_norm(clip_grad_norm, seed=0, max_norm=1.0):
     """clip_grad_norm(grads, max_norm) -> (clipped list, norm before), as torch.nn.utils.clip_grad_norm_."""
@@ -160,17 +180,11 @@ def check_clip_grad_norm(clip_grad_norm, seed=0, max_norm=1.0):
         want, norm = ref.clip_grad_norm(grads, max_norm)
         twin_grads, _ = twin.clip_grad_norm(grads, max_norm, dev)
         assert_close(label + ": the norm (second value)", out[1], norm, F64,
-                     "return the joint L2 norm of ALL the gradients, measured BEFORE clipping: "
+                     "Hint: return the joint L2 norm of ALL the gradients, measured BEFORE clipping: "
                      "the square root of the sum of every squared entry.")
         clipped = unpack(label + ": the clipped gradients (first value)", out[0], len(grads))
-        per_array = [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads]
         for i, (got_i, want_i) in enumerate(zip(clipped, want)):
-            hint = diagnose(got_i, {
-                "clip all gradients together by ONE factor computed from their joint norm, not each array "
-                "by its own norm (that changes the direction of the update).": per_array[i],
-                "only shrink: when the norm is already below max_norm, leave the gradients unchanged.":
-                    grads[i] * max_norm / norm,
-            })
+            hint = next(filter(None, (_clip_hint(got_i, grads, i, max_norm, norm, eps) for eps in (0.0, 1e-6))), "")
             got = assert_close(f"{label}: gradient {i}", got_i, want_i, CLIP, hint)
             assert_close(f"{label}: gradient {i}, against torch.nn.utils.clip_grad_norm_", got,
                          numpy(twin_grads[i]), DEVICE, against="PyTorch")
