@@ -7,7 +7,10 @@ The kit is a folder with
   ``data``, ``grading`` (for ``python -m autograder check``) and a ``ref_numpy`` in
   which every *graded* function (a grade_id of a solution cell in solutions/) is
   replaced by a shim that computes it with its PyTorch twin (same module, same
-  name: NumPy in, NumPy out). Functions that are not graded keep their NumPy code.
+  name: NumPy in, NumPy out, on the CPU in float64 as the NumPy reference), or, where
+  the twin's cache differs from the NumPy reference's (activations, batch norm, the LSTM
+  forwards), with ``ref_torch.numpy_caches``, which keeps the NumPy cache. Functions that
+  are not graded keep their NumPy code, except the few of ANSWER_BEARING.
 
 So the visible checks work as in the course repository (expected values come from
 the PyTorch twins, mutant diagnoses from the shims), and no NumPy reference of a
@@ -144,8 +147,17 @@ hidden tests (other inputs, same checks).
 '''
 
 
+#: NumPy references no exercise grades whose body holds a graded answer all the same:
+#: withheld (and computed by their twins) like the graded ones. {'topic.name': why}.
+ANSWER_BEARING = {
+    "lstm.lstm_backward": "its loop body is lstm_step_backward's (exercise 12)",
+    "vanishing.mlp_grads": "grad_norms_per_layer (exercise 06) is the norms of its result",
+}
+
+
 def graded_functions(course):
-    """Every graded NumPy reference as 'topic.name': the functions whose body no kit may ship.
+    """Every graded NumPy reference as 'topic.name': the functions whose body no kit may ship
+    (ANSWER_BEARING included).
 
     A grade_id ``g`` of assignment ``NN_slug`` is graded in ``ref_numpy/<topic>.py`` when
     the exercise's checks (``checks/exNN_slug.py``) import that topic, or when the topic's
@@ -161,7 +173,7 @@ def graded_functions(course):
         for topic, names in defined.items():
             twin = _twin_names(topic)
             graded |= {f"{topic}.{g}" for g in ids & names if topic in used or g in twin}
-    return graded
+    return graded | set(ANSWER_BEARING)
 
 
 def _function_names(path):
