@@ -122,3 +122,31 @@ def _in_place(gen, disc, real, z, lr):
 ])
 def test_gan_step_rejects(wrong, match):
     fails(ex.check_gan_step, wrong, match)
+
+
+# ---------------------------------------------------------------- mistakes found by trying the notebook
+
+def _pooled_mean(real_logits, fake_logits):
+    n = real_logits.size + fake_logits.size
+    loss = (np.sum(np.logaddexp(0.0, -real_logits)) + np.sum(np.logaddexp(0.0, fake_logits))) / n
+    return loss, (ref.sigmoid(real_logits) - 1.0) / n, ref.sigmoid(fake_logits) / n
+
+
+def test_discriminator_loss_names_one_mean_over_both_batches():
+    fails(ex.check_discriminator_loss, _pooled_mean, r"^loss .*Hint: each part is averaged over its own batch")
+
+
+def _disc_from_real_only(gen, disc, real, z, lr):
+    new_gen, _, d_loss, g_loss = ref.gan_step(gen, disc, real, z, lr)
+    return new_gen, ex._one_batch_discriminators(gen, disc, real, z, lr)["real"], d_loss, g_loss
+
+
+def test_gan_step_checks_disc_before_g_loss_and_names_a_one_batch_gradient():
+    """D's step is judged before G's loss, which depends on it: the message points at the cause."""
+    fails(ex.check_gan_step, _disc_from_real_only, r"^disc\[0\] weights after the step.*you used only the real ones")
+
+
+def test_stability_hint_starts_with_hint():
+    with pytest.raises(AssertionError) as info:
+        ex.check_generator_loss(lambda f: (np.mean(-np.log(sigmoid(f))), (sigmoid(f) - 1) / f.size))
+    assert "Hint: compute -log" in str(info.value)

@@ -9,9 +9,13 @@ from autograder.ref_numpy import gan as ref
 
 #: Logits where log(sigmoid(l)) computed directly overflows to -inf or gives NaN.
 EXTREME = np.array([1000.0, -1000.0, 40.0, -40.0, 0.0])
-STABLE_HINT = ("compute -log σ(l) and -log(1 - σ(l)) without forming σ(l) first: they are "
+STABLE_HINT = ("Hint: compute -log σ(l) and -log(1 - σ(l)) without forming σ(l) first: they are "
                "softplus(-l) and softplus(l), and softplus(z) = log(1 + e^z) has a stable NumPy form "
                "(np.logaddexp(0, z)).")
+
+
+POOLED = ("each part is averaged over its own batch: 1/N over the N real logits plus 1/M over the M fake "
+          "ones, not one mean over all N + M logits.")
 
 
 def _logits(seed, n, scale=3.0):
@@ -40,22 +44,24 @@ def check_discriminator_loss(discriminator_loss, seed=0, n=6, m=4):
             "average each part over its own batch (mean), do not sum.": np.sum(sp(-r)) + np.sum(sp(f)),
             "the loss is a binary cross-entropy: minus the log-likelihood, so it is positive.":
                 -(np.mean(sp(-r)) + np.mean(sp(f))),
+            POOLED: (np.sum(sp(-r)) + np.sum(sp(f))) / (r.size + f.size),
         })
         if r is EXTREME:
             _finite(label + ": the loss", out[0], STABLE_HINT)
         assert_close(describe(call_text, "loss", 0, real_logits=r, fake_logits=f), out[0], want[0], F64,
-                     loss_hint or "mean(softplus(-real_logits)) + mean(softplus(fake_logits)).")
+                     loss_hint or "Hint: mean(softplus(-real_logits)) + mean(softplus(fake_logits)).")
         for i, name in ((1, "d_real"), (2, "d_fake")):
             size = r.size if i == 1 else f.size
             hint = diagnose(out[i], {
                 f"{name} is the gradient of a MEAN over {size} logits: divide by the batch size.": want[i] * size,
                 f"{name} has the opposite sign: the derivative of softplus(z) is σ(z), of softplus(-z) is "
                 "-σ(-z) = σ(z) - 1.": -want[i],
+                POOLED: want[i] * size / (r.size + f.size),
             })
             if r is EXTREME:
                 _finite(f"{label}: {name}", out[i], STABLE_HINT)
             got = assert_close(describe(call_text, name, i, real_logits=r, fake_logits=f), out[i], want[i], F64,
-                               hint or f"{name} has one entry per logit.")
+                               hint or f"Hint: {name} has one entry per logit.")
             assert_close(f"{name} against autograd of binary_cross_entropy_with_logits", got,
                          numpy(twin.discriminator_loss(r, f, dev)[i]), DEVICE, against="PyTorch")
     ok("discriminator_loss matches BCE-with-logits and its autograd gradients, even at logits of ±1000")
@@ -80,7 +86,7 @@ def check_generator_loss(generator_loss, seed=0, m=5):
             extra = {"d_fake is the gradient of a MEAN: divide by the number of logits.": want[1] * f.size} if i else {}
             hint = diagnose(out[i], {**mistakes, **extra})
             got = assert_close(describe(call_text, name, i, fake_logits=f), out[i], want[i], F64,
-                               hint or "loss = mean(softplus(-fake_logits)); d_fake = (σ(l) - 1) / M.")
+                               hint or "Hint: loss = mean(softplus(-fake_logits)); d_fake = (σ(l) - 1) / M.")
             if i == 1:
                 assert_close("d_fake against autograd", got, numpy(twin.generator_loss(f, False, dev)[1]), DEVICE,
                              against="PyTorch")
@@ -106,36 +112,62 @@ def check_gan_step(gan_step, seed=0, n=8, m=6, k=3, hidden=5, lr=0.1):
     want = ref.gan_step(gen, disc, real, z, lr)
     old_d = _old_discriminator_step(gen, disc, real, z, lr)
     saturating = ref.gan_step(gen, disc, real, z, lr, saturating=True)
-    for i, name in ((2, "d_loss"), (3, "g_loss")):
-        hint = diagnose(out[i], {
-            "the generator's step goes through the UPDATED discriminator: take D's step first, then "
-            "recompute D(G(z)) with the new D.": old_d[3],
-        } if i == 3 else {})
-        assert_close(describe("gan_step(gen, disc, real, z, lr)", name, i), out[i], want[i], F64,
-                     hint or ("d_loss is D's loss before its step; g_loss is G's loss before its own step, "
-                              "measured by the updated D."))
+    one_batch = _one_batch_discriminators(gen, disc, real, z, lr)
     twin_out = twin.gan_step(gen, disc, real, z, lr, device=dev)
-    for j, (part, ref_part) in enumerate(((out[0], want[0]), (out[1], want[1]))):
-        which = ("gen", "disc")[j]
-        layers = unpack(f"{which} (returned by gan_step)", part, len(ref_part))
-        for li, (layer, (W, b)) in enumerate(zip(layers, ref_part)):
-            got_W, got_b = unpack(f"{which}[{li}]", layer, 2)
-            mistakes = {}
-            if j == 0:
-                mistakes = {
-                    "the generator's step goes through the UPDATED discriminator.": old_d[0][li][0],
-                    "use the non-saturating generator loss mean(-log D(G(z))).": saturating[0][li][0],
-                }
-            hint = diagnose(got_W, mistakes)
-            gW = assert_close(f"{which}[{li}] weights after the step", got_W, W, F64,
-                              hint or f"each {which} weight moves by -lr times its gradient.")
-            gb = assert_close(f"{which}[{li}] bias after the step", got_b, b, F64,
-                              f"the biases of {which} are parameters too: update them.")
-            assert_close(f"{which}[{li}] weights against autograd", gW, numpy(twin_out[j][li][0]), DEVICE,
-                         against="PyTorch")
-            assert_close(f"{which}[{li}] bias against autograd", gb, numpy(twin_out[j][li][1]), DEVICE,
-                         against="PyTorch")
+    gen_mistakes = [{"the generator's step goes through the UPDATED discriminator.": old_d[0][li][0],
+                     "use the non-saturating generator loss mean(-log D(G(z))).": saturating[0][li][0]}
+                    for li in range(len(gen))]
+    disc_mistakes = [{f"D's gradient is the SUM of the gradients through the real AND the fake logits; you "
+                      f"used only the {batch} ones.": params[li][0] for batch, params in one_batch.items()}
+                     for li in range(len(disc))]
+    # In the order of the computation: D's loss, D's step, G's loss through the new D, G's step.
+    _check_loss(out, want, 2, old_d)
+    _check_network("disc", out[1], want[1], twin_out[1], disc_mistakes, numpy)
+    _check_loss(out, want, 3, old_d)
+    _check_network("gen", out[0], want[0], twin_out[0], gen_mistakes, numpy)
     ok("gan_step matches the reference step and PyTorch autograd (D first, then G through the new D)")
+
+
+def _check_loss(out, want, i, old_d):
+    """d_loss (i = 2) or g_loss (i = 3) returned by gan_step."""
+    name = {2: "d_loss", 3: "g_loss"}[i]
+    hint = diagnose(out[i], {
+        "the generator's step goes through the UPDATED discriminator: take D's step first, then "
+        "recompute D(G(z)) with the new D.": old_d[3],
+    } if i == 3 else {})
+    assert_close(describe("gan_step(gen, disc, real, z, lr)", name, i), out[i], want[i], F64,
+                 hint or ("Hint: d_loss is D's loss before its step; g_loss is G's loss before its own step, "
+                          "measured by the updated D."))
+
+
+def _check_network(which, part, ref_part, twin_part, mistakes, numpy):
+    """The new ``which`` network ("gen" or "disc") returned by gan_step, layer by layer.
+
+    mistakes: one {hint: weights a known mistake gives} per layer.
+    """
+    layers = unpack(f"{which} (returned by gan_step)", part, len(ref_part))
+    for li, (layer, (W, b)) in enumerate(zip(layers, ref_part)):
+        got_W, got_b = unpack(f"{which}[{li}]", layer, 2)
+        hint = diagnose(got_W, mistakes[li])
+        gW = assert_close(f"{which}[{li}] weights after the step", got_W, W, F64,
+                          hint or f"Hint: each {which} weight moves by -lr times its gradient.")
+        gb = assert_close(f"{which}[{li}] bias after the step", got_b, b, F64,
+                          f"Hint: the biases of {which} are parameters too: update them.")
+        assert_close(f"{which}[{li}] weights against autograd", gW, numpy(twin_part[li][0]), DEVICE, against="PyTorch")
+        assert_close(f"{which}[{li}] bias against autograd", gb, numpy(twin_part[li][1]), DEVICE, against="PyTorch")
+
+
+def _one_batch_discriminators(gen, disc, real, z, lr):
+    """{"real": disc, "fake": disc} after a D step that used the gradient of one batch only (a known mistake)."""
+    fake, _ = ref.mlp_forward(gen, z)
+    real_logits, real_caches = ref.mlp_forward(disc, real)
+    fake_logits, fake_caches = ref.mlp_forward(disc, fake)
+    _, d_real, d_fake = ref.discriminator_loss(real_logits[:, 0], fake_logits[:, 0])
+    out = {}
+    for batch, d, caches in (("real", d_real, real_caches), ("fake", d_fake, fake_caches)):
+        grads = ref.mlp_backward(d[:, None], caches)[1]
+        out[batch] = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(disc, grads)]
+    return out
 
 
 def _old_discriminator_step(gen, disc, real, z, lr):
