@@ -229,3 +229,29 @@ def test_grade_report_target_is_checked_before_grading(tmp_path, capsys):
         assert not out.exists(), "nothing graded"
     assert notes.read_text() == "<p>mine</p>"
 
+
+
+def test_a_zip_inside_the_class_is_named(tmp_path, capsys):
+    """A re-zipped download (a zip holding the LMS's zip), or a folder holding it: say so, not 'empty'."""
+    import zipfile
+
+    inner = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr(f"kim_1001_6001_{A}.ipynb", (ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    with zipfile.ZipFile(tmp_path / "outer.zip", "w") as zf:
+        zf.write(inner, "submissions.zip")
+    (tmp_path / "downloads").mkdir()
+    inner.rename(tmp_path / "downloads" / "submissions.zip")
+    for given in ("outer.zip", "downloads"):
+        code, err = in_process(capsys, "grade", A, str(tmp_path / given), "--out", str(tmp_path / "g.csv"))
+        assert code == 2 and "submissions.zip" in err and "unzip" in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_the_summary_shows_lms_names_beside_ids(capsys):
+    """Canvas and Moodle ids are numbers: the end-of-run table shows the name kept from the download."""
+    from autograder.grading.cli import print_summary
+
+    print_summary({"1001": dict(score=8.0, max_score=10.0, status="graded", name="müller"),
+                   "ann": dict(score=0.0, max_score=10.0, status="zero")})
+    out = capsys.readouterr().out
+    assert "1001 (müller)" in out and "ann " in out and "(" not in out.split("ann")[1].splitlines()[0]

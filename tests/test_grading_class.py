@@ -88,7 +88,7 @@ CLASS = {
     "duck_pretender": (perceptron_cell(
         "class Fake:\n    shape = (7,)\n    def __eq__(self, other): return True\n"
         "    def __array__(self, *a, **k): return np.zeros(7)\n"
-        "def perceptron(X, w, b):\n    return Fake()\n"), 7.0, ["not a NumPy array"]),
+        "def perceptron(X, w, b):\n    return Fake()\n"), 7.0, ["Fake, which cannot be sent to the grader"]),
     "calls_reference": (perceptron_cell(
         "from autograder.ref_numpy.perceptron import perceptron\n"), 7.0, ["may not import autograder"]),
     "calls_torch": (perceptron_cell(
@@ -246,3 +246,26 @@ def test_killed_run_leaves_a_consistent_gradebook_and_the_next_run_completes(tmp
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
     rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(out.open())}
     assert rows == {s: FULL for s in students}
+
+
+def test_an_assignment_of_two_notebooks_names_the_notebook_of_each_test(tmp_path):
+    """Two notebooks may hold tests of the same name: each record and reason says which notebook it is."""
+    from autograder.grading import classroom
+    from autograder.grading.remote import Limits
+
+    course = tmp_path / "course"
+    (course / "solutions" / "15_two").mkdir(parents=True)
+    for part in ("part_a", "part_b"):
+        (course / "solutions" / "15_two" / f"{part}.ipynb").write_text(json.dumps(SOLUTION))
+    for student, notebooks in (("ann", {"part_a": STUB, "part_b": SOLUTION}), ("bo", {"part_a": SOLUTION})):
+        for part, nb in notebooks.items():
+            dest = tmp_path / "class" / student / "15_two" / f"{part}.ipynb"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(json.dumps(nb))
+    results = classroom.grade_class("15_two", tmp_path / "class", tmp_path / "grades.csv", course, jobs=2,
+                                    limits=Limits(allow_weak=True), progress=False)
+    assert results["ann"]["score"] == FULL and results["bo"]["score"] == FULL
+    ids = [t["grade_id"] for t in results["ann"]["tests"]]
+    assert len(ids) == len(set(ids)) and "part_a/test_perceptron" in ids and "part_b/test_perceptron" in ids
+    assert "part_a/test_perceptron:" in results["ann"]["reason"], results["ann"]["reason"]
+    assert "part_b/test_perceptron: notebook part_b.ipynb was not submitted" in results["bo"]["reason"]

@@ -220,3 +220,14 @@ def test_a_penalty_without_a_due_date_is_refused(tmp_path, capsys):
     code = main(["grade", "01_perceptron", str(tmp_path), "--late-penalty", "10%/day", "--out",
                  str(tmp_path / "g.csv")])
     assert code == 2 and "--late-penalty needs a due date" in capsys.readouterr().err
+
+
+def test_lms_options_of_another_format_are_refused(book, tmp_path):
+    """--roster is Moodle's, --column an LMS's: given to another format they would be silently ignored."""
+    roster = tmp_path / "users.csv"
+    roster.write_text("First name,Last name,Email address\n")
+    for fmt, options in (("plain", dict(roster=roster)), ("canvas", dict(roster=roster)),
+                         ("plain", dict(columns={"01_a": "A (1)"}))):
+        with pytest.raises(GradebookError, match="--roster|--column"):
+            lms.export(book, tmp_path / "x.csv", fmt, **options)
+    assert not (tmp_path / "x.csv").exists()

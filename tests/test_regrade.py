@@ -39,6 +39,8 @@ def test_student_choice_by_recorded_or_raw_id():
     assert classroom.chosen(subs, ()) == subs
     with pytest.raises(collect.SubmissionsError, match="no submission of zed"):
         classroom.chosen(subs, ("ann", "zed"))
+    canvas = [collect.Submission("1001", raw_id="1001", name="müller"), collect.Submission("1002", name="lee")]
+    assert [s.student_id for s in classroom.chosen(canvas, ("müller",))] == ["1001"], "by the LMS name too"
 
 
 def test_a_hand_edited_score_is_refused_then_recorded_with_who_and_when(tmp_path):

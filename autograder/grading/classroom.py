@@ -115,8 +115,8 @@ def grade_student(sub, srcs, limits, options=None):
             if name in sub.refused:  # refused by the grader: for the instructor to look at
                 errors.append(why)
                 entry["problems"].append(why)
-            entry["tests"] += [dict(grade_id=t.grade_id, points=0.0, max_points=t.points, message=why)
-                               for t in src.tests]
+            entry["tests"] += [dict(grade_id=_test_id(name, t.grade_id, srcs), points=0.0, max_points=t.points,
+                                    message=why) for t in src.tests]
             continue
         result = grade_notebook(src, path, limits, deadline, options.budget, options.inputs.notebook_bytes)
         entry["problems"] += result.problems
@@ -124,7 +124,8 @@ def grade_student(sub, srcs, limits, options=None):
             errors.append(result.error)
             entry["problems"] += [] if result.error in result.problems else [result.error]
         entry["sandbox"] = result.sandbox or entry["sandbox"]
-        entry["tests"] += [test_record(t, options.full_messages) for t in result.tests]
+        entry["tests"] += [dict(test_record(t, options.full_messages), grade_id=_test_id(name, t.grade_id, srcs))
+                           for t in result.tests]
     entry["score"] = sum(t["points"] for t in entry["tests"])
     entry.update(about(sub))
     if not errors:
@@ -139,6 +140,12 @@ def about(sub):
     info = dict(name=sub.name, layout=sub.layout, submitted_at=sub.submitted_at,
                 submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission)
     return {k: v for k, v in info.items() if v}
+
+
+def _test_id(notebook, grade_id, srcs):
+    """A test's name in the record: ``notebook/grade_id`` when the assignment has several notebooks
+    (two may hold tests of the same name), else the grade_id alone."""
+    return f"{notebook}/{grade_id}" if len(srcs) > 1 else grade_id
 
 
 def test_record(test, full_messages):
@@ -194,7 +201,7 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
             for line in opened.warnings:
                 warn(f"grade: {line}")
             subs = collect.find(opened, assignment, list(srcs))
-            why = collect.no_match(subs, opened.root, assignment, list(srcs), shown=submissions)
+            why = collect.no_match(subs, opened.root, assignment, list(srcs), shown=submissions, zips=opened.zips)
             if why:
                 raise collect.SubmissionsError(why)
             subs = chosen(subs, options.students)
@@ -208,11 +215,13 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
 
 
 def chosen(subs, students):
-    """The submissions of ``students`` (recorded ids or raw names); all if none. SubmissionsError if one is absent."""
+    """The submissions of ``students`` (recorded ids, raw names or an LMS's display name); all if none.
+    SubmissionsError if one is absent."""
     if not students:
         return subs
-    picked = [s for s in subs if s.student_id in students or s.raw_id in students]
-    missing = sorted(set(students) - {s.student_id for s in picked} - {s.raw_id for s in picked})
+    picked = [s for s in subs if s.student_id in students or s.raw_id in students or (s.name and s.name in students)]
+    missing = sorted(set(students) - {s.student_id for s in picked} - {s.raw_id for s in picked}
+                     - {s.name for s in picked})
     if missing:
         known = ", ".join(s.student_id for s in subs[:5]) + (", ..." if len(subs) > 5 else "")
         raise collect.SubmissionsError(f"no submission of {', '.join(missing)} in this class (found: {known})")

@@ -214,7 +214,7 @@ def print_summary(results):
     from autograder.grading.classroom import summary
 
     counts = summary(results)
-    names = {sid: _line(sid) for sid in results}
+    names = {sid: _line(f"{sid} ({e['name']})" if e.get("name") else sid) for sid, e in results.items()}
     width = max([10] + [len(n) for n in names.values()])
     print(f"\n{'student':<{width}}  {'score':>11}  status")
     for sid, entry in sorted(results.items()):

@@ -85,6 +85,7 @@ class Opened:
     root: Path
     refused: dict = field(default_factory=dict)      # path on disk (placeholder) -> reason
     warnings: list = field(default_factory=list)
+    zips: list = field(default_factory=list)         # zip files inside the class (never unpacked)
 
 
 def _id_char(char):
@@ -119,7 +120,7 @@ def open_submissions(path, workdir, limits=None):
     """An ``Opened`` class: ``path`` itself, or the zip ``path`` safely unpacked under ``workdir``."""
     path, limits = Path(path), limits or InputLimits()
     if path.is_dir():
-        return Opened(path)
+        return Opened(path, zips=sorted(p.name for p in path.glob("*.zip") if not p.is_symlink()))
     if not path.exists():
         raise SubmissionsError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
@@ -133,7 +134,7 @@ def open_submissions(path, workdir, limits=None):
         if total > limits.total_bytes:
             raise SubmissionsError(f"the notebooks in {path} unpack to {total / 2**20:.0f} MB; the limit is "
                                    f"{limits.total_bytes / 2**20:g} MB (grade --max-total-mb)")
-        opened = Opened(target)
+        opened = Opened(target, zips=sorted(i.filename for i in infos if i.filename.lower().endswith(".zip")))
         for info in infos:
             _unpack(zf, info, target, limits, opened)
     return opened
@@ -403,11 +404,18 @@ def parse_time(text):
     return when if when.tzinfo else when.astimezone()
 
 
-def no_match(subs, root, assignment, names, shown=None):
-    """A one-line reason why nothing in the class answers ``assignment`` ('' if something does)."""
+def no_match(subs, root, assignment, names, shown=None, zips=()):
+    """A one-line reason why nothing in the class answers ``assignment`` ('' if something does).
+
+    ``zips``: zip files found inside the class (a re-zipped download), which are never unpacked.
+    """
     if any(s.notebooks or s.refused for s in subs):
         return ""
     shown = clean(str(shown or root), 300, False)
+    if zips:
+        listed = ", ".join(clean(z, 80, False) for z in zips[:3]) + (", ..." if len(zips) > 3 else "")
+        return (f"{shown} holds no notebook the grader reads but zip files ({listed}), which are not unpacked "
+                "inside a class: unzip the outer one, or pass the inner zip to grade")
     if not subs:
         return f"{shown} is empty: no student folder, notebook or zip entry found"
     notebooks = sorted({p.name for p in root.rglob("*.ipynb") if not p.is_symlink()})

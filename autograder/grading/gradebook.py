@@ -248,15 +248,19 @@ def csv_edits(csv_path, data):
     """Scores changed by hand in the CSV: [(assignment, student, score in the CSV, score recorded)].
 
     A CSV that grade did not write, or that is missing, has no edits. A score that
-    is not a number is an edit too (reported as the text).
+    is not a number is an edit too (reported as the text); a row the record does not
+    have (added by hand) is one with ``None`` recorded.
     """
     path = Path(csv_path)
     if not path.exists() or not is_own_csv(path):
         return []
     edits = []
+    # The CSV shows each id through csv_safe (a leading ' before =, +, - or @): compare as shown.
+    shown_as = {(csv_safe(a), csv_safe(sid)): (a, sid) for a, students in data.items() for sid in students}
     with open(path, newline="", encoding="utf-8", errors="replace") as handle:
         for row in csv.DictReader(handle):
-            entry = data.get(row.get("assignment"), {}).get(row.get("student_id"))
+            key = shown_as.get((row.get("assignment"), row.get("student_id")))
+            entry = data[key[0]][key[1]] if key else None
             if entry is None:  # a row added by hand: never silently dropped
                 edits.append((row.get("assignment") or "", row.get("student_id") or "",
                               (row.get("score") or "").strip(), None))
@@ -270,7 +274,7 @@ def csv_edits(csv_path, data):
             except ValueError:
                 same = False
             if not same:
-                edits.append((row["assignment"], row["student_id"], cell, shown))
+                edits.append((key[0], key[1], cell, shown))
     return edits
 
 

@@ -218,6 +218,10 @@ def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roste
     """
     if fmt not in ROWS:
         raise GradebookError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if roster is not None and fmt != "moodle":
+        raise GradebookError(f"--roster is for --format moodle, not {fmt}")
+    if columns and fmt == "plain":
+        raise GradebookError("--column names an LMS's column: use it with --format canvas or moodle")
     store = gradebook.store_path(gradebook_csv)
     if not store.exists():
         raise GradebookError(f"no gradebook at {store}: run grade first (or pass --gradebook)")
