@@ -125,6 +125,16 @@ def test_an_honest_worker_still_sends_back_every_argument():
         w.close()
 
 
+def test_a_list_of_numpy_scalars_comes_back_unchanged():
+    """np.float64 crosses as a float: an untouched list of them is no change in place."""
+    w = start()
+    try:
+        w.run("def f(xs):\n    return sum(xs)\n")
+        assert call(RemoteFunction(w, "f"), "f(xs)", xs=[np.float64(0.5), np.float64(1.5)]) == 2.0
+    finally:
+        w.close()
+
+
 # --- confusing the judge: results the checks cannot convert --------------------------------------
 
 def test_an_integer_too_large_for_the_checks_is_a_zero_not_an_error(tmp_path):
@@ -356,3 +366,15 @@ def test_arrays_that_are_not_plain_numbers_are_refused_before_they_are_made(desc
     blob = record + bytes(64) + bytes(-(len(record) + 64) % 64)
     with pytest.raises(ValueError):
         _read(_message(b'{"v": {"a": 0}}', blob, 1))
+
+
+# --- text a student controls: nothing invisible survives ---------------------------------------
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff", "\u2060",
+                                  "\u202e", "\u2067", "\u2028", "\x1b", "\x85"])
+def test_invisible_marks_in_a_message_are_shown_escaped(mark):
+    """A zero-width or bidi mark can make a reason read as another one in the CSV or the feedback."""
+    from autograder.grading.text import clean
+
+    shown = clean(f"wrong{mark}value")
+    assert mark not in shown and ("\\u%04x" % ord(mark) in shown or "\\x%02x" % ord(mark) in shown), shown

@@ -15,8 +15,8 @@ from autograder.grading.judge import TestResult as Result, failure_kind, grade_n
 
 HIDDEN = "a hidden test failed: "
 
-#: Right on the visible inputs (shapes (5, 4) and (3, 4) for softmax, 1-D for the binary
-#: cross-entropy and (10,) for mae), wrong in a different way on hidden ones; rmse raises
+#: Right on the visible inputs (shapes (5, 4) and (3, 4) for softmax, 1-D and (3, 4) for the
+#: binary cross-entropy and (10,) for mae), wrong in a different way on hidden ones; rmse raises
 #: every input softmax has seen so far, to show which inputs reached the student's code
 #: before a message the student may read was written.
 HIDER = edit(
@@ -28,7 +28,7 @@ HIDER = edit(
         "    m = ", "    if logits.shape[1] == 1000:\n"
                    "        raise ValueError('LEAK' + repr(logits.ravel()[:4].tolist()))\n    m = "),
     binary_cross_entropy=STABLE["binary_cross_entropy"].replace(
-        "    return float(", "    if logits.ndim > 1:\n        return np.array([0.5])\n    return float("),
+        "    return float(", "    if logits.shape == (5, 3):\n        return np.array([0.5])\n    return float("),
     mae=STABLE["mae"].replace("    return", "    while pred.shape == (1,):\n        pass\n    return"),
     rmse="def rmse(pred, target):\n    raise ValueError('LEAK' + repr(SEEN))\n",
 )

@@ -11,21 +11,29 @@ import re
 #: Longest text kept from one message (characters).
 MESSAGE_CHARS = 2000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: C0 and C1 controls, line and paragraph separators, and the invisible marks that reorder or
+#: hide text (bidi embeddings, overrides, isolates and marks; zero-width characters; the BOM).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def clean(text, limit=MESSAGE_CHARS, newlines=True):
     """``text`` (any object) as a str of at most ``limit`` characters, safe to print.
 
-    Lone surrogates become ``?``, control characters (ANSI escapes, bidi
-    overrides) are shown as ``\\xNN``; newlines and tabs stay only if ``newlines``.
+    Lone surrogates become ``?``, control characters (ANSI escapes) are shown as
+    ``\\xNN``, invisible marks (bidi overrides, zero-width characters) as ``\\uNNNN``;
+    newlines and tabs stay only if ``newlines``.
     """
     if not isinstance(text, str):
         text = str(text)
     text = text.encode("utf-8", "replace").decode("utf-8", "replace")
     if not newlines:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r", "\\r"))
+    text = _CONTROL.sub(_escape, text.replace("\r", "\\r"))
     if len(text) > limit:
         text = text[: max(limit - 25, 0)] + f" … [{len(text) - limit + 25} more characters]"
     return text
+
+
+def _escape(match):
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

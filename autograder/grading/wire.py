@@ -210,9 +210,8 @@ def same(a, b):
     An array (or NumPy scalar) is never the same as anything else: a list is not
     converted, so a ragged one cannot raise here.
     """
-    arrays = (np.ndarray, np.generic)
-    if isinstance(a, arrays) or isinstance(b, arrays):
-        if not (isinstance(a, arrays) and isinstance(b, arrays)):
+    if _is_array(a) or _is_array(b):
+        if not (_is_array(a) and _is_array(b)):
             return False
         a, b = np.asarray(a), np.asarray(b)
         return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
@@ -222,7 +221,17 @@ def same(a, b):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, Fixture) and isinstance(b, Fixture):
         return a.name == b.name and same(list(a.params), list(b.params))
-    return type(a) is type(b) and (a == b or (a != a and b != b))
+    return _scalar_type(a) is _scalar_type(b) and (a == b or (a != a and b != b))
+
+
+def _is_array(value):
+    """An array or a NumPy scalar that crosses as one (a ``np.float64`` crosses as a float)."""
+    return isinstance(value, (np.ndarray, np.generic)) and not isinstance(value, (bool, int, float, str))
+
+
+def _scalar_type(value):
+    """The type a scalar crosses the pipe as: a ``np.float64`` travels (and compares) as a float."""
+    return next((t for t in (bool, int, float, str) if isinstance(value, t)), type(value))
 
 
 def fd_reader(fd):
