@@ -231,3 +231,12 @@ def test_lms_options_of_another_format_are_refused(book, tmp_path):
         with pytest.raises(GradebookError, match="--roster|--column"):
             lms.export(book, tmp_path / "x.csv", fmt, **options)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_canvas_export_refuses_students_from_a_moodle_download(tmp_path):
+    """A Moodle participant id would land in Canvas's SIS Login ID, where it matches nobody."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "10001", entry(7.0, name="Alice Smith", layout="moodle"))
+    with pytest.raises(GradebookError, match="Alice Smith.*Moodle"):
+        lms.export(out, tmp_path / "c.csv", "canvas")
+    assert not (tmp_path / "c.csv").exists()

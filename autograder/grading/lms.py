@@ -84,6 +84,11 @@ def plain_rows(data):
 def canvas_rows(data, columns=None, roster=None):
     """Canvas's import: the Canvas user id (``ID``) for students from a Canvas download, else ``SIS Login ID``."""
     names, maxima, rows = table(data)
+    moodle = sorted({shown or sid for sid, (shown, _, layout) in rows.items() if layout == "moodle"})
+    if moodle:
+        raise GradebookError(f"{len(moodle)} students ({', '.join(moodle[:3])}{', ...' if len(moodle) > 3 else ''}) "
+                             "come from a Moodle download: their participant ids mean nothing to Canvas; "
+                             "export them with --format moodle")
     yield [*HEADERS["canvas"], *_headers(names, columns)]
     yield ["    Points Possible", "", "", "", "", *(f"{m:g}" for m in maxima)]
     for sid, (shown, cells, layout) in rows.items():
