@@ -21,12 +21,19 @@ def meta(kind, grade_id, points=0):
     return {"nbgrader": dict(flags, grade_id=grade_id, schema_version=3, task=False)}
 
 
-def build(cells, path, partial_credit=False):
-    """Write the notebook; markdown cells get ids md_1, md_2... .
+def build(cells, path, partial_credit=False, overwrite=False):
+    """Write the notebook (its folder is made); markdown cells get ids md_1, md_2... .
 
     partial_credit: each check call of a test cell earns its share of the cell's
     points (stored as the notebook metadata ``autograder.partial_credit``).
+    overwrite: replace an existing notebook; without it FileExistsError, since the
+    source notebook may have been edited by hand since it was built.
     """
+    from pathlib import Path
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists (perhaps edited since it was built); pass overwrite=True to replace it")
     nb = new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
@@ -47,4 +54,5 @@ def build(cells, path, partial_credit=False):
             nb.cells.append(new_code_cell(source, metadata=meta(kind, grade_id, points)))
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:02d}"
+    path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)

@@ -98,3 +98,16 @@ def test_new_exercise_grades_with_class_report(tmp_path, venv_env):
     assert "Class report of 01_new: 2 scored (1 graded, 1 zero)" in done.stdout
     assert "test_double" in done.stdout and "1/2" in done.stdout and "50.0%" in done.stdout
     assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == 1
+
+
+def test_build_creates_the_assignment_folder(tmp_path):
+    """The authoring page's example writes solutions/14_something/14_something.ipynb into a fresh course:
+    the folder is made, not a FileNotFoundError; an existing notebook is not overwritten unless asked."""
+    path = tmp_path / "solutions" / "14_something" / "14_something.ipynb"
+    authoring.build([SETUP, ANSWER, TEST], path)
+    assert [t.grade_id for t in load_source(path).tests] == ["test_double"]
+    import pytest
+
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        authoring.build([SETUP, ANSWER, TEST], path)
+    authoring.build([SETUP, ANSWER, TEST], path, overwrite=True)
