@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 import pytest
-from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, edit, limits, source, write
+from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
 
 from autograder.checks.compare import call
 from autograder.grading import sandbox, wire
@@ -378,3 +378,29 @@ def test_invisible_marks_in_a_message_are_shown_escaped(mark):
 
     shown = clean(f"wrong{mark}value")
     assert mark not in shown and ("\\u%04x" % ord(mark) in shown or "\\x%02x" % ord(mark) in shown), shown
+
+
+# --- leaking hidden inputs through what happens after a restart -----------------------------------
+
+def test_a_cell_that_stops_a_worker_restarted_during_hidden_tests_says_nothing_of_why(tmp_path):
+    """Expected 9/10, graded. mae, given a hidden input, waits for a moment of the clock and dies;
+    the restarted worker's extra cell reads the clock (what the dying call chose) and exits with
+    it as its exit code. Before: 'exited (code 42)' was listed among the notebook's problems,
+    which the feedback shows: a restart carried a value chosen after a hidden input was seen."""
+    t0 = time.time() + 8.0
+    mae = ("import os, time\n"
+           "def mae(pred, target):\n"
+           "    if pred.shape == (1,):  # a hidden input: its size picks the exit code\n"
+           f"        while time.time() < {t0!r}:\n"
+           "            time.sleep(0.05)\n"
+           "        os._exit(41 + pred.size)\n"
+           "    return float(np.mean(np.abs(pred - target)))\n")
+    clock = f"import os, time\nif time.time() > {t0!r}:\n    os._exit(42)\n"
+    nb = add_cells(edit(SOLUTION, mae=mae), clock, after="rmse")
+    result = grade_notebook(source(), write(tmp_path, nb), limits())
+    tests = by_id(result)
+    assert result.score == FULL - POINTS["test_mae"] and not result.error, [t.message for t in result.tests]
+    assert tests["test_mae"].message == "a hidden test failed: the notebook's process stopped"
+    problems = " | ".join(result.problems)
+    assert "42" not in problems, problems
+    assert "while hidden tests ran" in problems, problems

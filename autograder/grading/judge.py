@@ -65,12 +65,17 @@ class Session:
     """One student's worker, restarted (without the cells that broke it) when needed.
 
     deadline: a time.monotonic() value (the student's time budget) or None.
+    ``hidden`` is set once hidden inputs have been sent: a cell that stops a worker
+    restarted after that is skipped like any other, but why (an exit code, which
+    cell) is kept out of the problems the student sees (``shown_problems``): the
+    restarted worker's cells can read the clock, which the dying call chose.
     """
 
     def __init__(self, cells, limits, deadline=None, budget=None):
         self.cells, self.limits, self.deadline, self.budget = cells, limits, deadline, budget
         self.skip, self.errors, self.restarts = {}, {}, 0
         self.worker, self.exhausted, self.mode = None, "", ""
+        self.hidden, self.skipped_after_hidden = False, set()
 
     def ensure(self):
         """A live worker that has run every cell not known to hang or crash it."""
@@ -108,6 +113,8 @@ class Session:
                 raise BudgetExceeded(self.exhausted) from None
             except WorkerGone as exc:
                 self.skip[label] = short(exc)
+                if self.hidden:
+                    self.skipped_after_hidden.add(label)
                 return
             if error:
                 self.errors[label] = short(error)
@@ -115,6 +122,14 @@ class Session:
     def close(self):
         if self.worker is not None:
             self.worker.close()
+
+    def shown_problems(self):
+        """Cells skipped because they stopped the worker, with why; those after hidden inputs, without."""
+        shown = [f"{label}: {why}" for label, why in self.skip.items() if label not in self.skipped_after_hidden]
+        if self.skipped_after_hidden:
+            shown.append("a cell stopped the notebook's process while hidden tests ran (which, and why, "
+                         "is not shown)")
+        return shown
 
 
 def budget_message(budget):
@@ -145,7 +160,7 @@ def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=M
         result.tests = run_tests(source, session, missing)
     finally:
         session.close()
-    result.problems += [f"{label}: {why}" for label, why in session.skip.items()]
+    result.problems += session.shown_problems()
     result.sandbox = session.mode
     broken = [t.grade_id for t in result.tests if t.error]
     if broken:
@@ -165,6 +180,7 @@ def run_tests(source, session, missing):
     plans = {t.grade_id: (cases(t.source, source.partial_credit), dict(namespace)) for t in source.tests}
     outcomes = {t.grade_id: [] for t in source.tests}
     for hidden_pass in (False, True):
+        session.hidden = hidden_pass
         for test in source.tests:
             plan, scope = plans[test.grade_id]
             for case in plan:
