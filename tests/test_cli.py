@@ -255,3 +255,19 @@ def test_the_summary_shows_lms_names_beside_ids(capsys):
                    "ann": dict(score=0.0, max_score=10.0, status="zero")})
     out = capsys.readouterr().out
     assert "1001 (müller)" in out and "ann " in out and "(" not in out.split("ann")[1].splitlines()[0]
+
+
+def test_a_release_nbgrader_refuses_is_one_line(tmp_path, capsys):
+    """nbgrader's log (tracebacks included) is not the error: its reason is, in one line."""
+    import shutil
+
+    course = tmp_path / "course"
+    (course / "solutions" / "16_bad").mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    nb = json.loads((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    test_ids = [c["metadata"]["nbgrader"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    test_ids[1]["grade_id"] = test_ids[0]["grade_id"]
+    (course / "solutions" / "16_bad" / "16_bad.ipynb").write_text(json.dumps(nb))
+    code, err = in_process(capsys, "--course", str(course), "release", "16_bad")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "Duplicate grade id" in err and "Traceback" not in err

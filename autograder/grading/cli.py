@@ -8,13 +8,14 @@ from autograder.grading.remote import Limits
 
 
 def _release(args):
-    from autograder.grading.release import release
+    from autograder.grading.release import ReleaseError, release
 
     try:
         _known(args.course, args.assignments)
-    except LookupError as exc:
+        names = release(args.course, args.assignments)
+    except (LookupError, ReleaseError) as exc:
         return _fail("release", exc)
-    for name in release(args.course, args.assignments):
+    for name in names:
         print(f"released exercises/{name}")
     if not args.no_validate:
         return _validate_all(args.course, args.assignments)

@@ -1,6 +1,7 @@
 """Release: regenerate exercises/ from solutions/ with nbgrader generate_assignment."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,15 +20,29 @@ def nbgrader_env():
     return env
 
 
+class ReleaseError(Exception):
+    """nbgrader could not release an assignment (the message is one line)."""
+
+
 def release(course=".", names=None, quiet=True):
-    """Generate the student version of each assignment into exercises/."""
+    """Generate the student version of each assignment into exercises/; ReleaseError if nbgrader refuses."""
     names = names or assignments(course)
     for name in names:
         if not (Path(course) / "solutions" / name).is_dir():
-            raise SystemExit(f"release: no assignment solutions/{name}")
+            raise ReleaseError(f"no assignment solutions/{name}")
         cmd = [sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force", "--no-db",
                "--log-level=ERROR" if quiet else "--log-level=INFO"]
         done = subprocess.run(cmd, cwd=course, env=nbgrader_env(), capture_output=True, text=True)
         if done.returncode != 0:
-            raise SystemExit(f"release of {name} failed:\n{done.stdout}{done.stderr}")
+            raise ReleaseError(f"nbgrader could not release {name}: {reason(done.stdout + done.stderr)} (the full "
+                               f"log: nbgrader generate_assignment {name} --force, in {course})")
     return names
+
+
+def reason(log):
+    """The telling line of nbgrader's log: the first exception raised (``SomeError: text``: the cause), else the
+    last ERROR line."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"[\w.]*(Error|Exception): ", line)]
+    errors = [line.split("]", 1)[-1].strip() for line in lines if "| ERROR]" in line]
+    return (raised[:1] or errors[-1:] or lines[-1:] or ["no output"])[0][:300]
