@@ -148,3 +148,15 @@ def test_feedback_never_replaces_a_file_it_did_not_write(tmp_path):
     assert len(feedback.write_feedback(out, "01_a", fb)) == 2
     assert len(feedback.write_feedback(out, "01_a", fb)) == 2, "its own pages are replaced"
     assert notes.read_text() == "mine"
+
+
+def test_feedback_in_a_place_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "ann", entry(5.0))
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(type(tmp_path), "mkdir", refuse)
+    with pytest.raises(GradebookError, match="cannot write the feedback .*Operation not permitted"):
+        feedback.write_feedback(out, "01_a", tmp_path / "fb")

@@ -103,3 +103,15 @@ def test_report_target_checked_before_writing(tmp_path):
         report.check_target(tmp_path)
     report.check_target(tmp_path / "r.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_target_in_a_place_that_cannot_be_written(tmp_path, monkeypatch):
+    """Probed with a temporary file, as the gradebook is: one line naming the page, not a temporary's name."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".r.html.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(OSError, match=r"cannot write .*r\.html: Permission denied$"):
+        report.check_target(tmp_path / "r.html")

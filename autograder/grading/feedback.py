@@ -106,10 +106,14 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
             raise gradebook.GradebookError(f"{path} (for {short(student_id, 200, False)}) exists and is not a "
                                            "feedback page of this tool; move it, or choose another --out")
     written = []
-    for path, student_id, entry in pages:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(student_id, assignment, entry), encoding="utf-8")
-        written.append(path)
+    try:
+        for path, student_id, entry in pages:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render(student_id, assignment, entry), encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise gradebook.GradebookError(f"cannot write the feedback under {out_dir}: {exc.strerror or exc} "
+                                       f"({len(written)} of {len(pages)} pages written)") from None
     return written
 
 

@@ -216,6 +216,15 @@ def check_target(out):
         raise OSError(f"cannot write {out}: the folder {out.parent} does not exist")
     if out.exists() and not _ours(out):
         raise OSError(f"{out} exists and is not a class report written by this tool; not overwritten")
+    import os
+    import tempfile
+
+    try:  # probe the folder as the gradebook does: a temporary file, removed
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        raise OSError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def _ours(path):
