@@ -271,3 +271,13 @@ def test_a_release_nbgrader_refuses_is_one_line(tmp_path, capsys):
     code, err = in_process(capsys, "--course", str(course), "release", "16_bad")
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "Duplicate grade id" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "soon"])
+def test_check_timeout_is_validated_when_parsed(tmp_path, capsys, value):
+    from autograder.grading.cli import main
+
+    with pytest.raises(SystemExit) as parsed:
+        main(["check", str(tmp_path / "x.ipynb"), "--timeout", value])
+    err = capsys.readouterr().err
+    assert parsed.value.code == 2 and "--timeout" in err and len(err.strip().splitlines()) == 1, err

@@ -376,7 +376,7 @@ def parser():
 
     ck = sub.add_parser("check", help="for students: run the visible tests of a notebook")
     ck.add_argument("notebook")
-    ck.add_argument("--timeout", type=float, default=60.0, help="seconds per cell or call")
+    ck.add_argument("--timeout", type=_number(float, 0, strict=True), default=60.0, help="seconds per cell or call")
     ck.set_defaults(run=_check)
     for command in sub.choices.values():  # --course after the command too (it then wins)
         command.add_argument("--course", default=argparse.SUPPRESS, help="course folder (as before the command)")
