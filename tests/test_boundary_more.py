@@ -404,3 +404,23 @@ def test_a_cell_that_stops_a_worker_restarted_during_hidden_tests_says_nothing_o
     problems = " | ".join(result.problems)
     assert "42" not in problems, problems
     assert "while hidden tests ran" in problems, problems
+
+
+# --- exhausting the grader: student code parsed in the grader --------------------------------------
+
+def test_the_grader_never_parses_a_huge_student_cell(monkeypatch):
+    """Naming the cell that rebinds a deliverable parsed every later cell in the grader: 7.6 MiB
+    of ``x = [0, 0, ...]`` took 32 s and 3.8 GiB there (Python's AST is ~500x its source)."""
+    from autograder.grading import judge
+
+    parsed = []
+    real = judge.top_level_names
+    monkeypatch.setattr(judge, "top_level_names", lambda code: parsed.append(len(code)) or real(code))
+    huge = "softmax = 2\nx = [" + "0," * 1_000_000 + "]\n"
+    cells = [("cell softmax", "softmax = 1\n")] + [(f"cell {i}", huge) for i in range(3)] + \
+            [(f"cell {i}", "softmax = 3\n") for i in range(3, 6)] + [("cell 9", "y = 1\n")]
+    assert judge.rebinding_cell("softmax", cells, source()) == ("softmax", "cell 5")
+    assert max(parsed) <= judge.MAX_PARSE_CHARS and sum(parsed) <= judge.MAX_PARSE_TOTAL, parsed
+    parsed.clear()
+    assert judge.rebinding_cell("softmax", cells[:4], source()) is None  # only huge cells: not named
+    assert not parsed or max(parsed) <= judge.MAX_PARSE_CHARS

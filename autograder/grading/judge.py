@@ -28,6 +28,8 @@ from autograder.grading.gradebook import short
 
 #: How many times one submission may kill or hang its process before the rest scores 0.
 MAX_RESTARTS = 3
+#: Longest student cell, and most student code in all, parsed in the grader for one message.
+MAX_PARSE_CHARS, MAX_PARSE_TOTAL = 20_000, 200_000
 
 class Unusable(AssertionError):
     """A name a test needs is missing from the student's namespace or cannot cross the pipe."""
@@ -342,14 +344,26 @@ def rebinding_cell(name, cells, source):
 
     Only for a deliverable its answer cell defines as a function (``def``): the
     student's value is then not callable because a later cell assigned the name.
+    Student code is parsed here, in the grader, only in small amounts (an AST takes
+    ~500 times its source in memory): the last cells first, none longer than
+    ``MAX_PARSE_CHARS``, at most ``MAX_PARSE_TOTAL`` characters in all; past that
+    the cell is not named.
     """
     gid = next((g for g, code in source.solutions.items() if name in defined_functions(code)), None)
     if gid is None:
         return None
     labels = [label for label, _ in cells]
     start = labels.index(f"cell {gid}") + 1 if f"cell {gid}" in labels else 0
-    later = [label for label, code in cells[start:] if name in top_level_names(code)]
-    return (gid, later[-1]) if later else None
+    budget = MAX_PARSE_TOTAL
+    for label, code in reversed(cells[start:]):
+        if name not in code or len(code) > MAX_PARSE_CHARS:
+            continue
+        budget -= len(code)
+        if budget < 0:
+            return None
+        if name in top_level_names(code):
+            return gid, label
+    return None
 
 
 def defined_functions(code):
