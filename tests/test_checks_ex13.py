@@ -150,3 +150,12 @@ def test_stability_hint_starts_with_hint():
     with pytest.raises(AssertionError) as info:
         ex.check_generator_loss(lambda f: (np.mean(-np.log(sigmoid(f))), (sigmoid(f) - 1) / f.size))
     assert "Hint: compute -log" in str(info.value)
+
+
+def test_gan_step_with_a_wrong_discriminator_loss_points_at_that_function():
+    def step_with_pooled_loss(gen, disc, real, z, lr):
+        new_gen, new_disc, _, g_loss = ref.gan_step(gen, disc, real, z, lr)
+        fake = ref.mlp_forward(gen, z)[0]
+        logits = [ref.mlp_forward(disc, v)[0][:, 0] for v in (real, fake)]
+        return new_gen, new_disc, _pooled_mean(*logits)[0], g_loss
+    fails(ex.check_gan_step, step_with_pooled_loss, r"^d_loss .*from your discriminator_loss")

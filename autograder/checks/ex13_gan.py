@@ -135,9 +135,11 @@ def _check_loss(out, want, i, old_d):
         "the generator's step goes through the UPDATED discriminator: take D's step first, then "
         "recompute D(G(z)) with the new D.": old_d[3],
     } if i == 3 else {})
-    assert_close(describe("gan_step(gen, disc, real, z, lr)", name, i), out[i], want[i], F64,
-                 hint or ("Hint: d_loss is D's loss before its step; g_loss is G's loss before its own step, "
-                          "measured by the updated D."))
+    generic = {2: "Hint: d_loss is D's loss on the real and the fake samples before D's step, from your "
+                  "discriminator_loss (make its own test pass first).",
+               3: "Hint: g_loss is G's loss before its own step, measured by the updated D, from your "
+                  "generator_loss (make its own test pass first)."}[i]
+    assert_close(describe("gan_step(gen, disc, real, z, lr)", name, i), out[i], want[i], F64, hint or generic)
 
 
 def _check_network(which, part, ref_part, twin_part, mistakes, numpy):
