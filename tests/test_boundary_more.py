@@ -135,6 +135,19 @@ def test_a_list_of_numpy_scalars_comes_back_unchanged():
         w.close()
 
 
+def test_a_change_to_one_of_two_aliased_arrays_is_not_undone_by_the_other():
+    """A cache holding one array twice reaches the worker as two arrays: writing back the
+    untouched second one undid the change made through the first (the mutation was hidden)."""
+    w = start()
+    try:
+        w.run("def backward(cache):\n    cache[0][0] = 99.0\n    return 0.0\n")
+        x = np.arange(3.0)
+        with pytest.raises(AssertionError, match="changed its argument"):
+            call(RemoteFunction(w, "backward"), "backward(cache)", cache=(x, x))
+    finally:
+        w.close()
+
+
 # --- confusing the judge: results the checks cannot convert --------------------------------------
 
 def test_an_integer_too_large_for_the_checks_is_a_zero_not_an_error(tmp_path):
