@@ -360,3 +360,19 @@ def _pool_with_a_function_in_its_cache(x, size, stride):
                                       (ex.check_maxpool_forward, _pool_with_a_function_in_its_cache)])
 def test_a_cache_that_cannot_reach_the_grader_is_refused_in_the_notebook(check, fn):
     fails(check, r"the cache \(the second value returned by .*holds a function, which is not plain data", fn)
+
+
+def _offset_loop_backward(dout, cache):
+    """The usual vectorised student version, with = where += belongs."""
+    x_shape, size, stride, arg = cache
+    h_out, w_out = arg.shape[2:]
+    dx = np.zeros(x_shape)
+    for p in range(size):
+        for q in range(size):
+            dx[:, :, p:p + stride * h_out:stride, q:q + stride * w_out:stride] = np.where(arg == p * size + q, dout, 0.0)
+    return dx
+
+
+def test_overwriting_in_the_offset_loop_is_named():
+    fails(ex.check_maxpool_backward, r"size=3, stride=2.*ADD their gradients", ref.maxpool_forward,
+          _offset_loop_backward)

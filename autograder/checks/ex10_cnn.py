@@ -254,6 +254,21 @@ def check_maxpool_forward(maxpool_forward, seed=0, shape=(2, 3, 5, 7), size=2, s
     ok(f"maxpool_forward matches F.max_pool2d (size {size}, stride {stride})")
 
 
+OVERWRITE = ("where windows overlap, one entry can be the maximum of several windows: ADD their gradients (+=), "
+             "do not overwrite.")
+
+
+def _offset_order_assignment(dout, cache):
+    """dx of the offset loop (one strided slice per (p, q)) written with = instead of +=."""
+    x_shape, size, stride, arg = cache
+    h_out, w_out = arg.shape[2:]
+    dx = np.zeros(x_shape)
+    for p in range(size):
+        for q in range(size):
+            dx[:, :, p:p + stride * h_out:stride, q:q + stride * w_out:stride] = np.where(arg == p * size + q, dout, 0.0)
+    return dx
+
+
 def _pool_backward_variants(x, size, stride, dout):
     """Gradients of known wrong tie and overlap rules."""
     n, c, h, w = x.shape
@@ -312,11 +327,11 @@ def _pool_backward_case(maxpool_forward, maxpool_backward, rng, shape, size, str
         "in scan order (row by row), as PyTorch's max_pool2d does; you gave it to every tied entry.": every,
         "when entries tie, the gradient goes to the FIRST maximum in scan order (row by row), as PyTorch's "
         "max_pool2d does; you gave it to the last one.": last,
-        "where windows overlap, one entry can be the maximum of several windows: ADD their gradients (+=), "
-        "do not overwrite.": assign,
+        OVERWRITE: assign,
         "max pooling's gradient goes only to each window's maximum; spreading dout / size^2 over the window "
         "is average pooling's.": ref.avgpool_backward(dout, ref.avgpool_forward(x, size, stride)[1]),
     })
+    hint = hint or diagnose(got, {OVERWRITE: _offset_order_assignment(dout, cache)})
     want = ref.maxpool_backward(dout, cache)
     got = assert_close(label, got, want, F64, hint or "dx is zero except at each window's (first) maximum, "
                        "which receives that window's dout.")
