@@ -68,7 +68,8 @@ def _student_kit(args):
     except (FileExistsError, OSError) as exc:
         return _fail("student-kit", exc)
     print(f"student kit in {_line(args.out)}: {len(made['notebooks'])} notebooks, "
-          f"{len(made['shimmed'])} graded NumPy functions replaced by their PyTorch twins; "
+          f"{len(made['shimmed'])} NumPy functions (the graded ones and any that contain them) "
+          f"withheld and computed by their PyTorch twins; "
           f"students run: pip install {_line(args.out)}")
     return 0
 
