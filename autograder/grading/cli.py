@@ -318,7 +318,8 @@ def parser():
                          "tests score 0 (default: 10 x --timeout, at most 600; 0: no budget)")
     gr.add_argument("--allow-weak-sandbox", action="store_true",
                     help="grade even where bubblewrap cannot contain student code (audit hook only: "
-                         "weaker, a determined submission can leave it); recorded per student")
+                         "weaker, a determined submission can leave it), or where a grader running as "
+                         "root has no pids cgroup to bound processes; recorded per student")
     gr.add_argument("--full-messages", action="store_true",
                     help="also store the full message of failed hidden tests in the gradebook (for the "
                          "instructor; feedback pages never show it)")
