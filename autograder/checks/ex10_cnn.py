@@ -258,14 +258,29 @@ OVERWRITE = ("where windows overlap, one entry can be the maximum of several win
              "do not overwrite.")
 
 
-def _offset_order_assignment(dout, cache):
-    """dx of the offset loop (one strided slice per (p, q)) written with = instead of +=."""
-    x_shape, size, stride, arg = cache
-    h_out, w_out = arg.shape[2:]
-    dx = np.zeros(x_shape)
-    for p in range(size):
-        for q in range(size):
-            dx[:, :, p:p + stride * h_out:stride, q:q + stride * w_out:stride] = np.where(arg == p * size + q, dout, 0.0)
+def _offset_order_assignment(x, size, stride, dout):
+    """dx of an offset loop (one strided slice per (p, q), in scan order) that assigns with = instead of +=.
+
+    Each input pixel keeps what the LAST offset that reaches it wrote: the window's dout if that
+    window's first maximum sits there, else 0. Built window by window from the input (the kit's
+    reference cache differs), never as the vectorised answer.
+    """
+    ho, wo = dout.shape[2:]
+    dx, written = np.zeros_like(x), np.zeros(x.shape, dtype=bool)
+    first = np.zeros(dout.shape, dtype=np.int64)
+    for i in range(ho):
+        for j in range(wo):
+            win = x[:, :, i * stride:i * stride + size, j * stride:j * stride + size].reshape(*x.shape[:2], -1)
+            first[:, :, i, j] = np.argmax(win, axis=-1)
+    for k in reversed(range(size * size)):
+        p, q = divmod(k, size)
+        for i in range(ho):
+            for j in range(wo):
+                r, c = i * stride + p, j * stride + q
+                fresh = ~written[:, :, r, c]
+                dx[:, :, r, c] = np.where(fresh, np.where(first[:, :, i, j] == k, dout[:, :, i, j], 0.0),
+                                          dx[:, :, r, c])
+                written[:, :, r, c] = True
     return dx
 
 
@@ -331,7 +346,7 @@ def _pool_backward_case(maxpool_forward, maxpool_backward, rng, shape, size, str
         "max pooling's gradient goes only to each window's maximum; spreading dout / size^2 over the window "
         "is average pooling's.": ref.avgpool_backward(dout, ref.avgpool_forward(x, size, stride)[1]),
     })
-    hint = hint or diagnose(got, {OVERWRITE: _offset_order_assignment(dout, cache)})
+    hint = hint or diagnose(got, {OVERWRITE: _offset_order_assignment(x, size, stride, dout)})
     want = ref.maxpool_backward(dout, cache)
     got = assert_close(label, got, want, F64, hint or "dx is zero except at each window's (first) maximum, "
                        "which receives that window's dout.")
