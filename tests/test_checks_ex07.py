@@ -215,7 +215,8 @@ def test_kfold_indices_rejects_wrong_answers(wrong, match):
 
 def test_kfold_indices_dealing_from_fold_0_per_class_fails_the_visible_call():
     """With the notebook's own arguments (seed 0, 63 labels) the random class counts hid this mistake."""
-    fails(ex.check_kfold_indices, _per_class_from_fold_0, r"for 24 labels: fold sizes \[8, 4, 4, 4, 4\] differ by more than 1")
+    fails(ex.check_kfold_indices, _per_class_from_fold_0,
+          r"for 24 labels: fold sizes \[8, 4, 4, 4, 4\] differ by more than 1")
 
 
 def test_kfold_indices_rejects_unstratified_on_hidden_inputs():

@@ -369,7 +369,8 @@ def _offset_loop_backward(dout, cache):
     dx = np.zeros(x_shape)
     for p in range(size):
         for q in range(size):
-            dx[:, :, p:p + stride * h_out:stride, q:q + stride * w_out:stride] = np.where(arg == p * size + q, dout, 0.0)
+            window = (slice(None), slice(None), slice(p, p + stride * h_out, stride), slice(q, q + stride * w_out, stride))
+            dx[window] = np.where(arg == p * size + q, dout, 0.0)
     return dx
 
 

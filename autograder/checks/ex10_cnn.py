@@ -156,7 +156,8 @@ def assert_plain_cache(label, cache):
     try:
         encode(cache, [])
     except Unserializable as exc:
-        fail(f"{label} holds {str(exc).replace('builtins.', '')}, which is not plain data. The grader sends the cache between processes: "
+        what = str(exc).replace("builtins.", "")
+        fail(f"{label} holds {what}, which is not plain data. The grader sends the cache between processes: "
              "keep only NumPy arrays, numbers, strings and tuples, lists or dicts (string keys) of those; "
              "recompute anything else in the backward pass.")
 
