@@ -276,3 +276,14 @@ def test_early_stopping_accepts_another_correct_style(capsys):
 ])
 def test_early_stopping_rejects_wrong_answers(wrong, match):
     fails(ex.check_early_stopping, wrong, match)
+
+
+@pytest.mark.parametrize("switch,match", [
+    (dict(offset=1), "not patience \\+ 1"),
+    (dict(whole_list=True), "not the minimum of the whole list"),
+])
+def test_early_stopping_names_only_the_mistake_that_fits_every_case(switch, match):
+    """On the first case three mistakes give the same epoch; the other cases tell which one it is."""
+    with pytest.raises(AssertionError, match=match) as info:
+        ex.check_early_stopping(lambda L, p: _stops(L, p, **switch))
+    assert "Or:" not in str(info.value)
