@@ -41,7 +41,7 @@ book: venv
 # Two workers; each test file stays on one worker, so a module fixture (the book build) runs once.
 # (--dist loadgroup does not group with pytest 9: xdist renames node ids that pytest 9 no longer reads.)
 test: venv sysdeps
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 release: venv
 	$(BIN)/python -m autograder release

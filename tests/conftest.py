@@ -37,7 +37,9 @@ def assignments():
 
 
 #: Test files that take minutes: started first, so that `pytest -n 2 --dist loadfile`
-#: does not end with one worker running a long file alone.
+#: does not end with one worker running a long file alone. xdist would otherwise reorder
+#: files by their number of tests (few-test long files last): `make test` passes
+#: --no-loadscope-reorder.
 SLOW_FIRST = ("test_book", "test_nbgrader_pipeline", "test_grading_class", "test_assignments",
               "test_assignments_b", "test_dask", "test_student_kit", "test_cli")
 
