@@ -176,3 +176,30 @@ def _running_total(X, y, lr, epochs):
 
 def test_train_names_a_running_total_of_errors():
     fails(ex.check_train_perceptron, _running_total, match="not a running total")
+
+
+#: The exercise's gates (the chapter builds AND, OR and NAND): one right (w, b) for each.
+EXERCISE_GATES = {"nor": (np.array([-0.5, -0.5]), 0.2), "andnot": (np.array([0.5, -0.5]), -0.2),
+                  "implies": (np.array([-0.5, 0.5]), 0.2)}
+
+
+@pytest.mark.parametrize("gate", sorted(EXERCISE_GATES))
+def test_exercise_gates_pass_right_weights(gate):
+    ex.check_gate(*EXERCISE_GATES[gate], gate)
+
+
+@pytest.mark.parametrize("w,b,gate,match", [
+    (np.array([-0.5, -0.5]), 0.7, "nor", r"NOR_W and NOR_B .* gives 1 for input \(0, 1\)"),  # NAND's weights
+    (np.array([-0.5, 0.5]), -0.2, "andnot", r"gives 1 for input \(0, 1\), but ANDNOT\(0, 1\) = 0"),  # inputs swapped
+    (np.array([0.5, -0.5]), 0.2, "implies", r"gives 0 for input \(0, 1\)"),  # x2 -> x1
+    (np.array([-0.5, 0.5]), 0.0, "implies", r"gives 0 for input \(0, 0\).*step\(0\) = 0"),  # bias on the edge
+])
+def test_exercise_gates_reject_wrong_weights(w, b, gate, match):
+    fails(ex.check_gate, w, b, gate, match=match)
+
+
+def test_chapter_gates_are_not_the_exercise_gates():
+    """The chapter prints the AND, OR and NAND weights; none of them passes an exercise gate."""
+    for w, b in ref.GATES.values():
+        for gate in EXERCISE_GATES:
+            fails(ex.check_gate, w, b, gate, match="gives")

@@ -158,3 +158,37 @@ def _notebook_weights(X, W1, b1, W2, b2):
                                    lambda X, W1, b1, W2, b2: (X[:, :1] != X[:, 1:2]).astype(float)])
 def test_xor_network_right_only_on_xor_is_told_to_use_its_arguments(wrong):
     fails(ex.check_xor_network, wrong, match="right on XOR.*arguments X, W1, b1, W2, b2")
+
+
+#: The exercise's network, XOR = OR(x1 and not x2, x2 and not x1).
+ANDNOT_NET = dict(W1=np.array([[0.5, -0.5], [-0.5, 0.5]]), b1=np.array([-0.2, -0.2]),
+                  W2=np.array([[0.5], [0.5]]), b2=np.array([-0.2]))
+
+
+def test_xor_by_andnot_passes_right_weights_in_either_order(capsys):
+    ex.check_xor_by_andnot(**ANDNOT_NET)
+    n = ANDNOT_NET
+    ex.check_xor_by_andnot(n["W1"][:, ::-1], n["b1"][::-1], n["W2"][:, 0], float(n["b2"][0]))
+    assert capsys.readouterr().out.count("\N{CHECK MARK}") == 2
+
+
+def test_xor_by_andnot_refuses_the_chapters_network():
+    """The chapter prints AND(NAND, OR) weights: they compute XOR but not this decomposition."""
+    assert np.array_equal(ref.xor_network(X4, **ref.XOR_WEIGHTS)[:, 0], ref.XOR_TARGETS)
+    fails(ex.check_xor_by_andnot, **ref.XOR_WEIGHTS, match=r"hidden units give \[1, 1, 1, 0\] and \[0, 1, 1, 1\]")
+
+
+@pytest.mark.parametrize("change,match", [
+    (dict(W2=np.array([[0.5], [0.5]]), b2=np.array([-0.7])), r"hidden units are right.*gives 0 for input \(0, 1\)"),
+    (dict(b1=np.array([0.2, -0.2])), r"one should give \[0, 0, 1, 0\]"),
+    (dict(W1=np.ones((2, 3)), b1=np.zeros(3), W2=np.ones((3, 1))), r"shape \(2, 2\)"),
+])
+def test_xor_by_andnot_rejects_wrong_weights(change, match):
+    fails(ex.check_xor_by_andnot, **dict(ANDNOT_NET, **change), match=match)
+
+
+def test_xor_by_andnot_names_the_row_form():
+    """Units written as rows of W1 (the lectures' W x form) instead of columns."""
+    net = dict(ANDNOT_NET, W1=np.array([[1.0, -0.6], [-1.0, 1.0]]), b1=np.array([-0.3, -0.5]))
+    ex.check_xor_by_andnot(**net)  # columns: x1 and not x2, x2 and not x1
+    fails(ex.check_xor_by_andnot, **dict(net, W1=net["W1"].T.copy()), match="one row per hidden unit")

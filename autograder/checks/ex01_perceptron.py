@@ -6,7 +6,11 @@ from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, d
                                        torch_twin, unpack)
 from autograder.ref_numpy import perceptron as ref
 
-TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0]}
+#: Truth tables on the inputs (0, 0), (0, 1), (1, 0), (1, 1). The chapter builds AND, OR and
+#: NAND; the exercise asks for the other three (so that the chapter never prints its answer):
+#: NOR, ANDNOT = x1 AND NOT x2, and IMPLIES = x1 -> x2 (NOT x1 OR x2).
+TRUTH = {"and": [0, 0, 0, 1], "or": [0, 1, 1, 1], "nand": [1, 1, 1, 0],
+         "nor": [1, 0, 0, 0], "andnot": [0, 0, 1, 0], "implies": [1, 1, 0, 1]}
 
 
 
@@ -54,9 +58,10 @@ def check_perceptron(perceptron, seed=0, n=7, d=3):
 
 
 def check_gate(w, b, gate):
-    """The weights (w, b) make a perceptron compute ``gate`` ('and', 'or' or 'nand').
+    """The weights (w, b) make a perceptron compute ``gate`` (a key of ``TRUTH``).
 
-    The notebook's variables are ``AND_W, AND_B``, ``OR_W, OR_B`` and ``NAND_W, NAND_B``.
+    The notebook's variables are ``NOR_W, NOR_B``, ``ANDNOT_W, ANDNOT_B`` and
+    ``IMPLIES_W, IMPLIES_B``.
     """
     name = gate.upper()
     w = plain(f"{name}_W (the {name} weights)", w, (2,))

@@ -88,6 +88,38 @@ def check_xor_weights(W1, b1, W2, b2):
     ok("W1, b1, W2, b2 compute XOR on all four inputs")
 
 
+#: The exercise's decomposition, XOR = OR(x1 AND NOT x2, x2 AND NOT x1): what its hidden units
+#: give on GATE_INPUTS. (The chapter builds XOR = AND(NAND, OR), so it never prints this answer.)
+ANDNOT_UNITS = {(0, 0, 1, 0): "x1 and not x2", (0, 1, 0, 0): "x2 and not x1"}
+
+
+def check_xor_by_andnot(W1, b1, W2, b2):
+    """XOR as OR(x1 AND NOT x2, x2 AND NOT x1): two hidden units computing the two ANDNOTs
+    (columns of W1, either order) and an output unit computing their OR."""
+    W1, b1, W2, b2 = _as_network(W1, b1, W2, b2)
+    if W1.shape[1] != 2:
+        fail(f"W1 should have shape (2, 2), one column per hidden unit (two units); it has shape {W1.shape}.")
+    units = [tuple(int(v) for v in col) for col in step(ref.dense_forward(GATE_INPUTS, W1, b1)).T]
+    if sorted(units) != sorted(ANDNOT_UNITS):
+        rows = [tuple(int(v) for v in col) for col in step(ref.dense_forward(GATE_INPUTS, W1.T, b1)).T]
+        if sorted(rows) == sorted(ANDNOT_UNITS):
+            fail("W1 holds one row per hidden unit (the lectures' W x form), but here the weights of hidden "
+                 "unit j are column j of W1, since the network computes X @ W1 with one example per row. "
+                 "Hint: write each unit's weights as a column.")
+        fail(f"On the inputs (0, 0), (0, 1), (1, 0), (1, 1) the hidden units give {list(units[0])} and "
+             f"{list(units[1])}, but one should give [0, 0, 1, 0] (x1 and not x2) and the other [0, 1, 0, 0] "
+             "(x2 and not x1). Hint: exercise 01's ANDNOT gate is the first unit; the second is the same "
+             "unit with the roles of the two inputs swapped.")
+    out = ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0]
+    for x, y, want in zip(GATE_INPUTS, out, ref.XOR_TARGETS):
+        if y != want:
+            x = tuple(int(v) for v in x)
+            fail(f"The hidden units are right, but the network gives {int(y)} for input {x}, and "
+                 f"XOR{x} = {int(want)}. Hint: the output unit computes the OR of the two hidden units "
+                 "(W2 and b2 are an OR gate's weights).")
+    ok("W1, b1, W2, b2 compute XOR as OR(x1 and not x2, x2 and not x1) on all four inputs")
+
+
 def _computes_xor(W1, b1, W2, b2):
     return np.array_equal(ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0], ref.XOR_TARGETS)
 
