@@ -258,3 +258,11 @@ def test_float32_that_holds_the_values_exactly_passes():
     """0/1 outputs or counts in float32 lose nothing; the device tolerance allows float32 anyway."""
     assert_close("f(x)", np.array([0.0, 1.0, 3.0], np.float32), np.array([0.0, 1.0, 3.0]), F64)
     assert_close("f(x)", np.array([0.1], np.float32), np.array([0.1]), DEVICE)
+
+
+def test_an_integer_beyond_64_bits_is_a_verdict_not_an_overflow():
+    """A Python int too large for NumPy: a CheckFailed in words (it was an OverflowError traceback)."""
+    from autograder.checks.compare import plain
+    with pytest.raises(AssertionError, match="integer of 401 digits, too large"):
+        plain("the result", 10**400)
+    assert plain("the result", 2**63 - 1) == 2**63 - 1

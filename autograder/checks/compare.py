@@ -129,6 +129,10 @@ def _kind(shape):
 
 def _as_array(label_, value, shape=None):
     """``value`` as a plain ndarray view (no copy), or a CheckFailed that says what it is instead."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
+        # NumPy would hold it as an object and fail later with OverflowError: say it in words
+        fail(f"{label_} is an integer of {len(str(abs(value)))} digits, too large for a NumPy number "
+             "(64 bits at most); the grader refuses it too.")
     if isinstance(value, (bool, int, float, np.number, np.bool_)):
         return np.asarray(value)
     if value is None:

@@ -183,8 +183,9 @@ def call(shell, request, wire):
         wire.pack({"result": result})
     except wire.Unserializable as exc:
         return {"ok": False, "etype": "TypeError",
-                "error": f"returned {exc}, which cannot be sent to the grader: return NumPy arrays, "
-                         "numbers (of at most 64 bits) or tuples of them"}
+                "error": f"returned {exc}, which cannot be sent to the grader: return plain data, that is "
+                         "NumPy arrays of numbers, numbers (of at most 64 bits), strings, None, and "
+                         "tuples, lists or dicts (with string keys) of those"}
     return {"ok": True, "result": result, "after": after}
 
 
