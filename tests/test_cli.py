@@ -125,10 +125,15 @@ def gradebook_json(out):
     return out.with_suffix(".json")
 
 
-def test_outputs_are_refused_before_grading(tmp_path, capsys):
+def ada_solved(tmp_path):
+    """A class folder tmp_path/class with one student, ada, who submitted the solution."""
     dest = tmp_path / "class" / "ada" / A
     dest.mkdir(parents=True)
     dest.joinpath(f"{A}.ipynb").write_text((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+
+
+def test_outputs_are_refused_before_grading(tmp_path, capsys):
+    ada_solved(tmp_path)
     roster = tmp_path / "roster.csv"
     roster.write_text("name,email\nada,a@x\n")
     for out, said in ((roster, "was not written by grade"), (tmp_path, "is a folder"),
@@ -141,9 +146,7 @@ def test_outputs_are_refused_before_grading(tmp_path, capsys):
 
 def test_errors_exit_1_and_a_regrade_keeps_the_history(tmp_path):
     """--course after the command; eve's link is an error (exit 1); --student ada regrades ada only."""
-    dest = tmp_path / "class" / "ada" / A
-    dest.mkdir(parents=True)
-    dest.joinpath(f"{A}.ipynb").write_text((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    ada_solved(tmp_path)
     (tmp_path / "class" / "eve").symlink_to(ROOT / "solutions")
     out = tmp_path / "grades.csv"
     first = run("grade", A, "class", "--out", str(out), "--quiet", "--course", str(ROOT), "--allow-weak-sandbox",
@@ -216,9 +219,7 @@ def test_a_misspelt_assignment_names_the_assignments(tmp_path, capsys):
 
 def test_grade_report_target_is_checked_before_grading(tmp_path, capsys):
     """--report in a missing folder or over a foreign file stops before anyone is graded."""
-    dest = tmp_path / "class" / "ada" / A
-    dest.mkdir(parents=True)
-    dest.joinpath(f"{A}.ipynb").write_text((ROOT / "solutions" / A / f"{A}.ipynb").read_text())
+    ada_solved(tmp_path)
     notes = tmp_path / "notes.html"
     notes.write_text("<p>mine</p>")
     out = tmp_path / "grades.csv"
