@@ -45,6 +45,14 @@ def _h_from_c_prev(x, h_prev, c_prev, Wx, Wh, b):
     return o * np.tanh(c_prev), c, cache
 
 
+def _step_interleaved(x, h_prev, c_prev, Wx, Wh, b):
+    """The gates read as every fourth column (a reshaped to (N, H, 4)), written here, not in the check."""
+    a = (x @ Wx + h_prev @ Wh + b).reshape(len(x), -1, 4)
+    i, f, g, o = sigmoid(a[..., 0]), sigmoid(a[..., 1]), np.tanh(a[..., 2]), sigmoid(a[..., 3])
+    c = f * c_prev + i * g
+    return o * np.tanh(c), c, (x, h_prev, c_prev, Wx, Wh, b, np.concatenate([i, f, g, o], axis=1), c)
+
+
 def _step_in_place(x, h_prev, c_prev, Wx, Wh, b):
     c_prev *= 1.0 + 0.0 * c_prev  # harmless ...
     c_prev += 1.0                 # ... and then not
@@ -72,6 +80,7 @@ def _cache_short(x, h_prev, c_prev, Wx, Wh, b):
     (_step(squash=lambda c: c), "not the cell state itself"),
     (_step(keep=False), "keeps f \\* c_prev"),
     (_h_from_c_prev, "NEW cell state"),
+    (_step_interleaved, "consecutive BLOCKS of H columns"),
     (_step_in_place, "changed its argument c_prev"),
     (_cache_gates_order, r"cache\[6\] \(gates\).*\[i, f, g, o\]"),
     (_cache_short, "tuple of 8 values"),
@@ -96,17 +105,19 @@ def test_step_backward_passes_reference(kwargs, capsys):
     passes(ex.check_lstm_step_backward, ref.lstm_step_backward, capsys, **kwargs)
 
 
-def _step_back(dh, dc, cache, carry=True, tanh_of="c", keep_f=True, dsig=lambda s: s * (1 - s), order="ifgo"):
+def _step_back(dh, dc, cache, carry=True, tanh_of="c", keep_f=True, dsig=lambda s: s * (1 - s), order="ifgo",
+               h_path=True, dc_prev_of="total"):
     """Backward of one step with one known mistake switched on -> the six gradients (written here,
     not in the check, which derives its mutants with autograd)."""
     x, h_prev, c_prev, Wx, Wh, _, gates, c = cache
     i, f, g, o = np.split(gates, 4, axis=1)
     tc = np.tanh(c)
-    t_for_grad = o * tc if tanh_of == "h" else tc
-    dct = dc * carry + dh * o * (1 - t_for_grad**2)
+    t_for_grad = {"h": o * tc, "raw c": c}.get(tanh_of, tc)
+    dct = dc * carry + h_path * dh * o * (1 - t_for_grad**2)
     blocks = dict(i=dct * g * dsig(i), f=dct * c_prev * dsig(f), g=dct * i * (1 - g**2), o=dh * tc * dsig(o))
     da = np.concatenate([blocks[k] for k in order], axis=1)
-    return da @ Wx.T, da @ Wh.T, dct * (f if keep_f else 1), x.T @ da, h_prev.T @ da, da.sum(axis=0)
+    to_prev = dct if dc_prev_of == "total" else dc
+    return da @ Wx.T, da @ Wh.T, to_prev * (f if keep_f else 1), x.T @ da, h_prev.T @ da, da.sum(axis=0)
 
 
 def _back(**mistake):
@@ -141,6 +152,9 @@ def _back_dwh_transposed(dh, dc, cache):
     (_back(keep_f=False), "times f"),
     (_back(dsig=lambda s: 1 - s**2), "s \\* \\(1 - s\\)"),
     (_back(order="ifog"), "order of the gates"),
+    (_back(h_path=False), "used twice.*you used dc alone"),
+    (_back(tanh_of="raw c"), "not 1 - c\\*\\*2"),
+    (_back(dc_prev_of="dc"), r"^dc_prev .*TOTAL gradient of the cell state c .* not dc times f\.$"),
     (_back_db_mean, "does not average"),
     (_back_in_place, "changed its argument dc"),
     (_back_dwh_transposed, "dWh"),

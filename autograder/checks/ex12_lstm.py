@@ -13,6 +13,7 @@ SHAPES_HINT = ("a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H col
 STEP_CACHE = ("x", "h_prev", "c_prev", "Wx", "Wh", "b", "gates", "c")
 SEQ_CACHE = ("x", "h0", "c0", "Wx", "Wh", "b", "gates", "c", "h")
 STEP_GRADS = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
+CELL_TWICE = "the cell state c is used twice: "
 ORDER = "PyTorch's gate order: the four blocks of H columns of a are i, f, g, o (input, forget, candidate, output). "
 
 
@@ -56,6 +57,11 @@ def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
         "the new cell state keeps f * c_prev: without that term the cell forgets everything at every step.":
             _step(*args, keep=False),
     }
+    H = h_prev.shape[1]
+    interleaved = np.arange(4 * H).reshape(H, 4).T.ravel()  # block j, unit k <- column 4k + j
+    variants["the four gates are four consecutive BLOCKS of H columns of a (columns 0..H-1 are i, H..2H-1 are "
+             "f, ...), not every fourth column: do not reshape a to (N, H, 4)."] = ref.lstm_step_forward(
+        x, h_prev, c_prev, Wx[:, interleaved], Wh[:, interleaved], b[interleaved])[:2]
     h, c, _ = ref.lstm_step_forward(*args)
     variants["h is computed from the NEW cell state c, not from c_prev."] = (
         _step(*args)[2][:, 3 * h.shape[1]:] * np.tanh(c_prev), c)
@@ -105,13 +111,15 @@ def _slope(value, z, d):
     return value.detach() + (z - z.detach()) * d.detach()
 
 
-def _mistaken_grads(dh, dc, cache, dsig_of_tanh=False, dtanh_from_h=False, keep_f=True, swap_go=False):
+def _mistaken_grads(dh, dc, cache, dsig_of_tanh=False, dtanh_from_h=False, dtanh_of_c=False, keep_f=True,
+                    swap_go=False, h_path=True):
     """The six gradients of one step with one known mistake in the derivative, by autograd (float64,
     CPU) through the step the cache's inputs define, with that one derivative replaced:
 
     dsig_of_tanh: the gates' sigmoid differentiated as 1 - s**2; dtanh_from_h: tanh(c) as
-    1 - h**2; keep_f=False: c_prev's gradient not multiplied by f; swap_go: the gradients of the
-    g and o blocks of a put back in each other's place. PyTorch does the calculus, so that no
+    1 - h**2; dtanh_of_c: tanh(c) as 1 - c**2; keep_f=False: c_prev's gradient not multiplied by
+    f; swap_go: the gradients of the g and o blocks of a put back in each other's place;
+    h_path=False: no gradient reaches c through h = o * tanh(c) (only dc does). PyTorch does the calculus, so that no
     check writes out the backward pass it grades.
     """
     import torch
@@ -130,9 +138,11 @@ def _mistaken_grads(dh, dc, cache, dsig_of_tanh=False, dtanh_from_h=False, keep_
     a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
     i, f, g, o = gate(a_i), gate(a_f), torch.tanh(a_g), gate(a_o)
     c = f * c_prev + i * g if keep_f else f * c_prev.detach() + (c_prev - c_prev.detach()) + i * g
-    tc = torch.tanh(c)
+    tc = torch.tanh(c) if h_path else torch.tanh(c.detach())
     if dtanh_from_h:
         tc = _slope(tc, c, 1 - (o * tc) ** 2)
+    elif dtanh_of_c:
+        tc = _slope(tc, c, 1 - c**2)
     grads = torch.autograd.grad((o * tc, c), (x, h_prev, c_prev, Wx, Wh, b),
                                 (torch.as_tensor(dh, dtype=torch.float64), torch.as_tensor(dc, dtype=torch.float64)))
     return tuple(t.numpy() for t in grads)
@@ -145,6 +155,10 @@ def _back_mistakes(dh, dc, cache):
         "c through h = o * tanh(c).": ref.lstm_step_backward(dh, np.zeros_like(dc), cache),
         "the derivative of tanh(c) is 1 - tanh(c)**2, with tanh of the cell state c (the cache's last entry), "
         "not 1 - h**2: h = o * tanh(c) is not tanh(c).": _mistaken_grads(dh, dc, cache, dtanh_from_h=True),
+        CELL_TWICE + "by the next step (dc) AND by h = o * tanh(c). Its total gradient "
+        "adds the part that comes back through h; you used dc alone.": _mistaken_grads(dh, dc, cache, h_path=False),
+        "the derivative of tanh(c) is 1 - tanh(c)**2, written with tanh of c, not 1 - c**2 from c itself.":
+            _mistaken_grads(dh, dc, cache, dtanh_of_c=True),
         "c = f * c_prev + i * g, so the gradient handed back to c_prev is the cell's gradient times f.":
             _mistaken_grads(dh, dc, cache, keep_f=False),
         "the sigmoid's derivative is s * (1 - s), written with the gate's value s; 1 - s**2 is tanh's.":
@@ -170,6 +184,11 @@ def check_lstm_step_backward(lstm_step_backward, seed=0, n=3, d=4, h=5):
         mistakes = {hint: grads[k] for hint, grads in wrong.items()}
         if name == "db":
             mistakes["db sums over the batch (axis 0), it does not average."] = want[5] / n
+        if name == "dc_prev":  # dc_prev is linear in (dh, dc): with dh = 0 only dc's share is left
+            # (an answer that forgot the path through h everywhere already failed at dx)
+            mistakes = {k: v for k, v in mistakes.items() if not k.startswith(CELL_TWICE)}
+            mistakes["dc_prev is the TOTAL gradient of the cell state c (dc plus the part that comes back "
+                     "through h) times f, not dc times f."] = ref.lstm_step_backward(np.zeros_like(dh), dc, cache)[2]
         hint = diagnose(out[k], mistakes) or SHAPES_HINT
         got = assert_close(describe(call_text, name, k, dh=dh), out[k], want[k], F64, hint)
         assert_close(describe(call_text, name, k) + ", against autograd", got, numpy(autograd[k]), DEVICE,
