@@ -46,6 +46,12 @@ CANVAS = re.compile(r"(?P<name>.+?)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<att>\d+
 MOODLE = re.compile(r"(?P<name>.+)_(?P<pid>\d+)_assignsubmission_[a-z]+_?", re.S)
 #: A notebook name that is an assignment of this course (another one's, when it is not ours).
 ASSIGNMENT_NAME = re.compile(r"\d\d_[A-Za-z0-9_]+")
+#: The longest timestamp.txt read (nbgrader writes about 30 bytes); a longer one is not a time.
+TIMESTAMP_BYTES = 100
+#: A submission time before this is not believed (zip times start in 1980; this course in the 2020s).
+EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+#: How far past the grader's clock a submission time may lie (clock skew between machines).
+CLOCK_SLACK = datetime.timedelta(days=1)
 
 
 class SubmissionsError(Exception):
@@ -132,7 +138,7 @@ def open_submissions(path, workdir, limits=None):
             raise SubmissionsError(f"{path} has {len(infos)} entries; the limit is {limits.members}")
         total = sum(i.file_size for i in infos if i.filename.endswith(".ipynb"))
         if total > limits.total_bytes:
-            raise SubmissionsError(f"the notebooks in {path} unpack to {total / 2**20:.0f} MB; the limit is "
+            raise SubmissionsError(f"the notebooks in {path} unpack to {total / 2**20:.1f} MB; the limit is "
                                    f"{limits.total_bytes / 2**20:g} MB (grade --max-total-mb)")
         opened = Opened(target, zips=sorted(i.filename for i in infos if i.filename.lower().endswith(".zip")))
         for info in infos:
@@ -141,10 +147,13 @@ def open_submissions(path, workdir, limits=None):
 
 
 def _unpack(zf, info, target, limits, opened):
-    """Unpack one member: folders and notebooks only; links and oversized ones become refused placeholders."""
-    name = info.filename
+    """Unpack one member: folders, notebooks and nbgrader's timestamp.txt only; links, oversized
+    notebooks and notebooks that fail to unpack become refused placeholders (the student stays listed)."""
+    name, dest = info.filename.replace("\\", "/"), None  # old Windows zippers write \ between folders
     try:
-        dest = Path(os.path.normpath(target / name))
+        dest = Path(os.path.normpath(target / name.lstrip("/")))
+        if name.startswith("/") or re.match(r"[A-Za-z]:", name):  # absolute, or a drive letter
+            dest = target.parent
         if not dest.is_relative_to(target) or dest == target:
             opened.warnings.append(f"zip entry {clean(repr(name), 200, False)} points outside the class; skipped")
             return
@@ -165,9 +174,19 @@ def _unpack(zf, info, target, limits, opened):
             else:
                 dest.write_bytes(data)
                 _keep_zip_time(dest, info)
-    except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
-        opened.warnings.append(f"zip entry {clean(repr(name), 200, False)} could not be unpacked "
-                               f"({clean(exc, 200, False)}); skipped")
+        elif dest.name == "timestamp.txt":
+            with zf.open(info) as src:
+                dest.write_bytes(src.read(TIMESTAMP_BYTES + 1))  # a longer one is refused when read
+    except (OSError, ValueError, zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        why = f"{clean(repr(info.filename), 200, False)} could not be unpacked ({clean(exc, 200, False)})"
+        if dest is not None and name.endswith(".ipynb") and dest.parent.is_dir() and not dest.is_symlink():
+            try:
+                dest.write_bytes(b"")  # a placeholder: the student is listed, with the reason
+                opened.refused[dest] = why
+                return
+            except OSError:
+                pass
+        opened.warnings.append(f"zip entry {why}; skipped")
 
 
 def _keep_zip_time(dest, info):
@@ -272,6 +291,8 @@ def _link_or_refused(path, refused):
         return refused[path]
     if path.is_symlink():
         return f"{clean(path.name, 200, False)} is a symbolic link; links are never followed (submit the file itself)"
+    if path.name.endswith(".ipynb") and not stat.S_ISREG(path.lstat().st_mode):
+        return f"{clean(path.name, 200, False)} is not a regular file (a pipe or a device); it is never read"
     return ""
 
 
@@ -385,15 +406,29 @@ def _stamp(sub, timestamp_txt, paths):
     """When the work was submitted: nbgrader's timestamp.txt, else the newest notebook's file time."""
     if timestamp_txt is not None and timestamp_txt.is_file() and not timestamp_txt.is_symlink():
         try:
-            when = parse_time(timestamp_txt.read_text(encoding="utf-8", errors="replace")[:100])
+            when = _read_timestamp(timestamp_txt)
             sub.submitted_at, sub.submitted_from = when.isoformat(timespec="seconds"), "timestamp.txt"
             return
-        except (OSError, ValueError) as exc:
-            sub.notes.append(f"timestamp.txt could not be read ({clean(exc, 100, False)}); file time used")
+        except (OSError, ValueError, OverflowError) as exc:
+            sub.notes.append(f"timestamp.txt not believed ({clean(exc, 150, False)}); file time used")
     times = [p.lstat().st_mtime for p in paths if p.exists() and not p.is_symlink()]
     if times:
         when = datetime.datetime.fromtimestamp(max(times), datetime.timezone.utc)
         sub.submitted_at, sub.submitted_from = when.isoformat(timespec="seconds"), "file time"
+
+
+def _read_timestamp(path):
+    """The time in nbgrader's timestamp.txt; ValueError unless it is short text of a time between
+    EARLIEST and the grader's clock (a folder from students is theirs to write: no escaping a due date)."""
+    with open(path, "rb") as handle:  # never read whole: the file may be huge
+        raw = handle.read(TIMESTAMP_BYTES + 1)
+    if len(raw) > TIMESTAMP_BYTES:
+        raise ValueError(f"longer than {TIMESTAMP_BYTES} bytes")
+    when = parse_time(raw.decode("utf-8", errors="replace"))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if not EARLIEST <= when <= now + CLOCK_SLACK:
+        raise ValueError(f"{when.isoformat(timespec='seconds')} is {'after now' if when > now else 'before 2000'}")
+    return when
 
 
 def parse_time(text):
@@ -428,6 +463,11 @@ def no_match(subs, root, assignment, names, shown=None, zips=()):
             f"is this another assignment's class?")
 
 
+def _same_key(student_id):
+    """What two ids must not share: their NFKC case-folded form (``Ann``, ``ann``, full-width ``ａｎｎ``)."""
+    return unicodedata.normalize("NFKC", student_id).casefold()
+
+
 def _assign_ids(subs):
     """Give every submission a distinct safe id; report renamed and duplicate ids, drop none."""
     for sub in subs:
@@ -440,13 +480,16 @@ def _assign_ids(subs):
                                         not s.origin.startswith("folder"), s.student_id, s.origin))
     for sub in order:
         wanted, n = sub.student_id, 1
-        while sub.student_id in holder:
+        while _same_key(sub.student_id) in holder:
             n += 1
             sub.student_id = f"{wanted}-{n}"
-        holder[sub.student_id] = sub
+        holder[_same_key(sub.student_id)] = sub
         if n > 1:
-            first = holder[wanted]
-            said = f"two submissions have the id {wanted} ({first.origin} and {sub.origin})"
+            first = holder[_same_key(wanted)]
+            said = (f"two submissions have the id {wanted}" if first.student_id == wanted else
+                    f"the ids {first.student_id} and {wanted} differ only in case or character width, which "
+                    "a case-insensitive file system (feedback folders) or an LMS cannot tell apart")
+            said += f" ({first.origin} and {sub.origin})"
             sub.notes.append(f"{said}; this one is recorded as {sub.student_id}")
             first.notes.append(f"{said}; the other one is recorded as {sub.student_id}")
     return sorted(subs, key=lambda s: s.student_id)

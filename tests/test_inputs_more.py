@@ -1,0 +1,149 @@
+"""More of what a class can hold (second input review): timestamps, Windows zips, names a file
+system or an LMS cannot tell apart, zip members that fail, things that are not files.
+
+No student code runs here: these are the collect step's decisions, each with the
+reason a refused or disbelieved input carries, and an honest control beside every attack.
+"""
+
+import datetime
+import os
+import stat
+import struct
+import tracemalloc
+import zipfile
+
+import pytest
+from grader_attacks import A
+
+from autograder.grading.collect import InputLimits, SubmissionsError, find, open_submissions
+
+NAMES = [A]
+NB = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+HONEST = "2024-05-01 10:00:00.123456 UTC"
+
+
+def by_id(subs):
+    return {s.student_id: s for s in subs}
+
+
+def nbgrader_folder(root, sid, timestamp):
+    folder = root / sid / A
+    folder.mkdir(parents=True)
+    (folder / f"{A}.ipynb").write_text(NB)
+    if timestamp is not None:
+        (folder / "timestamp.txt").write_bytes(timestamp)
+    return folder
+
+
+def test_an_honest_timestamp_is_the_submission_time(tmp_path):
+    nbgrader_folder(tmp_path, "ann", HONEST.encode())
+    sub = find(tmp_path / "ann", A, NAMES)[0]
+    assert (sub.submitted_at, sub.submitted_from) == ("2024-05-01T10:00:00+00:00", "timestamp.txt")
+
+
+@pytest.mark.parametrize("text", ["9999-12-31 23:59:59 UTC",            # escapes nothing, but absurd
+                                  "0001-01-01T00:00:00+23:59",          # would escape any late penalty
+                                  "1970-01-01 00:00:00 UTC",
+                                  "FUTURE"])
+def test_a_timestamp_in_the_future_or_before_2000_is_not_believed(tmp_path, text):
+    if text == "FUTURE":
+        text = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)).isoformat()
+    nbgrader_folder(tmp_path, "ann", text.encode())
+    nbgrader_folder(tmp_path, "bob", HONEST.encode())
+    subs = by_id(find(tmp_path, A, NAMES))
+    assert subs["ann"].submitted_from == "file time", text
+    assert any("timestamp.txt" in n and "not believed" in n for n in subs["ann"].notes), subs["ann"].notes
+    assert subs["bob"].submitted_from == "timestamp.txt"
+
+
+def test_a_huge_timestamp_txt_is_never_read_whole(tmp_path):
+    folder = nbgrader_folder(tmp_path, "ann", None)
+    with open(folder / "timestamp.txt", "wb") as handle:   # 64 MB, sparse: costs no disk
+        handle.write(HONEST.encode())
+        handle.seek(64 * 2**20)
+        handle.write(b"x")
+    tracemalloc.start()
+    sub = find(tmp_path / "ann", A, NAMES)[0]
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2**20, peak
+    assert sub.submitted_from == "file time" and any("timestamp.txt" in n for n in sub.notes)
+
+
+def test_timestamp_txt_in_a_zip_is_read_and_capped(tmp_path):
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"ann/{A}/{A}.ipynb", NB)
+        zf.writestr(f"ann/{A}/timestamp.txt", HONEST)
+        zf.writestr(f"bomb/{A}/{A}.ipynb", NB)
+        zf.writestr(f"bomb/{A}/timestamp.txt", HONEST + " " * 2**20)   # 1 MB, a few KB zipped
+    opened = open_submissions(zpath, tmp_path)
+    subs = by_id(find(opened, A, NAMES))
+    assert (subs["ann"].submitted_at, subs["ann"].submitted_from) == ("2024-05-01T10:00:00+00:00", "timestamp.txt")
+    assert subs["bomb"].submitted_from == "file time" and any("timestamp.txt" in n for n in subs["bomb"].notes)
+    assert (opened.root / "bomb" / A / "timestamp.txt").stat().st_size <= 1024
+
+
+def test_backslash_separators_of_a_windows_zip(tmp_path):
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr(f"ann\\{A}\\{A}.ipynb", NB)                       # honest: an old Windows zipper
+        zf.writestr(f"..\\..\\{A}.ipynb", NB)                         # a way out, once \ is a separator
+        zf.writestr(f"C:\\Users\\eve\\{A}.ipynb", NB)                # a drive letter
+    opened = open_submissions(zpath, tmp_path)
+    subs = by_id(find(opened, A, NAMES))
+    assert set(subs) == {"ann"} and subs["ann"].layout == "nbgrader" and A in subs["ann"].notebooks
+    assert sum("points outside the class" in w for w in opened.warnings) == 2
+    assert not (tmp_path.parent / f"{A}.ipynb").exists()
+
+
+def test_ids_a_case_insensitive_file_system_or_lms_cannot_tell_apart_are_made_distinct(tmp_path):
+    for sid in ("Ann", "ann", "ａｎｎ", "bob"):                        # the third: full-width letters
+        nbgrader_folder(tmp_path, sid, None)
+    subs = find(tmp_path, A, NAMES)
+    ids = [s.student_id for s in subs]
+    import unicodedata
+    keys = {unicodedata.normalize("NFKC", i).casefold() for i in ids}
+    assert len(keys) == 4, ids
+    assert "bob" in ids and not by_id(subs)["bob"].notes
+    renamed = [s for s in subs if s.student_id != s.raw_id]
+    assert len(renamed) == 2 and all(any("cannot tell apart" in n for n in s.notes) for s in renamed)
+
+
+def _lying_zip(path, honest):
+    """A zip whose header says ann.ipynb holds 100 bytes; it inflates to 3 MB."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("ann.ipynb", b" " * 3 * 2**20)
+        zf.writestr("bob.ipynb", honest)
+    data = path.read_bytes().replace(struct.pack("<I", 3 * 2**20), struct.pack("<I", 100))
+    path.write_bytes(data)
+
+
+def test_a_zip_member_that_cannot_be_unpacked_keeps_its_student_listed(tmp_path):
+    zpath = tmp_path / "class.zip"
+    _lying_zip(zpath, NB)
+    subs = by_id(find(open_submissions(zpath, tmp_path), A, NAMES))
+    assert set(subs) == {"ann", "bob"}
+    assert "could not be unpacked" in subs["ann"].refused[A] and not subs["ann"].notebooks
+    assert A in subs["bob"].notebooks
+
+
+def test_the_total_size_message_does_not_round_to_the_limit(tmp_path):
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i in range(5):
+            zf.writestr(f"s{i}.ipynb", " " * 300 * 2**10)             # 1.46 MB in all
+    with pytest.raises(SubmissionsError, match=r"unpack to 1\.5 MB; the limit is 1 MB"):
+        open_submissions(zpath, tmp_path, InputLimits(total_bytes=2**20))
+
+
+def test_a_fifo_or_a_device_named_as_a_notebook_is_refused(tmp_path):
+    os.mkfifo(tmp_path / "ann.ipynb")
+    os.mknod(tmp_path / "dev.ipynb", stat.S_IFCHR | 0o600, os.makedev(1, 5)) if os.geteuid() == 0 else None
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / f"{A}.ipynb").write_text(NB)
+    os.mkfifo(tmp_path / "bob" / "timestamp.txt")                      # never opened: it would block
+    subs = by_id(find(tmp_path, A, NAMES))
+    for sid in ("ann", "dev") if os.geteuid() == 0 else ("ann",):
+        assert "not a regular file" in subs[sid].refused[A] and not subs[sid].notebooks, sid
+    assert A in subs["bob"].notebooks and subs["bob"].submitted_from == "file time"
