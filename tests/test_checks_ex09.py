@@ -51,6 +51,7 @@ def _sq(params, with_b=False):
     (_l2(dW=lambda W, lam: W), "multiply by lam"),
     (_l2(penalty=lambda ps, lam: 0.5 * _sq(ps)), "multiply the sum of squares by lam"),
     (_l2(penalty=lambda ps, lam: 0.5 * lam * np.sqrt(_sq(ps))), "SQUARED weights"),
+    (_l2(penalty=lambda ps, lam: 0.5 * lam * sum(np.linalg.norm(W) for W, _ in ps)), "sum of the layers' norms"),
     (_l2(dW=lambda W, lam: W - lam * W), "not the updated weights"),
     (lambda params, lam: (reg.l2_penalty(params, lam)[0], [g[0] for g in reg.l2_penalty(params, lam)[1]]),
      "tuple of 2 values"),
@@ -107,6 +108,7 @@ def _dropout(keep=None, scale=None, evaluate=None):
     (_dropout(keep=lambda r, p, s, x: r < 1 - p), "make the mask exactly as the exercise says"),
     (_dropout(keep=lambda r, p, s, x: np.random.default_rng(s).random(x.shape[-1]) >= p), "its own random number"),
     (_dropout(keep=lambda r, p, s, x: np.random.default_rng(0).random(x.shape) >= p), "use the seed you are given"),
+    (_dropout(keep=lambda r, p, s, x: np.random.RandomState(s).rand(*x.shape) >= p), "older generator"),
     (_dropout(evaluate=lambda x, p, s: reg.dropout_forward(x, p, True, seed=s)[0]), r"evaluation \(train=False\)"),
     (_dropout(evaluate=lambda x, p, s: x * (1 - p)), r"no factor \(1 - p\)"),
     (lambda x, p, train, seed: reg.dropout_forward(x, p, train, seed)[0], "tuple of 2 values"),
@@ -198,6 +200,16 @@ def test_switchable_mutant_without_switches_is_right(capsys):
     passes(ex.check_batchnorm_forward, _bn(), capsys=capsys)
 
 
+def _bn_running_in_training(updated):
+    """Training mode normalized with the running statistics (the old ones, or those just updated)."""
+    def wrong(x, gamma, beta, running_mean, running_var, momentum, eps, train):
+        _, rm, rv, _ = bn.batchnorm_forward(x, gamma, beta, running_mean, running_var, momentum, eps, train)
+        mean, var = (rm, rv) if updated or not train else (running_mean, running_var)
+        xhat = (x - mean) / np.sqrt(var + eps)
+        return gamma * xhat + beta, rm, rv, {"xhat": xhat}
+    return wrong
+
+
 def _bn_in_place(x, gamma, beta, running_mean, running_var, momentum, eps, train):
     out, rm, rv, cache = bn.batchnorm_forward(x, gamma, beta, running_mean, running_var, momentum, eps, train)
     running_mean[:] = rm  # PyTorch's buffers are updated in place; the exercise returns new arrays
@@ -215,6 +227,8 @@ def _bn_in_place(x, gamma, beta, running_mean, running_var, momentum, eps, train
     (_bn(std_running=True), "not standard deviations"),
     (_bn(eval_uses_batch=True), r"evaluation \(train=False\) normalize with the running statistics"),
     (_bn(eval_uses_batch=True, eval_updates=True), "running statistics"),
+    (_bn_running_in_training(updated=False), r"in training \(train=True\) normalize with .* THIS batch"),
+    (_bn_running_in_training(updated=True), "not with the running statistics you just updated"),
     (_bn_in_place, "changed its argument running_mean in place"),
     (lambda *args: bn.batchnorm_forward(*args)[:3], "tuple of 4 values"),
 ])
@@ -278,6 +292,7 @@ def _bn_back(dx=None, dgamma=None, dbeta=None, eval_like_train=False):
     (_bn_back(dx=lambda d, xh, s, g: s * (d - d.mean(axis=0) - xh * (d * xh).mean(axis=0))),
      "through the scale gamma"),
     (_bn_back(dgamma=lambda d, xh: (d * xh).mean(axis=0)), "dgamma SUMS"),
+    (_bn_back(dgamma=lambda d, xh: d.sum(axis=0)), "the sum of dout alone is dbeta"),
     (_bn_back(dbeta=lambda d: d.mean(axis=0)), "dbeta SUMS"),
     (_bn_back(dbeta=lambda d: d.sum(axis=1)), r"dbeta.*shape"),
     (_bn_back(eval_like_train=True), "in evaluation the mean and variance are the running statistics"),

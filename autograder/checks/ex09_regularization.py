@@ -32,6 +32,10 @@ def _l2_mistakes(params, lam):
         half + "you left out the 1/2.": lam * sq_w,
         "multiply the sum of squares by lam (and by 1/2).": 0.5 * sq_w,
         "the penalty is the sum of the SQUARED weights, not their norm.": 0.5 * lam * np.sqrt(sq_w),
+        # the same mistake layer by layer (a sum of np.linalg.norm(W), each a square root)
+        "the penalty is the sum of the SQUARED weights, not the sum of the layers' norms "
+        "(np.linalg.norm(W) is the square root of the sum of squares).":
+            0.5 * lam * sum(float(np.sqrt(np.sum(W * W))) for W, _ in params),
     }
     dW = {
         half + "the 2 of the derivative of W**2 cancels the 1/2, so there is no factor 2.":
@@ -92,6 +96,10 @@ def _dropout_mistakes(x, p, seed, previous=None):
             x * ~keep / (1 - p),
         f"make the mask exactly as the exercise says ({MASK_CALL}), so that the grader can "
         "reproduce it.": x * (r < 1 - p) / (1 - p),
+        "draw the mask from a fresh generator made from seed, np.random.default_rng(seed), and its "
+        ".random(x.shape); np.random.seed with np.random.rand (or random_sample) is an older generator "
+        "that draws other numbers from the same seed.":
+            x * (np.random.RandomState(seed).random_sample(x.shape) >= p) / (1 - p),
         "every entry gets its own random number: draw the mask with x's full shape.":
             x * (np.random.default_rng(seed).random(x.shape[-1]) >= p) / (1 - p),
     }
@@ -114,7 +122,8 @@ def check_dropout_forward(dropout_forward, seed=0, shape=(6, 5), p=0.3, mask_see
         label = describe(DROPOUT_CALL, x=x, p=p, seed=s) + ", train=True"
         out = unpack(label, call(dropout_forward, label, x=x, p=p, train=True, seed=s), 2)
         want = ref_reg.dropout_forward(x, p, True, seed=s)[0]
-        hint = diagnose(out[0], _dropout_mistakes(x, p, s, previous)) or f"the mask is {MASK_CALL}."
+        hint = diagnose(out[0], _dropout_mistakes(x, p, s, previous)) or (
+            f"Hint: make the mask with exactly {MASK_CALL}, then divide the kept entries by (1 - p).")
         got = assert_close(f"out (the first value returned by {label})", out[0], want, F64, hint)
         previous = want
         assert_close(f"out of {label}", got, numpy(twin.dropout_forward(x, p, True, seed=s, device=dev)[0]),
@@ -173,6 +182,13 @@ def _bn_inputs(rng, n, d):
                 running_mean=rng.normal(size=d), running_var=rng.uniform(0.5, 2.0, size=d))
 
 
+def _with_updated_running(a, momentum, eps):
+    """out of training mode normalized with the updated running statistics (the reference's, in evaluation)."""
+    _, rm, rv, _ = ref_bn.batchnorm_forward(**a, momentum=momentum, eps=eps, train=True)
+    return ref_bn.batchnorm_forward(**dict(a, running_mean=rm, running_var=rv), momentum=momentum, eps=eps,
+                                    train=False)[0]
+
+
 def _bn_forward_mistakes(a, momentum, eps):
     """({hint: wrong out}, {hint: wrong running_mean}, {hint: wrong running_var}) in training."""
     x, g, b, rm, rv = a["x"], a["gamma"], a["beta"], a["running_mean"], a["running_var"]
@@ -187,6 +203,11 @@ def _bn_forward_mistakes(a, momentum, eps):
         "variance keeps the unbiased one.": g * (x - mean) / np.sqrt(var * n / (n - 1) + eps) + b,
         "after normalizing, scale by gamma and shift by beta.": (x - mean) / np.sqrt(var + eps),
         "scale by gamma, then shift by beta (not the other way round).": b * (x - mean) / np.sqrt(var + eps) + g,
+        "in training (train=True) normalize with the mean and biased variance of THIS batch; the running "
+        "statistics are only updated here, and used in evaluation.":
+            ref_bn.batchnorm_forward(**a, momentum=momentum, eps=eps, train=False)[0],
+        "in training (train=True) normalize with the mean and biased variance of THIS batch, not with the "
+        "running statistics you just updated (they are for evaluation).": _with_updated_running(a, momentum, eps),
     }
     flip = ("PyTorch's convention is running = (1 - momentum) * running + momentum * batch: momentum "
             "weighs the NEW batch.")
@@ -277,6 +298,8 @@ def _bn_backward_mistakes(dout, a, eps, cache):
             _held_dx(dout, x, g, eps, scale=False),
     }
     dgamma = {"dgamma sums dout * xhat (the normalized input) over the batch, not dout * x.": (dout * x).sum(axis=0),
+              "gamma multiplies xhat, so dgamma sums dout * xhat over the batch; the sum of dout alone is dbeta.":
+                  dout.sum(axis=0),
               "dgamma SUMS dout * xhat over the batch (axis 0); it does not average.": (dout * xhat).mean(axis=0),
               "dgamma sums over the batch, axis 0 (one number per feature), not over axis 1.":
                   (dout * xhat).sum(axis=1)}
