@@ -91,6 +91,11 @@ def _elu_fwd(x, alpha=1.0):
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))), (x, alpha)
 
 
+def _relu_caching_out(x):
+    out = np.maximum(x, 0.0)
+    return out, out
+
+
 def _relu_backward_mutating(dout, cache):
     dout[cache <= 0] = 0
     return dout
@@ -107,6 +112,7 @@ def _relu_backward_mutating(dout, cache):
     (ex.check_relu_backward, lambda d, x: (x > 0).astype(float), ref.relu_forward, "upstream gradient dout"),
     (ex.check_relu_backward, lambda d, x: d * np.maximum(x, 0), ref.relu_forward, "not ReLU\\(x\\) itself"),
     (ex.check_relu_backward, _relu_backward_mutating, ref.relu_forward, "changed its argument dout in place"),
+    (ex.check_relu_backward, lambda d, out: d * (out >= 0), _relu_caching_out, "let dout through everywhere"),
     (ex.check_relu_backward, ref.relu_backward, lambda x: (np.minimum(x, 0), x), "make relu_forward pass"),
     (ex.check_leaky_relu_backward, lambda d, c: d * (c[0] > 0), _leaky_fwd, "slope is alpha, not 0"),
     (ex.check_leaky_relu_backward, lambda d, c: d * np.where(c[0] >= 0, 1.0, c[1]), _leaky_fwd, "left side, alpha"),
@@ -115,6 +121,10 @@ def _relu_backward_mutating(dout, cache):
     (ex.check_elu_backward, lambda d, c: d * np.where(c[0] >= 0, 1.0, c[1] * np.exp(c[0])), _elu_fwd,
      "test x > 0, not x >= 0"),
     (ex.check_elu_backward, lambda d, c: d * np.where(c[0] > 0, 1.0, np.exp(c[0])), _elu_fwd, "keep alpha"),
+    (ex.check_leaky_relu_backward, lambda d, c: d * np.where(c[0] > 0, 1.0, np.where(c[0] < 0, c[1], 0.0)),
+     _leaky_fwd, "you gave slope 0 there"),
+    (ex.check_elu_backward, lambda d, c: d * np.where(c[0] > 0, 1.0, np.where(c[0] < 0, c[1] * np.exp(c[0]), 0.0)),
+     _elu_fwd, "you gave slope 0 there"),
 ])
 def test_backward_checks_reject_wrong_answers(check, backward, forward, match):
     with np.errstate(all="ignore"):

@@ -132,6 +132,11 @@ def _kink_on_the_right(x, dout, dx):
     return np.where(x == 0, dout, dx)
 
 
+def _kink_zero(x, dx):
+    """dx with slope 0 at x == 0 exactly: the left side tested with x < 0, and x == 0 in neither."""
+    return np.where(x == 0, 0.0, dx)
+
+
 def _sigmoid_forward_mistakes(x):
     return {"sigmoid(x) = 1 / (1 + exp(-x)): check the sign in the exponent.": _sigmoid(-x)}
 
@@ -182,6 +187,8 @@ def _relu_backward_mistakes(x, dout):
         "use): test x > 0, not x >= 0.": _kink_on_the_right(x, dout, _dx("relu", x, dout)),
         "multiply the 0/1 mask by the upstream gradient dout (chain rule).": _dx("relu", x, np.ones_like(x)),
         "the local derivative of ReLU is 0 or 1, not ReLU(x) itself.": dout * _relu(x),
+        "where x < 0 the gradient is 0: you let dout through everywhere. (If your cache holds ReLU's "
+        "output, remember that it is >= 0 everywhere: a test out >= 0 is always true.)": dout,
     }
 
 
@@ -197,6 +204,8 @@ def _leaky_backward_mistakes(x, dout, alpha):
         "for x < 0 the slope is alpha, not 0 (that is ReLU's derivative).": _dx("relu", x, dout),
         "at x = 0 exactly use the slope of the left side, alpha, as PyTorch does: "
         "test x > 0, not x >= 0.": _kink_on_the_right(x, dout, _dx("leaky_relu", x, dout, alpha)),
+        "at x = 0 exactly use the slope of the left side, alpha, as PyTorch does; you gave slope 0 there "
+        "(x = 0 fell in neither of your two cases).": _kink_zero(x, _dx("leaky_relu", x, dout, alpha)),
         "multiply the local slope by the upstream gradient dout (chain rule).":
             _dx("leaky_relu", x, np.ones_like(x), alpha),
     }
@@ -222,6 +231,8 @@ def _elu_backward_mistakes(x, dout, alpha):
         "function itself, alpha * exp(x) - alpha.": dout * np.where(x > 0, 1.0, alpha * np.expm1(x)),
         "at x = 0 exactly use the slope of the left side, alpha * exp(0) = alpha, as PyTorch "
         "does: test x > 0, not x >= 0.": _kink_on_the_right(x, dout, _dx("elu", x, dout, alpha)),
+        "at x = 0 exactly use the slope of the left side, alpha * exp(0) = alpha, as PyTorch does; you gave "
+        "slope 0 there (x = 0 fell in neither of your two cases).": _kink_zero(x, _dx("elu", x, dout, alpha)),
         "multiply the local derivative by the upstream gradient dout (chain rule).":
             _dx("elu", x, np.ones_like(x), alpha),
     }
