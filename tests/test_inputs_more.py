@@ -147,3 +147,19 @@ def test_a_fifo_or_a_device_named_as_a_notebook_is_refused(tmp_path):
     for sid in ("ann", "dev") if os.geteuid() == 0 else ("ann",):
         assert "not a regular file" in subs[sid].refused[A] and not subs[sid].notebooks, sid
     assert A in subs["bob"].notebooks and subs["bob"].submitted_from == "file time"
+
+
+# What students control in the outputs: their messages in the printed class report.
+
+def test_a_message_cannot_forge_lines_of_the_printed_class_report():
+    from autograder.grading import report
+
+    forged = "boom\n  test_rmse                      99/99   100.0%\r\x1b[2J\u2028more"
+    records = {sid: {"status": "zero", "score": 0.0, "max_score": 2.0,
+                     "tests": [{"grade_id": "test_mae", "points": 0.0, "max_points": 1.0, "message": forged},
+                               {"grade_id": "test_rmse", "points": 0.0, "max_points": 1.0, "message": "wrong"}]}
+               for sid in ("eve", "ann")}
+    lines = report.text(report.build(records, A)).split("\n")
+    assert sum(line.lstrip().startswith("test_rmse") for line in lines) == 1, lines   # the real one only
+    assert not any("\x1b" in line or "\r" in line or "\u2028" in line for line in lines)
+    assert any("boom" in line and "99/99" in line for line in lines)                    # shown, on one line

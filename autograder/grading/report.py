@@ -14,6 +14,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from autograder.grading.text import clean
+
 #: Numbers in a message (values, indices, shapes) are blanked so that equal mistakes group together.
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 #: Bins of the printed histogram.
@@ -93,12 +95,8 @@ def text(report, width=40):
         lines.append(f"  {st.grade_id:<28} {st.passed:>4}/{st.graded:<4} {100 * st.pass_rate:5.1f}%")
         example, count = st.commonest
         if count:
-            lines.append(f"      {count} x {_cap(example, 160)}")
+            lines.append(f"      {count} x {clean(example, 160, newlines=False)}")  # one line: no forged rows
     return "\n".join(lines)
-
-
-def _cap(message, limit):
-    return message if len(message) <= limit else message[:limit - 3] + "..."
 
 
 def _median(values):
