@@ -19,7 +19,7 @@ from checking import fails, passes
 # ---------------------------------------------------------------- momentum_step
 
 def student_momentum(lr_in_velocity=False, nesterov_as_plain=False, dampening=False, keep=True,
-                     in_place=False, state_type=dict):
+                     in_place=False, state_type=dict, uphill=False):
     def momentum_step(w, dw, state, lr, momentum, nesterov=False):
         v = state["velocity"] if state and keep else np.zeros_like(w)
         if in_place and state:
@@ -31,7 +31,7 @@ def student_momentum(lr_in_velocity=False, nesterov_as_plain=False, dampening=Fa
             step = lr * dw + momentum * v if lr_in_velocity else lr * (dw + momentum * v)
         else:
             step = v if lr_in_velocity else lr * v
-        return w - step, state_type(velocity=v)
+        return (w + step if uphill else w - step), state_type(velocity=v)
     return momentum_step
 
 
@@ -45,6 +45,7 @@ def test_momentum_passes_reference(capsys):
 @pytest.mark.parametrize("wrong,match", [
     (student_momentum(lr_in_velocity=True), r"step 2 of 60.*PyTorch keeps the velocity in units of the gradient"),
     (student_momentum(dampening=True), "no dampening"),
+    (student_momentum(uphill=True), "against the gradient, downhill.*you added it"),
     (student_momentum(keep=False), "the velocity must carry over"),
     (student_momentum(in_place=True), "changed its argument state in place"),
     (student_momentum(state_type=lambda **kw: list(kw.values())), r"state\) should be a dict"),
@@ -100,11 +101,12 @@ def test_state_that_cannot_cross_the_pipe_is_refused():
 
 # ---------------------------------------------------------------- rmsprop_step
 
-def student_rmsprop(eps_inside=False, no_weight=False, bias_correct=False, keep=True):
+def student_rmsprop(eps_inside=False, no_weight=False, bias_correct=False, keep=True, swap=False):
     def rmsprop_step(w, dw, state, lr, alpha, eps):
         state = state or {"sq": np.zeros_like(w), "n": 0}
         n = state["n"] + 1
-        sq = alpha * (state["sq"] if keep else 0) + (1 if no_weight else 1 - alpha) * dw ** 2
+        old, new = (1 - alpha, alpha) if swap else (alpha, 1 if no_weight else 1 - alpha)
+        sq = old * (state["sq"] if keep else 0) + new * dw ** 2
         s = sq / (1 - alpha ** n) if bias_correct else sq
         denom = np.sqrt(s + eps) if eps_inside else np.sqrt(s) + eps
         return w - lr * dw / denom, {"sq": sq, "n": n}
@@ -122,6 +124,7 @@ def test_rmsprop_passes_reference(capsys):
     (student_rmsprop(no_weight=True), r"weighs the new squared gradient by \(1 - alpha\)"),
     (student_rmsprop(bias_correct=True), "RMSprop has no bias correction"),
     (student_rmsprop(keep=False), "must carry over"),
+    (student_rmsprop(swap=True), "you swapped alpha and 1 - alpha"),
 ])
 def test_rmsprop_rejects_wrong_answers(wrong, match):
     fails(ex.check_rmsprop_step, wrong, match)
@@ -130,7 +133,7 @@ def test_rmsprop_rejects_wrong_answers(wrong, match):
 # ---------------------------------------------------------------- adam_step
 
 def student_adam(correct=True, count_from=0, increment_after=False, eps_inside=False, l2_always=False,
-                 decay_without_lr=False, decay_after=False, ignore_decay=False):
+                 decay_without_lr=False, decay_after=False, ignore_decay=False, correct_v=True, store_hat=False):
     def adam_step(w, dw, state, lr, beta1, beta2, eps, weight_decay, decoupled):
         st = dict(state) if state else {"m": 0.0, "v": 0.0, "t": count_from}
         t = st["t"] if increment_after else st["t"] + 1
@@ -143,6 +146,8 @@ def student_adam(correct=True, count_from=0, increment_after=False, eps_inside=F
         m = beta1 * st["m"] + (1 - beta1) * g
         v = beta2 * st["v"] + (1 - beta2) * g * g
         m_hat, v_hat = (m / (1 - beta1 ** t), v / (1 - beta2 ** t)) if correct else (m, v)
+        v_hat = v_hat if correct_v else v
+        m, v = (m_hat, v_hat) if store_hat else (m, v)
         denom = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
         new_w = w - lr * m_hat / denom
         if decay_after and decoupled and weight_decay:
@@ -166,6 +171,8 @@ def test_adam_passes_reference(capsys):
     (student_adam(decay_without_lr=True), "multiplies the decay by the learning rate"),
     (student_adam(decay_after=True), "before the step"),
     (student_adam(ignore_decay=True), "use weight_decay"),
+    (student_adam(correct_v=False), r"step 1 of 60.*BOTH moments .* v_hat = v / \(1 - beta2\*\*t\)"),
+    (student_adam(store_hat=True), r"step 2 of 60.*keep the raw running averages m and v in the state"),
 ])
 def test_adam_rejects_wrong_answers(wrong, match):
     fails(ex.check_adam_step, wrong, match)
@@ -244,6 +251,7 @@ def test_cosine_lr_passes_reference(capsys):
     (lambda t, lr0, T, e: _cos(t, lr0, T + 1, e), "off by one: the angle at step t"),
     (lambda t, lr0, T, e: lr0 * (1 + math.cos(math.pi * t / T)) / 2, "ends at eta_min, not at 0"),
     (lambda t, lr0, T, e: e + (lr0 - e) * math.cos(math.pi * t / T), r"\(1 \+ cos\(angle\)\) / 2"),
+    (lambda t, lr0, T, e: e + (lr0 - e) * (1 + math.cos(math.pi * t / T)), r"without the / 2"),
 ])
 def test_cosine_lr_rejects_wrong_answers(wrong, match):
     fails(ex.check_cosine_lr, wrong, match)

@@ -22,6 +22,9 @@ from autograder.ref_numpy import schedules as ref_sched
 #: Most optimizer checks: enough steps for the state to matter (the issue asks >= 50).
 STEPS = 60
 
+UPHILL = ("the step goes against the gradient, downhill: subtract the update from w (w - lr * ...); "
+          "you added it.")
+
 
 # ---------------------------------------------------------------- the test problem
 
@@ -77,6 +80,7 @@ def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
         for hint, fn in mistakes.items():
             with np.errstate(all="ignore"):
                 wrong[hint], m_states[hint] = fn(w, g, m_states[hint], **h)
+        wrong[UPHILL] = 2 * w - want  # w + step where the answer is w - step
         try:
             got = assert_close(label + "[0] (next_w)", out[0], want, F64)
         except AssertionError:  # say it again, naming the mistake (diagnose only when needed: speed)
@@ -173,6 +177,8 @@ def _rmsprop_mistakes():
         "RMSprop has no bias correction (Adam has): divide by the square root of s itself.":
             variant(corrected=True),
         "the average of squared gradients must carry over: keep s in the state.": variant(carry=False),
+        "s keeps the fraction alpha of its old value and adds (1 - alpha) * dw**2; you swapped alpha and "
+        "1 - alpha.": lambda w, g, st, lr, alpha, eps: ref_optim.rmsprop_step(w, g, st, lr, 1 - alpha, eps),
         "divide by the root of the mean square, sqrt(s), not by s.": variant(root=False),
     }
 
@@ -189,8 +195,9 @@ def check_rmsprop_step(rmsprop_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.01,
 # ---------------------------------------------------------------- Adam and AdamW
 
 def _adam_variant(correct=True, t0=0, frozen=False, inside=False, eps_before=False, unweighted=False,
-                  decay="right"):
-    """Adam with one known mistake; ``decay`` in right, l2, decoupled, no_lr, after, none."""
+                  decay="right", correct_v=True, store_hat=False):
+    """Adam with one known mistake; ``decay`` in right, l2, decoupled, no_lr, after, none;
+    correct_v=False: only m bias-corrected; store_hat: the corrected moments kept in the state."""
     def step(w, g, st, lr, beta1, beta2, eps, weight_decay, decoupled):
         st = st or {}
         t = st.get("t", t0) + (0 if frozen else 1)
@@ -205,6 +212,7 @@ def _adam_variant(correct=True, t0=0, frozen=False, inside=False, eps_before=Fal
         m = beta1 * _state(st, "m", w) + (1.0 if unweighted else 1 - beta1) * g
         v = beta2 * _state(st, "v", w) + (1 - beta2) * g * g
         bc1, bc2 = (1 - beta1 ** t, 1 - beta2 ** t) if correct else (1.0, 1.0)
+        bc2 = bc2 if correct_v else 1.0
         if inside:
             upd = (m / bc1) / np.sqrt(v / bc2 + eps)
         elif eps_before:
@@ -214,6 +222,8 @@ def _adam_variant(correct=True, t0=0, frozen=False, inside=False, eps_before=Fal
         nxt = w - lr * upd
         if kind == "after":
             nxt = nxt * (1 - lr * weight_decay)
+        if store_hat:
+            m, v = m / bc1, v / bc2
         return nxt, {"m": m, "v": v, "t": t}
     return step
 
@@ -230,6 +240,10 @@ def _adam_mistakes(weight_decay, decoupled):
         "add epsilon to sqrt(v_hat), after the bias correction (PyTorch's convention), not to sqrt(v).":
             _adam_variant(eps_before=True),
         "the first moment weighs the new gradient by (1 - beta1).": _adam_variant(unweighted=True),
+        "BOTH moments start at 0 and need the bias correction: v_hat = v / (1 - beta2**t) as well as "
+        "m_hat = m / (1 - beta1**t).": _adam_variant(correct_v=False),
+        "keep the raw running averages m and v in the state; the bias-corrected m_hat and v_hat are only "
+        "used for this step's update.": _adam_variant(store_hat=True),
     }
     if weight_decay:
         if decoupled:
@@ -337,6 +351,9 @@ def check_cosine_lr(cosine_lr, lr0=0.1, settings=((20, 0.0), (7, 0.001), (50, 0.
         # is 2 * rate - lr0 for the right rate.
         "the factor (1 + cos(angle)) / 2 runs from 1 down to 0; cos(angle) alone goes negative.":
             lambda t, lr0, T_max, eta_min: 2 * cos_at(t, lr0, T_max, eta_min) - lr0,
+        # eta_min + (lr0 - eta_min) * (1 + c), the factor without its / 2, is 2 * rate - eta_min
+        "the factor (1 + cos(angle)) / 2 runs from 1 down to 0: without the / 2 it starts at 2 and the rate "
+        "at t = 0 is not lr0.": lambda t, lr0, T_max, eta_min: 2 * cos_at(t, lr0, T_max, eta_min) - eta_min,
     }
     for T_max, eta_min in settings:
         if eta_min == 0.0:  # without eta_min the "ends at 0" mistake is right
