@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import ex08_optimizers as ex
-from autograder.checks.compare import NotImplementedYet
+from autograder.checks.compare import CheckFailed, NotImplementedYet
 from autograder.ref_numpy import optim, schedules
 from checking import fails, passes
 
@@ -255,3 +255,16 @@ def test_cosine_lr_passes_reference(capsys):
 ])
 def test_cosine_lr_rejects_wrong_answers(wrong, match):
     fails(ex.check_cosine_lr, wrong, match)
+
+
+@pytest.mark.parametrize("check,wrong,match", [
+    (ex.check_step_lr, lambda t, lr0, step_size, gamma: np.array([lr0]), "one number"),
+    (ex.check_step_lr, lambda t, lr0, step_size, gamma: None, "forget to return it"),
+    (ex.check_momentum_step, lambda w, dw, state, lr, momentum, nesterov: (w - lr * dw, None), "should be a dict"),
+    (ex.check_momentum_step, lambda w, dw, state, lr, momentum, nesterov: (w - lr * dw, {"f": print}), "plain data"),
+])
+def test_shape_of_answer_verdicts_are_shown_without_a_traceback(check, wrong, match):
+    """A notebook shows a CheckFailed as its message alone; a bare AssertionError came with a traceback
+    through the checks' code (seen in a student trial)."""
+    with pytest.raises(CheckFailed, match=match):
+        check(wrong)

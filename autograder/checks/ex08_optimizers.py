@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, plain, torch_twin, unpack
+from autograder.checks.compare import (DEVICE, F64, CheckFailed, assert_close, call, diagnose, fail, ok, plain,
+                                       torch_twin, unpack)
 from autograder.grading import wire
 from autograder.ref_numpy import optim as ref_optim
 from autograder.ref_numpy import schedules as ref_sched
@@ -54,14 +55,13 @@ def _fmt(hyper):
 def _check_state(label, state):
     """The returned state must be a dict of plain data (it crosses the grader's pipe)."""
     if not isinstance(state, dict):
-        raise AssertionError(
-            f"{label}[1] (state) should be a dict holding what the next step needs, got "
-            f"{type(state).__name__}. Did you forget to return the new state?")
+        fail(f"{label}[1] (state) should be a dict holding what the next step needs, got "
+             f"{type(state).__name__}. Did you forget to return the new state?")
     try:
         wire.encode(state, [])
     except wire.Unserializable as exc:
-        raise AssertionError(f"{label}[1] (state) holds {exc}; keep it plain data: a dict with str "
-                             "keys of NumPy arrays and numbers.") from None
+        raise CheckFailed(f"{label}[1] (state) holds {exc}; keep it plain data: a dict with str "
+                          "keys of NumPy arrays and numbers.") from None
 
 
 def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
@@ -309,12 +309,12 @@ def _mistaken_values(mistakes, t, kw):
 def _one_number(label, got):
     """A schedule returns one number: say so in words for None, lists, arrays and strings."""
     if isinstance(got, np.ndarray) and got.shape != ():
-        raise AssertionError(f"{label} should return one number (the learning rate), got an array of "
-                             f"shape {got.shape}.")
+        fail(f"{label} should return one number (the learning rate), got an array of "
+             f"shape {got.shape}.")
     if isinstance(got, bool) or not isinstance(got, (int, float, np.number, np.ndarray)):
         extra = " Did you forget to return it?" if got is None else ""
-        raise AssertionError(f"{label} should return one number (the learning rate), got "
-                             f"{type(got).__name__}.{extra}")
+        fail(f"{label} should return one number (the learning rate), got "
+             f"{type(got).__name__}.{extra}")
 
 
 def check_step_lr(step_lr, lr0=0.1, settings=((5, 0.5), (1, 0.9), (7, 0.1)), epochs=30):
