@@ -163,3 +163,45 @@ def test_a_message_cannot_forge_lines_of_the_printed_class_report():
     assert sum(line.lstrip().startswith("test_rmse") for line in lines) == 1, lines   # the real one only
     assert not any("\x1b" in line or "\r" in line or "\u2028" in line for line in lines)
     assert any("boom" in line and "99/99" in line for line in lines)                    # shown, on one line
+
+
+def _entry(**extra):
+    return {**dict(score=1.0, max_score=10.0, status="graded", reason="", tests=[], problems=[]), **extra}
+
+
+def test_feedback_pages_a_case_insensitive_file_system_would_merge_are_not_written(tmp_path):
+    from autograder.grading import feedback, gradebook
+
+    out = tmp_path / "grades.csv"
+    for sid in ("Ann", "ann", "bob"):                    # an old gradebook: ids before the case rule
+        gradebook.record(out, A, sid, _entry())
+    said = []
+    pages = feedback.write_feedback(out, A, tmp_path / "fb", warn=said.append)
+    assert [p.parent.name for p in pages] == ["bob"]
+    assert any("Ann" in s and "ann" in s and "case" in s for s in said), said
+
+
+def test_every_output_is_safe_from_a_hostile_name_and_message(tmp_path):
+    import csv
+
+    from autograder.grading import feedback, gradebook, lms, report
+
+    hostile = '=HYPERLINK("x")<img src=x onerror=alert(1)>\x1b[2J\n-2+3,"'
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, A, "ann", _entry(name=hostile, tests=[
+        {"grade_id": "test_mae", "points": 0.0, "max_points": 1.0, "message": hostile}], problems=[hostile]))
+    gradebook.record(out, A, "bob", _entry(name="Bob Lee"))                           # the control
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    lms.export(out, tmp_path / "plain.csv")
+    with open(tmp_path / "plain.csv", newline="", encoding="utf-8") as handle:
+        rows += list(csv.reader(handle))
+    cells = [c for row in rows for c in row]
+    assert not any(c[:1] in "=+-@\t\r" and c for c in cells), [c for c in cells if c[:1] in "=+-@"]
+    assert not any("\n" in c or "\x1b" in c for c in cells)
+    assert "Bob Lee" in cells and "ann" in cells
+    pages = feedback.write_feedback(out, A, tmp_path / "fb")
+    page = next(p for p in pages if p.parent.name == "ann").read_text()
+    assert "<img" not in page and "\x1b" not in page and "&lt;img" in page
+    report.write(report.build(gradebook.load(gradebook.store_path(out))[A], A), tmp_path / "r.html")
+    assert "<img src=x" not in (tmp_path / "r.html").read_text()

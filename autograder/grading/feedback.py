@@ -6,7 +6,9 @@ never the code of a test, and for a failed hidden test only the kind of failure
 so hidden tests stay hidden.
 """
 
+import collections
 import html
+import unicodedata
 from pathlib import Path
 
 from autograder.grading import gradebook
@@ -101,6 +103,7 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
             warn(f"feedback: {short(student_id, 200, False)} is not a valid student id; "
                  f"written as {path.parent.name}")
         pages.append((path, student_id, entry))
+    pages = _distinct_folders(pages, warn)
     for path, student_id, _ in pages:  # checked before anything is written
         if path.exists() and not _own_page(path):
             raise gradebook.GradebookError(f"{path} (for {short(student_id, 200, False)}) exists and is not a "
@@ -115,6 +118,21 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
         raise gradebook.GradebookError(f"cannot write the feedback under {out_dir}: {exc.strerror or exc} "
                                        f"({len(written)} of {len(pages)} pages written)") from None
     return written
+
+
+def _distinct_folders(pages, warn):
+    """The pages whose folder no other student's shares on a case-insensitive file system (macOS, Windows):
+    one student would read another's feedback. Such pairs come only from a gradebook older than the id
+    rule that makes ids distinct in case and width; both are skipped, with a warning."""
+    key = lambda path: unicodedata.normalize("NFKC", path.parent.name).casefold()  # noqa: E731
+    shared = collections.defaultdict(list)
+    for path, student_id, _ in pages:
+        shared[key(path)].append(student_id)
+    for ids in shared.values():
+        if len(ids) > 1:
+            warn(f"feedback: {', '.join(short(i, 100, False) for i in ids)} differ only in case or character "
+                 "width and would share a folder on a case-insensitive file system; skipped")
+    return [page for page in pages if len(shared[key(page[0])]) == 1]
 
 
 def _own_page(path):
