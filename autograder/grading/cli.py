@@ -131,7 +131,7 @@ def _feedback(args):
         paths = write_feedback(args.gradebook, args.assignment, args.out, warn=_warn)
     except GradebookError as exc:
         return _fail("feedback", exc)
-    print(f"wrote {len(paths)} feedback files under {_line(args.out)}/")
+    print(f"wrote {len(paths)} feedback files under {_line(str(args.out).rstrip('/') or '/')}/")
     return 0 if paths else 1
 
 
