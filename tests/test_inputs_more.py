@@ -205,3 +205,14 @@ def test_every_output_is_safe_from_a_hostile_name_and_message(tmp_path):
     assert "<img" not in page and "\x1b" not in page and "&lt;img" in page
     report.write(report.build(gradebook.load(gradebook.store_path(out))[A], A), tmp_path / "r.html")
     assert "<img src=x" not in (tmp_path / "r.html").read_text()
+
+
+def test_a_zip_with_a_broken_directory_is_one_line_not_a_traceback(tmp_path):
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("ann.ipynb", NB)
+    data = zpath.read_bytes()
+    zpath.write_bytes(data.replace(b"PK\x01\x02", b"XX\x01\x02"))    # the end record still says "zip"
+    assert zipfile.is_zipfile(zpath)
+    with pytest.raises(SubmissionsError, match="cannot be read as a zip"):
+        open_submissions(zpath, tmp_path)

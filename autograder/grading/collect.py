@@ -131,18 +131,26 @@ def open_submissions(path, workdir, limits=None):
         raise SubmissionsError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
         raise SubmissionsError(f"{path} is neither a folder nor a zip file")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _unpack_all(path, zf, workdir, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError) as exc:
+        raise SubmissionsError(f"{path} cannot be read as a zip file ({clean(exc, 200, False)})") from None
+
+
+def _unpack_all(path, zf, workdir, limits):
+    """An Opened class: the members of ``zf`` (the zip ``path``) unpacked under a new folder in ``workdir``."""
+    infos = zf.infolist()
+    if len(infos) > limits.members:
+        raise SubmissionsError(f"{path} has {len(infos)} entries; the limit is {limits.members}")
+    total = sum(i.file_size for i in infos if i.filename.endswith(".ipynb"))
+    if total > limits.total_bytes:
+        raise SubmissionsError(f"the notebooks in {path} unpack to {total / 2**20:.1f} MB; the limit is "
+                               f"{limits.total_bytes / 2**20:g} MB (grade --max-total-mb)")
     target = Path(tempfile.mkdtemp(prefix="submissions-", dir=workdir))
-    with zipfile.ZipFile(path) as zf:
-        infos = zf.infolist()
-        if len(infos) > limits.members:
-            raise SubmissionsError(f"{path} has {len(infos)} entries; the limit is {limits.members}")
-        total = sum(i.file_size for i in infos if i.filename.endswith(".ipynb"))
-        if total > limits.total_bytes:
-            raise SubmissionsError(f"the notebooks in {path} unpack to {total / 2**20:.1f} MB; the limit is "
-                                   f"{limits.total_bytes / 2**20:g} MB (grade --max-total-mb)")
-        opened = Opened(target, zips=sorted(i.filename for i in infos if i.filename.lower().endswith(".zip")))
-        for info in infos:
-            _unpack(zf, info, target, limits, opened)
+    opened = Opened(target, zips=sorted(i.filename for i in infos if i.filename.lower().endswith(".zip")))
+    for info in infos:
+        _unpack(zf, info, target, limits, opened)
     return opened
 
 
