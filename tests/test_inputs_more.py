@@ -216,3 +216,16 @@ def test_a_zip_with_a_broken_directory_is_one_line_not_a_traceback(tmp_path):
     assert zipfile.is_zipfile(zpath)
     with pytest.raises(SubmissionsError, match="cannot be read as a zip"):
         open_submissions(zpath, tmp_path)
+
+
+def test_a_crafted_canvas_file_name_takes_no_other_id_and_sets_no_late_flag(tmp_path):
+    """Students choose only the end of a Canvas download's name (their file's name): Canvas writes
+    ``<name>_[LATE_]<user id>_<file id>_`` before it."""
+    (tmp_path / f"smith_123_9_{A}.ipynb").write_text(NB)                       # the victim, on time
+    (tmp_path / f"eve_777_10_x_LATE_123_11_{A}.ipynb").write_text(NB)          # eve's file "x_LATE_123_11_..."
+    (tmp_path / f"eve_777_12_{A}-99.ipynb").write_text(NB)                     # eve's own "-99"
+    subs = by_id(find(tmp_path, A, NAMES))
+    assert set(subs) == {"123", "777"}
+    assert subs["123"].notebooks == {A: tmp_path / f"smith_123_9_{A}.ipynb"} and not subs["123"].late
+    assert not subs["777"].late and subs["777"].name == "eve"
+    assert subs["777"].notebooks == {A: tmp_path / f"eve_777_12_{A}-99.ipynb"}  # one of eve's own files
