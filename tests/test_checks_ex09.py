@@ -317,3 +317,14 @@ def test_batchnorm_backward_dgamma_with_x_is_named():
         dx, _, dbeta = bn.batchnorm_backward(dout, {k: v for k, v in cache.items() if k != "x"})
         return dx, (dout * cache["x"]).sum(axis=0), dbeta
     fails(ex.check_batchnorm_backward, dgamma_of_x, backward, match="not dout \\* x")
+
+
+def test_backward_checks_name_a_wrong_forward_first():
+    """The backward checks run the student's forward for its cache; a wrong forward was reported as a
+    wrong backward with a backward hint (student trial: an unscaled dropout got 'the backward pass
+    multiplies dout by the same factor' under a right dropout_backward)."""
+    unscaled = _dropout(scale=lambda p: 1.0)
+    with pytest.raises(AssertionError, match=r"its cache feeds the backward pass.*make dropout_forward pass"):
+        ex.check_dropout_backward(unscaled, lambda dout, cache: dout * cache)
+    with pytest.raises(AssertionError, match=r"its cache feeds the backward pass.*make batchnorm_forward pass"):
+        ex.check_batchnorm_backward(_bn_running_in_training(updated=False), bn.batchnorm_backward)

@@ -79,6 +79,14 @@ def check_l2_penalty(l2_penalty, seed=0, sizes=(5, 4, 3), lam=0.1):
     ok(f"l2_penalty matches (lam/2)·ΣW² and its gradient, biases excluded (lam = {lam:g})")
 
 
+def _forward_first(label, out, want, name):
+    """A backward check reads the cache of the student's forward: a wrong forward is named as such
+    (its backward may be right, and a hint about the backward would mislead)."""
+    assert_close(label + " (its cache feeds the backward pass)", out, want, F64,
+                 f"{name}_backward is tested with the cache of your {name}_forward: make {name}_forward "
+                 "pass its own check first.")
+
+
 # ---------------------------------------------------------------- dropout
 
 def _dropout_mistakes(x, p, seed, previous=None):
@@ -147,7 +155,9 @@ def check_dropout_backward(dropout_forward, dropout_backward, seed=0, shape=(6, 
     x, dout = rng.normal(size=shape), rng.normal(size=shape)
     for train in (True, False):
         fwd = describe(DROPOUT_CALL, x=x, p=p, seed=mask_seed) + f", train={train}"
-        _, cache = unpack(fwd, call(dropout_forward, fwd, x=x, p=p, train=train, seed=mask_seed), 2)
+        out, cache = unpack(fwd, call(dropout_forward, fwd, x=x, p=p, train=train, seed=mask_seed), 2)
+        _forward_first(f"out (the first value returned by {fwd})", out,
+                       ref_reg.dropout_forward(x, p, train, seed=mask_seed)[0], "dropout")
         label = describe("dropout_backward(dout, cache)", dout=dout) + f", cache from {fwd}"
         got = call(dropout_backward, label, dout=dout, cache=cache)
         _, ref_cache = ref_reg.dropout_forward(x, p, train, seed=mask_seed)
@@ -319,7 +329,9 @@ def check_batchnorm_backward(batchnorm_forward, batchnorm_backward, seed=0, n=6,
         dout = rng.normal(size=(N, D))
         for train in (True, False):
             fwd = describe(BN_CALL, x=a["x"], eps=eps) + f", train={train}"
-            *_, cache = unpack(fwd, call(batchnorm_forward, fwd, **a, momentum=0.1, eps=eps, train=train), 4)
+            f_out, *_, cache = unpack(fwd, call(batchnorm_forward, fwd, **a, momentum=0.1, eps=eps, train=train), 4)
+            _forward_first(f"out (the first value returned by {fwd})", f_out,
+                           ref_bn.batchnorm_forward(**a, momentum=0.1, eps=eps, train=train)[0], "batchnorm")
             label = "batchnorm_backward(dout, cache) for dout of shape " + f"{dout.shape} and the cache of {fwd}"
             out = unpack(label, call(batchnorm_backward, label, dout=dout, cache=cache), 3)
             ref_cache = ref_bn.batchnorm_forward(**a, momentum=0.1, eps=eps, train=train)[3]
