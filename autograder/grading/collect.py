@@ -17,7 +17,11 @@ folder such as ``submitted/``:
 Nothing here follows a symbolic link: a link is refused with a reason (the
 grader would otherwise read its target with its own rights). Sizes are capped
 before anything is unpacked. Student ids follow one policy (``safe_id``); an id
-outside it is reported and recorded under a safe name derived from it.
+outside it is reported and recorded under a safe name derived from it, and ids
+that differ only in case or character width are made distinct (feedback folders
+on a case-insensitive file system, LMS matching). A class that came from students
+is theirs to write: timestamp.txt is believed only if it is short and lies between
+2000 and the grader's clock (a year-1 time would escape any late penalty).
 """
 
 import datetime
