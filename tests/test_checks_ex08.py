@@ -6,6 +6,7 @@ its own code would fail these tests.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -268,3 +269,23 @@ def test_shape_of_answer_verdicts_are_shown_without_a_traceback(check, wrong, ma
     through the checks' code (seen in a student trial)."""
     with pytest.raises(CheckFailed, match=match):
         check(wrong)
+
+
+def _rmsprop_starting_at_g2(w, dw, state, lr, alpha, eps):
+    s = alpha * state["s"] + (1 - alpha) * dw ** 2 if state else dw ** 2
+    return w - lr * dw / (np.sqrt(s) + eps), {"s": s}
+
+
+@pytest.mark.parametrize("wrong,named,not_named", [
+    (student_rmsprop(no_weight=True), r"weighs the new squared gradient", r"bias correction|starts at 0"),
+    (student_rmsprop(bias_correct=True), r"no bias correction", r"weighs the new|starts at 0"),
+    (_rmsprop_starting_at_g2, r"s starts at 0", r"weighs the new|bias correction"),
+])
+def test_rmsprop_mistakes_alike_at_the_first_step_get_one_name(wrong, named, not_named):
+    """The three give the same first step (s = dw**2); the check looks at the student's next steps and
+    names the one that fits them all (the student trial saw two hints joined by 'Or:')."""
+    with pytest.raises(AssertionError, match=named) as info:
+        ex.check_rmsprop_step(wrong)
+    message = str(info.value)
+    assert "step 1 of 60" in message and "Or:" not in message
+    assert not re.search(not_named, message)

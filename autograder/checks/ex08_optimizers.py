@@ -10,6 +10,7 @@ result is compared with ``ref_numpy.optim`` and with ``torch.optim`` itself (thr
 wrong answer is named even when it only shows after many steps.
 """
 
+import copy
 import math
 
 import numpy as np
@@ -84,6 +85,11 @@ def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
         try:
             got = assert_close(label + "[0] (next_w)", out[0], want, F64)
         except AssertionError:  # say it again, naming the mistake (diagnose only when needed: speed)
+            hits = [hint for hint in mistakes if diagnose(out[0], {hint: wrong[hint]})]
+            if len(hits) > 1:  # several mistakes give this step: keep those that also give the next ones
+                hits = _narrow(student, {h_: mistakes[h_] for h_ in hits}, m_states, out[1], want, r_state,
+                               ref_step, (gradient, lrs, hyper, k, steps))
+                wrong = {h_: wrong[h_] for h_ in hits}
             hint = diagnose(out[0], wrong) or _nan_hint(out[0]) or (
                 base_hint if k == 0 else f"Steps 1 to {k} were right: look at what the state carries from "
                                          f"one call to the next, and at how the learning rate enters. {base_hint}")
@@ -93,6 +99,30 @@ def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
         twin_w, t_state = twin_step(w, g, t_state, **h, device=dev)
         assert_close(label + " (against torch.optim)", got, numpy(twin_w), DEVICE)
         s_state, w = out[1], want
+
+
+def _narrow(student, candidates, m_states, s_state, w, r_state, ref_step, problem, ahead=5):
+    """The hints of ``candidates`` whose chains also give the student's next ``ahead`` steps (all of
+    them when the student's function cannot go on): one name for one mistake where step k alone
+    fits several (RMSprop's first step is the same without (1 - alpha) and with a bias correction)."""
+    gradient, lrs, hyper, k, steps = problem
+    hints = list(candidates)
+    for j in range(k + 1, min(k + 1 + ahead, steps)):
+        g, h = gradient(w, j), dict(hyper, lr=float(lrs[j]))
+        try:
+            with np.errstate(all="ignore"):
+                got, s_state = student(w.copy(), g.copy(), copy.deepcopy(s_state), **h)
+                outs = {hint: candidates[hint](w, g, m_states[hint], **h) for hint in hints}
+        except Exception:  # the student's step fails on its own state: keep what we have
+            break
+        same = [hint for hint in hints if diagnose(got, {hint: outs[hint][0]})]
+        if not same:
+            break
+        hints, m_states = same, {hint: outs[hint][1] for hint in same}
+        if len(hints) == 1:
+            break
+        w, r_state = ref_step(w, g, r_state, **h)
+    return hints
 
 
 def _nan_hint(value):
@@ -162,10 +192,11 @@ def check_momentum_step(momentum_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.0
 # ---------------------------------------------------------------- RMSprop
 
 def _rmsprop_mistakes():
-    def variant(inside=False, unweighted=False, corrected=False, carry=True, root=True):
+    def variant(inside=False, unweighted=False, corrected=False, carry=True, root=True, start_at_g2=False):
         def step(w, g, st, lr, alpha, eps):
             t = (st or {}).get("t", 0) + 1
             s = (alpha * _state(st, "s", w) if carry else 0.0) + (1.0 if unweighted else 1 - alpha) * g * g
+            s = g * g if start_at_g2 and t == 1 else s
             s_used = s / (1 - alpha ** t) if corrected else s
             denom = np.sqrt(s_used + eps) if inside else (np.sqrt(s_used) if root else s_used) + eps
             return w - lr * g / denom, {"s": s, "t": t}
@@ -180,6 +211,8 @@ def _rmsprop_mistakes():
         "s keeps the fraction alpha of its old value and adds (1 - alpha) * dw**2; you swapped alpha and "
         "1 - alpha.": lambda w, g, st, lr, alpha, eps: ref_optim.rmsprop_step(w, g, st, lr, 1 - alpha, eps),
         "divide by the root of the mean square, sqrt(s), not by s.": variant(root=False),
+        "s starts at 0, as in torch.optim.RMSprop: the first step gives s = (1 - alpha) * dw**2, not dw**2.":
+            variant(start_at_g2=True),
     }
 
 
