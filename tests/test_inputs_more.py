@@ -229,3 +229,26 @@ def test_a_crafted_canvas_file_name_takes_no_other_id_and_sets_no_late_flag(tmp_
     assert subs["123"].notebooks == {A: tmp_path / f"smith_123_9_{A}.ipynb"} and not subs["123"].late
     assert not subs["777"].late and subs["777"].name == "eve"
     assert subs["777"].notebooks == {A: tmp_path / f"eve_777_12_{A}-99.ipynb"}  # one of eve's own files
+
+
+def test_a_forged_zip_time_is_not_believed_either(tmp_path):
+    zpath = tmp_path / "class.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("eve.ipynb", date_time=(1980, 1, 1, 0, 0, 0)), NB)   # escapes any due date
+        zf.writestr(zipfile.ZipInfo("bob.ipynb", date_time=(2024, 5, 1, 10, 0, 0)), NB)  # the control
+    subs = by_id(find(open_submissions(zpath, tmp_path), A, NAMES))
+    assert subs["eve"].submitted_at == "" and any("file time" in n and "not believed" in n for n in subs["eve"].notes)
+    assert subs["bob"].submitted_at.startswith("2024-05-01") and subs["bob"].submitted_from == "file time"
+
+
+def test_an_unknown_submission_time_is_said_beside_a_due_date():
+    from autograder.grading import late
+
+    due = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
+    policy = late.LatePolicy(due, 10.0, True, "day")
+    rec = late.apply(_entry(score=9.0), policy, "", False)
+    assert rec["score"] == 9.0 and any("submission time is unknown" in p for p in rec["problems"])
+    flagged = late.apply(_entry(score=9.0), policy, "", True)                # Canvas's LATE flag still counts
+    assert flagged["score"] == 8.0
+    on_time = late.apply(_entry(score=9.0), policy, "2024-04-30T10:00:00+00:00", False)
+    assert on_time["score"] == 9.0 and not on_time["problems"]

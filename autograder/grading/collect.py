@@ -426,6 +426,11 @@ def _stamp(sub, timestamp_txt, paths):
     times = [p.lstat().st_mtime for p in paths if p.exists() and not p.is_symlink()]
     if times:
         when = datetime.datetime.fromtimestamp(max(times), datetime.timezone.utc)
+        try:
+            _believable(when)
+        except ValueError as exc:  # a zip's times are the zipper's to set: no escaping a due date either
+            sub.notes.append(f"the notebook's file time is not believed ({exc}); submission time unknown")
+            return
         sub.submitted_at, sub.submitted_from = when.isoformat(timespec="seconds"), "file time"
 
 
@@ -436,7 +441,11 @@ def _read_timestamp(path):
         raw = handle.read(TIMESTAMP_BYTES + 1)
     if len(raw) > TIMESTAMP_BYTES:
         raise ValueError(f"longer than {TIMESTAMP_BYTES} bytes")
-    when = parse_time(raw.decode("utf-8", errors="replace"))
+    return _believable(parse_time(raw.decode("utf-8", errors="replace")))
+
+
+def _believable(when):
+    """``when`` if it lies between EARLIEST and the grader's clock (with CLOCK_SLACK), else ValueError."""
     now = datetime.datetime.now(datetime.timezone.utc)
     if not EARLIEST <= when <= now + CLOCK_SLACK:
         raise ValueError(f"{when.isoformat(timespec='seconds')} is {'after now' if when > now else 'before 2000'}")

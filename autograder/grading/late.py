@@ -5,6 +5,9 @@ day after the due date (``2pt/hour``: 2 points per started hour), never more tha
 the cap (default: everything) and never below 0. Lateness comes from the
 submission's time (nbgrader's ``timestamp.txt``, else the file's time); a Canvas
 LATE flag counts at least one period even when the file time says otherwise.
+A time that cannot be believed (before 2000, after the grader's clock: see
+``collect``) is unknown, and an unknown time is said in the record's problems,
+never silently taken as on time.
 """
 
 import datetime
@@ -92,6 +95,10 @@ def apply(entry, policy, submitted_at, late_flag=False):
     taken, late_s = penalty(policy, entry["max_score"], submitted_at, late_flag)
     entry["due"] = policy.due.isoformat(timespec="minutes")
     entry["late_by_s"] = late_s
+    if not submitted_at:  # said, never silent: the instructor decides (a manual score)
+        entry["problems"] = list(entry.get("problems", [])) + [
+            "the submission time is unknown (no timestamp.txt or file time that can be believed): "
+            f"no late penalty taken{' beyond the LMS late flag' if late_flag else ''}"]
     if taken > 0:
         before = entry["score"]
         entry["score_before_penalty"] = before
