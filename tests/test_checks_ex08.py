@@ -134,7 +134,8 @@ def test_rmsprop_rejects_wrong_answers(wrong, match):
 # ---------------------------------------------------------------- adam_step
 
 def student_adam(correct=True, count_from=0, increment_after=False, eps_inside=False, l2_always=False,
-                 decay_without_lr=False, decay_after=False, ignore_decay=False, correct_v=True, store_hat=False):
+                 decay_without_lr=False, decay_after=False, ignore_decay=False, correct_v=True, store_hat=False,
+                 swap_bc=False):
     def adam_step(w, dw, state, lr, beta1, beta2, eps, weight_decay, decoupled):
         st = dict(state) if state else {"m": 0.0, "v": 0.0, "t": count_from}
         t = st["t"] if increment_after else st["t"] + 1
@@ -148,6 +149,8 @@ def student_adam(correct=True, count_from=0, increment_after=False, eps_inside=F
         v = beta2 * st["v"] + (1 - beta2) * g * g
         m_hat, v_hat = (m / (1 - beta1 ** t), v / (1 - beta2 ** t)) if correct else (m, v)
         v_hat = v_hat if correct_v else v
+        if swap_bc:
+            m_hat, v_hat = m / (1 - beta2 ** t), v / (1 - beta1 ** t)
         m, v = (m_hat, v_hat) if store_hat else (m, v)
         denom = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
         new_w = w - lr * m_hat / denom
@@ -173,6 +176,7 @@ def test_adam_passes_reference(capsys):
     (student_adam(decay_after=True), "before the step"),
     (student_adam(ignore_decay=True), "use weight_decay"),
     (student_adam(correct_v=False), r"step 1 of 60.*BOTH moments .* v_hat = v / \(1 - beta2\*\*t\)"),
+    (student_adam(swap_bc=True), r"step 1 of 60.*you swapped beta1 and beta2 in the corrections"),
     (student_adam(store_hat=True), r"step 2 of 60.*keep the raw running averages m and v in the state"),
 ])
 def test_adam_rejects_wrong_answers(wrong, match):

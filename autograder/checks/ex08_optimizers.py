@@ -228,9 +228,10 @@ def check_rmsprop_step(rmsprop_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.01,
 # ---------------------------------------------------------------- Adam and AdamW
 
 def _adam_variant(correct=True, t0=0, frozen=False, inside=False, eps_before=False, unweighted=False,
-                  decay="right", correct_v=True, store_hat=False):
+                  decay="right", correct_v=True, store_hat=False, swap_bc=False):
     """Adam with one known mistake; ``decay`` in right, l2, decoupled, no_lr, after, none;
-    correct_v=False: only m bias-corrected; store_hat: the corrected moments kept in the state."""
+    correct_v=False: only m bias-corrected; store_hat: the corrected moments kept in the state;
+    swap_bc: m corrected with beta2 and v with beta1."""
     def step(w, g, st, lr, beta1, beta2, eps, weight_decay, decoupled):
         st = st or {}
         t = st.get("t", t0) + (0 if frozen else 1)
@@ -246,6 +247,7 @@ def _adam_variant(correct=True, t0=0, frozen=False, inside=False, eps_before=Fal
         v = beta2 * _state(st, "v", w) + (1 - beta2) * g * g
         bc1, bc2 = (1 - beta1 ** t, 1 - beta2 ** t) if correct else (1.0, 1.0)
         bc2 = bc2 if correct_v else 1.0
+        bc1, bc2 = (bc2, bc1) if swap_bc else (bc1, bc2)
         if inside:
             upd = (m / bc1) / np.sqrt(v / bc2 + eps)
         elif eps_before:
@@ -275,6 +277,8 @@ def _adam_mistakes(weight_decay, decoupled):
         "the first moment weighs the new gradient by (1 - beta1).": _adam_variant(unweighted=True),
         "BOTH moments start at 0 and need the bias correction: v_hat = v / (1 - beta2**t) as well as "
         "m_hat = m / (1 - beta1**t).": _adam_variant(correct_v=False),
+        "each moment is corrected with its own beta: m_hat = m / (1 - beta1**t) and v_hat = v / (1 - beta2**t); "
+        "you swapped beta1 and beta2 in the corrections.": _adam_variant(swap_bc=True),
         "keep the raw running averages m and v in the state; the bias-corrected m_hat and v_hat are only "
         "used for this step's update.": _adam_variant(store_hat=True),
     }
