@@ -219,6 +219,12 @@ def _no_derivative(X, Y, params, activation):
     return np.array([np.linalg.norm(dW) for dW, _ in grads])
 
 
+def _wrong_before_last(X, Y, params, activation):
+    """Right for the last layer, 1 % off before it: a slip in passing delta back (a cache or W one layer off)."""
+    norms = ref_vanishing.grad_norms_per_layer(X, Y, params, activation)
+    return norms * np.r_[np.full(len(norms) - 1, 1.01), 1.0]
+
+
 @pytest.mark.parametrize("wrong,match", [
     (lambda X, Y, p, a: ref_vanishing.grad_norms_per_layer(X, Y, p, a)[::-1], "first layer first"),
     (lambda X, Y, p, a: ref_vanishing.grad_norms_per_layer(X, Y, p, a) * Y.size, "MEAN of"),
@@ -228,6 +234,7 @@ def _no_derivative(X, Y, params, activation):
     (_no_derivative, "backpropagate through the activation"),
     (lambda X, Y, p, a: list(ref_vanishing.grad_norms_per_layer(X, Y, p, a)), "should be a NumPy array"),
     (lambda X, Y, p, a: ref_vanishing.grad_norms_per_layer(X, Y, p, a)[:-1], "shape"),
+    (_wrong_before_last, "last layer's norm is right, so the cost's gradient is"),
 ])
 @pytest.mark.parametrize("activation", ["sigmoid", "relu"])
 def test_grad_norms_check_rejects_wrong_answers(wrong, match, activation):

@@ -366,6 +366,19 @@ def _norms_mistakes(X, Y, params, activation):
     }
 
 
+def _last_layer_hint(got, want):
+    """A hint when the last layer's norm is right and an earlier one is not: the error is in going back."""
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    if g.shape != want.shape or len(want) < 2 or not np.isclose(g[-1], want[-1], **REL):
+        return ""
+    return ("Hint: the last layer's norm is right, so the cost's gradient is; the error is in passing delta back "
+            "through the layers: delta^(l-1) = (delta^l (W^l)^T) * f'(z^(l-1)), where f' comes from the backward "
+            "pass given the cache of layer l-1's activation, and W^l is the weight of the layer delta^l belongs to.")
+
+
 def check_grad_norms_per_layer(grad_norms_per_layer, seed=0, activation="sigmoid",
                                sizes=(6, 16, 16, 16, 16, 16, 2), n=12):
     """grad_norms_per_layer(X, Y, params, activation) -> (L,) norms ||dC/dW^l||, first layer first."""
@@ -375,8 +388,8 @@ def check_grad_norms_per_layer(grad_norms_per_layer, seed=0, activation="sigmoid
     with np.errstate(all="ignore"):
         hint = diagnose(got, _norms_mistakes(X, Y, params, activation))
     want = ref_vanishing.grad_norms_per_layer(X, Y, params, activation)
-    got = assert_close(label, got, want, REL,
-                       hint or "Return an array with one number per layer: np.linalg.norm(dW) for each W.")
+    got = assert_close(label, got, want, REL, hint or _last_layer_hint(got, want) or
+                       "Return an array with one number per layer: np.linalg.norm(dW) for each W.")
     import autograder
     from autograder.ref_torch import vanishing as torch_vanishing
     from autograder.ref_torch._util import numpy
