@@ -51,8 +51,12 @@ def by_id(result):
     return {t.grade_id: t for t in result.tests}
 
 
-def start():
-    return Worker(Limits(timeout=30, allow_weak=True))
+@pytest.fixture
+def w():
+    """A worker (the weak sandbox accepted, as the channel tests do), closed after the test."""
+    worker = Worker(Limits(timeout=30, allow_weak=True))
+    yield worker
+    worker.close()
 
 
 # --- controls --------------------------------------------------------------------------------
@@ -88,11 +92,9 @@ LIES = {
 
 
 @pytest.mark.parametrize("lie", LIES, ids=list(LIES))
-def test_a_worker_that_lies_about_its_arguments_is_caught(lie):
+def test_a_worker_that_lies_about_its_arguments_is_caught(lie, w):
     after, verdict = LIES[lie]
-    w = start()
-    try:
-        assert w.run(WORKER_GLOBALS + f'''
+    assert w.run(WORKER_GLOBALS + f'''
 import numpy as np
 _g = _worker_globals()
 _real_call = _g["call"]
@@ -105,47 +107,33 @@ _g["call"] = _lying_call
 def f(z):
     return 1.0
 ''') is None
-        with pytest.raises((AssertionError, WorkerGone), match=verdict) as info:
-            call(RemoteFunction(w, "f"), "f(z)", z=np.arange(6.0))
-        assert type(info.value).__name__ in ("CheckFailed", "ChangedArgument", "WorkerGone"), repr(info.value)
-    finally:
-        w.close()
+    with pytest.raises((AssertionError, WorkerGone), match=verdict) as info:
+        call(RemoteFunction(w, "f"), "f(z)", z=np.arange(6.0))
+    assert type(info.value).__name__ in ("CheckFailed", "ChangedArgument", "WorkerGone"), repr(info.value)
 
 
-def test_an_honest_worker_still_sends_back_every_argument():
+def test_an_honest_worker_still_sends_back_every_argument(w):
     """Arrays, lists, dicts, tuples holding arrays, NumPy scalars; numbers, strings and fixtures are not sent."""
-    w = start()
-    try:
-        w.run("def f(a, b, c, d, e, g, h, k=None):\n    a[0] = 9\n    return 0\n")
-        a = np.zeros(2)
-        args = (a, [1, 2], {"x": np.ones(1)}, (np.ones(1), 2.0), np.float64(3.0), 1.5, "s")
-        result = RemoteFunction(w, "f")(*args, k=np.ones(2))
-        assert result == 0 and a[0] == 9.0
-    finally:
-        w.close()
+    w.run("def f(a, b, c, d, e, g, h, k=None):\n    a[0] = 9\n    return 0\n")
+    a = np.zeros(2)
+    args = (a, [1, 2], {"x": np.ones(1)}, (np.ones(1), 2.0), np.float64(3.0), 1.5, "s")
+    result = RemoteFunction(w, "f")(*args, k=np.ones(2))
+    assert result == 0 and a[0] == 9.0
 
 
-def test_a_list_of_numpy_scalars_comes_back_unchanged():
+def test_a_list_of_numpy_scalars_comes_back_unchanged(w):
     """np.float64 crosses as a float: an untouched list of them is no change in place."""
-    w = start()
-    try:
-        w.run("def f(xs):\n    return sum(xs)\n")
-        assert call(RemoteFunction(w, "f"), "f(xs)", xs=[np.float64(0.5), np.float64(1.5)]) == 2.0
-    finally:
-        w.close()
+    w.run("def f(xs):\n    return sum(xs)\n")
+    assert call(RemoteFunction(w, "f"), "f(xs)", xs=[np.float64(0.5), np.float64(1.5)]) == 2.0
 
 
-def test_a_change_to_one_of_two_aliased_arrays_is_not_undone_by_the_other():
+def test_a_change_to_one_of_two_aliased_arrays_is_not_undone_by_the_other(w):
     """A cache holding one array twice reaches the worker as two arrays: writing back the
     untouched second one undid the change made through the first (the mutation was hidden)."""
-    w = start()
-    try:
-        w.run("def backward(cache):\n    cache[0][0] = 99.0\n    return 0.0\n")
-        x = np.arange(3.0)
-        with pytest.raises(AssertionError, match="changed its argument"):
-            call(RemoteFunction(w, "backward"), "backward(cache)", cache=(x, x))
-    finally:
-        w.close()
+    w.run("def backward(cache):\n    cache[0][0] = 99.0\n    return 0.0\n")
+    x = np.arange(3.0)
+    with pytest.raises(AssertionError, match="changed its argument"):
+        call(RemoteFunction(w, "backward"), "backward(cache)", cache=(x, x))
 
 
 # --- confusing the judge: results the checks cannot convert --------------------------------------
@@ -201,15 +189,11 @@ def f():
 '''
 
 
-def test_a_reply_of_many_tiny_arrays_is_refused_before_they_are_parsed():
+def test_a_reply_of_many_tiny_arrays_is_refused_before_they_are_parsed(w):
     """64 MiB of empty arrays (512k of them) cost the grader ~170 s and 230 MB to parse; refused by count."""
-    w = start()
-    try:
-        assert w.run(f"COUNT = {wire.MAX_ARRAYS + 1}\n" + MANY_ARRAYS) is None
-        with pytest.raises(WorkerGone, match=f"more than {wire.MAX_ARRAYS} arrays"):
-            w.call("f", (), {})
-    finally:
-        w.close()
+    assert w.run(f"COUNT = {wire.MAX_ARRAYS + 1}\n" + MANY_ARRAYS) is None
+    with pytest.raises(WorkerGone, match=f"more than {wire.MAX_ARRAYS} arrays"):
+        w.call("f", (), {})
 
 
 def test_the_array_count_cap_lets_honest_replies_through():
