@@ -8,15 +8,13 @@ Writes bench/out/dask_overhead.json.
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
-from grader_vs_nbgrader import make_class, time_ours  # noqa: E402  (a sibling script, not a package)
+from grader_vs_nbgrader import make_class, time_ours, write_result  # noqa: E402  (a sibling script, not a package)
 
 
 def main():
@@ -37,10 +35,7 @@ def main():
                   dask_per_min=round(60 * args.students / dask, 1),
                   overhead_ratio=round(dask / local, 2), core_s_per_student=round(per_student_core_s, 3),
                   hours_for_130k_on_10x16_cores=round(cluster_h, 2))
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "dask_overhead.json").write_text(json.dumps(result, indent=1))
-    print(json.dumps(result, indent=1))
+    write_result("dask_overhead", result)
 
 
 if __name__ == "__main__":

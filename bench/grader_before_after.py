@@ -11,33 +11,25 @@ bench/out/grader_before_after.json. The default revision is the grader as issue 
 """
 
 import argparse
-import json
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from grader_vs_nbgrader import ROOT, env, make_class
+from grader_vs_nbgrader import ROOT, make_class, time_ours, write_result
 
 ASSIGNMENT = "01_perceptron"
 
 
-def grade_once(code_root, submitted, out):
-    """Seconds for one `grade` run of the package in ``code_root`` over ``submitted``; its CSV rows.
+def grade_once(code_root, course, out):
+    """Seconds for one `grade` run of the package in ``code_root`` over ``course``'s class; its CSV rows.
 
     Wall time only: the workers' CPU time is not counted in RUSAGE_CHILDREN (bubblewrap's
     PID namespace reaps them), so a CPU figure would leave out most of the work.
     """
     for stale in out.parent.glob(out.stem + "*"):
         stale.unlink()
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "--course", str(code_root), "grade", ASSIGNMENT,
-                    str(submitted), "--out", str(out), "--quiet"],
-                   cwd=code_root, env=env(), check=True, capture_output=True)
-    elapsed = time.perf_counter() - start
-    return elapsed, len(out.read_text().splitlines()) - 1
+    return time_ours(ASSIGNMENT, course, out, root=code_root)
 
 
 def main():
@@ -56,7 +48,7 @@ def main():
             times = {"before": [], "now": []}
             for _ in range(args.rounds):  # interleaved: both sides see the same load
                 for side, code in (("before", before), ("now", ROOT)):
-                    seconds, rows = grade_once(code, tmp / "class" / "submitted", tmp / "out" / f"{side}.csv")
+                    seconds, rows = grade_once(code, tmp / "class", tmp / "out" / f"{side}.csv")
                     assert rows == args.students, f"{side} wrote {rows} rows for {args.students} students"
                     times[side].append(seconds)
         finally:
@@ -68,10 +60,7 @@ def main():
                   before_per_min=round(60 * args.students / med["before"], 1),
                   now_per_min=round(60 * args.students / med["now"], 1),
                   speedup=round(med["before"] / med["now"], 2))
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "grader_before_after.json").write_text(json.dumps(result, indent=1))
-    print(json.dumps(result, indent=1))
+    write_result("grader_before_after", result)
 
 
 if __name__ == "__main__":

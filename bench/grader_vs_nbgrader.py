@@ -44,13 +44,16 @@ def env():
     return e
 
 
-def time_ours(assignment, course, out=None, *extra):
-    """Seconds for one `grade` run over the class in ``course`` (extra options appended); its rows."""
+def time_ours(assignment, course, out=None, *extra, root=ROOT):
+    """Seconds for one `grade` run over the class in ``course`` (extra options appended); its rows.
+
+    root: the checkout whose package grades (run from there, so `-m autograder` imports it).
+    """
     out = out or course / "ours.csv"
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "autograder", "--course", str(ROOT), "grade", assignment,
+    subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade", assignment,
                     str(course / "submitted"), "--out", str(out), "--quiet", *extra],
-                   check=True, env=env(), capture_output=True)
+                   cwd=root, check=True, env=env(), capture_output=True)
     elapsed = time.perf_counter() - start
     return elapsed, len(out.read_text().splitlines()) - 1
 
@@ -84,9 +87,14 @@ def main():
                   nbgrader_autograded_notebooks=theirs_graded, ours_s=round(ours, 1), nbgrader_s=round(theirs, 1),
                   ours_per_min=round(60 * args.students / ours, 1),
                   nbgrader_per_min=round(60 * args.students / theirs, 1), ratio=round(theirs / ours, 2))
+    write_result("grader_vs_nbgrader", result)
+
+
+def write_result(name, result):
+    """Print ``result`` and keep it as bench/out/<name>.json."""
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / "grader_vs_nbgrader.json").write_text(json.dumps(result, indent=1))
+    (out / f"{name}.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))
 
 
