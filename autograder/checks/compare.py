@@ -61,13 +61,17 @@ def fail(message):
 
 
 def torch_twin(topic):
-    """(``autograder.ref_torch.<topic>``, the best device, tensor -> NumPy); torch loads only here."""
+    """(``autograder.ref_torch.<topic>``, the device, tensor -> NumPy); torch loads only here.
+
+    The device is the best one that has float64 (the CPU on a Mac, whose MPS has none), so that
+    the twins compute in float64 on every machine and a verdict does not depend on it.
+    """
     import importlib
 
     import autograder
     from autograder.ref_torch._util import numpy
 
-    return importlib.import_module(f"autograder.ref_torch.{topic}"), autograder.device(), numpy
+    return importlib.import_module(f"autograder.ref_torch.{topic}"), autograder.device(float64=True), numpy
 
 
 def ok(message):

@@ -21,7 +21,7 @@ def _torch():
     import autograder
     from autograder.ref_torch._util import numpy
 
-    return torch, F, autograder.device(), numpy
+    return torch, F, autograder.device(float64=True), numpy  # float64 twins: see compare.torch_twin
 
 
 def _mistakes(formulas):

@@ -31,7 +31,7 @@ def _torch():
     from autograder.ref_torch import activations as ref_torch
     from autograder.ref_torch._util import numpy
 
-    return ref_torch, autograder.device(), numpy
+    return ref_torch, autograder.device(float64=True), numpy  # float64 twins: see compare.torch_twin
 
 
 def _inputs(seed, shape):
@@ -394,7 +394,7 @@ def check_grad_norms_per_layer(grad_norms_per_layer, seed=0, activation="sigmoid
     from autograder.ref_torch import vanishing as torch_vanishing
     from autograder.ref_torch._util import numpy
 
-    twin = torch_vanishing.grad_norms_per_layer(X, Y, params, activation, device=autograder.device())
+    twin = torch_vanishing.grad_norms_per_layer(X, Y, params, activation, device=autograder.device(float64=True))
     assert_close(label + " (against PyTorch autograd)", got, numpy(twin), REL_DEVICE)
     ratio = want[0] / want[-1]
     ok(f"grad_norms_per_layer matches NumPy and PyTorch autograd ({activation}: "

@@ -12,15 +12,14 @@ def pick(device=None):
 
 
 def tensor(x, device=None, dtype=torch.float64):
-    """NumPy array or number -> tensor on ``device`` (float64 unless told).
+    """NumPy array, number or tensor -> tensor on ``device`` (float64 unless told).
 
-    MPS has no float64, so there float64 becomes float32.
+    On a device without float64 (MPS) float64 becomes float32: ``autograder.float_dtype``.
     """
     dev = pick(device)
+    dtype = autograder.float_dtype(dev, dtype)
     if isinstance(x, torch.Tensor):
-        return x.to(device=dev, dtype=dtype if dev.type != "mps" else torch.float32)
-    if dev.type == "mps" and dtype == torch.float64:
-        dtype = torch.float32
+        return x.to(device=dev, dtype=dtype)
     return torch.as_tensor(np.asarray(x), dtype=dtype, device=dev)
 
 
