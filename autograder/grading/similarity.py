@@ -1,0 +1,371 @@
+"""Which students handed in alike work: ``python -m autograder similarity ASSIGNMENT SUBMISSIONS``.
+
+Only the students' own work is compared: their solution cells and the cells they
+added, never the setup, checks or test cells, and no passage of the code given
+to them (the released notebook and the source notebook's cells and lines outside
+``### BEGIN/END SOLUTION``: stubs, provided helpers, test calls copied around).
+Each cell is reduced to fingerprints that survive renaming, reformatting and
+comments (``fingerprint``); an inverted index (a sparse student-by-fingerprint
+matrix, whose product with itself visits only the students that share a
+fingerprint) gives every pair's shared fingerprints.
+
+Common code is discounted. A fingerprint found in more than ``common`` of the
+students compared (at least ``MIN_COMMON`` of them) is the class's common code and
+is dropped like provided code. Below that, a shared fingerprint counts
+``log(n / df) / log(n / 2)``: 1 when only the two students have it, less the more
+students do. The similarity of a pair is the counted weight of what they share
+over the number of fingerprints either of them has (each counting 1), between 0
+and 1: a pair that shares only what many others also wrote stays low however
+alike the two notebooks are. A pair is flagged when its similarity reaches the
+threshold and it shares at least ``MIN_SHARED`` counted fingerprints (two alike
+one-line answers are no evidence).
+
+Student code is never run, nothing is sent anywhere.
+"""
+
+import csv
+import io
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.grading import collect, fingerprint
+from autograder.grading.notebook import BrokenNotebook, load_student, student_cells, top_level_names
+from autograder.grading.text import clean
+
+#: Default threshold: a pair at or above it is flagged.
+THRESHOLD = 0.5
+#: Default share of the class above which a passage is common code and not counted.
+COMMON = 0.2
+#: A passage is common only when more students than this have it (small classes).
+MIN_COMMON = 4
+#: Counted shared fingerprints a flagged pair needs at least (about two lines of code).
+MIN_SHARED = 6.0
+#: Unflagged pairs are listed in the CSV when their similarity reaches this share of the threshold.
+SHOW = 0.5
+#: At most this many unflagged pairs in the CSV (the most similar).
+MAX_UNFLAGGED_ROWS = 500
+#: CSV header (our own files are recognised by it and may be replaced).
+COLUMNS = ("student_a", "student_b", "similarity", "flagged", "note")
+#: Key of the cells a student added (their position varies: they are compared as one).
+ADDED = "+added"
+
+
+class SimilarityError(Exception):
+    """The comparison cannot run at all (one line)."""
+
+
+@dataclass
+class Options:
+    threshold: float = THRESHOLD
+    common: float = COMMON
+    inputs: collect.InputLimits = field(default_factory=collect.InputLimits)
+
+
+@dataclass
+class Student:
+    student_id: str
+    cells: dict = field(default_factory=dict)         # cell key -> the student's code
+    prints: dict = field(default_factory=dict)        # fingerprint -> (cell key, token position)
+    reason: str = ""                                  # why not compared ('' if compared)
+    notes: list = field(default_factory=list)         # problems that cost part of the work
+
+
+@dataclass
+class Pair:
+    a: str
+    b: str
+    similarity: float
+    shared: float                                     # counted weight of shared fingerprints
+    flagged: bool
+    cells: list = field(default_factory=list)         # cell keys with shared passages, most first
+    counted: frozenset = field(default=frozenset(), repr=False)  # the counted fingerprints both have (for marking)
+
+
+@dataclass
+class Result:
+    assignment: str
+    options: Options
+    students: list                                    # Student, by id
+    pairs: list                                       # Pair, flagged first, most similar first
+    given: object = None                              # Given (for the HTML's marking)
+
+    @property
+    def compared(self):
+        return [s for s in self.students if not s.reason]
+
+    @property
+    def flagged(self):
+        return [p for p in self.pairs if p.flagged]
+
+
+@dataclass
+class Given:
+    """What the course gives: names that keep their meaning, k-grams of provided code."""
+
+    names: dict
+    base: frozenset
+    cell_keys: list
+
+
+def given(course, assignment, srcs):
+    """The Given of ``assignment``: from its source notebooks ``srcs`` and the released ones."""
+    provided, names = [], {}
+    for name, src in srcs.items():
+        for code in src.setup + src.checks:
+            provided.append(code)
+            names.update((n, n) for n in top_level_names(code))
+            names.update(fingerprint.aliases(code))
+        provided += [t.source for t in src.tests]
+        provided += [_outside_solution(code) for code in src.solutions.values()]
+        names.update((n, n) for n in src.deliverables)
+        provided += _released_code(Path(course) / "exercises" / assignment / f"{name}.ipynb")
+    base = fingerprint.provided_kgrams(provided, names)
+    keys = [_key(srcs, name, gid) for name, src in srcs.items() for gid in src.solutions]
+    return Given(names, base, keys)
+
+
+def _outside_solution(code):
+    """A solution cell's lines outside ``### BEGIN SOLUTION`` / ``### END SOLUTION`` (given to students)."""
+    kept, inside = [], False
+    for line in code.splitlines():
+        mark = line.strip()
+        if mark.startswith("### BEGIN SOLUTION"):
+            inside = True
+        elif mark.startswith("### END SOLUTION"):
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _released_code(path):
+    """The code cells of the released notebook at ``path`` ([] if it is missing or unreadable)."""
+    try:
+        nb = load_student(path)
+    except BrokenNotebook:
+        return []
+    codes = []
+    for cell in nb["cells"]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            codes.append("".join(source) if isinstance(source, list) else str(source))
+    return codes
+
+
+def _key(srcs, notebook, gid):
+    """A cell's key: its grade_id, prefixed by the notebook where an assignment has several."""
+    return gid if len(srcs) == 1 else f"{notebook}/{gid}"
+
+
+def student_work(sub, srcs, max_bytes):
+    """A Student: the solution cells and added cells of each of ``sub``'s notebooks, or a reason."""
+    student = Student(sub.student_id)
+    problems = []
+    for name, src in srcs.items():
+        path = sub.notebooks.get(name)
+        if name in sub.refused or path is None:
+            problems.append(sub.refused.get(name) or f"notebook {name}.ipynb was not submitted")
+            continue
+        try:
+            nb = load_student(path, max_bytes)
+        except BrokenNotebook as exc:
+            problems.append(str(exc))
+            continue
+        cells, _, notes = student_cells(src, nb)
+        student.notes += notes
+        added = []
+        for label, code in cells[len(src.setup):]:
+            gid = label[len("cell "):]
+            if label.startswith("cell ") and gid in src.solutions:
+                student.cells[_key(srcs, name, gid)] = code
+            else:
+                added.append(code)
+        if added:
+            student.cells[_key(srcs, name, ADDED)] = "\n".join(added)
+    if sub.problem:
+        problems.insert(0, sub.problem)
+    student.notes = list(sub.notes) + student.notes
+    if not student.cells:
+        student.reason = "; ".join(clean(p, 300, False) for p in problems) or "no answer cell found"
+    elif problems:
+        student.notes += problems
+    return student
+
+
+def collect_class(assignment, submissions, srcs, workdir, inputs, warn=None):
+    """[Student] of the class under ``submissions`` (any layout ``grade`` reads), read under ``workdir``."""
+    opened = collect.open_submissions(submissions, workdir, inputs)
+    for line in opened.warnings:
+        if warn:
+            warn(f"similarity: {line}")
+    subs = collect.find(opened, assignment, list(srcs))
+    why = collect.no_match(subs, opened.root, assignment, list(srcs), shown=submissions, zips=opened.zips)
+    if why:
+        raise collect.SubmissionsError(why)
+    return [student_work(sub, srcs, inputs.notebook_bytes) for sub in subs]
+
+
+def fingerprint_class(students, gift):
+    """Fill each compared student's ``prints``; one with no fingerprint left (stubs only) gets a reason."""
+    memo = {}
+    for student in students:
+        if student.reason:
+            continue
+        names = dict(gift.names)
+        for code in student.cells.values():
+            names.update(fingerprint.aliases(code))
+        own = tuple(sorted(set(names.items()) - set(gift.names.items())))
+        for key, code in student.cells.items():
+            memo_key = (key, code, own)  # the same cell (a stub, an exact copy) is fingerprinted once
+            if memo_key not in memo:
+                memo[memo_key] = fingerprint.fingerprints({key: code}, names, gift.base)
+            for value, where in memo[memo_key].items():
+                student.prints.setdefault(value, where)
+        if not student.prints:
+            student.reason = "nothing of their own to compare (only the code given in the released notebook)"
+
+
+def score(students, options):
+    """Every pair that shares a counted fingerprint: [Pair], flagged first, most similar first."""
+    import numpy as np
+    from scipy import sparse
+
+    compared = [s for s in students if s.prints]
+    n = len(compared)
+    if n < 2:
+        return []
+    rows = np.repeat(np.arange(n), [len(s.prints) for s in compared])
+    values = np.fromiter((v for s in compared for v in s.prints), dtype=np.int64, count=len(rows))
+    uniq, cols, df = np.unique(values, return_inverse=True, return_counts=True)
+    cut = max(MIN_COMMON, options.common * n)
+    counted = df <= cut                                   # common code (df > cut) weighs nothing, anywhere
+    weight = np.where(df >= 2, np.log(n / np.maximum(df, 2)) / math.log(max(n / 2, 1.0 + 1e-9)), 0.0)
+    weight = np.clip(np.where(counted, weight, 0.0), 0.0, 1.0) if n > 2 else np.where(counted, 1.0, 0.0)
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(uniq)))
+    sizes = np.asarray(matrix[:, counted].sum(axis=1)).ravel()
+    shared_cols = counted & (df >= 2)
+    ones = matrix[:, shared_cols]
+    together = (ones @ ones.T).tocoo()                    # fingerprints both have
+    mass = (ones @ sparse.diags(weight[shared_cols]) @ ones.T).tocsr()
+    keep = together.row < together.col
+    a, b, both = together.row[keep], together.col[keep], together.data[keep]
+    shared = np.asarray(mass[a, b]).ravel()
+    union = sizes[a] + sizes[b] - both
+    similarity = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+    floor = options.threshold * SHOW
+    pairs = []
+    for i, j, sim, got in zip(a, b, similarity, shared):
+        if sim >= floor:
+            flagged = bool(sim >= options.threshold and got >= MIN_SHARED)
+            first, second = sorted((compared[i].student_id, compared[j].student_id))
+            pairs.append(Pair(first, second, float(sim), float(got), flagged))
+    pairs.sort(key=lambda p: (not p.flagged, -p.similarity, p.a, p.b))
+    flagged = [p for p in pairs if p.flagged]
+    pairs = flagged + [p for p in pairs if not p.flagged][:MAX_UNFLAGGED_ROWS]
+    _shared_cells(pairs, {s.student_id: s for s in compared}, dict(zip(uniq.tolist(), weight.tolist())))
+    return pairs
+
+
+def _shared_cells(pairs, by_id, weights):
+    """Name, for each pair, the cells whose counted fingerprints they share, most shared first."""
+    for pair in pairs:
+        mine, theirs = by_id[pair.a].prints, by_id[pair.b].prints
+        per_cell = {}
+        for value in mine.keys() & theirs.keys():
+            if weights.get(value, 0.0) > 0:
+                key = mine[value][0]
+                per_cell[key] = per_cell.get(key, 0.0) + weights[value]
+        pair.cells = sorted(per_cell, key=lambda k: (-per_cell[k], k))
+        if pair.flagged:
+            pair.counted = frozenset(v for v in mine.keys() & theirs.keys() if weights.get(v, 0.0) > 0)
+
+
+def compare(assignment, submissions, course, options=None, warn=None):
+    """The Result of comparing the class ``submissions`` of ``assignment`` (nothing is written)."""
+    from autograder.grading.classroom import sources
+
+    options = options or Options()
+    srcs = sources(course, assignment)
+    gift = given(course, assignment, srcs)
+    with tempfile.TemporaryDirectory(prefix="dlcourse-similarity-") as work:
+        students = collect_class(assignment, submissions, srcs, work, options.inputs, warn)
+    fingerprint_class(students, gift)
+    pairs = score(students, options)
+    return Result(assignment, options, students, pairs, gift)
+
+
+def csv_text(result):
+    """similarity.csv: one row per pair worth showing (flagged first), then one row per student not compared."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for pair in result.pairs:
+        note = "shared passages in " + ", ".join(pair.cells[:3]) if pair.cells else ""
+        writer.writerow([pair.a, pair.b, f"{pair.similarity:.3f}", "yes" if pair.flagged else "no",
+                         _cell(note)])
+    for student in result.students:
+        if student.reason:
+            writer.writerow([student.student_id, "", "", "no", _cell(f"not compared: {student.reason}")])
+    return buffer.getvalue()
+
+
+def _cell(text):
+    """A CSV field that a spreadsheet will not run as a formula, on one line."""
+    text = clean(text, 500, newlines=False)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def targets(out):
+    """(csv path, html path) in the folder ``out``; OSError (one line) if either may not be written."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OSError(f"{out} is a file, not a folder (--out names the folder for similarity.csv and .html)")
+    paths = out / "similarity.csv", out / "similarity.html"
+    for path in paths:
+        if path.is_symlink() or path.is_dir() or (path.exists() and not _ours(path)):
+            raise OSError(f"{path} exists and was not written by the similarity report; not overwritten")
+    return paths
+
+
+def _ours(path):
+    """True if ``path`` is a similarity.csv or .html this module wrote (its first line)."""
+    with open(path, "rb") as handle:
+        head = handle.read(300)
+    return head.startswith(",".join(COLUMNS).encode()) or b"<title>Similarity report: " in head
+
+
+def write(result, out):
+    """Write similarity.csv and similarity.html under the folder ``out`` (created); their paths."""
+    from autograder.grading import similarity_html
+
+    csv_path, html_path = targets(out)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    _write_text(csv_path, csv_text(result))
+    _write_text(html_path, similarity_html.page(result))
+    return csv_path, html_path
+
+
+def _write_text(path, text):
+    """Write through a temporary file in the same folder, so a failed write leaves nothing behind."""
+    from autograder.grading.gradebook import _umask
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summary_line(result):
+    """One line for the terminal: how many compared, not compared, flagged."""
+    skipped = len(result.students) - len(result.compared)
+    return (f"similarity of {result.assignment}: {len(result.compared)} students compared"
+            f"{f', {skipped} not compared (reasons in the CSV)' if skipped else ''}; "
+            f"{len(result.flagged)} pair{'' if len(result.flagged) == 1 else 's'} flagged at threshold {result.options.threshold:g}")
