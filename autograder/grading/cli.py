@@ -186,6 +186,25 @@ def _report(args):
     return _class_report(args.assignment, args.gradebook, args.out)
 
 
+def _similarity(args):
+    from autograder.grading import collect, similarity
+
+    options = similarity.Options(threshold=args.threshold, common=args.common, inputs=collect.InputLimits(
+        notebook_bytes=int(args.max_notebook_mb * 2**20), total_bytes=int(args.max_total_mb * 2**20)))
+    try:
+        _known(args.course, [args.assignment])
+        similarity.targets(args.out)  # before reading anyone: a refusal loses nothing
+        result = similarity.compare(args.assignment, args.submissions, args.course, options, warn=_warn)
+        csv_path, html_path = similarity.write(result, args.out)
+    except (LookupError, OSError, collect.SubmissionsError, ValueError) as exc:
+        return _fail("similarity", exc)
+    print(_line(similarity.summary_line(result)))
+    for pair in result.flagged[:10]:
+        print(_line(f"  {pair.a} and {pair.b}: {pair.similarity:.2f}"))
+    print(f"wrote {_line(csv_path)} and {_line(html_path)}")
+    return 0
+
+
 def _check(args):
     from autograder.grading.notebook import BrokenNotebook
     from autograder.grading.student_check import check, report
@@ -249,6 +268,14 @@ def _number(kind, low, strict=False, what=""):
     return parse
 
 
+def _fraction(text):
+    """An argparse type: a number above 0 and at most 1."""
+    value = _number(float, 0, strict=True)(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"{text} is too large: it must be at most 1")
+    return value
+
+
 def _parsed(function):
     """An argparse type from a parser that raises ValueError with its own message."""
     def parse(text):
@@ -280,6 +307,7 @@ def _grading_course():
 
 def parser():
     """The argument parser of every command."""
+    from autograder.grading import similarity
     from autograder.grading.classroom import MIN_MEMORY_MB
     from autograder.grading.late import parse_due, parse_rule
 
@@ -375,6 +403,24 @@ def parser():
     rp.add_argument("--gradebook", default="grades.csv", help="the CSV written by grade")
     rp.add_argument("--out", default=None, help="also write the report as a self-contained HTML page")
     rp.set_defaults(run=_report)
+
+    si = sub.add_parser("similarity", help="pairs of students whose own code is alike (a reason to talk to "
+                                           "them, not proof): similarity.csv and similarity.html")
+    si.add_argument("assignment")
+    si.add_argument("submissions", help="the class, in any layout grade reads (a folder or a zip)")
+    si.add_argument("--out", default="similarity", help="folder for similarity.csv and similarity.html "
+                                                        "(default: similarity)")
+    si.add_argument("--threshold", type=_fraction, default=similarity.THRESHOLD,
+                    help=f"flag a pair whose similarity (0 to 1) reaches this (default {similarity.THRESHOLD}); "
+                         "lower finds more")
+    si.add_argument("--common", type=_fraction, default=similarity.COMMON,
+                    help="a passage in more than this share of the class is common code and not counted "
+                         f"(default {similarity.COMMON})")
+    si.add_argument("--max-notebook-mb", type=_number(float, 0, strict=True), default=20.0,
+                    help="largest notebook read (MB)")
+    si.add_argument("--max-total-mb", type=_number(float, 0, strict=True), default=500.0,
+                    help="largest total of a zip's notebooks (MB)")
+    si.set_defaults(run=_similarity)
 
     ck = sub.add_parser("check", help="for students: run the visible tests of a notebook")
     ck.add_argument("notebook")
