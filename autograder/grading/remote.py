@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.grading import sandbox, wire
+from autograder.grading import sandbox, seccomp, wire
 from autograder.grading.text import clean
 
 #: Longest exception type name kept from the worker.
@@ -82,6 +82,12 @@ class Worker:
         if self.mode != "bubblewrap" and not limits.allow_weak:
             raise sandbox.SandboxUnavailable(
                 f"refusing to run student code without the bubblewrap sandbox: {sandbox.unavailable_reason()}")
+        if self.mode == "bubblewrap" and sandbox.seccomp_problem():
+            if not limits.allow_weak:
+                raise sandbox.SandboxUnavailable(f"refusing to run student code without a system-call filter: "
+                                                 f"{sandbox.seccomp_problem()}")
+            _say_once(f"{sandbox.seccomp_problem()}: workers run without a system-call filter "
+                      "(accepted with the weak sandbox)")
         self._check_budget("starting Python")
         self.alive, self.proc, self.cgroup, self.home = False, None, None, None
         self._r = self._w = None
@@ -96,10 +102,13 @@ class Worker:
 
     def _start(self):
         strong = self.mode == "bubblewrap"
-        self.cgroup = sandbox.Cgroup(f"dlcourse-{os.getpid()}-{next(_COUNTER)}", self.limits.processes,
-                                     (self.limits.memory_mb + self.limits.output_mb + 64) * 2**20)
-        if "pids" not in self.cgroup.limited:
-            self._unbounded_processes(strong)
+        self.cgroup = sandbox.acquire_cgroup(f"dlcourse-{os.getpid()}-{next(_COUNTER)}", self.limits.processes,
+                                             (self.limits.memory_mb + self.limits.output_mb + 64) * 2**20)
+        try:
+            nproc = containment(self.limits, self.cgroup, strong)
+        except sandbox.SandboxUnavailable:
+            self.cgroup.destroy()
+            raise
         root = _workers_root()
         handle, self.log_path = tempfile.mkstemp(prefix="log-", dir=root)
         self.log = os.fdopen(handle, "wb")
@@ -112,43 +121,28 @@ class Worker:
             self.home = tempfile.mkdtemp(prefix="student-", dir=root)
         home = sandbox.HOME if strong else self.home
         config = dict(home=home, memory_mb=self.limits.memory_mb, output_mb=self.limits.output_mb,
-                      nproc=None if "pids" in self.cgroup.limited else self.limits.processes,
+                      nproc=nproc,
                       deny_read=[] if strong else [*self.limits.deny_read, root], check_paths=not strong,
                       forbidden_modules=list(self.limits.forbidden_modules))
         argv = [sys.executable, "-I", os.path.join(code, "worker.py"), str(to_worker), str(from_worker),
                 json.dumps(config)]
+        fds = [to_worker, from_worker]
         if strong:
+            filt = sandbox.seccomp_fd()
+            fds += [] if filt is None else [filt]
             argv = sandbox.command(argv, _code_dir(), self.limits.output_mb * 2**20,
-                                   set(self.limits.forbidden_modules))
+                                   set(self.limits.forbidden_modules), filt)
         if self.cgroup.paths:
             argv = self.cgroup.wrap(argv)
         try:
+            # preexec_fn: a fresh, empty session keyring for the worker (seccomp.keyring_preexec)
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-                                         pass_fds=(to_worker, from_worker), cwd=self.home or root,
-                                         env=_clean_env(home))
+                                         pass_fds=fds, cwd=self.home or root, env=_clean_env(home),
+                                         preexec_fn=seccomp.keyring_preexec())
         finally:
-            os.close(to_worker)
-            os.close(from_worker)
+            for fd in fds:
+                os.close(fd)
         self.alive = True
-
-    def _unbounded_processes(self, strong):
-        """No pids cgroup: RLIMIT_NPROC instead, which binds no process whose host uid is root.
-
-        The sandbox's uid maps to the grader's, so a root grader gets no bound at all (checked:
-        100 forks under a limit of 16): refused unless ``allow_weak`` accepts it.
-        """
-        if strong and os.geteuid() == 0 and not self.limits.allow_weak:
-            self.cgroup.destroy()
-            raise sandbox.SandboxUnavailable(
-                "refusing to run student code with no bound on its processes: the cgroup v1 pids controller "
-                "is not writable here and RLIMIT_NPROC does not bind a grader running as root (grade as an "
-                "unprivileged user, make /sys/fs/cgroup/pids writable, or accept the weaker mode)")
-        if strong and os.geteuid() == 0:
-            _say_once("cgroups are not writable here and the grader runs as root: the number of processes "
-                      "of a worker is not bounded (accepted with the weak sandbox), and memory only by RLIMIT_AS")
-        else:
-            _say_once("cgroups are not writable here: processes are limited by RLIMIT_NPROC instead, "
-                      "and memory by RLIMIT_AS only")
 
     def request(self, message, timeout, what):
         """Send ``message``; return the reply dict or raise WorkerGone (BudgetExceeded)."""
@@ -222,7 +216,8 @@ class Worker:
                 pass
         self._stop()
         if self.cgroup is not None:
-            self.cgroup.destroy()
+            self.cgroup.release()  # emptied and reset for the next student (or removed)
+            self.cgroup = None
         if self.log is not None and not self.log.closed:
             self.log.close()
             _remove(self.log_path)
@@ -304,7 +299,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
             if self.cgroup is not None:
-                self.cgroup.destroy()
+                self.cgroup.kill()
         for fd in (self._r, self._w):
             if fd is not None:
                 try:
@@ -320,6 +315,57 @@ class Worker:
             return None
         finally:
             _LIVE.discard(id(self))
+
+
+def containment(limits, cgroup, strong):
+    """The RLIMIT_NPROC a worker gets (None: its pids cgroup bounds it); SandboxUnavailable if refused.
+
+    Without a memory cgroup only RLIMIT_AS bounds memory, per process: a student may hold
+    processes × memory. The number of processes is then lowered to keep that within
+    ``sandbox.WEAK_MEMORY_MB`` (and the bound said once); where even the fewest processes
+    exceed it, grading is refused unless ``allow_weak``. Without a pids cgroup a grader
+    running as root has no bound on processes at all (RLIMIT_NPROC does not bind uid 0, and
+    the sandbox's uid maps to the grader's; checked: 100 forks under a limit of 16): refused
+    unless ``allow_weak``.
+    """
+    processes = limits.processes
+    if "memory" not in cgroup.limited:
+        processes = sandbox.weak_processes(limits.processes, limits.memory_mb)
+        bound = sandbox.weak_bound_mb(processes, limits.memory_mb, limits.output_mb)
+        if processes * limits.memory_mb > sandbox.WEAK_MEMORY_MB and not limits.allow_weak:
+            raise sandbox.SandboxUnavailable(
+                f"refusing to run student code: no memory cgroup is writable here, so a student's {processes} "
+                f"processes could hold {processes} x {limits.memory_mb} MiB, above the limit of "
+                f"{sandbox.WEAK_MEMORY_MB} MiB without a cgroup (lower --memory, grade where a cgroup is "
+                "writable: root, or systemd-run --user -p Delegate=yes, or accept the weaker mode)")
+        _say_once(f"no memory cgroup here: a student's code may hold up to {bound} MiB ({processes} processes "
+                  f"and threads x {limits.memory_mb} MiB of address space, plus its tmpfs folders), not "
+                  f"{limits.memory_mb} MiB; CPU is not capped at one core")
+        if "pids" in cgroup.limited:
+            cgroup.limit_processes(processes)
+    if "pids" in cgroup.limited:
+        return None
+    if strong and os.geteuid() == 0 and not limits.allow_weak:
+        raise sandbox.SandboxUnavailable(
+            "refusing to run student code with no bound on its processes: no pids cgroup is writable "
+            "here and RLIMIT_NPROC does not bind a grader running as root (grade as an unprivileged user, "
+            "make /sys/fs/cgroup/pids writable, or accept the weaker mode)")
+    if strong and os.geteuid() == 0:
+        _say_once("no pids cgroup here and the grader runs as root: the number of processes of a worker "
+                  "is not bounded (accepted with the weak sandbox)")
+    else:
+        _say_once(f"no pids cgroup here: processes and threads are limited to {processes} by RLIMIT_NPROC")
+    return processes
+
+
+def preflight(limits):
+    """Check, before any student, that a worker could start here with ``limits`` (SandboxUnavailable if not)."""
+    group = sandbox.acquire_cgroup(f"dlcourse-{os.getpid()}-{next(_COUNTER)}", limits.processes,
+                                   (limits.memory_mb + limits.output_mb + 64) * 2**20)
+    try:
+        containment(limits, group, sandbox.mode() == "bubblewrap")
+    finally:
+        group.release()
 
 
 class ChangedArgument(AssertionError):
@@ -415,22 +461,31 @@ def cleanup_workers_root():
     with _ROOT_LOCK:
         if _LIVE:
             return False
+        sandbox.drain_cgroups()
         if _ROOT:
             _remove(_ROOT.pop())
         return True
 
 
 def _remove(path):
-    """Delete a file or a folder tree of any depth, never raising (``rm -rf`` has no recursion limit)."""
-    if not os.path.lexists(path):
+    """Delete a file or a folder tree of any depth, never raising.
+
+    A file (each worker's log, in every mode) is one unlink, no subprocess; a folder
+    (hook-only homes) goes with shutil.rmtree, and ``rm -rf`` only where that fails
+    (Python 3.11's rmtree recurses: a student's 3,000 nested folders raise RecursionError).
+    """
+    try:
+        os.unlink(path)
         return
-    if shutil.which("rm"):
-        subprocess.run(["rm", "-rf", "--", path], stdin=subprocess.DEVNULL, capture_output=True, check=False)
-    if os.path.lexists(path):
-        try:
-            shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
-        except (OSError, RecursionError):
-            pass
+    except FileNotFoundError:
+        return
+    except OSError:  # a folder (EISDIR, or EPERM on some systems)
+        pass
+    try:
+        shutil.rmtree(path)
+    except (OSError, RecursionError):
+        if os.path.lexists(path) and shutil.which("rm"):
+            subprocess.run(["rm", "-rf", "--", path], stdin=subprocess.DEVNULL, capture_output=True, check=False)
 
 
 def _ready(fd, event, seconds):

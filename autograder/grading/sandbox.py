@@ -30,8 +30,11 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 from functools import lru_cache
+
+from autograder.grading import seccomp
 
 #: Where the worker's home and its code appear inside the sandbox.
 HOME = "/home/w"
@@ -84,23 +87,48 @@ def _probe():
     if shutil.which("bwrap") is None:
         return "bubblewrap (bwrap) is not installed"
     argv = [sys.executable, "-I", "-c", "pass"]
+    fd = seccomp_fd()
     try:
         with tempfile.TemporaryDirectory(prefix="dlcourse-probe-") as code:
-            done = subprocess.run(command(argv, install_code(code), 2**20, ()),
-                                  capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+            done = subprocess.run(command(argv, install_code(code), 2**20, (), fd), pass_fds=() if fd is None
+                                  else (fd,), capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bubblewrap could not start ({exc})"
+    finally:
+        if fd is not None:
+            os.close(fd)
     if done.returncode:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit code {done.returncode}"]
         return f"bubblewrap cannot create its namespaces here ({lines[-1][:200]})"
     return ""
 
 
-def command(argv, code_dir, home_bytes, forbidden):
+def seccomp_fd():
+    """A fresh file descriptor holding the worker's seccomp filter (one per bwrap), or None.
+
+    None where no filter is known for this architecture (``seccomp_problem()`` says so).
+    """
+    try:
+        return seccomp.filter_fd()
+    except seccomp.Unsupported:
+        return None
+
+
+def seccomp_problem():
+    """'' where the seccomp filter applies here, else one line saying why it does not."""
+    try:
+        seccomp.program()
+    except seccomp.Unsupported as exc:
+        return str(exc)
+    return ""
+
+
+def command(argv, code_dir, home_bytes, forbidden, seccomp_fd=None):
     """The bwrap command line running ``argv`` in the allow-list sandbox.
 
     code_dir: host folder shown read-only at ``CODE``; home_bytes: size of the home tmpfs;
-    forbidden: top-level package names left out of site-packages.
+    forbidden: top-level package names left out of site-packages; seccomp_fd: a file
+    descriptor holding the filter of ``seccomp.program()`` (passed to the child), or None.
     """
     cmd = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--uid", NOBODY, "--gid", NOBODY,
            "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
@@ -116,7 +144,10 @@ def command(argv, code_dir, home_bytes, forbidden):
     cmd += ["--ro-bind", code_dir, CODE, "--proc", "/proc", "--dev", "/dev",
             "--size", str(home_bytes), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
             "--size", str(home_bytes), "--tmpfs", HOME] + ([] if under_tmp else ["--symlink", HOME, "/tmp"])
-    return cmd + ["--remount-ro", "/", "--chdir", HOME, "--"] + list(argv)
+    cmd += ["--remount-ro", "/", "--chdir", HOME]
+    if seccomp_fd is not None:  # installed by bwrap after its own namespaces, just before the exec
+        cmd += ["--seccomp", str(seccomp_fd)]
+    return cmd + ["--"] + list(argv)
 
 
 def _system_mounts():
@@ -187,29 +218,76 @@ def _inside(path, root):
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
-class Cgroup:
-    """A cgroup (v1 ``pids`` and ``memory`` controllers) for one worker, under the grader's own.
+#: CPU time a worker may use per period: one core (cgroup v1 cpu.cfs_quota_us, v2 cpu.max).
+CPU_PERIOD_US = 100_000
+CPU_QUOTA_US = 100_000
+#: Where no memory cgroup bounds a student, RLIMIT_AS bounds each process and RLIMIT_NPROC (or
+#: pids.max) their number: the most (MiB) that a student's processes may then hold together
+#: before the grader refuses (unless the weak sandbox is accepted). The number of processes
+#: is lowered to fit it (4 at the default --memory 2048).
+WEAK_MEMORY_MB = 8192
+#: The fewest processes and threads a worker gets (Python itself, a student's thread, a child).
+MIN_PROCESSES = 2
+#: Controllers a worker's cgroup uses, and the v2 names of the same.
+V1_CONTROLLERS = ("pids", "memory", "cpu")
+V2_CONTROLLERS = ("pids", "memory", "cpu")
 
-    ``limited`` names the controllers that could be set up; where none could
-    (no permission, cgroup v2 only), the worker falls back to rlimits.
+
+def weak_processes(processes, memory_mb):
+    """Processes a worker may have where no memory cgroup bounds it: ``processes`` lowered so that
+    processes × memory_mb stays within WEAK_MEMORY_MB (never below MIN_PROCESSES)."""
+    return max(MIN_PROCESSES, min(processes, WEAK_MEMORY_MB // max(memory_mb, 1)))
+
+
+def weak_bound_mb(processes, memory_mb, home_mb):
+    """What a student may really hold without a memory cgroup (MiB): every process its address
+    space, plus the size-capped tmpfs folders (home, /dev/shm, and /tmp where it is its own)."""
+    return processes * memory_mb + 3 * home_mb
+
+
+class Cgroup:
+    """A cgroup per worker: processes (threads included), memory and CPU (at most one core).
+
+    cgroup v1 (``pids``, ``memory``, ``cpu`` under the grader's own groups) where those
+    controllers are mounted and writable, else cgroup v2 (one folder under the grader's own
+    group, which must be delegated to it: root, or ``systemd-run --user -p Delegate=yes``).
+    ``limited`` names the controllers that could be set up; where none could, the worker
+    falls back to rlimits. ``DLCOURSE_NO_CGROUP=1`` pretends no cgroup is writable (tests).
+
+    Groups are reused from student to student (``acquire`` / ``release``): emptied, every
+    process killed, and the peak counters reset in between.
     """
 
     def __init__(self, name, processes, memory_bytes):
-        self.paths, self.limited = [], []
+        self.name, self.settings = name, (processes, memory_bytes)
+        self.paths, self.limited, self.version = [], [], None
+        if os.environ.get("DLCOURSE_NO_CGROUP"):
+            return
         _sweep()
-        for controller, settings in (("pids", [("pids.max", processes)]),
-                                     ("memory", [("memory.limit_in_bytes", memory_bytes),
-                                                 ("memory.memsw.limit_in_bytes", memory_bytes)])):
+        for controller, settings in _v1_settings(processes, memory_bytes):
             path = _make_group(controller, name, settings)
             if path:
                 self.paths.append(path)
                 self.limited.append(controller)
+        if self.paths:
+            self.version = 1
+            return
+        path, limited = _make_v2_group(name, processes, memory_bytes)
+        if path:
+            self.paths, self.limited, self.version = [path], limited, 2
 
     def wrap(self, argv):
         """``argv`` started from a shell that first moves itself into the cgroups."""
         procs = [os.path.join(p, "cgroup.procs") for p in self.paths]
         script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 97; shift; n=$((n-1)); done; exec "$@"'
         return ["/bin/sh", "-c", script, "sh", str(len(procs)), *procs, *argv]
+
+    def limit_processes(self, processes):
+        """Lower the group's process limit (where no memory cgroup makes processes × memory the bound)."""
+        key = "pids.max"
+        for path in self.paths:
+            if os.path.exists(os.path.join(path, key)):
+                _write(os.path.join(path, key), processes)
 
     def pids(self):
         """Host PIDs of every process still in the cgroups."""
@@ -222,18 +300,44 @@ class Cgroup:
                 pass
         return found
 
-    def destroy(self):
-        """Kill every process in the cgroups, then remove them."""
-        for _ in range(50):
+    def kill(self):
+        """Kill every process in the cgroups; True once they are all gone."""
+        if self.version == 2:  # one write kills the whole group, forks in flight included (Linux 5.14+)
+            _write(os.path.join(self.paths[0], "cgroup.kill"), 1)
+        for _ in range(100):
             pids = self.pids()
             if not pids:
-                break
+                return True
             for pid in pids:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-            time.sleep(0.02)
+            time.sleep(0.01)
+        return not self.pids()
+
+    def reset(self):
+        """Zero what one student's run left in an emptied group's counters; False if it is not empty."""
+        if self.pids() or any(_read_int(os.path.join(p, "pids.current")) for p in self.paths):
+            return False
+        for path in self.paths:
+            for key in ("memory.max_usage_in_bytes", "memory.memsw.max_usage_in_bytes", "memory.failcnt",
+                        "memory.memsw.failcnt", "memory.peak"):
+                if os.path.exists(os.path.join(path, key)):
+                    _write(os.path.join(path, key), 0)
+        return True
+
+    def release(self):
+        """Kill every process; keep the emptied, reset group for the next student (else remove it)."""
+        if self.paths and self.kill() and self.reset():
+            with _POOL_LOCK:
+                _POOL.setdefault(self.settings, []).append(self)
+            return
+        self.destroy()
+
+    def destroy(self):
+        """Kill every process in the cgroups, then remove them."""
+        self.kill()
         for path in self.paths:
             for _ in range(50):
                 try:
@@ -246,17 +350,66 @@ class Cgroup:
         self.paths = []
 
 
+_POOL = {}
+_POOL_LOCK = threading.Lock()
+
+
+def acquire_cgroup(name, processes, memory_bytes):
+    """A Cgroup with these limits: an emptied one from an earlier worker, else a new one named ``name``."""
+    with _POOL_LOCK:
+        free = _POOL.get((processes, memory_bytes))
+        if free:
+            return free.pop()
+    return Cgroup(name, processes, memory_bytes)
+
+
+def drain_cgroups():
+    """Remove every idle cgroup kept for reuse (when grading ends)."""
+    with _POOL_LOCK:
+        groups = [g for free in _POOL.values() for g in free]
+        _POOL.clear()
+    for group in groups:
+        group.destroy()
+
+
+def _v1_settings(processes, memory_bytes):
+    """(controller, [(file, value, required)]) of a worker's v1 groups."""
+    return (("pids", [("pids.max", processes, True)]),
+            ("memory", [("memory.limit_in_bytes", memory_bytes, True),
+                        ("memory.memsw.limit_in_bytes", memory_bytes, False)]),
+            ("cpu", [("cpu.cfs_period_us", CPU_PERIOD_US, True), ("cpu.cfs_quota_us", CPU_QUOTA_US, True)]))
+
+
+def _write(path, value):
+    """Write ``value`` to a cgroup file; True on success (False: absent, refused or read-only)."""
+    try:
+        with open(path, "w") as handle:
+            handle.write(str(value))
+        return True
+    except OSError:
+        return False
+
+
+def _read_int(path):
+    """The number in a cgroup file, 0 if it is absent or unreadable."""
+    try:
+        with open(path) as handle:
+            return int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 @lru_cache(maxsize=1)
 def _sweep():
     """Remove empty cgroups left by graders that were killed (named dlcourse-PID-N)."""
-    for controller in ("pids", "memory"):
-        parent = _own_group(controller)
+    parents = [_own_group(c) for c in V1_CONTROLLERS] + [_v2_parent()]
+    for parent in filter(None, parents):
         try:
-            names = os.listdir(parent) if parent else []
+            names = os.listdir(parent)
         except OSError:
             continue
         for name in names:
-            match = re.fullmatch(r"dlcourse-(\d+)-\d+", name)
+            match = re.fullmatch(r"dlcourse-(\d+)-(\d+|grader)", name)
             if match and not os.path.exists(f"/proc/{match.group(1)}"):
                 try:
                     os.rmdir(os.path.join(parent, name))
@@ -279,7 +432,7 @@ def _own_group(controller):
 
 
 def _make_group(controller, name, settings):
-    """Create ``name`` under our own cgroup and write ``settings``; its path, or None."""
+    """Create ``name`` under our own v1 cgroup and write ``settings``; its path, or None."""
     parent = _own_group(controller)
     if parent is None or not os.access(parent, os.W_OK):
         return None
@@ -288,12 +441,104 @@ def _make_group(controller, name, settings):
         os.mkdir(path)
     except OSError:
         return None
-    for i, (key, value) in enumerate(settings):
-        try:
-            with open(os.path.join(path, key), "w") as handle:
-                handle.write(str(value))
-        except OSError:
-            if i == 0:  # the limit itself; later ones (swap accounting) are optional
-                os.rmdir(path)
-                return None
+    for key, value, required in settings:
+        if not _write(os.path.join(path, key), value) and required:
+            os.rmdir(path)
+            return None
     return path
+
+
+def _v2_root():
+    """Where the unified (v2) hierarchy is mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified (hybrid)."""
+    for root in (CGROUP_FS, os.path.join(CGROUP_FS, "unified")):
+        if os.path.exists(os.path.join(root, "cgroup.controllers")):
+            return root
+    return None
+
+
+def _v2_own_path():
+    """This process's v2 cgroup ('0::/path' in /proc/self/cgroup), or None."""
+    try:
+        with open("/proc/self/cgroup") as handle:
+            for line in handle:
+                if line.startswith("0::"):
+                    return line[3:].strip()
+    except OSError:
+        pass
+    return None
+
+
+def _v2_controllers(folder, key):
+    try:
+        with open(os.path.join(folder, key)) as handle:
+            return set(handle.read().split())
+    except OSError:
+        return set()
+
+
+_V2_LOCK = threading.Lock()
+_V2_PARENT = []
+
+
+def _v2_parent():
+    """The v2 folder under which workers' groups are made, with their controllers enabled; or None.
+
+    Our own group, if we may write it (root, or delegated to us by systemd). v2 forbids
+    processes in a group whose children use controllers (except at the root), so where
+    enabling them fails because this grader sits in that group, the grader first moves
+    itself into a leaf of its own (``dlcourse-PID-grader``), then enables them.
+    """
+    with _V2_LOCK:
+        if not _V2_PARENT:
+            _V2_PARENT.append(_find_v2_parent())
+        return _V2_PARENT[0]
+
+
+def _find_v2_parent():
+    root, own = _v2_root(), _v2_own_path()
+    if root is None or own is None:
+        return None
+    parent = os.path.join(root, own.lstrip("/"))
+    wanted = _v2_controllers(parent, "cgroup.controllers") & set(V2_CONTROLLERS)
+    if not {"pids", "memory"} <= wanted or not os.access(parent, os.W_OK) \
+            or not os.access(os.path.join(parent, "cgroup.subtree_control"), os.W_OK):
+        return None
+    enable = " ".join(f"+{c}" for c in sorted(wanted))
+    if _write(os.path.join(parent, "cgroup.subtree_control"), enable):
+        return parent
+    leaf = os.path.join(parent, f"dlcourse-{os.getpid()}-grader")
+    try:
+        os.makedirs(leaf, exist_ok=True)
+    except OSError:
+        return None
+    if _write(os.path.join(leaf, "cgroup.procs"), os.getpid()) \
+            and _write(os.path.join(parent, "cgroup.subtree_control"), enable):
+        return parent
+    return None
+
+
+def _make_v2_group(name, processes, memory_bytes):
+    """(path, controllers limited) of a new v2 group for one worker, or (None, [])."""
+    parent = _v2_parent()
+    if parent is None:
+        return None, []
+    path = os.path.join(parent, name)
+    try:
+        os.mkdir(path)
+    except OSError:
+        return None, []
+    enabled = _v2_controllers(parent, "cgroup.subtree_control")
+    settings = {"pids": [("pids.max", processes)],
+                "memory": [("memory.max", memory_bytes), ("memory.swap.max", 0)],
+                "cpu": [("cpu.max", f"{CPU_QUOTA_US} {CPU_PERIOD_US}")]}
+    limited = []
+    for controller in V2_CONTROLLERS:
+        if controller in enabled and _write(os.path.join(path, settings[controller][0][0]),
+                                            settings[controller][0][1]):
+            limited.append(controller)
+            for key, value in settings[controller][1:]:
+                _write(os.path.join(path, key), value)  # swap accounting is optional
+    if not {"pids", "memory"} <= set(limited):
+        os.rmdir(path)
+        return None, []
+    return path, limited
