@@ -11,19 +11,16 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from autograder import float_dtype
 from autograder.ref_numpy import cnn as np_cnn
 from autograder.ref_torch._util import pick, tensor
 from autograder.ref_torch.train import accuracy, minibatches
 
 
-def _dtype(dev, dtype):
-    return torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
-
-
 def init_cnn(seed=0, device=None, dtype=torch.float64, **arch):
     """The NumPy reference's initial parameters (a dict) as tensors on ``device``."""
     dev = pick(device)
-    return {k: tensor(v, dev, _dtype(dev, dtype)) for k, v in np_cnn.init_cnn(seed, **arch).items()}
+    return {k: tensor(v, dev, float_dtype(dev, dtype)) for k, v in np_cnn.init_cnn(seed, **arch).items()}
 
 
 def build_model(seed=0, device=None, dtype=torch.float64, params=None):
@@ -33,7 +30,7 @@ def build_model(seed=0, device=None, dtype=torch.float64, params=None):
     the transpose of our W3.
     """
     dev = pick(device)
-    dtype = _dtype(dev, dtype)
+    dtype = float_dtype(dev, dtype)  # float32 where the device has no float64 (MPS)
     p = np_cnn.init_cnn(seed) if params is None else params
     (c1, _, k, _), c2 = p["w1"].shape, p["w2"].shape[0]
     model = torch.nn.Sequential(
@@ -105,7 +102,7 @@ def train_cnn(x, labels, epochs, batch_size, lr, seed=0, val=None, progress=True
               device=None, dtype=torch.float64):
     """Same arguments and history as ``ref_numpy.cnn.train_cnn``; returns (model, history)."""
     dev = pick(device)
-    dtype = _dtype(dev, dtype)
+    dtype = float_dtype(dev, dtype)
     model = build_model(seed, dev, dtype)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     x, labels = tensor(x, dev, dtype), torch.as_tensor(labels, device=dev)

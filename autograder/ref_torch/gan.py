@@ -5,6 +5,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from autograder import float_dtype
 from autograder.ref_torch._util import numpy, pick, tensor
 
 
@@ -68,6 +69,7 @@ def build_mlp(params, device=None, dtype=torch.float64):
     nn.Linear stores the transpose of our W (n_out, n_in); the last layer is linear.
     """
     dev, layers = pick(device), []
+    dtype = float_dtype(dev, dtype)  # float32 where the device has no float64 (MPS)
     for W, b in params:
         linear = torch.nn.Linear(*W.shape, device=dev, dtype=dtype)
         with torch.no_grad():  # the NumPy initial weights, so both libraries start alike
@@ -90,6 +92,7 @@ def train_gan(gen, disc, sample_real, steps, batch, lr, seed=0, every=100, n_sho
     fresh noise.
     """
     dev = pick(device)
+    dtype = float_dtype(dev, dtype)  # float32 where the device has no float64 (MPS)
     G, D = build_mlp(gen, dev, dtype), build_mlp(disc, dev, dtype)
     make = (lambda p: torch.optim.SGD(p, lr=lr)) if optimizer == "sgd" else (
         lambda p: torch.optim.Adam(p, lr=lr, betas=betas))

@@ -6,6 +6,7 @@ reference in distribution (the standard deviation), not number by number.
 
 import torch
 
+from autograder import float_dtype
 from autograder.ref_torch._util import pick
 
 #: method -> the torch.nn.init call that implements it (fan_in of nn.Linear is n_in).
@@ -20,7 +21,7 @@ def init_params(sizes, seed=0, method="lecun", device=None):
     """[(W1, b1), ...] as float64 tensors, W^l: (n_{l-1}, n_l) drawn by torch.nn.init, b^l = 0."""
     dev = pick(device)
     g = torch.Generator(device=dev).manual_seed(seed)
-    dtype = torch.float32 if dev.type == "mps" else torch.float64  # MPS has no float64
+    dtype = float_dtype(dev)  # float64, float32 where the device has none (MPS)
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         w = torch.empty(n_out, n_in, dtype=dtype, device=dev)  # nn.Linear's layout

@@ -25,4 +25,4 @@ def mode_coverage(samples, modes=8, radius=2.0, std=0.05, within=3.0, device=Non
     nearest, which = dist.min(dim=1)
     near = nearest <= within * std
     counts = torch.bincount(which[near], minlength=modes)
-    return counts, float(near.double().mean()) if len(samples) else 0.0
+    return counts, near.sum().item() / len(samples) if len(samples) else 0.0  # a count: no float64 on MPS

@@ -9,6 +9,7 @@ numbers in the same order.
 import torch
 from tqdm.auto import tqdm
 
+from autograder import float_dtype
 from autograder.ref_numpy import train as np_train
 from autograder.ref_numpy.mlp import init_params
 from autograder.ref_torch._util import pick, tensor
@@ -24,7 +25,8 @@ def accuracy(scores, labels, device=None):
     """Fraction of rows whose largest score is at the label."""
     dev = pick(device)
     labels = torch.as_tensor(labels, device=dev)
-    return float((torch.as_tensor(scores, device=dev).argmax(dim=1) == labels).double().mean())
+    hits = (torch.as_tensor(scores, device=dev).argmax(dim=1) == labels).sum().item()
+    return hits / len(labels) if len(labels) else float("nan")  # an exact count: no float64 on MPS
 
 
 def build_model(sizes, seed=0, device=None, dtype=torch.float64, cost="quadratic"):
@@ -34,7 +36,7 @@ def build_model(sizes, seed=0, device=None, dtype=torch.float64, cost="quadratic
     ``cost="cross_entropy"`` the last layer has no sigmoid: the model returns logits.
     """
     dev, layers = pick(device), []
-    dtype = torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
+    dtype = float_dtype(dev, dtype)  # float32 where the device has no float64 (MPS)
     for W, b in init_params(sizes, seed):
         linear = torch.nn.Linear(*W.shape, device=dev, dtype=dtype)
         with torch.no_grad():  # overwrite PyTorch's own random init with ours
@@ -76,7 +78,7 @@ def evaluate(model, X, labels, cost="quadratic"):
     with torch.no_grad():
         A = model(X)
         Y = torch.nn.functional.one_hot(labels, A.shape[1]).to(A.dtype)
-        return _cost(A, Y, cost).item(), float((A.argmax(dim=1) == labels).double().mean())
+        return _cost(A, Y, cost).item(), (A.argmax(dim=1) == labels).sum().item() / len(labels)
 
 
 def train_full_batch(X, Y, sizes, lr, epochs, seed, device=None):
@@ -96,7 +98,7 @@ def train_mlp(X, labels, sizes, epochs, batch_size, lr, seed=0, val=None, progre
               device=None, dtype=torch.float64, cost="quadratic"):
     """Same arguments and history as ``ref_numpy.train.train_mlp``; returns (model, history)."""
     dev = pick(device)
-    dtype = torch.float32 if dev.type == "mps" else dtype  # MPS has no float64
+    dtype = float_dtype(dev, dtype)  # float32 where the device has no float64 (MPS)
     model = build_model(sizes, seed, dev, dtype, cost)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     X, labels = tensor(X, dev, dtype), torch.as_tensor(labels, device=dev)

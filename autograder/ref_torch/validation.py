@@ -9,7 +9,7 @@ instead of a loop, as an independent cross-check of the NumPy reference's loop.
 
 import torch
 
-from autograder.ref_torch._util import pick
+from autograder.ref_torch._util import pick, tensor
 
 
 def kfold_indices(y, k, seed, device=None):
@@ -33,7 +33,7 @@ def early_stopping(val_losses, patience, device=None):
     best[t] = the first epoch of the lowest loss among epochs 0..t; wait[t] = t - best[t];
     training stops at the first t with wait[t] == patience.
     """
-    losses = torch.as_tensor(val_losses, dtype=torch.float64, device=pick(device))
+    losses = tensor(val_losses, pick(device))  # float64 (float32 on MPS, which has no float64)
     t = torch.arange(len(losses), device=losses.device)
     previous_best = torch.cat([losses[:1], torch.cummin(losses, dim=0).values[:-1]])
     improved = (losses < previous_best) | (t == 0)  # strict: a tie is no improvement
