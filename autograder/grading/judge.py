@@ -17,10 +17,12 @@ import ast
 import builtins
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.checks.compare import NotImplementedYet, quiet
+from autograder.grading import parsing
 from autograder.grading.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, cases, load_student, student_cells,
                                          top_level_names, used_names)
 from autograder.grading.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
@@ -226,7 +228,7 @@ def run_part(code, test, scope, namespace, session, source, missing):
     try:
         for name in sorted(student_names(code, namespace, source)):
             scope[name] = resolve(worker, name, session, source, missing)
-        exec(compile(code, f"<{test.grade_id}>", "exec"), scope)
+        exec(_compiled(code, f"<{test.grade_id}>"), scope)
         return None
     except BudgetExceeded:  # one wording for every test the budget stops
         session.exhausted = session.exhausted or budget_message(session.budget)
@@ -308,10 +310,21 @@ def _builtin_name(exc):
 def trusted_namespace(source):
     """Globals built from the source's setup and checks cells (magics dropped)."""
     namespace = {"__name__": "__grader__", "get_ipython": lambda: _NoShell()}
-    transform = TransformerManager().transform_cell
     for code in source.setup + source.checks:
-        exec(compile(transform(code), "<setup>", "exec"), namespace)
+        exec(_compiled(_without_magics(code), "<setup>"), namespace)
     return namespace
+
+
+@lru_cache(maxsize=parsing.CACHED)
+def _without_magics(code):
+    """A trusted setup or checks cell as plain Python (IPython's transforms), once per run."""
+    return TransformerManager().transform_cell(code)
+
+
+@lru_cache(maxsize=parsing.CACHED)
+def _compiled(code, filename):
+    """The code object of a trusted cell, compiled once per run (code objects are immutable)."""
+    return compile(code, filename, "exec")
 
 
 def student_names(code, namespace, source):
@@ -369,7 +382,7 @@ def rebinding_cell(name, cells, source):
 def defined_functions(code):
     """Names ``code`` defines with ``def`` at top level."""
     try:
-        tree = ast.parse(code)
+        tree = parsing.parse(code)
     except SyntaxError:
         return []
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]

@@ -8,13 +8,16 @@ Roles of the source's code cells, from their nbgrader metadata:
 """
 
 import ast
+import dataclasses
 import errno
 import json
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from autograder.grading import parsing
 from autograder.grading.text import clean
 
 
@@ -142,23 +145,29 @@ def cases(code, partial=False):
     a docstring does not count) is a case; other statements (``x = ...``) run
     with the case that follows them (the last case when none follows).
     """
+    return [dataclasses.replace(case) for case in _cases(code, partial)]
+
+
+@lru_cache(maxsize=parsing.CACHED)
+def _cases(code, partial):
+    """``cases`` of a trusted test cell, worked out once per run (the caller gets copies)."""
     visible, hidden = split_hidden(code)
     parts = [(visible, False)] + ([(hidden, True)] if hidden is not None else [])
     if not partial:
-        return [Case(text, flag, i + 1) for i, (text, flag) in enumerate(parts) if text.strip()]
+        return tuple(Case(text, flag, i + 1) for i, (text, flag) in enumerate(parts) if text.strip())
     found = [case for text, flag in parts for case in _statement_cases(text, flag)]
     if not found:
-        return cases(code, partial=False)
+        return _cases(code, False)
     for i, case in enumerate(found):
         case.index = i + 1
-    return found
+    return tuple(found)
 
 
 def _statement_cases(code, hidden):
     """Cases of one part (visible or hidden): one per top-level expression statement."""
     lines = code.splitlines()
     found, pending = [], []
-    for node in ast.parse(code).body:
+    for node in parsing.parse(code).body:
         segment = "\n".join(lines[node.lineno - 1:node.end_lineno])
         pending.append((node.lineno, segment))
         is_doc = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
@@ -313,10 +322,15 @@ def split_hidden(code):
 
 def top_level_names(code):
     """Names bound at the top level of ``code`` (def, class, assignment, import)."""
+    return list(_top_level_names(code))
+
+
+@lru_cache(maxsize=parsing.CACHED)
+def _top_level_names(code):
     try:
-        tree = ast.parse(code)
+        tree = parsing.parse(code)
     except SyntaxError:
-        return []
+        return ()
     names = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -325,9 +339,9 @@ def top_level_names(code):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 names += [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
-    return names
+    return tuple(names)
 
 
 def used_names(code):
-    """Every plain name that ``code`` reads."""
-    return {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+    """Every plain name that ``code`` reads (a frozenset, cached: trusted test code repeats)."""
+    return parsing.used_names(code)
