@@ -6,7 +6,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The caller's PATH: `make venv` looks PYTHON up there, not in the venv it may have to rebuild.
+HOST_PATH := $(PATH)
 # nbgrader shells out to alembic, so the venv's bin/ must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYTHONHASHSEED := 0
@@ -18,13 +19,13 @@ export MKL_NUM_THREADS ?= 1
 
 .PHONY: book test venv sysdeps release bench clean
 
-venv: $(STAMP)
-
-$(STAMP): pyproject.toml .ci/constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c .ci/constraints.txt -e .
-	$(BIN)/python -m pip check
-	touch $(STAMP)
+# .ci/venv.py checks the interpreter (requires-python, venv module), rebuilds a venv that is broken
+# or made by another Python than an explicit PYTHON=..., and reinstalls when the pins changed or an
+# earlier install did not finish; each refusal is one line. The stamp names the venv's interpreter.
+venv:
+	@export PATH="$(HOST_PATH)"; \
+	command -v $(PYTHON) >/dev/null 2>&1 || { echo "make venv: no $(PYTHON) found; install Python 3.11 or pass PYTHON=/path/to/python3.11" >&2; exit 1; }; \
+	$(PYTHON) .ci/venv.py $(VENV) .ci/constraints.txt "$(origin PYTHON)"
 
 # Headless Chromium (browser tests) and bubblewrap (grading sandbox) come from Debian.
 sysdeps:
