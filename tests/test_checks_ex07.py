@@ -287,3 +287,34 @@ def test_early_stopping_names_only_the_mistake_that_fits_every_case(switch, matc
     with pytest.raises(AssertionError, match=match) as info:
         ex.check_early_stopping(lambda L, p: _stops(L, p, **switch))
     assert "Or:" not in str(info.value)
+
+
+# ---------------------------------------------------------------- the float64 rule, relaxed (issue 20, item 10)
+
+def _prf32(cm, average=None):
+    """The reference's ratios computed in float32: integer counts, float32 ratios."""
+    p, r, f1 = metrics.precision_recall_f1(np.asarray(cm).astype(np.float32), None)
+    p, r, f1 = (v.astype(np.float32) for v in (p, r, f1))
+    return (p, r, f1) if average is None else (p.mean(), r.mean(), f1.mean())
+
+
+def test_precision_recall_f1_in_float32_is_accepted(capsys):
+    """The exercise accepts float32 ratios of integer counts (it says so): no claim about float64 inputs."""
+    passes(ex.check_precision_recall_f1, _prf32, capsys)
+
+
+def test_precision_recall_f1_in_float32_that_is_wrong_still_fails_without_a_float64_claim():
+    def swapped(cm, average=None):
+        p, r, f1 = _prf32(cm, average)
+        return r, p, f1
+    with pytest.raises(AssertionError) as info:
+        ex.check_precision_recall_f1(swapped)
+    assert "swapped" in str(info.value) and "float64" not in str(info.value)
+
+
+def test_exercise_07_states_the_number_types():
+    import json
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "solutions" / "07_training_practice" / "07_training_practice.ipynb"
+    text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
+    assert "float64 (NumPy's default) or float32 are both accepted" in text

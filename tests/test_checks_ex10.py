@@ -8,6 +8,7 @@ import pytest
 from autograder.checks import ex10_cnn as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import conv as ref
+from checking import solution_namespace
 
 
 def fails(check, match, *fns, **kwargs):
@@ -324,7 +325,7 @@ def test_grader_gives_a_slow_loop_zero_for_speed_only_and_says_why(tmp_path, ven
     (tmp_path / "class" / "loops" / "10_cnn").mkdir(parents=True)
     (tmp_path / "class" / "loops" / "10_cnn" / "10_cnn.ipynb").write_text(json.dumps(nb))
     out = tmp_path / "grades.csv"
-    # A 3 s limit per call stands for the default 30 s: the loops need far longer than either.
+    # A 3 s limit per call, below the check's 15 s: the grader's own 'timed out' is what the student reads.
     subprocess.run([sys.executable, "-m", "autograder", "grade", "10_cnn", str(tmp_path / "class"), "--out", str(out),
                     "--timeout", "3", "--quiet"], check=True, env=venv_env, cwd=ROOT, capture_output=True)
     row = next(csv.DictReader(out.open()))
@@ -377,3 +378,81 @@ def _offset_loop_backward(dout, cache):
 def test_overwriting_in_the_offset_loop_is_named():
     fails(ex.check_maxpool_backward, r"size=3, stride=2.*ADD their gradients", ref.maxpool_forward,
           _offset_loop_backward)
+
+
+# ---------------------------------------------------------------- cascades (issue 20, items 11, 12)
+
+FLOAT_SIZE = "def conv_output_size(n, k, stride=1, pad=0):\n    return (n + 2 * pad - k) / stride + 1\n"
+
+
+@pytest.mark.parametrize("check,names", [
+    (ex.check_im2col, ["im2col"]),
+    (ex.check_conv2d_forward, ["conv2d_forward"]),
+    (ex.check_conv2d_backward, ["conv2d_forward", "conv2d_backward"]),
+    (ex.check_maxpool_forward, ["maxpool_forward"]),
+    (ex.check_maxpool_backward, ["maxpool_forward", "maxpool_backward"]),
+])
+def test_a_float_output_size_is_named_first_by_every_function_that_calls_it(check, names, capsys):
+    """'/' for '//' in conv_output_size: im2col, the convolution and pooling name it, not an unrelated hint."""
+    ns = solution_namespace("10_cnn", conv_output_size=FLOAT_SIZE)
+    with pytest.raises(AssertionError) as info:
+        check(*(ns[n] for n in names))
+    assert str(info.value).startswith(f"First fix conv_output_size, which {names[0]} calls: "
+                                      "conv_output_size(n=5, ")
+    assert "returned the float" in str(info.value) and "use //" in str(info.value)
+    right = solution_namespace("10_cnn")
+    passes(check, capsys, *(right[n] for n in names))
+
+
+def test_a_wrong_im2col_is_named_by_the_convolution():
+    transposed = ("def im2col(x, kh, kw, stride=1, pad=0):\n"
+                  "    return _im2col(x, kh, kw, stride, pad).T.copy().T[:, ::-1]\n")
+    ns = solution_namespace("10_cnn")
+    ns["_im2col"] = ns["im2col"]
+    exec(transposed, ns)
+    with pytest.raises(AssertionError, match=r"^First fix im2col, which conv2d_forward calls: im2col\(x, kh=3"):
+        ex.check_conv2d_forward(ns["conv2d_forward"])
+
+
+def test_a_convolution_that_does_not_call_the_broken_helper_is_not_blamed(capsys):
+    """The helper is named only when the function uses it: a right conv2d_forward passes."""
+    ns = solution_namespace("10_cnn", conv_output_size=FLOAT_SIZE)
+    exec("def conv2d_forward(x, w, b, stride=1, pad=0):\n    return _ref.conv2d_forward(x, w, b, stride, pad)\n",
+         ns)
+    ns["_ref"] = ref
+    passes(ex.check_conv2d_forward, capsys, ns["conv2d_forward"])
+
+
+def test_the_backward_test_names_the_forward_output_without_stray_punctuation():
+    """'..., which the backward test needs first,: entry' read badly."""
+    def forward(x, w, b, stride, pad):
+        out, cache = ref.conv2d_forward(x, w, b, stride, pad)
+        return out + 1, cache
+    with pytest.raises(AssertionError) as info:
+        ex.check_conv2d_backward(forward, lambda dout, cache: ref.conv2d_backward(dout, cache))
+    assert "which the backward test needs first): entry" in str(info.value) and ",:" not in str(info.value)
+
+
+def test_the_speed_test_and_the_notebook_state_one_number():
+    """The notebook's '15 s per call' is the check's limit, and the notebook names no other."""
+    import json
+    from pathlib import Path
+    nb = json.loads((Path(__file__).resolve().parents[1] / "solutions" / "10_cnn" / "10_cnn.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert f"{ex.SPEED_LIMIT_S:g} s per call" in text and "30 s" not in text
+
+
+def test_the_graders_timeout_is_told_with_the_tests_own_limit():
+    """A call the grader stops after 30 s reads as over this test's 15 s, not as a second number."""
+    from autograder.grading.remote import WorkerGone
+
+    def stopped(*args):
+        raise WorkerGone("timed out after 30 s while running conv2d_forward")
+    with pytest.raises(AssertionError) as info:
+        ex.check_conv2d_speed(stopped, stopped)
+    assert "longer than this test allows (15 s per call)" in str(info.value) and "30" not in str(info.value)
+
+    def stopped_early(*args):  # an instructor's shorter --timeout is reported as it is
+        raise WorkerGone("timed out after 3 s while running conv2d_forward")
+    with pytest.raises(WorkerGone):
+        ex.check_conv2d_speed(stopped_early, stopped_early)

@@ -118,7 +118,8 @@ def test_float32_within_float32_rounding_is_told_float64_is_expected():
 
 def test_float32_that_is_also_wrong_keeps_the_hint_and_notes_the_dtype():
     text = message(assert_close, "f(x)", np.array([5.0], np.float32), np.array([2.0]), F64, "Hint: the sign.")
-    assert text.endswith("must be float64 too: do not convert to float32.")
+    assert text.endswith("must be float64: do not convert to float32.")
+    assert "inputs are float64" not in text  # nothing said about inputs the check does not know
     assert "Hint: the sign. Also:" in text
 
 
@@ -266,3 +267,116 @@ def test_an_integer_beyond_64_bits_is_a_verdict_not_an_overflow():
     with pytest.raises(AssertionError, match="integer of 401 digits, too large"):
         plain("the result", 10**400)
     assert plain("the result", 2**63 - 1) == 2**63 - 1
+
+
+# --- two numbers that differ look different (issue 20, item 9) ------------------------------
+
+def test_numbers_that_differ_in_the_seventh_digit_show_it_and_the_difference():
+    """0.850193 off by 1.5e-7 relative read 'is 0.850193 but should be 0.850193'."""
+    want = 0.8501930
+    text = message(assert_close, "f(x)", want * (1 + 1.5e-7), want, F64)
+    got_text, want_text = text.split(": got ")[1].split(" but should be ")
+    assert got_text != want_text.split(" ")[0]
+    assert "a difference of 1.3e-07" in text
+
+
+def test_numbers_that_differ_in_six_digits_keep_six():
+    text = message(assert_close, "f(x)", 0.3, 0.25)
+    assert "got 0.3 but should be 0.25 (" in text and "difference" not in text
+    assert compare._pair(1.0, 1.0 + 2**-52)[:2] == ("1", "1.0000000000000002")
+
+
+def test_float64_result_of_a_float32_intermediate_is_named():
+    """A float32 step upcast to float64: 'within float32 rounding', not a generic hint."""
+    want = np.random.default_rng(1).normal(size=(4, 5))
+    got = (want.astype(np.float32) * np.float32(1.0000001)).astype(np.float64)  # float32 arithmetic, upcast
+    text = message(assert_close, "f(x)", got, want, F64, "Hint: h = tanh(a).")
+    assert "within float32 rounding" in text and "float32 intermediate" in text
+    assert "tanh" not in text
+
+
+def test_a_real_mistake_or_a_loose_tolerance_gets_no_float32_rounding_note():
+    want = np.random.default_rng(1).normal(size=(4, 5))
+    assert "float32" not in message(assert_close, "f(x)", want * 1.01, want, F64)
+    assert "float32" not in message(assert_close, "f(x)", want * (1 + 1e-4), want, compare.DEVICE)
+    assert_close("f(x)", want * (1 + 1e-12), want, F64)  # float64 round-off passes
+
+
+# --- a failure names the function it comes from (issue 20, item 11) -------------------------
+
+def _notebook(code):
+    """The namespace of a notebook that ran ``code`` (its functions' globals are the notebook's)."""
+    ns = {}
+    exec("import numpy as np\n" + code, ns)
+    return ns
+
+
+def _check_double(double, x=3.0):
+    """A check of double(x) = 2 x, with the helper twice(x) verified when it fails."""
+    assert_close(f"double({x:g})", call(double, "double(x)", x=x), 2 * x, F64)
+    compare.ok("double works")
+
+
+def _verify_twice(twice, case):
+    assert_close(f"twice({case['x']:g})", call(twice, "twice(x)", x=case["x"]), 2 * case["x"], F64,
+                 "Hint: twice(x) is x + x.")
+
+
+check_double = compare.explains(twice=_verify_twice)(_check_double)
+
+
+def test_a_failing_helper_is_named_first():
+    ns = _notebook("def twice(x):\n    return x + 1\ndef double(x):\n    return twice(x)\n")
+    text = message(check_double, ns["double"])
+    assert text.startswith("First fix twice, which double calls: twice(3): got 4 but should be 6")
+    assert "Then double's own test: double(3): got 4" in text
+
+
+def test_a_right_helper_or_one_not_called_adds_nothing(capsys):
+    ns = _notebook("def twice(x):\n    return x + 1\ndef double(x):\n    return x * 3\n")
+    assert message(check_double, ns["double"]).startswith("double(3): got 9")  # twice is wrong but not used
+    ns = _notebook("def twice(x):\n    return 2 * x\ndef double(x):\n    return twice(x) + 1\n")
+    assert message(check_double, ns["double"]).startswith("double(3): got 7")
+    ns = _notebook("def twice(x):\n    return x + 1\ndef double(x):\n    return x + x\n")
+    check_double(ns["double"])  # the right answer passes, whatever its neighbours
+    assert capsys.readouterr().out == "\N{CHECK MARK} double works\n"
+
+
+def test_a_stub_helper_is_named_instead_of_calling_the_function_unimplemented():
+    ns = _notebook("def twice(x):\n    raise NotImplementedError()\ndef double(x):\n    return twice(x)\n")
+    with pytest.raises(NotImplementedYet) as info:
+        check_double(ns["double"])
+    assert str(info.value).startswith("First fix twice, which double calls: twice(x) is not implemented yet")
+
+
+class _Worker:
+    """The grader's side of a student's process, as far as the cascade uses it."""
+
+    def __init__(self, ns):
+        self.ns = ns
+
+    def get(self, name):
+        return {"kind": "callable"} if callable(self.ns.get(name)) else {"kind": "missing"}
+
+    def call(self, name, args, kwargs):
+        return self.ns[name](*args, **kwargs), {}
+
+
+def test_in_the_grader_the_helper_is_named_as_one_it_may_call():
+    from autograder.grading.remote import RemoteFunction
+
+    ns = _notebook("def twice(x):\n    return x + 1\ndef double(x):\n    return twice(x)\n")
+    text = message(check_double, RemoteFunction(_Worker(ns), "double"))
+    assert text.startswith("First fix twice, which double may call: twice(3): got 4")
+    del ns["twice"]  # no such function in the student's process: nothing to name
+    assert message(check_double, RemoteFunction(_Worker(ns), "double")).startswith("double(x) raised NameError")
+
+
+def test_a_variable_of_another_cell_is_named():
+    ns = _notebook("x = 5.0\ndef double(y):\n    return 2 * x\n")
+    text = message(check_double, ns["double"])
+    assert "Note: double reads `x` from the notebook" in text
+    ns = _notebook("x = 5.0\ndef double(y):\n    return 2 * y + np.zeros(()).sum()\n")
+    check_double(ns["double"])  # modules and the function's own names are not notes (and it passes)
+    ns = _notebook("shape = 5.0\ndef double(y):\n    return 2 * y + np.zeros(3).shape[0]\n")
+    assert "Note" not in message(check_double, ns["double"])  # an attribute is not a global variable

@@ -21,8 +21,10 @@ DEVICE, against="PyTorch")`` says "... is 0.5 but PyTorch gives 0.7".
 
 import contextvars
 import copy
+import functools
 import inspect
 import traceback
+import types
 
 import numpy as np
 
@@ -38,8 +40,16 @@ F32 = dict(rtol=1e-5, atol=1e-6)
 #: Set by the grader so that passing checks print nothing.
 quiet = contextvars.ContextVar("quiet", default=False)
 
-FLOAT32 = ("the result is {dtype}, which keeps only about {digits} significant digits. The inputs are "
-           "float64, and the result must be float64 too: do not convert to {dtype}.")
+#: A float64 result whose error has the size of float32 rounding (a float32 intermediate, upcast):
+#: a few float32 ulps (2**-23 each) relative, with an absolute floor near 0.
+F32_ROUNDING = dict(rtol=8 * 2.0**-23, atol=1e-9)
+
+FLOAT32 = ("the result is {dtype}, which keeps only about {digits} significant digits. This exercise asks "
+           "for float64 results (NumPy's default), so the result must be float64: do not convert to {dtype}.")
+ROUNDED = ("the result is float64, but it differs from the right values only within float32 rounding "
+           "(float32 keeps about 7 significant digits): most likely a float32 intermediate (np.float32(...), "
+           "dtype=np.float32, .astype(np.float32), or a function of yours that returns float32) lost digits "
+           "before the result became float64. Keep every step in float64.")
 
 
 class CheckFailed(AssertionError):
@@ -115,12 +125,27 @@ def _ordinal(n):
     return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
-def _num(x):
+def _num(x, digits=6):
     """A number as a short string; -0 prints as 0, integers without a decimal point."""
     x = float(x)
     if x == 0:
         return "0"
-    return f"{x:.6g}"
+    return f"{x:.{digits}g}"
+
+
+def _pair(got, want):
+    """(got, want, note): the two numbers with as many significant digits as it takes to tell them apart.
+
+    Six digits when they suffice; more otherwise, and then ``note`` adds the difference itself
+    (' (a difference of 1.3e-07)'), so that two numbers that differ never read the same.
+    """
+    a, b = float(got), float(want)
+    for digits in range(6, 18):
+        shown = _num(a, digits), _num(b, digits)
+        if shown[0] != shown[1] or a == b or a != a or b != b:
+            break
+    note = "" if digits == 6 or not np.isfinite(a - b) else f" (a difference of {abs(a - b):.2g})"
+    return shown[0], shown[1], note
 
 
 # --- values -----------------------------------------------------------------------------
@@ -194,8 +219,9 @@ def assert_close(label_, got, want, tol=F64, hint="", against=None):
             excess = np.abs(gotf - want) - tol["atol"] - tol["rtol"] * np.abs(want)
         excess = np.where(np.isnan(excess), np.inf, excess)  # an inf where a number is due is the worst
         worst = _index(int(np.argmax(np.where(wrong, excess, -np.inf))), want.shape)
-        hint = _float32_hint(view, gotf, want, hint)
-        fail(f"{_subject(label_, worst)} {_num(gotf[worst])} but {expected} {_num(want[worst])} "
+        hint = _float32_hint(view, gotf, want, hint, tol)
+        shown_got, shown_want, note = _pair(gotf[worst], want[worst])
+        fail(f"{_subject(label_, worst)} {shown_got} but {expected} {shown_want}{note} "
              f"({_count(wrong)}{_tolerance(tol)}). {hint}".strip())
     _refuse_lost_digits(label_, view, gotf, want, tol)
     return np.array(view, copy=True)
@@ -225,15 +251,40 @@ def _wrong(gotf, want, tol):
     return ~(right | (np.isnan(want) & np.isnan(gotf)) | (np.isinf(want) & (gotf == want)))
 
 
-def _float32_hint(view, gotf, want, hint):
-    """Name a reduced-precision result when it explains the error (it is within float32 rounding)."""
-    if view.dtype.kind != "f" or view.dtype.itemsize >= 8:
+def _float32_hint(view, gotf, want, hint, tol=F64):
+    """Name a reduced-precision result when it explains the error (it is within float32 rounding).
+
+    A float64 result that is right only within float32 rounding (a float32 intermediate upcast
+    to float64) is named too, when float64 precision is asked for.
+    """
+    if view.dtype.kind == "f" and view.dtype.itemsize >= 8:
+        if 0 < tol["rtol"] < F32_ROUNDING["rtol"] and _rounded_through_float32(gotf, want):
+            return "Hint: " + ROUNDED
         return hint
+    if view.dtype.kind != "f" or not 0 < tol["rtol"] < F32["rtol"]:
+        return hint  # float32 is allowed where the tolerance is float32's: say nothing about it
     digits = 7 if view.dtype.itemsize == 4 else 3
     words = FLOAT32.format(dtype=view.dtype, digits=digits)
     if not _wrong(gotf, want, F32).any():
         return "Hint: the values are right to float32 precision, but " + words
     return (hint + " Also: " if hint else "Note: ") + words
+
+
+def _rounded_through_float32(gotf, want):
+    """True if a float64 result looks like float32 arithmetic upcast to float64.
+
+    Either every value is a float32 number (upcast as it was) within float32 precision of the
+    reference, or every error is within a few float32 ulps of the array's scale.
+    """
+    finite = np.isfinite(gotf) & np.isfinite(want)
+    if not finite.any():
+        return False
+    g, w = gotf[finite], want[finite]
+    if np.array_equal(g.astype(np.float32).astype(float), g) and not np.array_equal(
+            w.astype(np.float32).astype(float), w):
+        return not _wrong(g, w, F32).any()
+    scale = float(np.max(np.abs(w)))
+    return bool(np.all(np.abs(g - w) <= F32_ROUNDING["atol"] + F32_ROUNDING["rtol"] * np.maximum(np.abs(w), scale)))
 
 
 def _subject(label_, idx):
@@ -374,6 +425,118 @@ def _change(name, before, after):
             if not _same(before[k], after[k]):
                 return _change(f"{name}[{k!r}]", before[k], after[k])
     return f"{name} is no longer what was passed"
+
+
+# --- when a function fails because of another one --------------------------------------------
+
+def explains(**helpers):
+    """Decorate a check so that its failure names the cause it lies in, first.
+
+    helpers: {name: verify}, ``verify(helper, case)`` raising AssertionError when the student's
+    function ``name`` is wrong on the inputs of this check's ``case`` (the check's arguments by
+    name, defaults included). When the check fails, each helper the function under test calls
+    (or, in the grader, where its code is not visible, may call) is verified quietly; the first
+    one that fails is named before the check's own message. A function that reads data from
+    the notebook's globals (a variable of another cell) gets that named after it.
+    The student's other functions are looked up only for these words, never for a verdict.
+    """
+    def wrap(check):
+        signature = inspect.signature(check)
+
+        @functools.wraps(check)
+        def run(*args, **kwargs):
+            try:
+                return check(*args, **kwargs)
+            except CheckFailed as exc:
+                case = signature.bind(*args, **kwargs)
+                case.apply_defaults()
+                text = _cascade(case.arguments, helpers, signature) + str(exc) + _globals_note(case.arguments)
+                if text == str(exc):
+                    raise
+                raise type(exc)(text) from exc.__cause__
+        return run
+    return wrap
+
+
+def _cascade(case, helpers, signature):
+    """'First fix NAME, which F calls: ... ' for the first helper that fails, or ''."""
+    tested = [v for v in case.values() if callable(v)][::-1]  # the function under test comes last
+    for helper_name, verify in helpers.items():
+        reads = [_reads(fn, helper_name) for fn in tested]
+        users = [fn for fn, r in zip(tested, reads) if r] or [fn for fn, r in zip(tested, reads) if r is None]
+        helper = sibling(users[0], helper_name) if users else None
+        if helper is None:
+            continue
+        token = quiet.set(True)
+        try:
+            verify(helper, case)
+        except AssertionError as exc:
+            name = _name(users[0])
+            where = f"which {name} calls" if reads[tested.index(users[0])] else f"which {name} may call"
+            return f"First fix {helper_name}, {where}: {exc} Then {_name(tested[0])}'s own test: "
+        except Exception:  # noqa: BLE001 - a helper that cannot even be verified explains nothing
+            continue
+        finally:
+            quiet.reset(token)
+    return ""
+
+
+def _name(fn):
+    """The student's name for ``fn``: its __name__, or the name the grader calls it by."""
+    return getattr(fn, "__name__", None) or getattr(fn, "name", None) or "the function"
+
+
+def sibling(fn, name):
+    """The student's function ``name`` from ``fn``'s notebook, or None; only to word a message.
+
+    In a notebook, ``fn``'s globals are the notebook's; in the grader, ``fn`` stands for a
+    function in the student's process, whose other functions are asked for by name.
+    """
+    if isinstance(fn, types.FunctionType):
+        other = fn.__globals__.get(name)
+        return other if isinstance(other, types.FunctionType) and other is not fn else None
+    worker = getattr(fn, "worker", None)
+    if worker is None or type(fn).__name__ != "RemoteFunction":
+        return None
+    try:
+        return type(fn)(worker, name) if worker.get(name).get("kind") == "callable" else None
+    except Exception:  # noqa: BLE001 - no answer, no words
+        return None
+
+
+def _global_names(fn):
+    """Every global name ``fn``'s code (nested functions and comprehensions included) reads."""
+    import dis
+
+    names, stack = set(), [fn.__code__]
+    while stack:
+        code = stack.pop()
+        names.update(i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME"))
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return names
+
+
+def _reads(fn, name):
+    """True/False whether ``fn``'s code reads the global ``name``; None where its code is not here."""
+    return name in _global_names(fn) if isinstance(fn, types.FunctionType) else None
+
+
+#: Values a function may read from its notebook without a note: modules, functions, classes.
+_DATA = (np.ndarray, np.generic, int, float, complex, str, bytes, list, tuple, dict, set)
+
+
+def _globals_note(case):
+    """' Note: F reads the notebook variable x ...' for data a tested function takes from its globals."""
+    notes = []
+    for fn in (v for v in case.values() if isinstance(v, types.FunctionType)):
+        found = sorted(n for n in _global_names(fn)
+                       if not n.startswith("_") and isinstance(fn.__globals__.get(n), _DATA))
+        if found:
+            names = ", ".join(f"`{n}`" for n in found)
+            notes.append(f" Note: {_name(fn)} reads {names} from the notebook (a variable defined outside the "
+                         "function, perhaps in another cell), not from its arguments: a function should use only "
+                         "its arguments and its own variables, as the test passes other inputs.")
+    return "".join(notes)
 
 
 def unpack(label_, out, n):

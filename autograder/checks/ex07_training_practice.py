@@ -10,13 +10,16 @@ built so that each usual mistake gives another epoch.
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, fail, ok, plain, \
-    torch_twin, unpack
+from autograder.checks.compare import DEVICE, EXACT, F32, assert_close, call, diagnose, explains, fail, ok, \
+    plain, torch_twin, unpack
 from autograder.ref_numpy import metrics as ref_metrics
 from autograder.ref_numpy import validation as ref_validation
 
 ROWS_HINT = ("cm[i, j] counts the examples whose TRUE class is i and whose PREDICTED class is j: "
              "rows are true classes, columns are predictions (scikit-learn's convention).")
+#: Precision, recall and F1 are ratios of integer counts: float32 is accepted as well as float64
+#: (the exercise says so), so they are compared to float32's precision, where float64 is not enforced.
+RATIOS = F32
 ZERO_DIVISION_HINT = ("a class that is never predicted has no precision (0/0), and one that never occurs "
                       "has no recall: the convention here, scikit-learn's zero_division=0, makes such a ratio 0, "
                       "not NaN (and without a division by zero: divide only where the denominator is positive).")
@@ -37,6 +40,7 @@ def _labels_case(rng, n, n_classes):
             return y_true, y_pred
 
 
+@explains()
 def check_confusion_matrix(confusion_matrix, seed=0, n=40, n_classes=4):
     """confusion_matrix(y_true, y_pred, n_classes) -> (K, K) counts, rows = true classes."""
     rng = np.random.default_rng(seed)
@@ -107,6 +111,7 @@ def _prf_hint(got, mistakes, i):
     return diagnose(arr, {h: v[i] for h, v in mistakes.items()})
 
 
+@explains()
 def check_precision_recall_f1(precision_recall_f1, seed=0, n_classes=5):
     """precision_recall_f1(cm, average) -> per-class arrays (average=None) or three macro floats."""
     rng = np.random.default_rng(seed)
@@ -123,7 +128,7 @@ def check_precision_recall_f1(precision_recall_f1, seed=0, n_classes=5):
         for i, name in enumerate(names):
             hint = _prf_hint(out[i], mistakes, i)
             shape = f"shape ({n_classes},), one number per class" if average is None else "one number"
-            got = assert_close(f"{label}: {name}", out[i], want[i], F64, hint or f"{name} has {shape}.")
+            got = assert_close(f"{label}: {name}", out[i], want[i], RATIOS, hint or f"{name} has {shape}.")
             twin_value = numpy(other[i]) if average is None else other[i]
             assert_close(f"{label}: {name}", got, twin_value, DEVICE, against="PyTorch")
     ok("precision_recall_f1 matches the references per class and macro-averaged, with 0 for 0/0")
@@ -186,6 +191,7 @@ def _assert_stratified(label, y, folds):
     return counts
 
 
+@explains()
 def check_kfold_indices(kfold_indices, seed=0, n=63, n_classes=3, k=5):
     """kfold_indices(y, k, seed) -> k validation folds: a stratified partition, fixed by the seed."""
     rng = np.random.default_rng(seed)
@@ -290,6 +296,7 @@ def _narrow(early_stopping, cases, hints):
     return left or hints
 
 
+@explains()
 def check_early_stopping(early_stopping, seed=0, n_random=20, max_epochs=30):
     """early_stopping(val_losses, patience) -> the epoch to keep, on designed and random cases."""
     rng = np.random.default_rng(seed)

@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, F64, CheckFailed, assert_close, call, diagnose, fail, ok, plain,
-                                       torch_twin, unpack)
+from autograder.checks.compare import (DEVICE, F64, CheckFailed, assert_close, call, diagnose, explains, fail, ok,
+                                       plain, torch_twin, unpack)
 from autograder.grading import wire
 from autograder.ref_numpy import optim as ref_optim
 from autograder.ref_numpy import schedules as ref_sched
@@ -176,6 +176,7 @@ def _momentum_mistakes(nesterov):
     }
 
 
+@explains()
 def check_momentum_step(momentum_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.05,
                         settings=((0.9, False), (0.9, True), (0.5, True))):
     """momentum_step(w, dw, state, lr, momentum, nesterov) against torch.optim.SGD over many steps.
@@ -216,6 +217,7 @@ def _rmsprop_mistakes():
     }
 
 
+@explains()
 def check_rmsprop_step(rmsprop_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.01,
                        settings=((0.99, 1e-8), (0.9, 1e-3))):
     """rmsprop_step(w, dw, state, lr, alpha, eps) against torch.optim.RMSprop over many steps."""
@@ -301,6 +303,7 @@ def _adam_mistakes(weight_decay, decoupled):
     return mistakes
 
 
+@explains()
 def check_adam_step(adam_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.01,
                     settings=((0.9, 0.999, 1e-8, 0.0, False), (0.9, 0.999, 1e-8, 0.1, False),
                               (0.9, 0.999, 1e-8, 0.1, True), (0.8, 0.99, 1e-3, 0.5, True))):
@@ -354,6 +357,7 @@ def _one_number(label, got):
              f"{type(got).__name__}.{extra}")
 
 
+@explains()
 def check_step_lr(step_lr, lr0=0.1, settings=((5, 0.5), (1, 0.9), (7, 0.1)), epochs=30):
     """step_lr(t, lr0, step_size, gamma) = StepLR's rate at epoch t, for t = 0 .. epochs - 1."""
     mistakes = {
@@ -370,6 +374,7 @@ def check_step_lr(step_lr, lr0=0.1, settings=((5, 0.5), (1, 0.9), (7, 0.1)), epo
     ok("step_lr matches torch.optim.lr_scheduler.StepLR")
 
 
+@explains()
 def check_cosine_lr(cosine_lr, lr0=0.1, settings=((20, 0.0), (7, 0.001), (50, 0.01))):
     """cosine_lr(t, lr0, T_max, eta_min) = CosineAnnealingLR's rate at step t, for t = 0 .. T_max."""
     # Every mistake is the reference's own rate at another t, T_max or eta_min, or a transform

@@ -5,7 +5,7 @@ and PyTorch (``torch.nn.functional.batch_norm``, autograd)."""
 import numpy as np
 
 from autograder.checks.compare import (
-    DEVICE, F64, assert_close, call, describe, diagnose, fail, ok, torch_twin, unpack)
+    DEVICE, F64, assert_close, call, describe, diagnose, explains, fail, ok, torch_twin, unpack)
 from autograder.ref_numpy import batchnorm as ref_bn
 from autograder.ref_numpy import regularization as ref_reg
 from autograder.ref_numpy.mlp import init_params
@@ -49,6 +49,7 @@ def _l2_mistakes(params, lam):
     return penalty, dW, db
 
 
+@explains()
 def check_l2_penalty(l2_penalty, seed=0, sizes=(5, 4, 3), lam=0.1):
     """l2_penalty(params, lam) -> (lam/2 * sum of W**2, [(lam * W, zeros like b), ...]); biases excluded."""
     rng = np.random.default_rng(seed)
@@ -120,6 +121,7 @@ def _dropout_mistakes(x, p, seed, previous=None):
     return mistakes
 
 
+@explains()
 def check_dropout_forward(dropout_forward, seed=0, shape=(6, 5), p=0.3, mask_seed=7):
     """dropout_forward(x, p, train, seed) -> (out, cache): inverted dropout in training, x in evaluation."""
     rng = np.random.default_rng(seed)
@@ -148,6 +150,7 @@ def check_dropout_forward(dropout_forward, seed=0, shape=(6, 5), p=0.3, mask_see
     ok(f"dropout_forward: inverted dropout with a new mask per seed in training, identity in evaluation (p = {p:g})")
 
 
+@explains()
 def check_dropout_backward(dropout_forward, dropout_backward, seed=0, shape=(6, 5), p=0.3, mask_seed=7):
     """dropout_backward(dout, cache) -> dx, for the cache of the student's own dropout_forward."""
     rng = np.random.default_rng(seed)
@@ -250,6 +253,7 @@ def _bn_eval_mistakes(a, momentum, eps):
             {"in evaluation the running statistics are used, not updated: return them unchanged.": train_rv})
 
 
+@explains()
 def check_batchnorm_forward(batchnorm_forward, seed=0, n=6, d=4, momentum=0.1, eps=1e-5):
     """batchnorm_forward(...) -> (out, running_mean, running_var, cache), training and evaluation,
     against the NumPy reference and torch.nn.functional.batch_norm."""
@@ -318,6 +322,7 @@ def _bn_backward_mistakes(dout, a, eps, cache):
     return dx, dgamma, dbeta
 
 
+@explains()
 def check_batchnorm_backward(batchnorm_forward, batchnorm_backward, seed=0, n=6, d=4, eps=1e-5):
     """batchnorm_backward(dout, cache) -> (dx, dgamma, dbeta), for the cache of the student's own
     batchnorm_forward, in training and evaluation mode, against the NumPy reference and autograd."""

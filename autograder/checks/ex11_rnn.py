@@ -4,7 +4,8 @@ reference, ``torch.nn.RNN`` (weights copied in) and autograd."""
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, F64, assert_close, call, describe, diagnose, ok, torch_twin, unpack
+from autograder.checks.compare import (DEVICE, F64, assert_close, call, describe, diagnose, explains, ok, torch_twin,
+                                       unpack)
 from autograder.ref_numpy import rnn as ref
 
 #: Clipping with or without PyTorch's eps = 1e-6 in max_norm / (norm + eps): both are right.
@@ -14,6 +15,16 @@ SHAPES_HINT = ("Hint: every gradient has the shape of its variable (dx like x, d
                "is transposed.")
 GRADS = ("dx", "dh_prev", "dWx", "dWh", "db")
 SEQ_GRADS = ("dx", "dh0", "dWx", "dWh", "db")
+
+
+def _step_of_sequence(rnn_step_forward, case):
+    """The student's step, verified on the sizes of the failing sequence check (see compare.explains)."""
+    check_rnn_step_forward(rnn_step_forward, seed=case["seed"], n=case["n"], d=case["d"], h=case["h"])
+
+
+def _step_back_of_sequence(rnn_step_backward, case):
+    """The student's backward step, verified on the sizes of the failing sequence check."""
+    check_rnn_step_backward(rnn_step_backward, seed=case["seed"], n=case["n"], d=case["d"], h=case["h"])
 
 
 def _case(seed, n, t, d, h, scale=0.6):
@@ -28,6 +39,7 @@ def _sigmoid(z):
 
 # ---------------------------------------------------------------- one step
 
+@explains()
 def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
     """rnn_step_forward(x, h_prev, Wx, Wh, b) -> (tanh(x Wx + h_prev Wh + b), cache)."""
     x, h_prev, Wx, Wh, b, _ = _case(seed, n, 1, d, h)
@@ -54,6 +66,7 @@ def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
     ok("rnn_step_forward matches the NumPy reference and torch.nn.RNN")
 
 
+@explains()
 def check_rnn_step_backward(rnn_step_backward, seed=0, n=3, d=4, h=5):
     """rnn_step_backward(dh_next, cache) -> (dx, dh_prev, dWx, dWh, db), against NumPy and autograd."""
     x, h_prev, Wx, Wh, b, dh = _case(seed, n, 1, d, h)
@@ -91,6 +104,7 @@ def _step_grads(da, cache):
 
 # ---------------------------------------------------------------- a whole sequence
 
+@explains(rnn_step_forward=_step_of_sequence)
 def check_rnn_forward(rnn_forward, seed=0, n=2, t=6, d=3, h=4):
     """rnn_forward(x, h0, Wx, Wh, b) -> (h (N, T, H), cache), against NumPy and torch.nn.RNN."""
     x, h0, Wx, Wh, b, _ = _case(seed, n, t, d, h)
@@ -112,6 +126,7 @@ def check_rnn_forward(rnn_forward, seed=0, n=2, t=6, d=3, h=4):
     ok("rnn_forward matches the NumPy reference and torch.nn.RNN")
 
 
+@explains(rnn_step_backward=_step_back_of_sequence)
 def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
     """rnn_backward(dh, cache) -> (dx, dh0, dWx, dWh, db), backpropagation through time."""
     x, h0, Wx, Wh, b, dh = _case(seed, n, t, d, h)
@@ -169,6 +184,7 @@ def _clip_hint(got, grads, i, max_norm, norm, eps):
     })
 
 
+@explains()
 def check_clip_grad_norm(clip_grad_norm, seed=0, max_norm=1.0):
     """clip_grad_norm(grads, max_norm) -> (clipped list, norm before), as torch.nn.utils.clip_grad_norm_."""
     rng = np.random.default_rng(seed)

@@ -4,8 +4,8 @@ copied in, PyTorch's gate order i, f, g, o) and autograd."""
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, ok,
-                                       torch_twin, unpack)
+from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, explains, fail,
+                                       ok, torch_twin, unpack)
 from autograder.ref_numpy import lstm as ref
 
 SHAPES_HINT = ("a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H columns, one per gate; every "
@@ -15,6 +15,11 @@ SEQ_CACHE = ("x", "h0", "c0", "Wx", "Wh", "b", "gates", "c", "h")
 STEP_GRADS = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
 CELL_TWICE = "the cell state c is used twice: "
 ORDER = "PyTorch's gate order: the four blocks of H columns of a are i, f, g, o (input, forget, candidate, output). "
+
+
+def _step_of_sequence(lstm_step_forward, case):
+    """The student's step, verified on the sizes of the failing sequence check (see compare.explains)."""
+    check_lstm_step_forward(lstm_step_forward, seed=case["seed"], n=case["n"], d=case["d"], h=case["h"])
 
 
 def _sigmoid(z):
@@ -70,6 +75,9 @@ def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
 
 def _check_cache(label, cache, want, names):
     """The cache is a tuple of len(names) entries, each equal to the reference's."""
+    if isinstance(cache, (tuple, list)) and len(cache) != len(names):
+        fail(f"{label}: the cache should be a tuple of {len(names)} values ({', '.join(names)}), but it has "
+             f"{len(cache)}: {_cache_difference(cache, want, names)}.")
     cache = unpack(label + ": the cache", cache, len(names))
     for k, (name, got, expected) in enumerate(zip(names, cache, want)):
         hint = ("Hint: the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H)."
@@ -78,8 +86,33 @@ def _check_cache(label, cache, want, names):
                      hint)
 
 
+def _cache_difference(cache, want, names):
+    """Which entries a cache of the wrong length lacks or adds, matching its values in order with ``want``'s."""
+    def same(got, expected):
+        try:
+            arr = np.asarray(got)
+            return arr.dtype.kind in "biuf" and arr.shape == np.shape(expected) and np.allclose(arr, expected)
+        except (TypeError, ValueError):
+            return False
+    matched, k = [], 0
+    for got in cache:
+        j = next((j for j in range(k, len(want)) if same(got, want[j])), None)
+        if j is not None:
+            matched.append(j)
+            k = j + 1
+    missing = [names[j] for j in range(len(names)) if j not in matched]
+    extra = len(cache) - len(matched)
+    parts = []
+    if missing:
+        parts.append(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+    if extra:
+        parts.append(f"{extra} value{'s' if extra > 1 else ''} that {'is' if extra == 1 else 'are'} none of these")
+    return " and ".join(parts) or "the values are not in this order"
+
+
 # ---------------------------------------------------------------- one step forward
 
+@explains()
 def check_lstm_step_forward(lstm_step_forward, seed=0, n=3, d=4, h=5):
     """lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b) -> (h, c, cache), against NumPy and LSTMCell."""
     x, h_prev, c_prev, Wx, Wh, b, _, _ = _case(seed, n, 1, d, h)
@@ -168,6 +201,7 @@ def _back_mistakes(dh, dc, cache):
     }
 
 
+@explains()
 def check_lstm_step_backward(lstm_step_backward, seed=0, n=3, d=4, h=5):
     """lstm_step_backward(dh, dc, cache) -> (dx, dh_prev, dc_prev, dWx, dWh, db), against NumPy and autograd."""
     x, h_prev, c_prev, Wx, Wh, b, dh, dc = _case(seed, n, 1, d, h)
@@ -208,6 +242,7 @@ def _unrolled(x, h0, c0, Wx, Wh, b, carry_h=True, carry_c=True):
     return np.stack(out, axis=1)
 
 
+@explains(lstm_step_forward=_step_of_sequence)
 def check_lstm_forward(lstm_forward, seed=0, n=2, t=6, d=3, h=4):
     """lstm_forward(x, h0, c0, Wx, Wh, b) -> (h (N, T, H), cache), against NumPy and torch.nn.LSTM."""
     x, h0, c0, Wx, Wh, b, _, _ = _case(seed, n, t, d, h)

@@ -4,7 +4,8 @@ their gradients, and one alternating training step, against the NumPy reference,
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, F64, assert_close, call, describe, diagnose, fail, ok, torch_twin, unpack
+from autograder.checks.compare import (DEVICE, F64, assert_close, call, describe, diagnose, explains, fail, ok,
+                                       torch_twin, unpack)
 from autograder.ref_numpy import gan as ref
 
 #: Logits where log(sigmoid(l)) computed directly overflows to -inf or gives NaN.
@@ -18,6 +19,16 @@ POOLED = ("each part is averaged over its own batch: 1/N over the N real logits 
           "ones, not one mean over all N + M logits.")
 
 
+def _discriminator_loss_of_step(discriminator_loss, case):
+    """The student's discriminator loss, verified when gan_step fails (see compare.explains)."""
+    check_discriminator_loss(discriminator_loss, seed=case["seed"])
+
+
+def _generator_loss_of_step(generator_loss, case):
+    """The student's generator loss, verified when gan_step fails."""
+    check_generator_loss(generator_loss, seed=case["seed"])
+
+
 def _logits(seed, n, scale=3.0):
     return scale * np.random.default_rng(seed).normal(size=n)
 
@@ -28,6 +39,7 @@ def _finite(label, value, hint):
         fail(f"{label} is not finite (inf or NaN) for logits of ±1000. {hint}")
 
 
+@explains()
 def check_discriminator_loss(discriminator_loss, seed=0, n=6, m=4):
     """discriminator_loss(real_logits, fake_logits) -> (loss, d_real, d_fake), stable at ±1000."""
     twin, dev, numpy = torch_twin("gan")
@@ -67,6 +79,7 @@ def check_discriminator_loss(discriminator_loss, seed=0, n=6, m=4):
     ok("discriminator_loss matches BCE-with-logits and its autograd gradients, even at logits of ±1000")
 
 
+@explains()
 def check_generator_loss(generator_loss, seed=0, m=5):
     """generator_loss(fake_logits) -> (loss, d_fake): the non-saturating loss, stable at ±1000."""
     twin, dev, numpy = torch_twin("gan")
@@ -102,6 +115,7 @@ def _networks(seed, k, hidden):
     return gen, disc, rng
 
 
+@explains(discriminator_loss=_discriminator_loss_of_step, generator_loss=_generator_loss_of_step)
 def check_gan_step(gan_step, seed=0, n=8, m=6, k=3, hidden=5, lr=0.1):
     """gan_step(gen, disc, real, z, lr) -> (gen, disc, d_loss, g_loss): D first, then G through the new D."""
     gen, disc, rng = _networks(seed, k, hidden)
