@@ -249,3 +249,82 @@ def test_dangling_references_fail_the_build(tmp_path):
     assert "unknown document: 'nope'" in out
     assert "undefined label: 'no-such-label'" in out
     assert "cross-reference target not found: '../nope.md'" in out
+
+
+# --- the Sources page indexes every correction box ---------------------------------------------
+
+CHAPTER_SOURCES = sorted((ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md"))
+_ADMONITION = re.compile(r"^```\{admonition\}[^\n]*\n((?::[a-z_-]+:[^\n]*\n)*)(.*?)^```$", re.S | re.M)
+
+
+def correction_boxes(text):
+    """[(name, number of corrections, body)] of the admonitions of class ``corrections``."""
+    boxes = []
+    for match in _ADMONITION.finditer(text):
+        options = dict(re.findall(r"^:([a-z_-]+):[ \t]*(.*)$", match.group(1), re.M))
+        if "corrections" in options.get("class", "").split():
+            body = match.group(2)
+            count = max(len(re.findall(r"^- ", body, re.M)), 1)
+            boxes.append((options.get("name"), count, body))
+    return boxes
+
+
+def indexed_corrections(sources_text):
+    """{box label: number of one-line entries} of the Sources page's index section."""
+    assert "(src-corrections)=" in sources_text, "the Sources page has no index of corrections"
+    index, current = {}, None
+    for line in sources_text.split("(src-corrections)=", 1)[1].splitlines():
+        entry = re.match(r"- \{ref\}`[^`<]*<([^>`]+)>`", line)
+        if entry:
+            current = entry.group(1)
+            index[current] = 0
+        elif current and line.startswith("  - "):
+            index[current] += 1
+        elif line.startswith("#") and index:
+            break  # the next section
+    return index
+
+
+def correction_index_problems(chapters, sources_text):
+    """What keeps the Sources page from being the complete index of the chapters' correction boxes.
+
+    chapters: {chapter file name: source text}. -> list of one-line problems (empty: complete).
+    """
+    problems, index = [], indexed_corrections(sources_text)
+    for chapter, text in chapters.items():
+        for name, count, body in correction_boxes(text):
+            if not name:
+                problems.append(f"{chapter}: a correction box has no :name:")
+            elif name not in index:
+                problems.append(f"{chapter}: box {name} is not listed on the Sources page")
+            elif index[name] != count:
+                problems.append(f"{chapter}: box {name} has {count} corrections, "
+                                f"the Sources page lists {index[name]}")
+            if "<src-" not in body:
+                problems.append(f"{chapter}: box {name} names no lecture note (a {{ref}} to src-...)")
+    return problems
+
+
+def test_sources_page_indexes_every_correction_box():
+    chapters = {p.name: p.read_text() for p in CHAPTER_SOURCES}
+    assert correction_index_problems(chapters, (ROOT / "chapters" / "sources.md").read_text()) == []
+    # the chapters the review found missing from the index all have a box now
+    with_box = {name[:2] for name, text in chapters.items() if correction_boxes(text)}
+    assert {"07", "09", "10", "11", "14"} <= with_box
+
+
+def test_correction_index_check_fails_on_a_missing_or_short_entry():
+    box = ("```{admonition} Corrections\n:class: warning corrections\n:name: ch99-corrections\n"
+           "- The {ref}`M2 notes <src-m2>`: one.\n- The same notes: two.\n```\n")
+    full = "(src-corrections)=\n## Index\n\n- {ref}`Chapter 99 <ch99-corrections>`\n  - one\n  - two\n"
+    assert correction_index_problems({"99_x.md": box}, full) == []
+    short = full.rsplit("  - two\n", 1)[0]
+    assert correction_index_problems({"99_x.md": box}, short) == [
+        "99_x.md: box ch99-corrections has 2 corrections, the Sources page lists 1"]
+    assert "not listed" in correction_index_problems({"99_x.md": box}, "(src-corrections)=\n")[0]
+    unnamed = box.replace(":name: ch99-corrections\n", "")
+    assert "no :name:" in correction_index_problems({"99_x.md": unnamed}, full)[0]
+    uncited = box.replace("{ref}`M2 notes <src-m2>`", "M2 notes")
+    assert "names no lecture note" in correction_index_problems({"99_x.md": uncited}, full)[0]
+    # a plain warning box is not a correction box
+    assert correction_boxes(box.replace("warning corrections", "warning")) == []
