@@ -57,6 +57,8 @@ class Options:
     force: bool = False
     #: Record hand edits of the CSV's scores as manual scores instead of refusing to run.
     accept_edits: bool = False
+    #: Called with the submissions chosen, before grading (submission times, kept LMS identities).
+    prepare: object = None
 
 
 def sources(course, assignment):
@@ -93,6 +95,10 @@ def sandbox_mode(limits):
             "would run behind a Python audit hook only, which a submission can switch off; install it "
             "(Debian/Ubuntu: apt-get install bubblewrap; in a container, allow user namespaces; see the "
             "instructors' page) or pass --allow-weak-sandbox to accept the weaker mode")
+    try:  # cgroups: bounds on processes and memory (refused here, before any student, if too weak)
+        remote.preflight(limits)
+    except sandbox.SandboxUnavailable as exc:
+        raise SandboxRefused(short(exc, 500, False)) from None
     return mode
 
 
@@ -138,7 +144,8 @@ def grade_student(sub, srcs, limits, options=None):
 def about(sub):
     """What the record keeps of the submission itself: name, layout, time, LMS flags (non-empty only)."""
     info = dict(name=sub.name, layout=sub.layout, submitted_at=sub.submitted_at,
-                submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission)
+                submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission,
+                time_note=sub.time_note, lms_file=sub.lms_file)
     return {k: v for k, v in info.items() if v}
 
 
@@ -205,6 +212,8 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
             if why:
                 raise collect.SubmissionsError(why)
             subs = chosen(subs, options.students)
+            if options.prepare:
+                options.prepare(subs)
             limits.deny_read = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
             if options.dask:
                 return _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progress)
@@ -219,11 +228,14 @@ def chosen(subs, students):
     SubmissionsError if one is absent."""
     if not students:
         return subs
-    picked = [s for s in subs if s.student_id in students or s.raw_id in students or (s.name and s.name in students)]
-    missing = sorted(set(students) - {s.student_id for s in picked} - {s.raw_id for s in picked}
-                     - {s.name for s in picked})
+    key = collect.same_name
+    wanted = {key(s) for s in students}
+    picked = [s for s in subs if wanted & {key(s.student_id), key(s.raw_id), key(s.name or s.student_id)}]
+    missing = sorted(s for s in students
+                     if key(s) not in {k for p in picked for k in (key(p.student_id), key(p.raw_id), key(p.name))})
     if missing:
-        known = ", ".join(s.student_id for s in subs[:5]) + (", ..." if len(subs) > 5 else "")
+        known = ", ".join(f"{s.student_id} ({s.name})" if s.name else s.student_id for s in subs[:5]) + (
+            ", ..." if len(subs) > 5 else "")
         raise collect.SubmissionsError(f"no submission of {', '.join(missing)} in this class (found: {known})")
     return picked
 

@@ -14,14 +14,18 @@ workers is recorded with status ``error`` and the reason.
 """
 
 import dataclasses
+import errno
 import hashlib
+import itertools
 import logging
 import os
+import stat
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from autograder.grading import collect
+from autograder.grading.notebook import BrokenNotebook, RefusedNotebook
 
 #: Workers a task may be lost with before the student is recorded as an error.
 ALLOWED_FAILURES = 1
@@ -117,17 +121,58 @@ def _local_workers(address):
     return n
 
 
+def read_notebook(path, max_bytes):
+    """The bytes of a student's notebook, read in this process at most ``max_bytes`` (+1 to tell).
+
+    Never follows a link and never opens anything but a regular file (a FIFO would block);
+    RefusedNotebook (with the local grader's words) when it is larger, so that an 800 MB
+    file costs the client about ``max_bytes`` of memory, not the file.
+    """
+    name = Path(path).name
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RefusedNotebook(f"{name} is a symbolic link; links are never followed "
+                                  "(submit the notebook itself)") from None
+        raise RefusedNotebook(f"cannot read {name}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RefusedNotebook(f"{name} is not a regular file")
+        raw = handle.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise RefusedNotebook(f"{name} is larger than the limit of {max_bytes / 2**20:g} MB "
+                              "(grade --max-notebook-mb raises it)")
+    return raw
+
+
+def submit_one(client, assignment, sub, limits, options, expected):
+    """A future grading ``sub``; notebooks the client cannot read within the cap travel as refusals."""
+    blobs, refused = {}, dict(sub.refused)
+    for name, path in sub.notebooks.items():
+        if name in refused:
+            continue
+        try:
+            blobs[name] = read_notebook(path, options.inputs.notebook_bytes)
+        except BrokenNotebook as exc:
+            refused[name] = str(exc)
+    bare = dataclasses.replace(sub, notebooks={name: None for name in sub.notebooks}, refused=refused)
+    return client.submit(grade_task, assignment, bare, blobs, limits, options, expected,
+                         key=f"grade-{assignment}-{os.urandom(8).hex()}", pure=False, retries=ALLOWED_FAILURES)
+
+
+def in_flight(client):
+    """How many students' notebooks the client holds at once: twice the cluster's worker threads (at least 4)."""
+    try:
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    except Exception:  # noqa: BLE001 - a guess is enough
+        threads = 2
+    return max(4, 2 * threads)
+
+
 def submit_all(client, assignment, subs, limits, options, expected):
     """One future per student: {future: Submission}. Refused notebooks travel as refusals, not bytes."""
-    futures = {}
-    for sub in subs:
-        blobs = {name: Path(path).read_bytes() for name, path in sub.notebooks.items() if name not in sub.refused}
-        bare = dataclasses.replace(sub, notebooks={name: None for name in sub.notebooks})
-        future = client.submit(grade_task, assignment, bare, blobs, limits, options, expected,
-                               key=f"grade-{assignment}-{os.urandom(8).hex()}", pure=False,
-                               retries=ALLOWED_FAILURES)
-        futures[future] = sub
-    return futures
+    return {submit_one(client, assignment, sub, limits, options, expected): sub for sub in subs}
 
 
 def outcome(future, srcs_max, expected):
@@ -187,12 +232,21 @@ def run(assignment, subs, srcs, store, address, course, limits, options, progres
     client, cluster = connect(address, course)
     workers = []
     try:
-        futures = submit_all(client, assignment, subs, limits, options, expected)
-        for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
+        # A window of students at a time: the client never holds the whole class's notebooks.
+        waiting, futures = iter(subs), {}
+        for sub in itertools.islice(waiting, in_flight(client)):
+            futures[submit_one(client, assignment, sub, limits, options, expected)] = sub
+        done = as_completed(list(futures))
+        for future in tqdm(done, total=len(subs), disable=not progress,
                            desc=f"grading {assignment} on dask", unit="student"):
             entry, worker = outcome(future, max_score, expected)
-            store(futures[future].student_id, entry)
+            store(futures.pop(future).student_id, entry)
             workers.append(worker)
+            nxt = next(waiting, None)
+            if nxt is not None:
+                new = submit_one(client, assignment, nxt, limits, options, expected)
+                futures[new] = nxt
+                done.add(new)
     finally:
         close(client, cluster)
     return per_worker(workers)

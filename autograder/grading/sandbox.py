@@ -174,18 +174,18 @@ def _python_mounts(code_dir, forbidden):
     package would still import as a namespace package. Binding the allowed entries one
     by one instead would cost a mount each (about 2 s for 400 of them).
     """
-    exe = os.path.realpath(sys.executable)
     bound = ["/usr/lib", "/usr/lib64", "/usr/lib32"]
     args = []
-    for path in (os.path.realpath(sys.base_prefix), sys.prefix):
+    for path in _python_folders():
         if not any(_inside(path, b) for b in bound):
             args += ["--ro-bind", path, path]
             bound.append(path)
-    if not any(_inside(exe, b) for b in bound):
-        args += ["--ro-bind", exe, exe]
+    for hop in _executable_chain():  # the venv's python -> /usr/bin/python3 -> python3.11
+        if not any(_inside(hop, b) for b in bound):
+            args += ["--ro-bind", hop, hop]
     own = _own_site_folders()
-    for folder in _site_folders():
-        if folder not in own:  # the base interpreter's packages: none of them is ours to use
+    for folder in _site_folders() + _system_site_folders():
+        if folder not in own:  # the base interpreter's or the system's packages: none is ours to use
             args += ["--tmpfs", folder]
     for folder in own:
         for name in sorted(os.listdir(folder)):
@@ -194,6 +194,49 @@ def _python_mounts(code_dir, forbidden):
                 cover = os.path.join(code_dir, BLOCKED) if os.path.isdir(path) else "/dev/null"
                 args += ["--ro-bind", cover, path]
     return args
+
+
+def _python_folders():
+    """Folders holding the interpreter: its prefix and the venv's, each bound whole, unless the
+    prefix is the system's own (Debian's /usr/bin/python3 has /usr): then only its standard library.
+
+    Binding /usr whole would show every program (a shell among them), /usr/share and /usr/local.
+    """
+    base = os.path.realpath(sys.base_prefix)
+    if _is_system_prefix(base):
+        paths = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
+        folders = [os.path.realpath(paths[key]) for key in ("stdlib", "platstdlib")]
+    else:
+        folders = [base]
+    if not _is_system_prefix(os.path.realpath(sys.prefix)):
+        folders.append(sys.prefix)
+    return [f for f in dict.fromkeys(folders) if os.path.isdir(f)]
+
+
+def _executable_chain():
+    """sys.executable and every link on the way to the real file (all must exist inside)."""
+    chain, path = [], os.path.abspath(sys.executable)
+    while path not in chain and len(chain) < 40:
+        chain.append(path)
+        if not os.path.islink(path):
+            break
+        path = os.path.normpath(os.path.join(os.path.dirname(path), os.readlink(path)))
+    return chain
+
+
+def _is_system_prefix(path):
+    """True for a prefix shared with the rest of the system (/, /usr, /usr/local, or one with a shell)."""
+    return path in ("/", "/usr", "/usr/local") or os.path.exists(os.path.join(path, "bin", "sh"))
+
+
+@lru_cache(maxsize=1)
+def _system_site_folders():
+    """The distribution's own Python packages inside the bound /usr/lib (Debian: /usr/lib/python3/dist-packages)."""
+    import glob
+
+    found = glob.glob("/usr/lib/python3*/dist-packages") + glob.glob("/usr/lib/python3*/site-packages") \
+        + glob.glob("/usr/lib64/python3*/site-packages")
+    return sorted(p for p in found if os.path.isdir(p) and not os.path.islink(p))
 
 
 def _own_site_folders():
