@@ -247,3 +247,42 @@ def test_generic_hints_start_with_hint():
     with pytest.raises(AssertionError) as info:
         ex.check_rnn_backward(lambda dh, cache: tuple(g * 2 for g in ref.rnn_backward(dh, cache)))
     assert "Hint: every gradient has the shape" in str(info.value)
+
+
+# ---------------------------------------------------------------- cascades (issue 20, items 9, 11)
+
+STEP32 = '''def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    f32 = np.float32
+    h_next = np.tanh(x.astype(f32) @ Wx.astype(f32) + h_prev.astype(f32) @ Wh.astype(f32) + b.astype(f32))
+    return h_next, (x, h_prev, Wx, Wh, b, h_next)
+'''
+
+
+def test_a_float32_step_is_named_by_the_sequence_with_numbers_that_differ():
+    """A float32 step made rnn_forward fail with two equal-looking numbers and no cause."""
+    from checking import solution_namespace
+    ns = solution_namespace("11_rnn", rnn_step_forward=STEP32)
+    with pytest.raises(AssertionError) as info:
+        ex.check_rnn_forward(ns["rnn_forward"])
+    text = str(info.value)
+    assert text.startswith("First fix rnn_step_forward, which rnn_forward calls: h_next")
+    assert "float32" in text and "Then rnn_forward's own test" in text
+    shown = text.split("entry ")[1].split(" (")[0]  # 'entry [i, j] is A but should be B'
+    got, want = shown.split(" is ")[1].split(" but should be ")
+    assert got != want
+
+
+def test_the_sequence_passes_with_the_right_step(capsys):
+    from checking import solution_namespace
+    passes(ex.check_rnn_forward, solution_namespace("11_rnn")["rnn_forward"], capsys)
+    passes(ex.check_rnn_backward, solution_namespace("11_rnn")["rnn_backward"], capsys)
+
+
+def test_a_wrong_backward_step_is_named_by_bptt():
+    from checking import solution_namespace
+    mean_db = ("def rnn_step_backward(dh_next, cache):\n    x, h_prev, Wx, Wh, b, h_next = cache\n"
+               "    da = dh_next * (1.0 - h_next**2)\n"
+               "    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.mean(axis=0)\n")
+    ns = solution_namespace("11_rnn", rnn_step_backward=mean_db)
+    fails(ex.check_rnn_backward, ns["rnn_backward"], r"^First fix rnn_step_backward, which rnn_backward calls: .*"
+          r"db sums over the batch")

@@ -244,3 +244,43 @@ def _forward_in_place(x, h0, c0, Wx, Wh, b):
 ])
 def test_forward_rejects(wrong, match):
     fails(ex.check_lstm_forward, wrong, match)
+
+
+# ---------------------------------------------------------------- cascades and the cache (issue 20, items 11, 12)
+
+GATES_IFOG = """def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
+    a = x @ Wx + h_prev @ Wh + b
+    H = h_prev.shape[1]
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))
+    i, f, o, g = sig(a[:, :H]), sig(a[:, H:2 * H]), sig(a[:, 2 * H:3 * H]), np.tanh(a[:, 3 * H:])
+    c = f * c_prev + i * g
+    return o * np.tanh(c), c, (x, h_prev, c_prev, Wx, Wh, b, np.concatenate([i, f, g, o], axis=1), c)
+"""
+
+
+def test_a_gate_order_mistake_in_the_step_is_named_by_the_sequence(capsys):
+    """lstm_forward gave a shape hint for a gate-order mistake of lstm_step_forward."""
+    from checking import solution_namespace
+    ns = solution_namespace("12_lstm", lstm_step_forward=GATES_IFOG)
+    fails(ex.check_lstm_forward, ns["lstm_forward"],
+          r"^First fix lstm_step_forward, which lstm_forward calls: .*gate order.*Then lstm_forward's own test")
+    passes(ex.check_lstm_forward, solution_namespace("12_lstm")["lstm_forward"], capsys)
+
+
+def _cache_without(k):
+    def step(x, h_prev, c_prev, Wx, Wh, b):
+        h, c, cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+        return h, c, cache[:k] + cache[k + 1:]
+    return step
+
+
+@pytest.mark.parametrize("k,name", [(2, "c_prev"), (7, "c"), (0, "x")])
+def test_a_cache_of_the_wrong_length_names_the_missing_entry(k, name):
+    fails(ex.check_lstm_step_forward, _cache_without(k), rf"tuple of 8 values .* but it has 7: {name} is missing")
+
+
+def test_a_cache_with_an_extra_value_says_so():
+    def step(x, h_prev, c_prev, Wx, Wh, b):
+        h, c, cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
+        return h, c, cache + (h,)
+    fails(ex.check_lstm_step_forward, step, "but it has 9: 1 value that is none of these")

@@ -159,3 +159,17 @@ def test_gan_step_with_a_wrong_discriminator_loss_points_at_that_function():
         logits = [ref.mlp_forward(disc, v)[0][:, 0] for v in (real, fake)]
         return new_gen, new_disc, _pooled_mean(*logits)[0], g_loss
     fails(ex.check_gan_step, step_with_pooled_loss, r"^d_loss .*from your discriminator_loss")
+
+
+# ---------------------------------------------------------------- cascades (issue 20, item 11)
+
+def test_a_wrong_loss_is_named_by_the_training_step(capsys):
+    """gan_step uses the student's losses: a wrong loss gradient is named first."""
+    from checking import solution_namespace
+    unscaled = ("def discriminator_loss(real_logits, fake_logits):\n"
+                "    sig = lambda z: np.exp(-np.logaddexp(0.0, -z))\n"
+                "    loss = np.mean(np.logaddexp(0.0, -real_logits)) + np.mean(np.logaddexp(0.0, fake_logits))\n"
+                "    return float(loss), sig(real_logits) - 1.0, sig(fake_logits)\n")
+    ns = solution_namespace("13_gan", discriminator_loss=unscaled)
+    fails(ex.check_gan_step, ns["gan_step"], r"^First fix discriminator_loss, which gan_step calls: ")
+    passes(ex.check_gan_step, solution_namespace("13_gan")["gan_step"], capsys)
