@@ -65,12 +65,12 @@ def _student_kit(args):
     course = args.course if args.course != "." else _default_course()
     try:
         made = build(course, args.out)
-    except (FileExistsError, OSError) as exc:
+    except (FileExistsError, OSError, LookupError) as exc:
         return _fail("student-kit", exc)
     print(f"student kit in {_line(args.out)}: {len(made['notebooks'])} notebooks, "
           f"{len(made['shimmed'])} NumPy functions (the graded ones and any that contain them) "
           f"withheld and computed by their PyTorch twins; "
-          f"students run: pip install {_line(args.out)}")
+          f"students install it with one pip command ({_line(args.out)}/README.md, one per system)")
     return 0
 
 
@@ -207,11 +207,13 @@ def _similarity(args):
 
 def _check(args):
     from autograder.grading.notebook import BrokenNotebook
-    from autograder.grading.student_check import check, report
+    from autograder.grading.student_check import check, report, sandbox_line
 
     course = args.course if args.course != "." else _default_course()
-    # The student's own code on the student's own machine: the weak sandbox will do.
+    # The student's own code on the student's own machine: the weak sandbox will do (and says so).
     limits = Limits(timeout=args.timeout, allow_weak=True)
+    if sandbox_line():
+        print(sandbox_line(), file=sys.stderr)
     try:
         release, result = check(args.notebook, course, limits)
     except (BrokenNotebook, LookupError) as exc:

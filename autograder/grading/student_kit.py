@@ -2,7 +2,12 @@
 
 The kit is a folder with
 
-- ``exercises/``: the released notebooks (no solutions, no hidden tests);
+- ``exercises/``: the released notebooks (no solutions, no hidden tests), also inside the
+  package (``autograder/exercises/``), so that ``python -m autograder check`` finds the
+  visible tests from any folder;
+- ``pyproject.toml``: the course's own versions of NumPy, PyTorch (the CPU build on
+  Linux: ``torch==2.13.0+cpu``, from PyTorch's CPU index) and a Jupyter kernel with
+  JupyterLab, read from the course's pins when the kit is built;
 - the package ``autograder`` (one ``pip install OUT``): ``checks``, ``ref_torch``,
   ``data``, ``grading`` (for ``python -m autograder check``) and a ``ref_numpy`` in
   which every *graded* function (a grade_id of a solution cell in solutions/) is
@@ -18,6 +23,7 @@ graded function is in the kit. The hidden tests and solutions stay in solutions/
 """
 
 import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -121,6 +127,13 @@ def _numpy(value):
     return value
 '''
 
+#: What a student's environment needs (the versions are the course's, see ``requirements``):
+#: the checks (NumPy, PyTorch, tqdm), ``check`` (nbformat, IPython) and a Jupyter kernel
+#: with JupyterLab to open the notebooks in.
+KIT_PACKAGES = ("numpy", "torch", "tqdm", "nbformat", "ipython", "ipykernel", "jupyterlab")
+#: Where PyTorch publishes its CPU-only wheels for Linux (PyPI's Linux wheel is the CUDA build).
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
 PYPROJECT = '''[build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -129,22 +142,94 @@ build-backend = "setuptools.build_meta"
 name = "dlcourse-student-kit"
 version = "0.1.0"
 description = "Checks of the deep-learning course's exercises (no solutions, no hidden tests)"
-requires-python = ">=3.11"
-dependencies = ["numpy", "torch", "nbformat", "ipython", "tqdm"]
+requires-python = "{requires_python}"
+# The course's own versions. On Linux the CPU build of PyTorch (from PyTorch's CPU index):
+# PyPI's Linux wheel of the same version pulls about 3 GB of CUDA libraries.
+dependencies = [
+{dependencies}
+]
 
 [tool.setuptools.packages.find]
 include = ["autograder*"]
+
+[tool.setuptools.package-data]
+autograder = ["exercises/*/*.ipynb"]
 '''
+
+#: The one command a student types, per operating system, in an activated virtual environment
+#: in the folder that holds the kit.
+INSTALL = {
+    "Linux (the CPU build of PyTorch, from PyTorch's own index)":
+        f"python -m pip install --extra-index-url {TORCH_CPU_INDEX} ./dlcourse-kit",
+    "macOS and Windows (PyPI's PyTorch has no CUDA there)": "python -m pip install ./dlcourse-kit",
+}
 
 README = '''# Student kit of the deep-learning course
 
-Install (once, in your course environment): `pip install .` in this folder
-(`pip install --no-deps .` if NumPy and PyTorch are installed already).
-Open the notebooks in `exercises/`; the check cells tell you at once whether an
-answer is right. `python -m autograder check exercises/NN_slug/NN_slug.ipynb`, run
-in this folder, runs the visible tests as the grader does. The grader also runs
-hidden tests (other inputs, same checks).
+Install it once, into a fresh virtual environment (Python {requires_python}), from the
+folder that holds this kit (named `dlcourse-kit` here):
+
+    python -m venv course-env                  # Windows: py -m venv course-env
+    source course-env/bin/activate             # Windows: course-env\\Scripts\\activate
+{install}
+
+That installs the course's own versions of NumPy and PyTorch ({torch}; on Linux the CPU
+build, from PyTorch's CPU index: PyPI's Linux wheel brings 3 GB of CUDA libraries), the
+checks, and JupyterLab with a Python kernel. Nothing else is needed.
+
+Open an exercise with `jupyter lab exercises/NN_slug/NN_slug.ipynb`, write your code in the
+answer cells and run each test cell under it. `python -m autograder check NOTEBOOK`
+runs the visible tests of a saved notebook as the grader does, from any folder and whatever
+the file is called. The grader also runs hidden tests (other inputs, same checks).
+
+If the first cells say that `autograder` is not installed, the notebook runs in a kernel
+without the kit: pick the kernel of the environment above (or start `jupyter lab` from it).
 '''
+
+
+def requirements(course):
+    """[pip requirement, ...] of KIT_PACKAGES at the course's versions (its .ci/constraints.txt).
+
+    torch is pinned to the CPU build on Linux (``+cpu``, from TORCH_CPU_INDEX) and to the plain
+    version elsewhere (PyPI's macOS and Windows wheels carry no CUDA).
+    """
+    pins = {}
+    for line in Path(course, ".ci", "constraints.txt").read_text().splitlines():
+        name, sep, version = line.strip().partition("==")
+        if sep and not name.startswith("#"):
+            pins[_canonical(name)] = version.strip()
+    missing = [n for n in KIT_PACKAGES if _canonical(n) not in pins]
+    if missing:
+        raise LookupError(f"the course pins no version of {', '.join(missing)} (.ci/constraints.txt)")
+    out = []
+    for name in KIT_PACKAGES:
+        version = pins[_canonical(name)]
+        if name == "torch":
+            plain = version.split("+")[0]
+            out += [f'torch=={plain}+cpu; sys_platform == "linux"', f'torch=={plain}; sys_platform != "linux"']
+        else:
+            out.append(f"{name}=={version}")
+    return out
+
+
+def _canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requires_python(course):
+    match = re.search(r'^requires-python\s*=\s*"([^"]+)"', Path(course, "pyproject.toml").read_text(), re.M)
+    return match.group(1) if match else ">=3.11"
+
+
+def kit_files(course):
+    """{file name: text} of the kit's pyproject.toml and README.md."""
+    reqs = requirements(course)
+    python = _requires_python(course)
+    deps = "\n".join(f"    '{r}'," for r in reqs)  # TOML literal strings: the markers hold quotes
+    torch = next(r.split(";")[0] for r in reqs if r.startswith("torch") and "+cpu" not in r)
+    install = "\n".join(f"    # {system}:\n    {command}" for system, command in INSTALL.items())
+    return {"pyproject.toml": PYPROJECT.format(requires_python=python, dependencies=deps),
+            "README.md": README.format(requires_python=python, install=install, torch=torch)}
 
 
 #: NumPy references no exercise grades whose body holds a graded answer all the same:
@@ -205,6 +290,7 @@ def build(course, out):
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} exists and is not empty; the kit is written into a new folder")
     graded = graded_functions(course)
+    files = kit_files(course)  # before writing anything: a course without the pins fails whole
     package = Path(autograder.__file__).parent
     target = out / "autograder"
     target.mkdir(parents=True)
@@ -216,12 +302,13 @@ def build(course, out):
     shimmed = _write_ref_numpy(package / "ref_numpy", target / "ref_numpy", graded)
     notebooks = []
     for path in sorted(Path(course, "exercises").glob("*/*.ipynb")):
-        dest = out / "exercises" / path.parent.name / path.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, dest)
-        notebooks.append(str(dest.relative_to(out)))
-    (out / "pyproject.toml").write_text(PYPROJECT)
-    (out / "README.md").write_text(README)
+        for folder in (out, target):  # the student's copy; the package's, for `check` from anywhere
+            dest = folder / "exercises" / path.parent.name / path.name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, dest)
+        notebooks.append(f"exercises/{path.parent.name}/{path.name}")
+    for name, text in files.items():
+        (out / name).write_text(text)
     return {"shimmed": shimmed, "notebooks": notebooks}
 
 

@@ -17,10 +17,14 @@ Usage: python -I worker.py FD_IN FD_OUT CONFIG_JSON
 
 import json
 import os
-import resource
 import signal
 import sys
 import traceback
+
+try:  # Unix only: a student's `check` on Windows runs without rlimits
+    import resource
+except ImportError:
+    resource = None
 
 BLOCKED_EVENTS = (
     "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
@@ -44,6 +48,8 @@ def set_limits(memory_mb, output_mb, nproc=None):
 
     A write past the size limit fails instead of killing the process.
     """
+    if resource is None:
+        return
     mem = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     out = output_mb * 2**20
