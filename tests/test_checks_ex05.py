@@ -7,6 +7,7 @@ from autograder.checks import ex05_backprop as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import backprop, layers, optim
 from autograder.ref_numpy.activations import sigmoid, sigmoid_backward
+from autograder.ref_numpy.mlp import init_params, mlp_forward_cache
 from checking import fails, passes
 
 
@@ -309,9 +310,41 @@ def test_softmax_cross_entropy_rejects_wrong_answers(wrong, match):
 
 # ---------------------------------------------------------------- train_mlp
 
+def _variant_train(X, Y, sizes, lr, epochs, seed, n_scale=True, minus_y=True, update_bias=True,
+                   lr_factor=1.0, init_seed=None, loss_after=False):
+    """A student's full-batch training with switches for the usual mistakes: (params, losses).
+
+    (The checks compute these mistakes without such a generator: switched off, it is the answer.)
+    """
+    params = init_params(list(sizes), seed if init_seed is None else init_seed)
+    n, losses = X.shape[0], []
+    for _ in range(epochs):
+        _, cache = mlp_forward_cache(X, params)
+        loss, dz = backprop.softmax_cross_entropy(cache[0][-1], Y)
+        dz = dz if minus_y else dz + Y / n
+        dz = dz if n_scale else dz * n
+        grads = _grads_from(params, cache, dz)
+        step = lr * lr_factor
+        params = [(W - step * dW, b - step * db if update_bias else b) for (W, b), (dW, db) in zip(params, grads)]
+        if loss_after:
+            loss = backprop.softmax_cross_entropy(mlp_forward_cache(X, params)[1][0][-1], Y)[0]
+        losses.append(loss)
+    return params, np.array(losses)
+
+
+def _grads_from(params, cache, delta):
+    """BP2-BP4 from a given output error Delta^L (sigmoid hidden layers)."""
+    acts, grads = cache[1], []
+    for l in range(len(params) - 1, -1, -1):
+        grads.append((acts[l].T @ delta, delta.sum(axis=0)))
+        if l > 0:
+            delta = (delta @ params[l][0].T) * acts[l] * (1.0 - acts[l])
+    return grads[::-1]
+
+
 def _train(**mistake):
     def train_mlp(X, Y, sizes, lr, epochs, seed):
-        return ex._variant_train(X, Y, sizes, lr, epochs, seed, **mistake)
+        return _variant_train(X, Y, sizes, lr, epochs, seed, **mistake)
     return train_mlp
 
 

@@ -110,41 +110,59 @@ def check_sigmoid_backward(sigmoid_backward, seed=0, shape=(4, 3)):
 
 # ---------------------------------------------------------------- the four equations
 
-def _variant_backward(params, cache, Y, scale=None, out_prime=True, prime_of="a"):
-    """The backward pass with one known mistake switched on (see check_mlp_backward)."""
-    zs, acts = cache
-    n = Y.shape[0]
+# The mistakes are computed from the reference's gradients (in the student kit, its PyTorch
+# twin) and from autograd, never by a backward pass written here in NumPy: a generator whose
+# mistake can be switched off would be the answer, shipped to every student (tests/test_kit_leaks.py).
 
-    def prime(l):  # sigma'(z^l), right or wrong
-        return acts[l] * (1 - acts[l]) if prime_of == "a" else zs[l - 1] * (1 - zs[l - 1])
-    L = len(params)
-    delta = (acts[-1] - Y) * (1.0 / n if scale is None else scale)
-    delta = delta * prime(L) if out_prime else delta
-    grads = []
-    for l in range(L, 0, -1):
-        grads.append((acts[l - 1].T @ delta, delta.sum(axis=0)))
-        if l > 1:
-            delta = (delta @ params[l - 1][0].T) * prime(l - 1)
-    return grads[::-1]
+def _z_prime_backward(params, cache, Y):
+    """The gradients when sigma'(z) is taken as z (1 - z): autograd through an activation that has
+    the sigmoid's value and the derivative z (1 - z) (float64; torch, so no NumPy answer ships)."""
+    import torch
+
+    import autograder
+    from autograder.ref_torch._util import numpy, tensor
+
+    def activation(z):  # value sigmoid(z); the polynomial adds 0 to the value and z - z**2 to the slope
+        p = z * z / 2 - z * z * z / 3
+        return torch.sigmoid(z).detach() + (p - p.detach())
+    dev = autograder.device(float64=True)
+    leaves = [(tensor(W, dev).requires_grad_(True), tensor(b, dev).requires_grad_(True)) for W, b in params]
+    A = tensor(cache[1][0], dev)
+    for W, b in leaves:
+        A = activation(A @ W + b)
+    cost = ((A - tensor(Y, dev)) ** 2).sum() / (2 * len(Y))
+    flat = [numpy(g) for g in torch.autograd.grad(cost, [t for pair in leaves for t in pair])]
+    return list(zip(flat[0::2], flat[1::2]))
 
 
 def _mlp_mistakes(params, cache, Y):
-    """{hint: list of (dW, db)} of plausible wrong backward passes."""
+    """{hint: list of (dW, db)} of plausible wrong backward passes.
+
+    The backward pass is linear in the output error Delta^L: a wrong factor scales the
+    reference's gradients, and a Delta^L without sigma'(z^L) is the reference's Delta^L for
+    the targets Y' = A - (A - Y) / (A (1 - A)).
+    """
     n, k = Y.shape
-    return {
+    right = ref_bp.mlp_backward(params, cache, Y)
+    A = cache[1][-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        no_out_prime = A - (A - Y) / (A * (1.0 - A))
+    mistakes = {
         "the cost averages over the batch, so grad_a C = (A - Y) / N; without the 1/N every "
-        "gradient is N times too large.": _variant_backward(params, cache, Y, scale=1.0),
+        "gradient is N times too large.": [(dW * n, db * n) for dW, db in right],
         "the cost is C = 1/(2N) sum ||a - y||^2, whose gradient is (A - Y) / N, not the "
-        "2 (A - Y) / (N n_L) of the mean over all entries.": _variant_backward(params, cache, Y, scale=2.0 / (n * k)),
+        "2 (A - Y) / (N n_L) of the mean over all entries.": [(dW * 2.0 / k, db * 2.0 / k) for dW, db in right],
         "sigma'(z) = a (1 - a) with a = sigma(z), the activation; you used z (1 - z).":
-            _variant_backward(params, cache, Y, prime_of="z"),
-        "equation 1 needs sigma'(z^L) too: delta^L = grad_a C * a^L (1 - a^L).":
-            _variant_backward(params, cache, Y, out_prime=False),
+            _z_prime_backward(params, cache, Y),
         "dW^l = A^(l-1).T @ Delta^l has the shape of W^l; Delta^l.T @ A^(l-1) is its transpose.":
-            [(dW.T, db) for dW, db in ref_bp.mlp_backward(params, cache, Y)],
+            [(dW.T, db) for dW, db in right],
         "db^l SUMS Delta^l over the batch: the 1/N of the cost is already inside Delta^l, so averaging "
-        "divides by N twice.": [(dW, db / n) for dW, db in ref_bp.mlp_backward(params, cache, Y)],
+        "divides by N twice.": [(dW, db / n) for dW, db in right],
     }
+    if np.all(np.isfinite(no_out_prime)):  # a saturated output (A = 0 or 1) has no such targets
+        mistakes["equation 1 needs sigma'(z^L) too: delta^L = grad_a C * a^L (1 - a^L)."] = \
+            ref_bp.mlp_backward(params, cache, no_out_prime)
+    return mistakes
 
 
 def _mlp_case(rng, sizes, n, one_hot_targets):
@@ -322,52 +340,54 @@ def check_softmax_cross_entropy(softmax_cross_entropy, seed=0, n=6, c=4, scale=3
 TRAIN = dict(rtol=1e-6, atol=1e-9)
 
 
-def _variant_train(X, Y, sizes, lr, epochs, seed, n_scale=True, minus_y=True, update_bias=True,
-                   lr_factor=1.0, init_seed=None, loss_after=False):
-    """Reference full-batch training with one known mistake switched on: (params, losses)."""
-    params = init_params(list(sizes), seed if init_seed is None else init_seed)
-    n, losses = X.shape[0], []
+def _losses_frozen_biases(X, Y, sizes, lr, epochs, seed):
+    """The losses of full-batch training that never updates a bias (the mistake is built in)."""
+    params, losses = init_params(list(sizes), seed), []
     for _ in range(epochs):
         _, cache = mlp_forward_cache(X, params)
-        loss, dz = ref_bp.softmax_cross_entropy(cache[0][-1], Y)
-        dz = dz if minus_y else dz + Y / n
-        dz = dz if n_scale else dz * n
-        grads = ref_bp.mlp_backward_ce(params, cache, Y) if (n_scale and minus_y) else _grads_from(params, cache, dz)
-        step = lr * lr_factor
-        params = [(W - step * dW, b - step * db if update_bias else b) for (W, b), (dW, db) in zip(params, grads)]
-        if loss_after:
-            loss = ref_bp.softmax_cross_entropy(mlp_forward_cache(X, params)[1][0][-1], Y)[0]
-        losses.append(loss)
-    return params, np.array(losses)
+        losses.append(ref_bp.softmax_cross_entropy(cache[0][-1], Y)[0])
+        grads = ref_bp.mlp_backward_ce(params, cache, Y)
+        params = [(W - lr * dW, b) for (W, b), (dW, _) in zip(params, grads)]
+    return np.array(losses)
 
 
-def _grads_from(params, cache, delta):
-    """BP2-BP4 from a given output error Delta^L (sigmoid hidden layers)."""
-    acts, grads = cache[1], []
-    for l in range(len(params) - 1, -1, -1):
-        grads.append((acts[l].T @ delta, delta.sum(axis=0)))
-        if l > 0:
-            delta = (delta @ params[l][0].T) * acts[l] * (1.0 - acts[l])
-    return grads[::-1]
+def _losses_without_target(X, Y, sizes, lr, epochs, seed):
+    """The losses of full-batch training whose output error is softmax / N, the target left out
+    (the reference's gradients for all-zero targets; the mistake is built in)."""
+    params, losses, zeros = init_params(list(sizes), seed), [], np.zeros_like(Y)
+    for _ in range(epochs):
+        _, cache = mlp_forward_cache(X, params)
+        losses.append(ref_bp.softmax_cross_entropy(cache[0][-1], Y)[0])
+        grads = ref_bp.mlp_backward_ce(params, cache, zeros)
+        params = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
+    return np.array(losses)
 
 
 def _train_mistakes(X, Y, sizes, lr, epochs, seed):
-    """{hint: losses} of plausible wrong training loops."""
-    args = (X, Y, sizes, lr, epochs, seed)
-    wrong_seed = 0 if seed != 0 else 1
+    """{hint: losses} of plausible wrong training loops.
+
+    Four are the reference's own training with other arguments: without the 1/N every step
+    is lr * N * gradient, a squared learning rate is lr * lr, another seed, and the loss after
+    each step is the reference's curve one step on. The other two have their mistake built in.
+    No generator here trains right when a switch is left off (tests/test_kit_leaks.py).
+    """
+    from autograder.ref_numpy import train as ref_train
+
+    n, wrong_seed = X.shape[0], 0 if seed != 0 else 1
+    losses = lambda lr_=lr, epochs_=epochs, seed_=seed: ref_train.train_full_batch(X, Y, sizes, lr_, epochs_, seed_)[1]
     return {
         "the loss is a mean over the N examples, so the output error is (softmax - Y) / N; without the 1/N "
-        "every step is N times too large.": _variant_train(*args, n_scale=False)[1],
+        "every step is N times too large.": losses(lr_=lr * n),
         "the output error of softmax with cross-entropy is prediction minus target, (softmax - Y) / N; "
-        "the target is missing.": _variant_train(*args, minus_y=False)[1],
+        "the target is missing.": _losses_without_target(X, Y, sizes, lr, epochs, seed),
         "every parameter learns: update each bias b with its gradient db as well as each W.":
-            _variant_train(*args, update_bias=False)[1],
+            _losses_frozen_biases(X, Y, sizes, lr, epochs, seed),
         "the initial weights must come from init_params(sizes, seed) with the seed you are given.":
-            _variant_train(*args, init_seed=wrong_seed)[1],
+            losses(seed_=wrong_seed),
         "the step is lr * gradient, once: the learning rate was applied twice (lr * lr * gradient).":
-            _variant_train(*args, lr_factor=lr)[1],
+            losses(lr_=lr * lr),
         "losses[i] is the loss BEFORE step i (the first entry is the loss of the initial weights).":
-            _variant_train(*args, loss_after=True)[1],
+            losses(epochs_=epochs + 1)[1:],
     }
 
 
