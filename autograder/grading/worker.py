@@ -15,11 +15,15 @@ the grader refuses to run student code unless the instructor accepts that.
 Usage: python -I worker.py FD_IN FD_OUT CONFIG_JSON
 """
 
+import builtins
 import json
+import linecache
 import os
+import re
 import signal
 import sys
 import traceback
+import types
 
 try:  # Unix only: a student's `check` on Windows runs without rlimits
     import resource
@@ -102,19 +106,109 @@ def make_hook(config):
     return hook
 
 
-def start_shell():
+#: Names IPython puts in a notebook's namespace (or its builtins) that plain Python lacks or
+#: defines otherwise (``exit`` does not raise SystemExit there, ``open`` refuses fds 0-2):
+#: a cell that reads one runs in IPython.
+IPYTHON_NAMES = frozenset(("In", "Out", "_ih", "_oh", "_dh", "_", "__", "___", "_i", "_ii", "_iii", "exit",
+                           "quit", "get_ipython", "open", "display", "__builtin__"))
+#: Lines IPython would rewrite even in valid Python: prompts pasted from a console or doctest.
+PROMPT_LINE = re.compile(r"^\s*(>>>|\.\.\.|In \[|\[nav\]|\[ins\])", re.M)
+#: What a shell command (``!cmd``) does while grading.
+NO_SHELL = "grading sandbox: shell commands do not run while grading (skipped: {})"
+
+
+class Cells:
+    """Runs a student's cells: as plain Python where IPython would run the same code, else in IPython.
+
+    A cell that compiles as plain Python, reads none of IPython's names and holds nothing
+    IPython rewrites (prompts, an indented first line) runs with ``exec`` in the
+    notebook's ``__main__`` namespace, as IPython runs it: same globals, ``__name__``,
+    exceptions and line numbers (IPython drops leading blank lines too). Only the display
+    of a cell's last value (and ``_``) is left out: no check sees it. Any other cell
+    (magics, ``!`` escapes, ``get_ipython()``, a syntax error to report) starts an
+    IPython shell on that namespace, once: most notebooks never need one (its start is a
+    fifth of a worker's). After a ``from __future__`` import every cell runs in IPython,
+    whose compiler keeps the flag for later cells.
+    """
+
+    def __init__(self):
+        self.module = types.ModuleType("__main__")
+        self.module.__builtins__ = builtins
+        sys.modules["__main__"] = self.module
+        self.user_ns = self.module.__dict__
+        self.shell, self.count, self.future = None, 0, False
+
+    def run(self, source):
+        """Run one cell; None or a description of its error."""
+        code = None if self.future else self._plain(source)
+        if code is None:
+            self.future = self.future or "__future__" in source
+            self.shell = self.shell or start_shell(self.module)
+            return run_cell(self.shell, source)
+        try:
+            exec(code, self.user_ns)
+        except BaseException as exc:  # noqa: BLE001 - IPython reports every exception of a cell too
+            return describe(exc)
+        return None
+
+    def _plain(self, source):
+        """The cell's code object if plain Python runs it as IPython would, else None."""
+        lines = source.splitlines(keepends=True)
+        first = next((i for i, line in enumerate(lines) if line and not line.isspace()), len(lines))
+        text = "".join(lines[first:])
+        if not text or text[0] in " \t" or PROMPT_LINE.search(text) or "__future__" in text:
+            return None
+        self.count += 1
+        name = f"<cell-{self.count}>"
+        try:
+            code = compile(text, name, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
+            return None  # IPython may make it Python (magics, escapes), or says what is wrong
+        if _reads(code, IPYTHON_NAMES):
+            return None
+        linecache.cache[name] = (len(text), None, text.splitlines(keepends=True), name)  # for tracebacks
+        return code
+
+
+def _reads(code, names):
+    """True if ``code`` (or a function or class inside it) reads a global in ``names``."""
+    if names.intersection(code.co_names):
+        import dis
+
+        loads = ("LOAD_NAME", "LOAD_GLOBAL", "DELETE_NAME", "DELETE_GLOBAL")
+        if any(i.opname in loads and i.argval in names for i in dis.get_instructions(code)):
+            return True
+    return any(_reads(c, names) for c in code.co_consts if isinstance(c, types.CodeType))
+
+
+def start_shell(module=None):
     """An IPython shell (magics work as in Jupyter) with no history file and no colours.
 
-    matplotlib is not imported here (a fifth of a worker's start): the environment's
-    MPLBACKEND=Agg picks the backend when a student's cell imports it.
+    module: the notebook's ``__main__`` (its namespace is kept). matplotlib is not imported
+    here (a fifth of a worker's start): the environment's MPLBACKEND=Agg picks the backend
+    when a student's cell imports it. What only concerns display cannot fail a cell:
+    ``%matplotlib`` (inline, notebook, widget, qt, ...) keeps that off-screen backend,
+    a GUI event loop is never started, and ``!cmd`` escapes print that they were skipped
+    (a notebook that installs a package with ``!pip`` keeps its functions).
     """
     from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.text import SList
     from traitlets.config import Config
 
     cfg = Config()
     cfg.HistoryManager.enabled = False
     cfg.InteractiveShell.colors = "nocolor"
-    return InteractiveShell.instance(config=cfg)
+    shell = InteractiveShell.instance(config=cfg, user_module=module)
+    shell.enable_gui = lambda gui=None: None
+    shell.system = lambda cmd: print(NO_SHELL.format(cmd))
+    shell.getoutput = lambda cmd, split=True, depth=0: print(NO_SHELL.format(cmd)) or SList()
+    shell.register_magic_function(_matplotlib, "line", "matplotlib")
+    return shell
+
+
+def _matplotlib(line=""):
+    """``%matplotlib ...`` while grading: figures are drawn off-screen (Agg) and never shown."""
+    import matplotlib  # noqa: F401 - what the magic imports in Jupyter too
 
 
 def neuter_process_spawning():
@@ -207,7 +301,7 @@ def serve(shell, wire, fd_in, fd_out):
         if op == "bye":
             return
         if op == "run":
-            reply = {"error": run_cell(shell, request["source"])}
+            reply = {"error": shell.run(request["source"])}
         elif op == "get":
             reply = lookup(shell, request["name"], wire)
         else:
@@ -227,7 +321,7 @@ def main():
     os.chdir(config["home"])
     set_limits(config["memory_mb"], config["output_mb"], config.get("nproc"))
     import numpy  # noqa: F401 - load before the hook, it reads many files
-    shell = start_shell()
+    shell = Cells()
     neuter_process_spawning()
     sys.addaudithook(make_hook(config))
     wire.write_all(fd_out, wire.pack({"ready": True}))
