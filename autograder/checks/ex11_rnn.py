@@ -86,8 +86,9 @@ def check_rnn_step_backward(rnn_step_backward, seed=0, n=3, d=4, h=5):
                 "tanh's derivative is 1 - h_next**2, not 1 - h_next.": dh * (1 - h_next),
                 "the cache holds h_next = tanh(a), the OUTPUT: tanh'(a) = 1 - h_next**2 as it is; do not apply "
                 "tanh to it again.": dh * (1 - np.tanh(h_next) ** 2)}
+    wrong_grads = {hint: _step_grads_for(da, cache) for hint, da in wrong_da.items()}
     for i, name in enumerate(GRADS):
-        mistakes = {hint: _step_grads(da, cache)[i] for hint, da in wrong_da.items()}
+        mistakes = {hint: grads[i] for hint, grads in wrong_grads.items() if grads is not None}
         if name == "db":
             mistakes["db sums over the batch (axis 0), it does not average."] = want[4] / n
         hint = diagnose(out[i], mistakes) or SHAPES_HINT
@@ -97,9 +98,15 @@ def check_rnn_step_backward(rnn_step_backward, seed=0, n=3, d=4, h=5):
     ok("rnn_step_backward matches the NumPy reference and PyTorch autograd (dx, dh_prev, dWx, dWh, db)")
 
 
-def _step_grads(da, cache):
-    x, h_prev, Wx, Wh, _, _ = cache
-    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.sum(axis=0)
+def _step_grads_for(da, cache):
+    """The five gradients a backward step gives when its tanh'(a) * dh_next is ``da`` (a wrong one):
+    the reference's own step for dh_next = da / (1 - h_next**2), as the step is linear in dh_next
+    (None where tanh saturates). Never the products written here in NumPy: with the right da they
+    would be the answer, shipped to every student (tests/test_kit_leaks.py)."""
+    slope = 1 - cache[-1] ** 2
+    if np.any(slope == 0):
+        return None
+    return ref.rnn_step_backward(da / slope, cache)
 
 
 # ---------------------------------------------------------------- a whole sequence
@@ -139,12 +146,13 @@ def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
     autograd = twin.rnn_backward(dh, cache, dev)
     wrong = {
         "at every step add the gradient flowing back from step t+1 (dh_prev of the later step) to dh[:, t]; "
-        "the state feeds the next step as well as the output.": _bptt(dh, cache, carry=False),
-        "every time step contributes to dWx, dWh and db: add them up over the sequence.": _bptt(dh, cache, last=True),
+        "the state feeds the next step as well as the output.": _bptt_without_carry(dh, cache),
+        "every time step contributes to dWx, dWh and db: add them up over the sequence.":
+            _bptt_last_step_weights(dh, cache, want),
         "walk BACKWARDS in time, from the last step to the first: the gradient carried into step t comes "
-        "from step t+1, which must be done first.": _bptt(dh, cache, backwards=False),
+        "from step t+1, which must be done first.": _bptt_forwards(dh, cache),
         "the state before the first step is h0 (h[:, t-1] for t = 0 wraps around to the LAST state).":
-            _bptt(dh, cache, wrap=True),
+            _bptt_wrapped(dh, cache),
     }
     for i, name in enumerate(SEQ_GRADS):
         hint = diagnose(out[i], {k: v[i] for k, v in wrong.items()}) or SHAPES_HINT
@@ -154,21 +162,55 @@ def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
     ok("rnn_backward matches the NumPy reference and autograd through torch.nn.RNN")
 
 
-def _bptt(dh, cache, carry=True, last=False, backwards=True, wrap=False):
-    """Backpropagation through time with one known mistake switched on."""
+# The BPTT mistakes come from the reference's steps and sequences, each with its mistake
+# built in: no generator here walks back through time right when a switch is left off
+# (that loop is the answer to rnn_backward; tests/test_kit_leaks.py).
+
+def _bptt_without_carry(dh, cache):
+    """Every step backpropagated alone, nothing carried from step t+1: the reference's step on all
+    N * T (x_t, h_{t-1}) pairs as one batch."""
     x, h0, Wx, Wh, b, h = cache
-    grads = [np.zeros_like(x), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
-    flow = np.zeros_like(h0)
-    steps = range(x.shape[1])
-    for t in (reversed(steps) if backwards else steps):
-        prev = h[:, t - 1] if t > 0 or wrap else h0
-        step = ref.rnn_step_backward(dh[:, t] + (flow if carry else 0), (x[:, t], prev, Wx, Wh, b, h[:, t]))
+    (n, t, d), k = x.shape, h0.shape[1]
+    prev = np.concatenate([h0[:, None], h[:, :-1]], axis=1)
+    dx, dprev, dWx, dWh, db = ref.rnn_step_backward(
+        dh.reshape(n * t, k), (x.reshape(n * t, d), prev.reshape(n * t, k), Wx, Wh, b, h.reshape(n * t, k)))
+    return [dx.reshape(n, t, d), dprev.reshape(n, t, k)[:, 0], dWx, dWh, db]
+
+
+def _bptt_last_step_weights(dh, cache, want):
+    """dx and dh0 right (``want``, the reference's), dWx, dWh and db of the last step alone."""
+    x, h0, Wx, Wh, b, h = cache
+    prev = h[:, -2] if x.shape[1] > 1 else h0
+    last = ref.rnn_step_backward(dh[:, -1], (x[:, -1], prev, Wx, Wh, b, h[:, -1]))
+    return [want[0], want[1], *last[2:]]
+
+
+def _bptt_forwards(dh, cache):
+    """Time walked forwards: step t receives the dh_prev of step t-1 (the mistake is built in)."""
+    x, h0, Wx, Wh, b, h = cache
+    grads, flow = [np.zeros_like(x), None, 0.0, 0.0, 0.0], np.zeros_like(h0)
+    for t in range(x.shape[1]):
+        prev = h[:, t - 1] if t > 0 else h0
+        step = ref.rnn_step_backward(dh[:, t] + flow, (x[:, t], prev, Wx, Wh, b, h[:, t]))
         grads[0][:, t], flow = step[0], step[1]
-        if not last or t == x.shape[1] - 1:
-            for k in (2, 3, 4):
-                grads[k] = grads[k] + step[k]
+        grads[2:] = [g + s for g, s in zip(grads[2:], step[2:])]
     grads[1] = flow
     return grads
+
+
+def _bptt_wrapped(dh, cache):
+    """The first step's state taken as h[:, -1] instead of h0: only dWh changes, by
+    (h[:, -1] - h0).T @ da_0. The reference gives both products h[:, -1].T @ da_0 and h0.T @ da_0
+    when x carries them as extra inputs at t = 0 with zero weights (the forward pass is unchanged,
+    and dWx of an input u is u.T @ da)."""
+    x, h0, Wx, Wh, b, h = cache
+    (n, t, d), k = x.shape, h0.shape[1]
+    extra = np.zeros((n, t, 2 * k))
+    extra[:, 0] = np.concatenate([h[:, -1], h0], axis=1)
+    grads = ref.rnn_backward(dh, (np.concatenate([x, extra], axis=2), h0,
+                                  np.vstack([Wx, np.zeros((2 * k, k))]), Wh, b, h))
+    last_da0, h0_da0 = grads[2][d:d + k], grads[2][d + k:]
+    return [grads[0][:, :, :d], grads[1], grads[2][:d], grads[3] - h0_da0 + last_da0, grads[4]]
 
 
 # ---------------------------------------------------------------- clipping
