@@ -17,7 +17,7 @@ export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: book test venv sysdeps release bench clean
+.PHONY: book test venv fonts sysdeps release bench clean
 
 # .ci/venv.py checks the interpreter (requires-python, venv module), rebuilds a venv that is broken
 # or made by another Python than an explicit PYTHON=..., and reinstalls when the pins changed or an
@@ -35,13 +35,22 @@ sysdeps:
 	  else echo "Install chromium and bubblewrap (Debian: apt-get install chromium bubblewrap)"; exit 1; fi; \
 	fi
 
-book: venv
+# The Korean web font of the book (npm package, pinned in package-lock.json; nothing is
+# fetched when a page is read). _ext/korean_font.py subsets it into the build.
+FONT := node_modules/@fontsource-variable/noto-sans-kr/index.css
+fonts: $(FONT)
+
+$(FONT): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(FONT)
+
+book: venv fonts
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "Book written to _build/html/index.html"
 
 # Two workers; each test file stays on one worker, so a module fixture (the book build) runs once.
 # (--dist loadgroup does not group with pytest 9: xdist renames node ids that pytest 9 no longer reads.)
-test: venv sysdeps
+test: venv fonts sysdeps
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 release: venv

@@ -224,6 +224,8 @@ def _tiny_book(folder, page_text_):
     """A two-page book with the course's _config.yml (nothing to execute)."""
     folder.mkdir()
     shutil.copy(ROOT / "_config.yml", folder / "_config.yml")
+    shutil.copytree(ROOT / "_ext", folder / "_ext")               # the book's local extension
+    (folder / "node_modules").symlink_to(ROOT / "node_modules")   # and the font it serves
     (folder / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: page\n")
     (folder / "intro.md").write_text("(intro-label)=\n# Intro\n\nSee {doc}`page`.\n")
     (folder / "page.md").write_text("# Page\n\n" + page_text_ + "\n")
@@ -328,3 +330,199 @@ def test_correction_index_check_fails_on_a_missing_or_short_entry():
     assert "names no lecture note" in correction_index_problems({"99_x.md": uncited}, full)[0]
     # a plain warning box is not a correction box
     assert correction_boxes(box.replace("warning corrections", "warning")) == []
+
+
+# --- code fits the text column ------------------------------------------------------------------
+
+# At a 1280-pixel window sphinx-book-theme's text column shows about 85 characters of code in
+# its monospace font before a sideways scroll starts; 80 leaves room for the cell's padding.
+CODE_LINE_LIMIT = 80
+
+
+def long_code_lines(text, limit=CODE_LINE_LIMIT):
+    """[(line number, length)] of the code lines longer than ``limit`` in a MyST source: lines of
+    code cells and of plain code fences (```python), not prose, math or other directives."""
+    found, in_code = [], False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not in_code and re.match(r"^```(\{code-cell\}|[A-Za-z0-9_+-]*$)", line) and line != "```":
+            in_code = True
+        elif in_code and line.rstrip() == "```":
+            in_code = False
+        elif in_code and len(line) > limit:
+            found.append((number, len(line)))
+    return found
+
+
+def test_code_lines_of_every_chapter_fit_the_column():
+    too_long = {p.name: lines for p in CHAPTER_SOURCES if (lines := long_code_lines(p.read_text()))}
+    assert not too_long, f"code lines over {CODE_LINE_LIMIT} characters (line, length): {too_long}"
+    assert len(CHAPTER_SOURCES) >= 14
+
+
+def test_long_code_line_check_sees_cells_and_fences_only():
+    long_ = "x = " + "1 + " * 19 + "1"                   # 81 characters
+    assert len(long_) == CODE_LINE_LIMIT + 1
+    cell = f"Prose.\n\n```{{code-cell}} ipython3\n:tags: [hide-input]\n{long_}\n```\n"
+    assert long_code_lines(cell) == [(5, 81)]
+    assert long_code_lines(f"```python\n{long_}\n```\n") == [(2, 81)]
+    assert long_code_lines(cell.replace(long_, long_[:-2])) == []         # 79 characters pass
+    assert long_code_lines(f"{long_}\n\n$$\n{long_}\n$$\n") == []           # prose and math
+    assert long_code_lines(f"```{{admonition}} Title\n{long_}\n```\n") == []
+
+
+# --- Korean renders with the font the build ships ------------------------------------------------
+
+KOREAN_FAMILY = "Noto Sans KR Variable"
+KOREAN_PAGE, KOREAN_TERM = "chapters/10_cnn/10_cnn.html", "합성곱"
+
+_FONT_PROBE = """<!doctype html><meta charset="utf-8">
+<iframe id="page" src="{page}" style="width:1280px;height:900px"></iframe>
+<pre id="result">pending</pre>
+<script>
+document.getElementById("page").addEventListener("load", async () => {{
+  const doc = document.getElementById("page").contentDocument;
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+  let node = walker.nextNode();
+  while (node && !node.data.includes("{term}")) node = walker.nextNode();
+  if (!node) {{ document.getElementById("result").textContent = "{{}}"; return; }}
+  node.parentElement.scrollIntoView();
+  await new Promise(done => setTimeout(done, 500));
+  await doc.fonts.ready;
+  const faces = [...doc.fonts].filter(f => f.family.replace(/["']/g, "") === "{family}");
+  document.getElementById("result").textContent = JSON.stringify({{
+    family: doc.defaultView.getComputedStyle(node.parentElement).fontFamily,
+    loaded: faces.filter(f => f.status === "loaded").map(f => f.unicodeRange)}});
+}});
+</script>"""
+
+_GLYPH_PROBE = """<!doctype html><meta charset="utf-8">{links}
+<style>div {{ position: absolute; width: 100px; height: 100px; font-size: 64px;
+  line-height: 100px; text-align: center; color: #000; background: #fff; }}</style>
+<body style="margin:0;background:#fff">{cells}</body>"""
+
+
+def _in_ranges(char, unicode_range):
+    """Whether ``char`` lies in a CSS unicode-range value such as 'U+AC00-AC05, U+D569'."""
+    for part in unicode_range.replace(" ", "").split(","):
+        lo, _, hi = part[2:].partition("-")
+        if int(lo, 16) <= ord(char) <= int(hi or lo, 16):
+            return True
+    return False
+
+
+def korean_font_report(html_dir, base_url, tmp_path, page=KOREAN_PAGE, term=KOREAN_TERM):
+    """{family: computed font-family of the term's element, loaded: unicode-ranges of the
+    loaded faces of KOREAN_FAMILY} for the first occurrence of ``term`` in ``page``."""
+    import json
+
+    probe = Path(html_dir) / "_font_probe.html"
+    probe.write_text(_FONT_PROBE.format(page=page, term=term, family=KOREAN_FAMILY), encoding="utf-8")
+    done = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'font'}",
+                           "--dump-dom", f"{base_url}/_font_probe.html"],
+                          capture_output=True, text=True, timeout=120)
+    found = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
+    assert found and found.group(1) != "pending", done.stderr[-2000:]
+    import html as html_lib
+
+    return json.loads(html_lib.unescape(found.group(1)))
+
+
+def glyph_images(html_dir, base_url, tmp_path, chars, family_css, page=KOREAN_PAGE):
+    """One greyscale image per character, drawn 64 px high with the stylesheets of ``page``
+    and ``font-family: family_css``."""
+    from PIL import Image
+
+    page_text = (Path(html_dir) / page).read_text(encoding="utf-8")
+    prefix = "/" + str(Path(page).parent) + "/"
+    tags = re.findall(r"<link\b[^>]*>", page_text)
+    hrefs = [re.search(r'href="([^"]+)"', tag).group(1) for tag in tags if 'rel="stylesheet"' in tag]
+    links = "".join(f'<link rel="stylesheet" href="{prefix}{href}">' for href in hrefs)
+    cells = "".join(f'<div style="left:{110 * i}px;top:0;font-family:{family_css}">{c}</div>'
+                    for i, c in enumerate(chars))
+    probe = Path(html_dir) / "_glyph_probe.html"
+    probe.write_text(_GLYPH_PROBE.format(links=links, cells=cells), encoding="utf-8")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    shot = tmp_path / "glyphs.png"
+    subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'glyph'}",
+                    f"--screenshot={shot}", f"--window-size={110 * len(chars)},400",
+                    "--force-device-scale-factor=1", f"{base_url}/_glyph_probe.html"],
+                   capture_output=True, timeout=120)
+    image = Image.open(shot).convert("L")
+    return [image.crop((110 * i, 0, 110 * i + 100, 100)) for i in range(len(chars))]
+
+
+def _differ(a, b, min_pixels=50):
+    """Whether two glyph images differ in at least ``min_pixels`` pixels (by more than 64/255)."""
+    return sum(abs(p - q) > 64 for p, q in zip(a.tobytes(), b.tobytes())) >= min_pixels
+
+
+def _has_system_cjk_font():
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return False
+    out = subprocess.run([fc_list, ":lang=ko"], capture_output=True, text=True).stdout
+    return bool(out.strip())
+
+
+@pytest.mark.slow
+def test_korean_term_is_set_in_the_shipped_font(html, server, tmp_path):
+    """The computed font of a Korean term starts with the shipped family, and the face that
+    covers its first syllable was loaded from the build (not a system font)."""
+    report = korean_font_report(html, server, tmp_path)
+    assert report.get("family", "").replace('"', "").startswith(KOREAN_FAMILY), report
+    assert any(_in_ranges(KOREAN_TERM[0], r) for r in report["loaded"]), report
+    assert (html / "_static" / "korean-font" / "korean-font.css").is_file()
+
+
+@pytest.mark.slow
+def test_korean_glyphs_are_not_boxes(html, server, tmp_path):
+    """Three different syllables give three different pictures in the book's font; the same
+    three in a font without Hangul give identical boxes here (so the comparison can fail)."""
+    chars = list(KOREAN_TERM)
+    shipped = glyph_images(html, server, tmp_path, chars, "var(--pst-font-family-base)")
+    assert all(_differ(shipped[i], shipped[j]) for i, j in [(0, 1), (0, 2), (1, 2)])
+    assert all(sum(p < 128 for p in img.tobytes()) > 100 for img in shipped), "blank glyphs"
+    if not _has_system_cjk_font():
+        boxes = glyph_images(html, server, tmp_path / "control", chars, "'DejaVu Sans', serif")
+        assert not any(_differ(boxes[i], boxes[j]) for i, j in [(0, 1), (0, 2), (1, 2)])
+
+
+def _korean_font_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("korean_font", ROOT / "_ext" / "korean_font.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_korean_font_subset_keeps_only_the_books_characters():
+    kf = _korean_font_module()
+    css = ("@font-face { src: url(./files/a.woff2) format('woff2'); unicode-range: U+AC00-AC0F,U+D569; }\n"
+           "@font-face { src: url(./files/b.woff2) format('woff2'); unicode-range: U+C131; }\n"
+           "@font-face { src: url(./files/latin.woff2) format('woff2'); unicode-range: U+0000-00FF; }\n")
+    faces = kf.parse_faces(css)
+    assert [name for name, _ in faces] == ["a.woff2", "b.woff2", "latin.woff2"]
+    chars = kf.korean_chars("합성 convolution (합성곱)")      # Latin letters are not Korean
+    assert chars == {ord("합"), ord("성"), ord("곱")}
+    text, files = kf.subset_css(faces, chars)
+    assert files == ["a.woff2", "b.woff2"]                  # 곱 is in neither face: no file for it
+    assert "unicode-range: U+D569;" in text and "unicode-range: U+C131;" in text
+    assert "U+AC00" not in text and "latin" not in text
+
+
+def test_korean_font_missing_package_is_a_clear_build_error(tmp_path):
+    from types import SimpleNamespace
+
+    from sphinx.errors import ExtensionError
+
+    kf = _korean_font_module()
+    app = SimpleNamespace(srcdir=str(tmp_path), outdir=str(tmp_path / "out"))
+    with pytest.raises(ExtensionError, match="npm ci"):
+        kf._write_subset(app)
+    (tmp_path / "book.md").write_text("# 합성곱\n", encoding="utf-8")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    kf._write_subset(app)
+    css = (tmp_path / "out" / "_static" / "korean-font" / "korean-font.css").read_text()
+    assert css.count("@font-face") == len(list((tmp_path / "out" / "_static" / "korean-font").glob("*.woff2")))
+    assert "U+D569" in css
