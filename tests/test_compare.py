@@ -380,3 +380,37 @@ def test_a_variable_of_another_cell_is_named():
     check_double(ns["double"])  # modules and the function's own names are not notes (and it passes)
     ns = _notebook("shape = 5.0\ndef double(y):\n    return 2 * y + np.zeros(3).shape[0]\n")
     assert "Note" not in message(check_double, ns["double"])  # an attribute is not a global variable
+
+
+# --- a syntax error in an answer cell (issue 20, item 12) -----------------------------------
+
+def test_why_undefined_names_the_syntax_error_and_its_line():
+    from autograder.checks.compare import _why_undefined
+    cells = ["import numpy as np", "def f(x):\n    y = 2 *\n    return y\n", "check_f(f)"]
+    text = _why_undefined("f", cells)
+    assert "answer cell did not run" in text and "line 2" in text and "syntax error" in text
+    assert "syntax" not in _why_undefined("f", cells[:1]) and "run the answer cell" in _why_undefined("f", cells[:1])
+
+
+@pytest.mark.slow
+def test_a_real_kernel_shows_one_line_for_an_answer_cell_with_a_syntax_error():
+    """The test cell after a broken answer cell: one line naming the line, not IPython's traceback."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nfrom autograder.checks import ex01_perceptron as ex\n"
+                                  "from autograder.checks.compare import one_line_name_errors\none_line_name_errors()"),
+        nbformat.v4.new_code_cell("def perceptron(X, w, b):\n    return (X @ w + b >= 0.astype(float)\n"),
+        nbformat.v4.new_code_cell('"""perceptron."""\nex.check_perceptron(perceptron)'),
+        nbformat.v4.new_code_cell("undefined_in_my_own_cell + 1"),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    error = [o for o in nb.cells[2].outputs if o.output_type == "error"]
+    assert len(error) == 1 and error[0].ename == "NameError"  # the cell still fails
+    assert len(error[0].traceback) == 1, error[0].traceback
+    assert "perceptron is not defined: its answer cell did not run" in error[0].traceback[0]
+    assert "line 2" in error[0].traceback[0]
+    own = [o for o in nb.cells[3].outputs if o.output_type == "error"][0]
+    assert own.ename == "NameError" and len(own.traceback) > 1  # a student's own NameError keeps its traceback

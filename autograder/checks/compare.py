@@ -90,6 +90,58 @@ def ok(message):
         print("\N{CHECK MARK} " + message)
 
 
+# --- a test cell whose function was never defined ------------------------------------------
+
+def one_line_name_errors():
+    """In a notebook, make a test cell that fails for an undefined name say why in one line.
+
+    The usual cause is an answer cell that did not run (a syntax error, or not run since the
+    kernel started): instead of IPython's traceback, the test cell then shows one line naming
+    the answer cell's syntax error and its line. Only NameErrors raised directly in a cell that
+    calls a check are reworded; every other error keeps its traceback. Outside IPython (the
+    grader, a script) this does nothing. Called by the exercise's locked checks cell.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "set_custom_exc"):
+        shell.set_custom_exc((NameError,), _name_error_lines)
+
+
+def _name_error_lines(shell, etype, value, tb, tb_offset=None):
+    """IPython's custom handler (it must show the error itself): one line for a test cell's undefined
+    name, through the ``_render_traceback_`` that IPython honours; else the usual traceback."""
+    import linecache
+
+    frames = traceback.extract_tb(tb)
+    cell = "".join(linecache.getlines(frames[-1].filename)) if frames else ""
+    name = getattr(value, "name", None)
+    if name and "check_" in cell:
+        line = "\N{BALLOT X} NameError: " + _why_undefined(name, shell.user_ns.get("In", []))
+        value._render_traceback_ = lambda: [line]
+    shell.showtraceback((etype, value, tb), running_compiled_code=True)
+
+
+def _why_undefined(name, inputs):
+    """Why ``name`` is undefined, from the cells run so far (``inputs``: IPython's ``In``)."""
+    import re
+
+    pattern = re.compile(rf"^\s*(def\s+{re.escape(name)}\s*\(|{re.escape(name)}\s*=[^=])", re.M)
+    defining = [code for code in inputs if isinstance(code, str) and pattern.search(code)]
+    if not defining:
+        return (f"{name} is not defined: run the answer cell that defines it first (since the kernel started), "
+                "then this cell.")
+    try:
+        compile(defining[-1], "<answer cell>", "exec")
+    except SyntaxError as exc:
+        return (f"{name} is not defined: its answer cell did not run, because line {exc.lineno} of that cell has a "
+                f"syntax error ({exc.msg}). Fix that line, run the answer cell again, then this cell.")
+    return (f"{name} is not defined: the answer cell that defines it stopped with an error before it got there "
+            "(see that cell's output). Fix it, run it again, then this cell.")
+
+
 # --- labels -----------------------------------------------------------------------------
 
 def describe(call_text, part=None, index=None, /, **inputs):
