@@ -297,8 +297,9 @@ class Cgroup:
     ``limited`` names the controllers that could be set up; where none could, the worker
     falls back to rlimits. ``DLCOURSE_NO_CGROUP=1`` pretends no cgroup is writable (tests).
 
-    Groups are reused from student to student (``acquire`` / ``release``): emptied, every
-    process killed, and the peak counters reset in between.
+    Groups are reused from student to student (``acquire_cgroup`` / ``release``): a group is
+    taken again only once every task of the last student is gone, and its peak counters are
+    reset then.
     """
 
     def __init__(self, name, processes, memory_bytes):
@@ -359,20 +360,25 @@ class Cgroup:
             time.sleep(0.01)
         return not self.pids()
 
+    def empty(self):
+        """True when no task is left in the groups (a killed task counts until it is reaped)."""
+        return not self.pids() and not any(_read_int(os.path.join(p, "pids.current")) for p in self.paths)
+
     def reset(self):
-        """Zero what one student's run left in an emptied group's counters; False if it is not empty."""
-        if self.pids() or any(_read_int(os.path.join(p, "pids.current")) for p in self.paths):
-            return False
+        """Zero what one student's run left in an emptied group's peak counters."""
         for path in self.paths:
             for key in ("memory.max_usage_in_bytes", "memory.memsw.max_usage_in_bytes", "memory.failcnt",
                         "memory.memsw.failcnt", "memory.peak"):
                 if os.path.exists(os.path.join(path, key)):
                     _write(os.path.join(path, key), 0)
-        return True
 
     def release(self):
-        """Kill every process; keep the emptied, reset group for the next student (else remove it)."""
-        if self.paths and self.kill() and self.reset():
+        """Kill every process and keep the group for a later student (``acquire_cgroup``).
+
+        The last killed task can take a second to be reaped (an orphan of the PID namespace):
+        the group waits among the released ones instead of making this student wait.
+        """
+        if self.paths and self.kill():
             with _POOL_LOCK:
                 _POOL.setdefault(self.settings, []).append(self)
             return
@@ -398,12 +404,19 @@ _POOL_LOCK = threading.Lock()
 
 
 def acquire_cgroup(name, processes, memory_bytes):
-    """A Cgroup with these limits: an emptied one from an earlier worker, else a new one named ``name``."""
+    """A Cgroup with these limits: an emptied one from an earlier worker (reset), else a new one named ``name``."""
     with _POOL_LOCK:
-        free = _POOL.get((processes, memory_bytes))
-        if free:
-            return free.pop()
-    return Cgroup(name, processes, memory_bytes)
+        released = _POOL.get((processes, memory_bytes), [])
+        for i, group in enumerate(released):
+            if group.empty():
+                del released[i]
+                break
+        else:
+            group = None
+    if group is None:
+        return Cgroup(name, processes, memory_bytes)
+    group.reset()
+    return group
 
 
 def drain_cgroups():

@@ -1,0 +1,392 @@
+"""The third security review (issue 19): kernel keyrings and system calls, CPU fairness, memory without
+a cgroup, Dask's client reading whole notebooks, and what the review could not reach (hostile zips,
+notebooks and virtualenvs). Each attack is checked two-sided where it can be: it fails against today's
+sandbox, and the same probe succeeds where the control it defeats is switched off.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import stat
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+
+import pytest
+from grader_attacks import FULL, SOLUTION, edit, limits, source, write
+
+from autograder.grading import remote, sandbox, seccomp
+from autograder.grading.judge import grade_notebook
+from autograder.grading.remote import Limits, Worker
+from conftest import ROOT
+from test_boundary_os import UNHOOK
+
+needs_bwrap = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
+                                 f"{sandbox.unavailable_reason()}")
+PYTHON = sys.executable
+#: A worker's CPU share beside a fork bomb, as a fraction of its share alone, that counts as fair.
+FAIR_SHARE = 0.5
+#: Peak memory (MiB) a capped read of a huge notebook may add to the reader (the cap is 20 MB).
+READ_RSS_MB = 64
+
+
+def _v1_group(worker, controller):
+    """The worker's v1 cgroup folder for ``controller``, or None."""
+    return next((p for p in worker.cgroup.paths if f"/{controller}/" in p), None)
+
+
+def _cgroup_here():
+    """(version, controllers) of a worker's cgroup on this machine (a probe group, removed)."""
+    group = sandbox.Cgroup(f"dlcourse-{os.getpid()}-999999", 8, 2**28)
+    try:
+        return group.version, set(group.limited)
+    finally:
+        group.destroy()
+
+
+def _read(path):
+    with open(path) as handle:
+        return handle.read()
+
+
+# --- the filter itself: a small classic-BPF interpreter runs it for both architectures ---------------
+
+def run_filter(prog, arch, nr, arg0=0):
+    """What the filter returns for a system call: ('allow',) or ('errno', N)."""
+    data = struct.pack("=iI", nr, arch) + bytes(8) + struct.pack("=Q", arg0) + bytes(40)
+    ops = [struct.unpack("=HBBI", prog[i:i + 8]) for i in range(0, len(prog), 8)]
+    acc, pc = 0, 0
+    while True:
+        code, jt, jf, k = ops[pc]
+        if code == 0x20:
+            acc = struct.unpack_from("=I", data, k)[0]
+        elif code == 0x06:
+            return ("allow",) if k == 0x7FFF0000 else ("errno", k & 0xFFFF)
+        elif code in (0x15, 0x35, 0x45):
+            hit = acc == k if code == 0x15 else acc >= k if code == 0x35 else bool(acc & k)
+            pc += jt if hit else jf
+        else:
+            raise AssertionError(f"unknown opcode {code:#x}")
+        pc += 1
+
+
+@pytest.mark.parametrize("machine", ["x86_64", "aarch64"])
+def test_the_filter_refuses_each_class_and_allows_the_rest(machine):
+    prog = seccomp.program(machine)
+    arch, clone, clone3, column = seccomp.ARCHES[machine]
+    for calls in seccomp.DENIED.values():
+        for name, numbers in calls.items():
+            assert run_filter(prog, arch, numbers[column]) == ("errno", seccomp.EPERM), name
+    read, write_, futex, mmap = {"x86_64": (0, 1, 202, 9), "aarch64": (63, 64, 98, 222)}[machine]
+    for nr in (read, write_, futex, mmap):
+        assert run_filter(prog, arch, nr) == ("allow",), nr
+    thread_flags = 0x003D0F00  # glibc's pthread_create: VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|...
+    assert run_filter(prog, arch, clone, thread_flags) == ("allow",)
+    assert run_filter(prog, arch, clone, 17) == ("allow",)  # fork(): SIGCHLD only
+    for flag in (0x00020000, 0x10000000, 0x20000000, 0x40000000, 0x00000080):
+        assert run_filter(prog, arch, clone, 17 | flag) == ("errno", seccomp.EPERM), hex(flag)
+    assert run_filter(prog, arch, clone3) == ("errno", seccomp.ENOSYS)  # the C library falls back to clone
+    other = 0x40000003  # i386's audit arch: its numbers mean other calls; all refused
+    assert run_filter(prog, other, read) == ("errno", seccomp.EPERM)
+
+
+def test_x32_calls_and_unknown_architectures_are_refused():
+    prog = seccomp.program("x86_64")
+    assert run_filter(prog, 0xC000003E, 0x40000000 | 250) == ("errno", seccomp.EPERM)  # x32 keyctl
+    with pytest.raises(seccomp.Unsupported, match="ppc64le"):
+        seccomp.program("ppc64le")
+
+
+@needs_bwrap
+def test_an_unknown_architecture_is_refused_in_one_line_unless_accepted(monkeypatch):
+    monkeypatch.setattr(seccomp.platform, "machine", lambda: "riscv64")
+    with pytest.raises(sandbox.SandboxUnavailable, match="without a system-call filter: .*riscv64"):
+        Worker(Limits(timeout=10))
+    w = Worker(Limits(timeout=10, allow_weak=True))
+    try:
+        assert w.run("x = 1") is None
+    finally:
+        w.close()
+
+
+# --- keyrings: the grader's session keyring is out of reach, nothing is left for the next student ----
+
+KEYRING_SCRIPT = '''
+import ctypes, json, sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from autograder.grading import sandbox, seccomp
+from autograder.grading.remote import Limits, Worker
+from test_boundary_os import UNHOOK
+if {disable!r}:  # the control: today's sandbox without the filter and the fresh keyring
+    sandbox.seccomp_fd = lambda: None
+    seccomp.keyring_preexec = lambda: None
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NR = {nr!r}
+assert libc.syscall(NR["keyctl"], 1, b"grader-login") > 0  # a session keyring like a login's
+secret = libc.syscall(NR["add_key"], b"user", b"krb5-token", b"hunter2", 7, ctypes.c_long(-3))
+assert secret > 0, ctypes.get_errno()
+ATTACK = UNHOOK + """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NR = %r
+def e(r):
+    return r if r >= 0 else os.strerror(ctypes.get_errno())
+buf = ctypes.create_string_buffer(64)
+found = libc.syscall(NR["keyctl"], 10, ctypes.c_long(-3), b"user", b"krb5-token", 0)
+RESULT = {{"search": e(found),
+          "read": e(libc.syscall(NR["keyctl"], 11, ctypes.c_long(%d), buf, 64)),
+          "leave": e(libc.syscall(NR["add_key"], b"user", b"note", b"inputs", 6, ctypes.c_long(-3))),
+          "leave_user": e(libc.syscall(NR["add_key"], b"user", b"note", b"inputs", 6, ctypes.c_long(-4))),
+          "find_left": e(libc.syscall(NR["keyctl"], 10, ctypes.c_long(-3), b"user", b"note", 0)),
+          "request": e(libc.syscall(NR["request_key"], b"user", b"note", None, 0))}}
+RESULT["got"] = buf.value.decode("latin-1")
+""" % (NR, secret)
+out = []
+for _ in range(2):  # two students in turn
+    w = Worker(Limits(timeout=20))
+    try:
+        assert w.run(ATTACK) is None
+        out.append(w.get("RESULT")["value"])
+    finally:
+        w.close()
+payload = ctypes.create_string_buffer(4096)
+size = libc.syscall(NR["keyctl"], 11, ctypes.c_long(-3), payload, 4096)  # our keyring's key ids
+out.append(len(payload.raw[:size]) // 4)
+print(json.dumps(out))
+'''
+
+
+def _keyring_attack(disable):
+    machine = platform.machine()
+    if machine not in seccomp.ARCHES:
+        pytest.skip(f"no key system call numbers for {machine}")
+    column = seccomp.ARCHES[machine][3]
+    nr = {name: seccomp.DENIED["keyring"][name][column] for name in ("add_key", "request_key", "keyctl")}
+    script = KEYRING_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests"), disable=disable, nr=nr)
+    done = subprocess.run([PYTHON, "-c", script], capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@needs_bwrap
+def test_no_submission_reads_the_graders_keys_or_leaves_one_for_the_next():
+    first, second, keys_after = _keyring_attack(disable=False)
+    for result in (first, second):
+        for call in ("search", "read", "leave", "leave_user", "find_left", "request"):
+            assert result[call] == "Operation not permitted", (call, result)
+        assert "hunter2" not in result["got"]
+    assert keys_after == 1  # the grader's keyring holds its one secret, nothing a worker added
+
+
+@needs_bwrap
+def test_without_the_filter_and_the_fresh_keyring_the_secret_leaks():
+    """The control: the attack above works against the sandbox of the second round."""
+    first, second, keys_after = _keyring_attack(disable=True)
+    assert first["got"] == "hunter2" and isinstance(first["search"], int), first
+    assert isinstance(second["find_left"], int), second  # the first student's key, found by the second
+    assert keys_after > 1
+
+
+# --- each refused class, inside a real worker; what exercises need still works ----------------------
+
+PROBES = '''
+import ctypes, os, threading
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def errno_name(ret):
+    return "ok" if ret >= 0 else os.strerror(ctypes.get_errno())
+NR = %r
+RESULT = {name: errno_name(libc.syscall(nr, *args)) for name, (nr, args) in NR.items()}
+'''
+
+
+@needs_bwrap
+def test_each_refused_class_fails_with_eperm_in_the_worker():
+    machine = platform.machine()
+    if machine not in seccomp.ARCHES:
+        pytest.skip(f"no system call numbers for {machine}")
+    column, clone3 = seccomp.ARCHES[machine][3], seccomp.ARCHES[machine][2]
+    number = {name: nums[column] for calls in seccomp.DENIED.values() for name, nums in calls.items()}
+    calls = {"keyctl get session": (number["keyctl"], (0, -3, 0)), "add_key": (number["add_key"], ()),
+             "request_key": (number["request_key"], ()), "ptrace traceme": (number["ptrace"], (0, 0, 0, 0)),
+             "perf_event_open": (number["perf_event_open"], ()), "bpf": (number["bpf"], ()),
+             "userfaultfd": (number["userfaultfd"], (0,)), "io_uring_setup": (number["io_uring_setup"], (1, 0)),
+             "unshare net": (number["unshare"], (0x40000000,)), "setns": (number["setns"], (0, 0)),
+             "mount": (number["mount"], ()), "umount2": (number["umount2"], ()),
+             "pivot_root": (number["pivot_root"], ()), "init_module": (number["init_module"], ()),
+             "kexec_load": (number["kexec_load"], ()), "clone3": (clone3, ())}
+    w = Worker(Limits(timeout=20))
+    try:
+        assert w.run(UNHOOK + PROBES % (calls,)) is None
+        result = w.get("RESULT")["value"]
+    finally:
+        w.close()
+    assert result.pop("clone3") == "Function not implemented"
+    assert result == dict.fromkeys(result, "Operation not permitted"), result
+
+
+@needs_bwrap
+def test_exercises_still_work_under_the_filter(tmp_path):
+    """NumPy, threads, a thread pool, fork, matplotlib: what students' cells do."""
+    code = UNHOOK + '''
+import os, threading, concurrent.futures
+import numpy as np
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+box = []
+t = threading.Thread(target=lambda: box.append(int(np.ones((50, 50)).dot(np.ones(50)).sum())))
+t.start(); t.join()
+with concurrent.futures.ThreadPoolExecutor(3) as pool:
+    squares = list(pool.map(lambda x: x * x, range(5)))
+fig = plt.figure(); plt.plot([0, 1]); fig.savefig("/home/w/p.png")
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+RESULT = [box[0], squares, os.path.getsize("/home/w/p.png") > 0, os.waitpid(pid, 0)[1] >> 8]
+'''
+    w = Worker(Limits(timeout=60))
+    try:
+        assert w.run(code) is None
+        assert w.get("RESULT")["value"] == [2500, [0, 1, 4, 9, 16], True, 7]
+    finally:
+        w.close()
+    result = grade_notebook(source(), write(tmp_path, SOLUTION), limits())
+    assert result.score == FULL and not result.error, [t.message for t in result.tests]
+
+
+# --- CPU: a fork bomb of setsid() children keeps to one core ----------------------------------------
+
+SPIN = '''
+import time
+t0, c0 = time.monotonic(), time.process_time()
+while time.monotonic() - t0 < 2.0:
+    pass
+RESULT = (time.process_time() - c0) / (time.monotonic() - t0)
+'''
+BOMB = UNHOOK + '''
+import os
+for _ in range(40):
+    if os.fork() == 0:
+        os.setsid()
+        while True:
+            pass
+RESULT = 1
+'''
+
+
+def _share_beside_a_bomb(processes):
+    """(CPU share of a victim alone, beside 40 busy setsid children of a classmate, the bomb's CPU quota)."""
+    victim, bomb = Worker(Limits(timeout=30, processes=processes)), None
+    try:
+        assert victim.run(SPIN) is None
+        alone = victim.get("RESULT")["value"]
+        bomb = Worker(Limits(timeout=30, processes=processes))
+        assert bomb.run(BOMB) is None
+        time.sleep(0.3)
+        assert victim.run(SPIN) is None
+        beside = victim.get("RESULT")["value"]
+        cpu = _v1_group(bomb, "cpu")
+        quota = _read(os.path.join(cpu, "cpu.cfs_quota_us")).strip() if cpu else _read(
+            os.path.join(bomb.cgroup.paths[0], "cpu.max")).split()[0] if bomb.cgroup.version == 2 else None
+        return alone, beside, quota
+    finally:
+        for w in (victim, bomb):
+            if w is not None:
+                w.close()
+
+
+@needs_bwrap
+def test_a_fork_bomb_of_sessions_leaves_a_classmate_its_share():
+    """Measured before the change: 1.00 alone, 0.05 beside the attack. Now a core at most for the bomb."""
+    if "cpu" not in _cgroup_here()[1]:
+        pytest.skip("no writable cpu cgroup here")
+    alone, beside, quota = _share_beside_a_bomb(processes=60)
+    assert quota == str(sandbox.CPU_QUOTA_US)  # one core: the bomb's own group, whatever it forks
+    assert beside >= FAIR_SHARE * alone, (alone, beside)
+
+
+@needs_bwrap
+def test_without_a_cpu_group_the_bomb_takes_the_classmates_share(monkeypatch):
+    """The control: the same attack without the worker's cpu group (the second round's sandbox)."""
+    if "cpu" not in _cgroup_here()[1]:
+        pytest.skip("no writable cpu cgroup here")
+    settings = sandbox._v1_settings
+    monkeypatch.setattr(sandbox, "_v1_settings", lambda *a: [s for s in settings(*a) if s[0] != "cpu"])
+    monkeypatch.setattr(sandbox, "V2_CONTROLLERS", ("pids", "memory"))
+    sandbox.drain_cgroups()
+    try:
+        alone, beside, _ = _share_beside_a_bomb(processes=59)
+    finally:
+        sandbox.drain_cgroups()
+    assert beside < FAIR_SHARE * alone, (alone, beside)
+
+
+# --- cgroups reused between students: emptied and reset --------------------------------------------
+
+HOG = UNHOOK + '''
+import os, time
+with open("/home/w/big", "wb") as f:
+    f.write(bytes(100 * 2**20))
+HELD = bytearray(150 * 2**20)
+for _ in range(5):
+    if os.fork() == 0:
+        time.sleep(600)
+        os._exit(0)
+RESULT = sorted(os.listdir("/home/w"))
+'''
+
+
+@needs_bwrap
+def test_a_reused_cgroup_is_emptied_and_reset_between_students():
+    if _cgroup_here()[0] != 1:
+        pytest.skip("no writable cgroup v1 here")
+    sandbox.drain_cgroups()
+    lim = Limits(timeout=30, processes=57, memory_mb=1024, output_mb=128)
+    first = Worker(lim)
+    paths = list(first.cgroup.paths)
+    mem, pids = _v1_group(first, "memory"), _v1_group(first, "pids")
+    try:
+        assert first.run(HOG) is None and "big" in first.get("RESULT")["value"]
+        assert int(_read(f"{mem}/memory.max_usage_in_bytes")) > 250 * 2**20
+        assert int(_read(f"{pids}/pids.current")) >= 6
+    finally:
+        first.close()
+    assert os.path.isdir(mem) and _read(f"{mem}/cgroup.procs").strip() == ""  # kept, no process left
+    deadline = time.monotonic() + 10
+    while int(_read(f"{pids}/pids.current")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the last task is reaped a moment later
+    group = sandbox.acquire_cgroup("dlcourse-unused-name", lim.processes,
+                                   (lim.memory_mb + lim.output_mb + 64) * 2**20)
+    assert group.paths == paths and int(_read(f"{pids}/pids.current")) == 0
+    assert int(_read(f"{mem}/memory.max_usage_in_bytes")) < 100 * 2**20  # its peak reset
+    assert int(_read(f"{mem}/memory.usage_in_bytes")) < 100 * 2**20  # the home tmpfs and array are gone
+    assert int(_read(f"{mem}/memory.failcnt")) == 0
+    group.release()
+    second = Worker(lim)
+    try:
+        assert second.cgroup.paths == paths
+        assert second.run("import os\nRESULT = os.listdir('/home/w')") is None
+        assert second.get("RESULT")["value"] == []
+    finally:
+        second.close()
+    remote.cleanup_workers_root()
+    assert not any(os.path.exists(p) for p in paths)  # removed when grading ends
+
+
+@needs_bwrap
+def test_closing_a_worker_starts_no_process(monkeypatch):
+    """The worker's log went with an ``rm -rf`` subprocess per student; now one unlink."""
+    w = Worker(Limits(timeout=10))
+    log = w.log_path
+    calls = []
+    monkeypatch.setattr(remote.subprocess, "run", lambda *a, **k: calls.append(a))
+    w.close()
+    assert calls == [] and not os.path.exists(log)
