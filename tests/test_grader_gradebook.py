@@ -160,10 +160,10 @@ def test_one_students_failure_is_one_error_row(tmp_path, monkeypatch):
     monkeypatch.setattr(classroom, "grade_student", fake_grade)
     real_record = gradebook.record
 
-    def record(out, assignment, sid, entry):
+    def record(out, assignment, sid, entry, **how):
         if entry.get("weird") is not None:
             raise TypeError("cannot store this entry")
-        real_record(out, assignment, sid, entry)
+        real_record(out, assignment, sid, entry, **how)
     monkeypatch.setattr(gradebook, "record", record)
     out = tmp_path / "grades.csv"
     results = classroom.grade_class(A, tmp_path / "class", out, course=source_course(), jobs=1,

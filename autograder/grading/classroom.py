@@ -220,7 +220,18 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
             return _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress)
     finally:
         remote.cleanup_workers_root()
+        _settle(out, warn)
         gradebook.remove_private_dir(Path(out).parent)
+
+
+def _settle(out, warn):
+    """Write the run's journal into grades.json and the CSV; if that fails, the journal stays
+    (every reader folds it, the next command writes it) and the instructor is told."""
+    try:
+        gradebook.settle(out)
+    except (gradebook.GradebookError, OSError) as exc:
+        warn(f"grade: the gradebook files were not rewritten ({short(exc, 300, False)}); every record is "
+             "kept in its journal and written by the next grade, feedback or export")
 
 
 def chosen(subs, students):
@@ -279,13 +290,13 @@ def _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progres
 def _record(out, assignment, student_id, entry, srcs, options):
     """Store ``entry``; if only this entry cannot be stored, store an error record for the student."""
     try:
-        gradebook.record(out, assignment, student_id, entry)
+        gradebook.record(out, assignment, student_id, entry, batch=True)
         return entry
     except gradebook.GradebookError:
         raise
     except Exception as exc:  # noqa: BLE001 - this student's record, not the run
         entry = error_entry(srcs, exc, options.mode, what="record")
-        gradebook.record(out, assignment, student_id, entry)
+        gradebook.record(out, assignment, student_id, entry, batch=True)
         return entry
 
 

@@ -33,6 +33,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from autograder.grading import journal
 from autograder.grading.text import clean
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sandbox", "graded_at",
@@ -149,20 +150,21 @@ def _acquire(lock, timeout):
         os.close(fd)
 
 
-def load(path):
+def load(path, fold=True):
     """All stored records: {assignment: {student_id: record}}; empty if none yet.
 
     Raises GradebookError (one line) if the store exists but is not a gradebook.
+    The records of its journal (``record``) are applied unless ``fold`` is false.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return _folded({}, path, None) if fold else {}
     except OSError as exc:
         raise GradebookError(f"cannot read the gradebook {path}: {exc.strerror}") from None
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8", errors="replace"))
     except (json.JSONDecodeError, RecursionError) as exc:
         raise GradebookError(f"the gradebook {path} is not valid JSON ({clean(exc, 200, False)}); "
                              "fix or move it, it was not changed") from None
@@ -170,32 +172,74 @@ def load(path):
                                            for rows in data.values())):
         raise GradebookError(f"the gradebook {path} is not a gradebook ({{assignment: {{student: record}}}}); "
                              "fix or move it, it was not changed")
-    return sanitize(data)
+    return _folded(sanitize(data), path, raw) if fold else sanitize(data)
 
 
-def record(csv_path, assignment, student_id, entry):
+def _journal(path):
+    """The journal of the store ``path`` (see ``journal``), in the private folder beside it."""
+    return Path(path).parent / PRIVATE / (Path(path).name + journal.SUFFIX)
+
+
+def _folded(data, path, raw):
+    """``data`` (the store's records, read from the bytes ``raw``) with its journal's records applied."""
+    for assignment, sid, entry in journal.entries(_journal(path), raw):
+        _put(data, assignment, sid, sanitize(entry))
+    return data
+
+
+def _put(data, assignment, sid, entry):
+    """Make ``entry`` the record of ``sid``; the record it replaces goes to the front of its history."""
+    rows = data.setdefault(assignment, {})
+    if sid in rows:
+        old = dict(rows[sid])
+        entry["history"] = ([old] + old.pop("history", []))[:HISTORY]
+    rows[sid] = entry
+
+
+def record(csv_path, assignment, student_id, entry, batch=False):
     """Store one student's result (sanitized) and rewrite the CSV; both writes are atomic.
 
     The record it replaces (if any) goes, without its own history, to the front of
-    the new record's ``history`` (newest first).
+    the new record's ``history`` (newest first). With ``batch`` (a class being graded) the
+    record is appended to the store's journal instead, at a cost that does not grow with
+    the class: ``settle`` writes grades.json and the CSV at the end of the run, and every
+    reader folds the journal in meanwhile, so a killed run loses no recorded student.
     """
     path = store_path(csv_path)
     entry = sanitize(entry)
+    sid = short(student_id, 200, False)
     with locked(path):
+        if batch:
+            journal.append(_journal(path), path, assignment, sid, entry)
+            return
         data = load(path)
-        rows = data.setdefault(assignment, {})
-        sid = short(student_id, 200, False)
-        if sid in rows:
-            old = dict(rows[sid])
-            entry["history"] = ([old] + old.pop("history", []))[:HISTORY]
-        rows[sid] = entry
+        _put(data, assignment, sid, entry)
         _save(csv_path, data)
 
 
+def settle(csv_path):
+    """Fold the journal into grades.json and rewrite the CSV (both atomic); the end of a run.
+
+    Nothing happens without a journal. Called by ``grade`` at its end, and before the CSV is
+    compared with the record (``check_edits``): a run that was killed is completed there.
+    """
+    path = store_path(csv_path)
+    if _journal(path).exists():
+        with locked(path):
+            _save(csv_path, load(path))
+
+
 def _save(csv_path, data):
+    """Write the CSV, then grades.json, then drop the journal they now hold.
+
+    In this order a kill between two steps leaves files that agree once read: the CSV
+    ahead of a grades.json whose journal still holds the rest, or a journal that no longer
+    extends grades.json (ignored).
+    """
     text = json.dumps(data, indent=1, sort_keys=True)
-    _atomic_write(store_path(csv_path), lambda handle: handle.write(text))
     write_csv(csv_path, data)
+    _atomic_write(store_path(csv_path), lambda handle: handle.write(text))
+    journal.discard(_journal(store_path(csv_path)))
 
 
 def is_own_csv(path):
@@ -283,8 +327,9 @@ def check_edits(csv_path, accept=False):
     """GradebookError if the CSV has hand-edited scores, unless ``accept``: then record them as manual scores."""
     store = store_path(csv_path)
     data = load(store)
-    edits = csv_edits(csv_path, data)
+    edits = _hand_edits(csv_path, data)
     if not edits:
+        settle(csv_path)  # a killed run's journal: its records go into grades.json and the CSV
         return data
     added = [(a, s) for a, s, _, recorded in edits if recorded is None]
     if added:
@@ -298,7 +343,7 @@ def check_edits(csv_path, accept=False):
                              "--accept-csv-edits to record these as manual scores, or undo the edits")
     with locked(store):
         data = load(store)
-        for assignment, sid, cell, recorded in csv_edits(csv_path, data):
+        for assignment, sid, cell, recorded in _hand_edits(csv_path, data):
             entry = data[assignment][sid]
             score = _manual_score(cell, entry)
             if score is None:
@@ -312,6 +357,20 @@ def check_edits(csv_path, accept=False):
                                     REASON_CHARS, False)
         _save(csv_path, data)
     return data
+
+
+def _hand_edits(csv_path, data):
+    """``csv_edits`` against ``data`` (journal folded in) that are edits against grades.json alone too.
+
+    While a journal is pending (a killed run) the CSV shows grades.json without it: a row
+    the journal changed is behind, not edited.
+    """
+    edits = csv_edits(csv_path, data)
+    store = store_path(csv_path)
+    if edits and _journal(store).exists():
+        before = {edit[:3] for edit in csv_edits(csv_path, load(store, fold=False))}
+        edits = [edit for edit in edits if edit[:3] in before]
+    return edits
 
 
 def _manual_score(cell, entry):
