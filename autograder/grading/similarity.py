@@ -9,16 +9,15 @@ comments (``fingerprint``); an inverted index (a sparse student-by-fingerprint
 matrix, whose product with itself visits only the students that share a
 fingerprint) gives every pair's shared fingerprints.
 
-Common code is discounted. A fingerprint found in more than ``common`` of the
-students compared (at least ``MIN_COMMON`` of them) is the class's common code and
-is dropped like provided code. Below that, a shared fingerprint counts
-``log(n / df) / log(n / 2)``: 1 when only the two students have it, less the more
-students do. The similarity of a pair is the counted weight of what they share
-over the number of fingerprints either of them has (each counting 1), between 0
-and 1: a pair that shares only what many others also wrote stays low however
-alike the two notebooks are. A pair is flagged when its similarity reaches the
-threshold and it shares at least ``MIN_SHARED`` counted fingerprints (two alike
-one-line answers are no evidence).
+Common code is discounted. A fingerprint held by ``df`` students weighs 1 when
+``df`` is 1 or 2 and less the more students hold it (``weights``), down to 0 at
+``common`` of the class (at least ``MIN_COMMON`` students): beyond that it is the
+class's common code, dropped like provided code. The similarity of a pair is the
+weighted Jaccard index of their fingerprints (the weight of what both have over
+the weight of what either has), between 0 and 1. A pair is flagged when its
+similarity reaches the threshold and the weight they share is at least
+``MIN_SHARED`` (about two lines held by them alone): two alike one-line answers
+are no evidence, nor is a notebook of the answers most of the class wrote.
 
 Student code is never run, nothing is sent anywhere.
 """
@@ -41,7 +40,7 @@ THRESHOLD = 0.5
 COMMON = 0.2
 #: A passage is common only when more students than this have it (small classes).
 MIN_COMMON = 4
-#: Counted shared fingerprints a flagged pair needs at least (about two lines of code).
+#: Shared weight a flagged pair needs at least (fingerprints held by the two alone count 1: about two lines).
 MIN_SHARED = 6.0
 #: Unflagged pairs are listed in the CSV when their similarity reaches this share of the threshold.
 SHOW = 0.5
@@ -228,8 +227,26 @@ def fingerprint_class(students, gift):
             student.reason = "nothing of their own to compare (only the code given in the released notebook)"
 
 
+def weights(df, n, common):
+    """The weight of fingerprints held by ``df`` of ``n`` students (an array): between 0 and 1.
+
+    1 for a fingerprint of one or two students; ``log(cut / df) / log(cut / 2)``
+    above, falling to 0 at ``cut = max(MIN_COMMON, common * n)`` students: beyond
+    that it is the class's common code, like the code given to everyone.
+    """
+    import numpy as np
+
+    cut = max(MIN_COMMON, common * n)
+    falling = np.log(cut / np.maximum(df, 2)) / math.log(cut / 2)
+    return np.clip(np.where(df <= 2, 1.0, falling), 0.0, 1.0)
+
+
 def score(students, options):
-    """Every pair that shares a counted fingerprint: [Pair], flagged first, most similar first."""
+    """Every pair worth showing: [Pair], flagged first, most similar first.
+
+    The similarity of students A and B is the weighted Jaccard index of their
+    fingerprints: the weight of what both have over the weight of what either has.
+    """
     import numpy as np
     from scipy import sparse
 
@@ -240,28 +257,24 @@ def score(students, options):
     rows = np.repeat(np.arange(n), [len(s.prints) for s in compared])
     values = np.fromiter((v for s in compared for v in s.prints), dtype=np.int64, count=len(rows))
     uniq, cols, df = np.unique(values, return_inverse=True, return_counts=True)
-    cut = max(MIN_COMMON, options.common * n)
-    counted = df <= cut                                   # common code (df > cut) weighs nothing, anywhere
-    weight = np.where(df >= 2, np.log(n / np.maximum(df, 2)) / math.log(max(n / 2, 1.0 + 1e-9)), 0.0)
-    weight = np.clip(np.where(counted, weight, 0.0), 0.0, 1.0) if n > 2 else np.where(counted, 1.0, 0.0)
+    weight = weights(df, n, options.common)
     matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(uniq)))
-    sizes = np.asarray(matrix[:, counted].sum(axis=1)).ravel()
-    shared_cols = counted & (df >= 2)
-    ones = matrix[:, shared_cols]
-    together = (ones @ ones.T).tocoo()                    # fingerprints both have
-    mass = (ones @ sparse.diags(weight[shared_cols]) @ ones.T).tocsr()
-    keep = together.row < together.col
-    a, b, both = together.row[keep], together.col[keep], together.data[keep]
-    shared = np.asarray(mass[a, b]).ravel()
-    union = sizes[a] + sizes[b] - both
-    similarity = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+    sizes = matrix @ weight                               # the weight of each student's fingerprints
+    shared_cols = (df >= 2) & (weight > 0)
+    held = matrix[:, shared_cols]
+    # The inverted index: this product visits, for each fingerprint, only the students who hold it.
+    both = (held @ sparse.diags(weight[shared_cols]) @ held.T).tocoo()
+    keep = both.row < both.col
+    a, b, shared = both.row[keep], both.col[keep], both.data[keep]
+    union = sizes[a] + sizes[b] - shared
+    similarity = np.where(union > 0, shared / np.maximum(union, 1e-12), 0.0)
     floor = options.threshold * SHOW
     pairs = []
     for i, j, sim, got in zip(a, b, similarity, shared):
         if sim >= floor:
             flagged = bool(sim >= options.threshold and got >= MIN_SHARED)
             first, second = sorted((compared[i].student_id, compared[j].student_id))
-            pairs.append(Pair(first, second, float(sim), float(got), flagged))
+            pairs.append(Pair(first, second, min(1.0, float(sim)), float(got), flagged))
     pairs.sort(key=lambda p: (not p.flagged, -p.similarity, p.a, p.b))
     flagged = [p for p in pairs if p.flagged]
     pairs = flagged + [p for p in pairs if not p.flagged][:MAX_UNFLAGGED_ROWS]

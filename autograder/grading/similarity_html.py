@@ -63,7 +63,7 @@ def _keyed(code, key, names, base):
     """(keyed k-gram hashes (None for provided code), token spans) of one cell."""
     tokens, spans = fingerprint.normalize(code, names)
     mark = fingerprint.cell_key(key)
-    keyed = [None if h in base else hash((mark, h)) for h in fingerprint.kgram_hashes(tokens)]
+    keyed = [None if h is None else hash((mark, h)) for h in fingerprint.own_kgrams(tokens, base)]
     return keyed, spans
 
 
