@@ -81,6 +81,10 @@ def _grade(args):
         _known(args.course, [args.assignment])
         if args.report:
             report.check_target(args.report)
+            from pathlib import Path
+
+            from autograder.grading import similarity
+            similarity.targets(Path(args.report).parent)  # similarity.csv and .html go beside the report
     except (LookupError, OSError) as exc:
         return _fail("grade", exc)
 
@@ -100,7 +104,8 @@ def _grade(args):
             ValueError) as exc:
         return _fail("grade", exc)
     print_summary(results)
-    _class_report(args.assignment, args.out, getattr(args, "report", None))
+    sections = _similarity_section(args, inputs) if getattr(args, "report", None) else []
+    _class_report(args.assignment, args.out, getattr(args, "report", None), sections)
     if args.dask:
         counts = ", ".join(f"{_line(w)}: {n}" for w, n in options.per_worker.items()) or "none"
         print(f"per worker: {counts}")
@@ -167,19 +172,39 @@ def _fail(command, exc):
     return 2
 
 
-def _class_report(assignment, gradebook_csv, out=None):
+def _class_report(assignment, gradebook_csv, out=None, sections=()):
     """Print the class report of ``assignment`` (and write its HTML page to ``out``); 0, or 2 on error."""
     from autograder.grading import report
     from autograder.grading.gradebook import GradebookError
 
     try:
         summary = report.build(report.load_records(gradebook_csv, assignment), assignment)
+        summary.sections += list(sections)
         print("\n" + report.text(summary))
         if out:
             print(f"class report: {_line(report.write(summary, out))}")
     except (GradebookError, OSError) as exc:
         return _fail("report", exc)
     return 0
+
+
+def _similarity_section(args, inputs):
+    """Compare the class just graded: similarity.csv and .html beside --report, and the report's section
+    linking to them ([] with a warning if the comparison cannot run: the grades stand)."""
+    from pathlib import Path
+
+    from autograder.grading import collect, similarity
+    from autograder.grading.similarity_html import report_section
+
+    folder = Path(args.report).parent
+    try:
+        result = similarity.compare(args.assignment, args.submissions, args.course,
+                                    similarity.Options(inputs=inputs))
+        similarity.write(result, folder)
+    except (OSError, collect.SubmissionsError, ValueError) as exc:
+        _warn(f"similarity: {exc}; the class report has no similarity section")
+        return []
+    return [report_section(result, "similarity.html")]
 
 
 def _report(args):

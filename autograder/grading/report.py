@@ -54,6 +54,8 @@ class ClassReport:
     max_score: float
     statuses: collections.Counter
     tests: list             # TestStats in the notebook's order
+    #: (text lines, HTML) of sections other reports add (the similarity report's summary and link)
+    sections: list = field(default_factory=list)
 
 
 def build(records, assignment):
@@ -96,6 +98,8 @@ def text(report, width=40):
         example, count = st.commonest
         if count:
             lines.append(f"      {count} x {clean(example, 160, newlines=False)}")  # one line: no forged rows
+    for section_lines, _ in report.sections:
+        lines += section_lines
     return "\n".join(lines)
 
 
@@ -159,6 +163,7 @@ border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}</style></head>
 {chr(10).join(rows)}
 </table>
 <p>Hidden tests are reported by the kind of failure only.</p>
+{chr(10).join(section for _, section in report.sections)}
 </body></html>
 """
 
