@@ -390,3 +390,223 @@ def test_closing_a_worker_starts_no_process(monkeypatch):
     monkeypatch.setattr(remote.subprocess, "run", lambda *a, **k: calls.append(a))
     w.close()
     assert calls == [] and not os.path.exists(log)
+
+
+# --- memory without a cgroup: a small, true bound, said, and refused above the limit ----------------
+
+NOBODY_SCRIPT = '''
+import json, sys
+sys.path[:0] = [{root!r}, {tests!r}]
+from autograder.grading.remote import Limits, Worker
+from autograder.grading.sandbox import SandboxUnavailable
+from test_boundary_os import UNHOOK
+out = {{}}
+w = Worker(Limits(timeout=30, memory_mb=512))
+try:
+    out["limited"] = w.cgroup.limited
+    assert w.run(UNHOOK + """
+import os, time
+started = 0
+for _ in range(40):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(600)
+        os._exit(0)
+    started += 1
+RESULT = started
+""") is None
+    out["forks"] = w.get("RESULT")["value"]
+finally:
+    w.close()
+try:
+    Worker(Limits(timeout=30, memory_mb=6000)).close()
+    out["large"] = "started"
+except SandboxUnavailable as exc:
+    out["large"] = str(exc)
+w = Worker(Limits(timeout=30, memory_mb=6000, allow_weak=True))
+out["accepted"] = w.run("x = 1") is None
+w.close()
+print(json.dumps(out))
+'''
+
+
+def _closed_ancestor(path):
+    """(the first folder on ``path`` that others may not enter, its child on the path), or None."""
+    parts = os.path.realpath(path).split("/")
+    for i in range(2, len(parts)):
+        folder = "/".join(parts[:i])
+        if not os.stat(folder).st_mode & stat.S_IXOTH:
+            return folder, "/".join(parts[:i + 1])
+    return None
+
+
+def _as_nobody(script, tmp_path):
+    """Run ``script`` with this Python as the unprivileged user nobody.
+
+    Where the interpreter lives in a folder nobody may enter (pyenv under /root, mode 0700), a
+    private mount namespace shows that folder as an empty one with only the interpreter's folder in it.
+    """
+    runuser, unshare = shutil.which("runuser"), shutil.which("unshare")
+    if os.geteuid() != 0 or not runuser or not unshare:
+        pytest.skip("needs root, runuser and unshare to run as an unprivileged user")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "HOME": "/tmp"}
+    argv = [runuser, "-u", "nobody", "--", PYTHON, "-c", script]
+    closed = _closed_ancestor(PYTHON)
+    if closed:
+        folder, child = closed
+        hold = tmp_path / "hold"
+        hold.mkdir()
+        shell = (f'mount --bind "{child}" "{hold}" && mount -t tmpfs -o mode=755 tmpfs "{folder}" && '
+                 f'mkdir "{child}" && mount --move "{hold}" "{child}" && exec "$@"')
+        argv = [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", shell, "sh", *argv]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=240, env=env, cwd="/tmp")
+
+
+@needs_bwrap
+def test_as_a_normal_user_without_a_cgroup_the_bound_is_processes_times_memory(tmp_path):
+    """Found: --memory 512 let 12 children hold 2.4 GB, and the defaults 64 x --memory. Now 16 x 512 MiB,
+    said in one line; --memory 6000 (2 x 6000 MiB > 8192) is refused unless the weak sandbox is accepted."""
+    done = _as_nobody(NOBODY_SCRIPT.format(root=str(ROOT), tests=str(ROOT / "tests")), tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["limited"] == []  # nobody may write no cgroup here
+    processes = sandbox.weak_processes(Limits().processes, 512)
+    assert processes == 16 and 0 < out["forks"] < processes, out
+    bound = sandbox.weak_bound_mb(processes, 512, Limits().output_mb)
+    assert f"may hold up to {bound} MiB (16 processes and threads x 512 MiB" in done.stderr, done.stderr
+    assert "above the limit of 8192 MiB" in out["large"] and out["accepted"] is True, out
+
+
+def _one_student_class(folder):
+    dest = folder / "s1" / "01_perceptron"
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "01_perceptron" / "01_perceptron.ipynb", dest)
+    return folder
+
+
+def _grade_cli(submissions, out, *extra, env=None):
+    return subprocess.run([PYTHON, "-m", "autograder", "--course", str(ROOT), "grade", "01_perceptron",
+                           str(submissions), "--out", str(out), "--quiet", *extra],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env=dict(os.environ, **(env or {})))
+
+
+@needs_bwrap
+def test_the_no_cgroup_bound_is_printed_and_refused_before_any_student(tmp_path):
+    """Simulated (DLCOURSE_NO_CGROUP=1): the grader prints the bound; too large a bound is one line."""
+    klass = _one_student_class(tmp_path / "class")
+    refused = _grade_cli(klass, tmp_path / "a.csv", "--memory", "6000", env={"DLCOURSE_NO_CGROUP": "1"})
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert re.search(r"2 x 6000 MiB, above the limit of 8192 MiB", refused.stderr), refused.stderr
+    assert not (tmp_path / "a.json").exists()  # before any student
+    accepted = _grade_cli(klass, tmp_path / "b.csv", "--allow-weak-sandbox", env={"DLCOURSE_NO_CGROUP": "1"})
+    assert accepted.returncode == 0, accepted.stderr
+    bound = sandbox.weak_bound_mb(4, 2048, Limits().output_mb)
+    assert f"may hold up to {bound} MiB (4 processes and threads x 2048 MiB" in accepted.stderr
+    with_cgroup = _grade_cli(klass, tmp_path / "c.csv")
+    if _cgroup_here()[1] >= {"pids", "memory"}:
+        assert with_cgroup.returncode == 0 and "may hold up to" not in with_cgroup.stderr, with_cgroup.stderr
+
+
+def test_cgroup_v2_files_are_written_for_a_delegated_subtree(tmp_path, monkeypatch):
+    """No v2 controllers here (v1 holds them): a fake v2 tree checks what the grader writes, including
+    moving itself into a leaf when its own group holds processes (v2's no-internal-process rule)."""
+    for name, text in (("cgroup.controllers", "cpu memory pids io"), ("cgroup.subtree_control", ""),
+                       ("cgroup.procs", "1\n")):
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(sandbox, "CGROUP_FS", str(tmp_path))
+    monkeypatch.setattr(sandbox, "_V2_PARENT", [])
+    monkeypatch.setattr(sandbox, "_v2_own_path", lambda: "/")
+    monkeypatch.delenv("DLCOURSE_NO_CGROUP", raising=False)
+    real_write, refused = sandbox._write, []
+
+    def busy_once(path, value):  # the kernel's EBUSY while the grader sits in its own group
+        if path.endswith("subtree_control") and not refused:
+            refused.append(path)
+            return False
+        return real_write(path, value)
+    monkeypatch.setattr(sandbox, "_write", busy_once)
+    group = sandbox.Cgroup(f"dlcourse-{os.getpid()}-1", 10, 2**28)
+    leaf = tmp_path / f"dlcourse-{os.getpid()}-grader"
+    assert (leaf / "cgroup.procs").read_text() == str(os.getpid())
+    assert (tmp_path / "cgroup.subtree_control").read_text() == "+cpu +memory +pids"
+    folder = tmp_path / f"dlcourse-{os.getpid()}-1"
+    assert group.version == 2 and group.paths == [str(folder)] and group.limited == ["pids", "memory", "cpu"]
+    written = {f.name: f.read_text() for f in folder.iterdir()}
+    assert written == {"pids.max": "10", "memory.max": str(2**28), "memory.swap.max": "0",
+                       "cpu.max": f"{sandbox.CPU_QUOTA_US} {sandbox.CPU_PERIOD_US}"}
+    assert group.wrap(["x"])[5:] == [str(folder / "cgroup.procs"), "x"]
+
+
+def test_no_v2_group_without_the_memory_and_pids_controllers(tmp_path, monkeypatch):
+    (tmp_path / "cgroup.controllers").write_text("cpu io")
+    (tmp_path / "cgroup.subtree_control").write_text("")
+    monkeypatch.setattr(sandbox, "CGROUP_FS", str(tmp_path))
+    monkeypatch.setattr(sandbox, "_V2_PARENT", [])
+    monkeypatch.setattr(sandbox, "_v2_own_path", lambda: "/")
+    monkeypatch.setattr(sandbox, "_make_group", lambda *args: None)
+    group = sandbox.Cgroup("dlcourse-1-1", 10, 2**28)
+    assert group.version is None and group.paths == [] and group.limited == []
+
+
+# --- Dask's client reads at most the cap, never a link or a FIFO ------------------------------------
+
+RSS_SCRIPT = '''
+import json, resource, sys
+sys.path.insert(0, {root!r})
+from autograder.grading import distributed, notebook
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    distributed.read_notebook({path!r}, 20 * 2**20)
+    said = "read"
+except notebook.RefusedNotebook as exc:
+    said = str(exc)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps([said, (after - before) / 1024]))
+'''
+
+
+def test_the_dask_client_reads_an_800_mb_notebook_capped(tmp_path):
+    """Found: the client read it whole (3.3 GB). Now at most the cap plus one byte, in the reading process."""
+    big = tmp_path / "big.ipynb"
+    with open(big, "wb") as handle:
+        handle.truncate(800 * 2**20)  # sparse: no disk used
+    done = subprocess.run([PYTHON, "-c", RSS_SCRIPT.format(root=str(ROOT), path=str(big))],
+                          capture_output=True, text=True, timeout=120)
+    said, grew_mb = json.loads(done.stdout)
+    assert "larger than the limit of 20 MB" in said
+    assert grew_mb < READ_RSS_MB, grew_mb
+
+
+def test_the_dask_client_refuses_links_and_fifos_and_reads_the_rest(tmp_path):
+    from autograder.grading import distributed
+    from autograder.grading.notebook import RefusedNotebook
+
+    good = write(tmp_path, SOLUTION, "good")
+    assert distributed.read_notebook(good, 2**20) == good.read_bytes()
+    (tmp_path / "link.ipynb").symlink_to(good)
+    os.mkfifo(tmp_path / "fifo.ipynb")
+    with pytest.raises(RefusedNotebook, match="symbolic link"):
+        distributed.read_notebook(tmp_path / "link.ipynb", 2**20)
+    with pytest.raises(RefusedNotebook, match="not a regular file"):
+        distributed.read_notebook(tmp_path / "fifo.ipynb", 2**20)  # returns at once: opened non-blocking
+    with pytest.raises(RefusedNotebook, match="larger than the limit"):
+        distributed.read_notebook(good, good.stat().st_size - 1)
+
+
+@pytest.mark.slow
+@needs_bwrap
+def test_an_800_mb_notebook_on_dask_is_one_students_error(tmp_path):
+    klass = _one_student_class(tmp_path / "class")
+    dest = klass / "big" / "01_perceptron"
+    dest.mkdir(parents=True)
+    with open(dest / "01_perceptron.ipynb", "wb") as handle:
+        handle.truncate(800 * 2**20)
+    done = _grade_cli(klass, tmp_path / "g.csv", "--dask", "local:1")
+    records = json.loads((tmp_path / "g.json").read_text())["01_perceptron"]
+    assert records["s1"]["status"] == "graded" and records["s1"]["score"] == records["s1"]["max_score"]
+    assert records["big"]["status"] == "error" and "larger than the limit of 20 MB" in records["big"]["reason"]
+    assert "Traceback" not in done.stderr

@@ -525,9 +525,10 @@ def _v2_own_path():
 
 
 def _v2_controllers(folder, key):
+    """The controllers a v2 ``cgroup.controllers`` or ``cgroup.subtree_control`` file names."""
     try:
         with open(os.path.join(folder, key)) as handle:
-            return set(handle.read().split())
+            return {name.lstrip("+") for name in handle.read().split()}
     except OSError:
         return set()
 
