@@ -241,14 +241,22 @@ def test_a_forged_zip_time_is_not_believed_either(tmp_path):
     assert subs["bob"].submitted_at.startswith("2024-05-01") and subs["bob"].submitted_from == "file time"
 
 
-def test_an_unknown_submission_time_is_said_beside_a_due_date():
+def test_an_unknown_submission_time_is_said_once_in_the_summary_and_costs_nothing(capsys):
+    """Said once for the class (issue 17: not on every row), never silently on time; Canvas's flag still counts."""
     from autograder.grading import late
+    from autograder.grading.cli import print_summary
 
     due = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
     policy = late.LatePolicy(due, 10.0, True, "day")
     rec = late.apply(_entry(score=9.0), policy, "", False)
-    assert rec["score"] == 9.0 and any("submission time is unknown" in p for p in rec["problems"])
+    assert rec["score"] == 9.0 and not rec["problems"]
     flagged = late.apply(_entry(score=9.0), policy, "", True)                # Canvas's LATE flag still counts
     assert flagged["score"] == 8.0
     on_time = late.apply(_entry(score=9.0), policy, "2024-04-30T10:00:00+00:00", False)
     assert on_time["score"] == 9.0 and not on_time["problems"]
+    results = {"ann": dict(rec, time_note="a reason"), "bo": dict(flagged, time_note="a reason"),
+               "cy": dict(on_time, submitted_at="2024-04-30T10:00:00+00:00", submitted_from="timestamp.txt")}
+    print_summary(results)
+    out = capsys.readouterr().out
+    assert out.count("submission time unknown") == 1 and "unknown for 2 students (a reason)" in out
+    assert "timestamp.txt" in out

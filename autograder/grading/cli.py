@@ -89,14 +89,16 @@ def _grade(args):
         return _fail("grade", exc)
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
-    inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
-                                 total_bytes=int(args.max_total_mb * 2**20))
     from autograder.grading.distributed import DaskError
 
     try:
+        policy, zone = _late_policy(args)
+        inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
+                                     total_bytes=int(args.max_total_mb * 2**20), zone=zone)
         options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs,
-                                    dask=args.dask, late=_late_policy(args), students=tuple(args.student or ()),
-                                    force=args.force, accept_edits=args.accept_csv_edits)
+                                    dask=args.dask, late=policy, students=tuple(args.student or ()),
+                                    force=args.force, accept_edits=args.accept_csv_edits,
+                                    prepare=_prepare(args, zone))
         results = classroom.grade_class(args.assignment, args.submissions, args.out, args.course,
                                         args.jobs, limits, progress=not args.quiet, options=options,
                                         warn=_warn)
@@ -114,26 +116,47 @@ def _grade(args):
 
 
 def _late_policy(args):
-    """The LatePolicy of --due (else the course's due_dates.json), --late-penalty and --late-cap (None: no due date)."""
-    from autograder.grading.late import LatePolicy, course_due
+    """(LatePolicy of --due (else the course's due_dates.json), --late-penalty and --late-cap, or None;
+    the zone of times written without one: --timezone, else the due date's, else this machine's)."""
+    from autograder.grading.late import LatePolicy, course_due, parse_due
 
-    due = args.due or course_due(args.course, args.assignment)
+    given = getattr(args, "timezone", None)
+    due = parse_due(args.due, given) if args.due else course_due(args.course, args.assignment, given)
+    zone = given or (due.tzinfo if due is not None else None)
     if due is None:
         if args.late_penalty:
             raise ValueError(f"--late-penalty needs a due date: --due, or {args.assignment} in due_dates.json")
-        return None
+        return None, zone
     amount, percent, unit = args.late_penalty or (0.0, True, "day")
-    return LatePolicy(due, amount, percent, unit, args.late_cap)
+    return LatePolicy(due, amount, percent, unit, args.late_cap), zone
+
+
+def _prepare(args, zone):
+    """What grade does to the chosen submissions before grading: keep the LMS identity of a student
+    regraded from a single file, and take submission times from --submission-times (read now: a bad
+    file stops the run before anyone is graded)."""
+    from autograder.grading import collect, gradebook, late
+
+    times = late.read_submission_times(args.submission_times, zone) if args.submission_times else None
+
+    def prepare(subs):
+        records = gradebook.load(gradebook.store_path(args.out)).get(args.assignment, {})
+        collect.keep_identity(subs, records)
+        if times is not None:
+            late.use_times(subs, times, args.submission_times)
+    return prepare
 
 
 def _feedback(args):
-    from autograder.grading.feedback import write_feedback
+    from autograder.grading.feedback import lms_feedback, write_feedback
     from autograder.grading.gradebook import GradebookError, check_edits
 
     try:
         if args.accept_csv_edits:
             check_edits(args.gradebook, accept=True)
         paths = write_feedback(args.gradebook, args.assignment, args.out, warn=_warn)
+        for line in lms_feedback(args.gradebook, args.assignment, args.out, paths):
+            print(_line(line))
     except GradebookError as exc:
         return _fail("feedback", exc)
     print(f"wrote {len(paths)} feedback files under {_line(str(args.out).rstrip('/') or '/')}/")
@@ -148,7 +171,7 @@ def _export(args):
         if args.accept_csv_edits:
             check_edits(args.gradebook, accept=True)
         count = export(args.gradebook, args.out, args.format, args.force, columns=dict(args.column or ()),
-                       roster=args.roster)
+                       roster=args.roster, warn=_warn)
     except GradebookError as exc:
         return _fail("export", exc)
     print(f"exported {count} students to {_line(args.out)} ({args.format})")
@@ -264,12 +287,22 @@ def print_summary(results):
     counts = summary(results)
     names = {sid: _line(f"{sid} ({e['name']})" if e.get("name") else sid) for sid, e in results.items()}
     width = max([10] + [len(n) for n in names.values()])
-    print(f"\n{'student':<{width}}  {'score':>11}  status")
+    print(f"\n{'student':<{width}}  {'score':>11}  {'status':<6}  submission time from")
+    unknown = {}
     for sid, entry in sorted(results.items()):
         score = f"{entry['score']:>5g}/{entry['max_score']:<5g}" if entry["status"] != "error" else f"{'-':>11}"
-        print(f"{names[sid]:<{width}}  {score}  {_line(entry['status'])}")
+        source = entry.get("submitted_from") or "unknown"
+        if not entry.get("submitted_at") and entry.get("status") != "error":
+            unknown.setdefault(entry.get("time_note") or "no timestamp.txt or file time to believe", []).append(sid)
+        print(f"{names[sid]:<{width}}  {score}  {_line(entry['status']):<6}  {_line(source)}")
     print(f"\n{len(results)} submissions: {counts['graded']} graded, "
           f"{counts['zero']} zero with reason, {counts['error']} could not be graded (status error)")
+    due = any(e.get("due") for e in results.values())
+    for why, sids in unknown.items():  # once per reason, never on every row
+        print(_line(f"submission time unknown for {len(sids)} student{'s' if len(sids) > 1 else ''} ({why}): "
+                    + ("no late penalty taken for them beyond Canvas's LATE flag; " if due else "")
+                    + "--submission-times FILE gives real times (Canvas's submissions JSON, Moodle's grading "
+                      "worksheet)"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -336,7 +369,7 @@ def parser():
     """The argument parser of every command."""
     from autograder.grading import similarity
     from autograder.grading.classroom import MIN_MEMORY_MB
-    from autograder.grading.late import parse_due, parse_rule
+    from autograder.grading.late import parse_due, parse_rule, parse_zone
 
     top = _Parser(prog="python -m autograder", description=__doc__)
     top.add_argument("--course", default=None,
@@ -384,8 +417,16 @@ def parser():
                     help="largest total of a zip's notebooks (MB)")
     gr.add_argument("--student", action="append", metavar="ID",
                     help="grade only this student (repeatable); earlier results stay in the record's history")
-    gr.add_argument("--due", type=_parsed(parse_due), default=None,
-                    help="due date and time, ISO 8601 (2026-12-01T23:59; no zone: this machine's local time)")
+    gr.add_argument("--due", type=_parsed(lambda text: parse_due(text) and text), default=None,
+                    help="due date and time, ISO 8601 (2026-12-01T23:59+09:00; no zone: in --timezone, "
+                         "else this machine's zone)")
+    gr.add_argument("--timezone", type=_parsed(parse_zone), default=None, metavar="ZONE",
+                    help="zone of times written without one (zip times, --submission-times, a --due without "
+                         "zone): Asia/Seoul, +09:00 or UTC (default: the due date's zone)")
+    gr.add_argument("--submission-times", default=None, metavar="FILE",
+                    help="the real submission times: Canvas's submissions (JSON of its API), Moodle's grading "
+                         "worksheet (CSV), or a CSV with an id and a time column; an LMS download's own file "
+                         "times are never believed")
     gr.add_argument("--late-penalty", type=_parsed(parse_rule), default=None,
                     help="points taken per started day or hour after --due: 10%%/day (of the assignment's "
                          "points) or 2pt/hour; a Canvas LATE flag counts at least one period")

@@ -3,12 +3,23 @@
 Feedback shows each test's name, points and, when it failed, the check's message;
 never the code of a test, and for a failed hidden test only the kind of failure
 (the full message, stored only with ``grade --full-messages``, is never shown),
-so hidden tests stay hidden.
+so hidden tests stay hidden. A page names the student (the LMS's name beside the
+id) and shows every time in one zone: the due date's, else UTC.
+
+For an LMS, ``lms_feedback`` also packs the pages in the layout of its bulk feedback
+upload: Canvas's "Upload Submissions" zip (``<name>_<user id>_<file id>_<file>``: Canvas
+reads the first two numbers as the user and the submission's file, canvas-lms
+``infer_comment_context_from_filename``) and Moodle's "Upload multiple feedback files in a
+zip" (``<Full Name>_<participant id>_assignsubmission_file_/<file>``, Moodle's
+``assignfeedback_file`` importer). Each zip carries a comment that marks it as this
+tool's, so a zip it did not write is never replaced.
 """
 
 import collections
+import datetime
 import html
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from autograder.grading import gradebook
@@ -40,10 +51,11 @@ def render(student_id, assignment, entry):
         score = f"score <b>{_num(gradebook.effective_score(entry)):g} / {_num(entry.get('max_score')):g}</b>"
     score += _adjustments(entry, esc)
     sandbox = f" · sandbox: {esc(entry['sandbox'])}" if entry.get("sandbox") else ""
+    who = f"<b>{esc(entry['name'])}</b> ({esc(student_id)})" if entry.get("name") else f"<b>{esc(student_id)}</b>"
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{esc(assignment)}: "
             f"{esc(student_id)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{esc(assignment)}</h1><p>Student: <b>{esc(student_id)}</b> · "
-            f"{score} · graded {esc(entry.get('graded_at', ''))}{sandbox}</p>"
+            f"<h1>{esc(assignment)}</h1><p>Student: {who} · "
+            f"{score} · graded {esc(shown_time(entry.get('graded_at', ''), entry))}{sandbox}</p>"
             f"{problems}<table><tr><th>test</th><th>points</th><th>result</th><th>why</th></tr>"
             f"{''.join(rows)}</table></body></html>")
 
@@ -52,14 +64,29 @@ def _adjustments(entry, esc):
     """The late penalty and a manual score, as the student should see them beside the score."""
     parts = []
     if _num(entry.get("penalty")) > 0:
+        submitted = shown_time(entry.get("submitted_at", ""), entry) or "Canvas's LATE flag"
         parts.append(f"late penalty −{_num(entry['penalty']):g} (before the penalty: "
-                     f"{_num(entry.get('score_before_penalty')):g}; due {esc(entry.get('due', ''))}, "
-                     f"submitted {esc(entry.get('submitted_at', ''))})")
+                     f"{_num(entry.get('score_before_penalty')):g}; due {esc(shown_time(entry.get('due', ''), entry))}, "
+                     f"submitted {esc(submitted)})")
     manual = entry.get("manual_score")
     if isinstance(manual, dict):
-        parts.append(f"score set by {esc(manual.get('by', ''))} on {esc(manual.get('at', ''))} "
+        parts.append(f"score set by {esc(manual.get('by', ''))} on {esc(shown_time(manual.get('at', ''), entry))} "
                      f"(graded: {esc(manual.get('replaced', ''))})")
     return "".join(f" · {p}" for p in parts)
+
+
+def shown_time(text, entry):
+    """``text`` (ISO) in the page's one zone, the due date's (else UTC): '2026-12-02 08:30 UTC+09:00'."""
+    from autograder.grading.collect import parse_time
+
+    try:
+        when = parse_time(str(text), datetime.timezone.utc)
+        zone = parse_time(entry["due"]).tzinfo if entry.get("due") else datetime.timezone.utc
+    except (ValueError, TypeError):
+        return str(text)
+    local = when.astimezone(zone)
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M ") + ("UTC" if offset == "+0000" else f"UTC{offset[:3]}:{offset[3:]}")
 
 
 def _num(value):
@@ -145,8 +172,67 @@ def _own_page(path):
     return head.startswith(b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>") and b"</title><style>body" in head
 
 
-def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None):
+def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None, warn=None):
     """The gradebook export (see ``lms``): plain by default; returns the number of students."""
     from autograder.grading import lms
 
-    return lms.export(gradebook_csv, out_csv, fmt, force, columns=columns, roster=roster)
+    return lms.export(gradebook_csv, out_csv, fmt, force, columns=columns, roster=roster, warn=warn)
+
+
+#: The comment of every bulk-upload zip this tool writes: a zip without it is never replaced.
+ZIP_MARK = b"dlcourse feedback pages"
+
+
+def lms_feedback(gradebook_csv, assignment, out_dir, pages):
+    """Zip the written ``pages`` as Canvas's and Moodle's bulk feedback uploads take them; lines to print.
+
+    Canvas: students graded from a Canvas download (their Canvas file id known); Moodle: students
+    graded from a Moodle download. GradebookError if a zip would replace a file this tool did not write.
+    """
+    data = gradebook.load(gradebook.store_path(gradebook_csv)).get(assignment, {})
+    by_id = {p.parent.name: p for p in pages}
+    canvas, moodle = {}, {}
+    for sid, entry in sorted(data.items()):
+        page = by_id.get(safe_id(sid)[0])
+        if page is None:
+            continue
+        if entry.get("layout") == "canvas" and entry.get("lms_file") and sid.isdigit():
+            name = "".join(c for c in entry.get("name", "") if c.isalnum()) or "student"
+            canvas[f"{name}_{sid}_{entry['lms_file']}_{assignment}_feedback.html"] = page
+        elif entry.get("layout") == "moodle" and sid.isdigit():
+            name = (entry.get("name") or "Participant").replace("_", " ").replace("/", " ")
+            moodle[f"{name}_{sid}_assignsubmission_file_/{assignment}_feedback.html"] = page
+    lines = []
+    for lms, members, how in (
+            ("canvas", canvas, "Canvas: the assignment's page > Upload Submissions (each page becomes a comment "
+                               "on the student's submission)"),
+            ("moodle", moodle, "Moodle: View all submissions > Grading action > Upload multiple feedback files "
+                               "in a zip")):
+        if members:
+            path = Path(out_dir) / f"{lms}_feedback_{assignment}.zip"
+            _write_zip(path, members)
+            lines.append(f"{how}: {path} ({len(members)} pages)")
+    return lines
+
+
+def _write_zip(path, members):
+    """Write ``members`` {name in zip: page} to the zip ``path``, marked as ours; never over another file."""
+    if path.exists():
+        try:
+            with zipfile.ZipFile(path) as old:
+                ours = old.comment == ZIP_MARK
+        except (OSError, zipfile.BadZipFile):
+            ours = False
+        if not ours:
+            raise gradebook.GradebookError(f"{path} exists and is not a feedback zip of this tool; move it, "
+                                           "or choose another --out")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.comment = ZIP_MARK
+            for name, page in sorted(members.items()):
+                zf.write(page, name)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise gradebook.GradebookError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -23,6 +23,7 @@ import csv
 import datetime
 import errno
 import getpass
+import io
 import json
 import math
 import os
@@ -206,7 +207,7 @@ def record(csv_path, assignment, student_id, entry, batch=False):
     reader folds the journal in meanwhile, so a killed run loses no recorded student.
     """
     path = store_path(csv_path)
-    entry = sanitize(entry)
+    entry = rounded(sanitize(entry))
     sid = short(student_id, 200, False)
     with locked(path):
         if batch:
@@ -243,12 +244,65 @@ def _save(csv_path, data):
 
 
 def is_own_csv(path):
-    """True if ``path`` starts with the header grade writes (so grade may replace it)."""
+    """True if ``path`` starts with the header grade writes (so grade may replace it), also as a
+    spreadsheet saves it again (a byte-order mark, ``;`` or tabs between the cells)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.readline(500).lstrip("\ufeff").startswith(OWN_HEADER)
+            line = handle.readline(500).lstrip("\ufeff")
     except OSError:
         return False
+    return any(line.startswith(OWN_HEADER.replace(",", sep)) for sep in ",;\t")
+
+
+#: Encodings a spreadsheet saves a CSV in: UTF-8 (Excel's "CSV UTF-8" adds a byte-order mark),
+#: then Korean Excel's plain "CSV" (CP949). Anything else is refused with a line saying how to save.
+ENCODINGS = ("utf-8-sig", "cp949")
+
+
+def read_csv_rows(path, what="the file"):
+    """(header, [row dict]) of the CSV at ``path`` as a spreadsheet may have saved it: a byte-order
+    mark, CRLF, ``;`` or tab separators, UTF-8 or CP949. ValueError (one line) if it cannot be read."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    for encoding in ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError(f"{what} {path} is neither UTF-8 nor CP949 text: save it from the spreadsheet as "
+                         "'CSV UTF-8 (comma delimited)'")
+    first = text.split("\n", 1)[0]
+    sep = max(",;\t", key=first.count)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sep)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ValueError(f"{what} {path} is not a CSV file ({exc}): save it as 'CSV UTF-8 (comma delimited)'") from None
+    header = [h.strip() for h in reader.fieldnames or []]
+    return header, [{(k or "").strip(): v for k, v in row.items()} for row in rows]
+
+
+def round_points(value, entry):
+    """``value`` rounded to the precision of the points (at least 2 decimals): no 4.199999999999999."""
+    tests = entry.get("tests") if isinstance(entry.get("tests"), list) else []
+    decimals = [len(f"{t['max_points']:g}".partition(".")[2]) for t in tests
+                if isinstance(t, dict) and isinstance(t.get("max_points"), (int, float))]
+    return round(float(value), min(6, max([2, *decimals])))
+
+
+def rounded(entry):
+    """``entry`` with its scores and each test's points rounded to the points' precision (in place)."""
+    for key in ("score", "score_before_penalty", "penalty", "max_score"):
+        if isinstance(entry.get(key), float):
+            entry[key] = round_points(entry[key], entry)
+    for test in entry.get("tests") if isinstance(entry.get("tests"), list) else []:
+        if isinstance(test, dict) and isinstance(test.get("points"), float):
+            test["points"] = round_points(test["points"], entry)
+    return entry
 
 
 def check_output(csv_path, force=False):
@@ -302,24 +356,27 @@ def csv_edits(csv_path, data):
     edits = []
     # The CSV shows each id through csv_safe (a leading ' before =, +, - or @): compare as shown.
     shown_as = {(csv_safe(a), csv_safe(sid)): (a, sid) for a, students in data.items() for sid in students}
-    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
-        for row in csv.DictReader(handle):
-            key = shown_as.get((row.get("assignment"), row.get("student_id")))
-            entry = data[key[0]][key[1]] if key else None
-            if entry is None:  # a row added by hand: never silently dropped
-                edits.append((row.get("assignment") or "", row.get("student_id") or "",
-                              (row.get("score") or "").strip(), None))
-                continue
-            shown = "" if entry.get("status") == "error" else effective_score(entry)
-            cell = (row.get("score") or "").strip()
-            if cell == "" and shown == "":
-                continue
-            try:
-                same = shown != "" and math.isclose(float(cell), float(shown), abs_tol=1e-9)
-            except ValueError:
-                same = False
-            if not same:
-                edits.append((key[0], key[1], cell, shown))
+    try:
+        _, table = read_csv_rows(path, "the gradebook")
+    except ValueError as exc:
+        raise GradebookError(str(exc)) from None
+    for row in table:
+        key = shown_as.get((row.get("assignment"), row.get("student_id")))
+        entry = data[key[0]][key[1]] if key else None
+        if entry is None:  # a row added by hand: never silently dropped
+            edits.append((row.get("assignment") or "", row.get("student_id") or "",
+                          (row.get("score") or "").strip(), None))
+            continue
+        shown = "" if entry.get("status") == "error" else effective_score(entry)
+        cell = (row.get("score") or "").strip()
+        if cell == "" and shown == "":
+            continue
+        try:
+            same = shown != "" and math.isclose(float(cell), float(shown), abs_tol=1e-9)
+        except ValueError:
+            same = False
+        if not same:
+            edits.append((key[0], key[1], cell, shown))
     return edits
 
 

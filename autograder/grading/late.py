@@ -2,12 +2,18 @@
 
 A rule such as ``10%/day`` takes 10 % of the assignment's points for every started
 day after the due date (``2pt/hour``: 2 points per started hour), never more than
-the cap (default: everything) and never below 0. Lateness comes from the
-submission's time (nbgrader's ``timestamp.txt``, else the file's time); a Canvas
-LATE flag counts at least one period even when the file time says otherwise.
-A time that cannot be believed (before 2000, after the grader's clock: see
-``collect``) is unknown, and an unknown time is said in the record's problems,
-never silently taken as on time.
+the cap (default: everything) and never below 0.
+
+Which times are believed (each record says its source in ``submitted_from``):
+a submission-times file the instructor gives (``--submission-times``: Canvas's
+submissions list, Moodle's grading worksheet, or any CSV with an id and a time)
+first; else nbgrader's ``timestamp.txt`` or a notebook's file time, for layouts
+other than an LMS download; a Canvas or Moodle download's file times never (their
+zippers stamp every member with the download's time, see ``collect``). Canvas's
+LATE flag counts at least one period. A time that cannot be believed is unknown:
+no penalty is taken for it (beyond Canvas's flag), and the run's summary says so
+once. A time written without a zone is read in ``--timezone`` (default: the due
+date's zone), never silently in the grading machine's.
 """
 
 import datetime
@@ -17,7 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.collect import parse_time
+from autograder.grading.collect import localize, parse_time
+from autograder.grading.gradebook import read_csv_rows, round_points
 
 #: The course's table of due dates: {"01_perceptron": "2026-12-01T23:59+09:00", ...}.
 DUE_DATES = "due_dates.json"
@@ -48,16 +55,16 @@ def parse_rule(text):
     return float(match["amount"]), match["kind"] == "%", match["unit"]
 
 
-def parse_due(text):
-    """An aware datetime from ISO 8601 ('2026-12-01T23:59'; no zone: this machine's local time)."""
+def parse_due(text, zone=None):
+    """An aware datetime from ISO 8601 ('2026-12-01T23:59'; no zone: in ``zone``, else this machine's)."""
     try:
-        return parse_time(text)
+        return parse_time(text, zone)
     except ValueError:
         raise ValueError(f"{text!r} is not a date and time (write e.g. 2026-12-01T23:59 or "
                          "2026-12-01T23:59+09:00)") from None
 
 
-def course_due(course, assignment):
+def course_due(course, assignment, zone=None):
     """The due date of ``assignment`` in the course's due_dates.json (None if it has none or no table).
 
     ValueError (one line) if the table exists but cannot be read or its date is not one.
@@ -71,7 +78,7 @@ def course_due(course, assignment):
         raise ValueError(f"{path} is not a JSON table of due dates ({exc})") from None
     if not isinstance(table, dict):
         raise ValueError(f"{path} must map assignment names to dates, e.g. {{\"01_perceptron\": \"2026-12-01T23:59\"}}")
-    return parse_due(table[assignment]) if isinstance(table.get(assignment), str) else None
+    return parse_due(table[assignment], zone) if isinstance(table.get(assignment), str) else None
 
 
 def penalty(policy, max_score, submitted_at, late_flag=False):
@@ -89,28 +96,156 @@ def penalty(policy, max_score, submitted_at, late_flag=False):
 
 
 def apply(entry, policy, submitted_at, late_flag=False):
-    """Take the late penalty off ``entry`` (a graded record), keeping the score before it; in place."""
+    """Take the late penalty off ``entry`` (a graded record), keeping the score before it; in place.
+
+    An unknown time takes nothing beyond Canvas's LATE flag; it is said once in the run's
+    summary (``submitted_from`` is empty), not on every row.
+    """
     if policy is None or policy.due is None or entry.get("status") == "error":
         return entry
     taken, late_s = penalty(policy, entry["max_score"], submitted_at, late_flag)
     entry["due"] = policy.due.isoformat(timespec="minutes")
     entry["late_by_s"] = late_s
-    if not submitted_at:  # said, never silent: the instructor decides (a manual score)
-        entry["problems"] = list(entry.get("problems", [])) + [
-            "the submission time is unknown (no timestamp.txt or file time that can be believed): "
-            f"no late penalty taken{' beyond the LMS late flag' if late_flag else ''}"]
     if taken > 0:
         before = entry["score"]
+        took = round_points(min(taken, before), entry)
+        when = _duration(late_s) if late_s else "Canvas's LATE flag"
         entry["score_before_penalty"] = before
-        entry["penalty"] = min(taken, before)
-        entry["score"] = max(0.0, before - taken)
+        entry["penalty"] = took
+        entry["score"] = round_points(max(0.0, before - took), entry)
+        said = (f"{took:g} point{'' if took == 1 else 's'} taken" if took > 0
+                else "no points taken (the score before the penalty is 0)")
         entry["problems"] = list(entry.get("problems", [])) + [
-            f"late by {_duration(late_s) if late_s else 'an LMS flag'}: {taken:g} "
-            f"point{'' if taken == 1 else 's'} taken "
-            f"({policy.describe()}); {before:g} before the penalty"]
+            f"late by {when}: {said} ({policy.describe()}); {before:g} before the penalty"]
     return entry
 
 
 def _duration(seconds):
     days, rest = divmod(int(seconds), 86400)
     return f"{days} d {rest // 3600} h {rest % 3600 // 60} min" if days else f"{rest // 3600} h {rest % 3600 // 60} min"
+
+
+def parse_zone(text):
+    """A tzinfo from 'UTC', '+09:00' or an IANA name ('Asia/Seoul'); ValueError saying the accepted forms."""
+    import zoneinfo
+
+    text = (text or "").strip()
+    if text.upper() in ("UTC", "Z"):
+        return datetime.timezone.utc
+    match = re.fullmatch(r"([+-])(\d\d):?(\d\d)", text)
+    if match:
+        offset = datetime.timedelta(hours=int(match[2]), minutes=int(match[3]))
+        return datetime.timezone(offset if match[1] == "+" else -offset)
+    try:
+        return zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{text!r} is not a time zone (write e.g. Asia/Seoul, +09:00 or UTC)") from None
+
+
+#: Columns of a submission-times CSV: the student's id, and when they submitted.
+ID_COLUMNS = ("Identifier", "ID", "user_id", "student_id", "SIS Login ID", "SIS User ID", "Student ID")
+TIME_COLUMNS = ("Last modified (submission)", "submitted_at", "Submitted", "Submitted at", "Submission date")
+#: Moodle's grading worksheet names a participant ``Participant 201``: the download's participant id.
+PARTICIPANT = re.compile(r"\D*?(\d+)")
+#: Dates as Moodle's userdate() writes them in English ("Tuesday, 1 December 2026, 11:59 PM").
+MOODLE_DATES = ("%d %B %Y, %I:%M %p", "%d %B %Y, %H:%M", "%d %b %Y, %I:%M %p", "%d/%m/%Y, %H:%M")
+
+
+@dataclass
+class SubmissionTime:
+    """One student's submission time from the instructor's file: when (ISO, '' if none) and from what."""
+
+    at: str
+    source: str
+    late: bool = False
+
+
+def read_submission_times(path, zone=None):
+    """{student id: SubmissionTime} from ``path``; ValueError (one line) if it is none of the accepted files.
+
+    Accepted: Canvas's submissions list (the JSON of the Submissions API: user_id or anonymous_id,
+    submitted_at, late); Moodle's grading worksheet (Identifier ``Participant 201``, Last modified
+    (submission)); any CSV with an id column and a time column (ISO 8601 or Moodle's dates).
+    Times without a zone are in ``zone``.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read the submission times {path}: {exc.strerror or exc}") from None
+    if raw.lstrip()[:1] in (b"[", b"{"):
+        return _canvas_json(path, raw, zone)
+    header, rows = read_csv_rows(path, "the submission times")
+    id_col = next((c for c in ID_COLUMNS if c in header), None)
+    time_col = next((c for c in TIME_COLUMNS if c in header), None)
+    if id_col is None or time_col is None:
+        raise ValueError(f"{path} has no {'id' if id_col is None else 'time'} column: a submission-times CSV needs "
+                         f"one of {', '.join(ID_COLUMNS if id_col is None else TIME_COLUMNS)} (Moodle's grading "
+                         "worksheet, or Canvas's submissions as JSON)")
+    source = f"{path.name} ({time_col})"
+    times = {}
+    for row in rows:
+        ident = (row.get(id_col) or "").strip()
+        if id_col == "Identifier" and (match := PARTICIPANT.fullmatch(ident)):
+            ident = match[1]
+        if ident:
+            times[ident] = SubmissionTime(_when(row.get(time_col) or "", zone, path), source)
+    return times
+
+
+def _canvas_json(path, raw, zone):
+    """Canvas's Submissions API list (or {"submissions": [...]}) as {user id: SubmissionTime}."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid JSON ({exc})") from None
+    data = data.get("submissions", data) if isinstance(data, dict) else data
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise ValueError(f"{path} is not Canvas's list of submissions (objects with user_id and submitted_at)")
+    times = {}
+    for item in data:
+        ident = item.get("user_id") if item.get("user_id") is not None else item.get("anonymous_id")
+        if ident is None:
+            continue
+        ident = str(ident) if item.get("user_id") is not None else f"anon_{ident}"
+        times[ident] = SubmissionTime(_when(str(item.get("submitted_at") or ""), zone, path),
+                                      f"{path.name} (Canvas submitted_at)", bool(item.get("late")))
+    return times
+
+
+def _when(text, zone, path):
+    """ISO text of the time in ``text`` ('' for none: '-', blank); ValueError naming the file if unreadable."""
+    text = text.strip()
+    if text in ("", "-", "null", "None"):
+        return ""
+    try:
+        return parse_time(text, zone).isoformat(timespec="seconds")
+    except ValueError:
+        pass
+    bare = re.sub(r"^[^\d,]+,\s*", "", text)  # Moodle writes the weekday first
+    for form in MOODLE_DATES:
+        try:
+            return localize(datetime.datetime.strptime(bare, form), zone).isoformat(timespec="seconds")
+        except ValueError:
+            continue
+    raise ValueError(f"{path}: {text!r} is not a time (ISO 8601, or Moodle's 'Tuesday, 1 December 2026, "
+                     "11:59 PM')")
+
+
+def use_times(subs, times, path):
+    """Give each submission its time from the instructor's file ``times`` ({id: SubmissionTime}), in place.
+
+    A student the file does not list keeps a time the grader believes (nbgrader's timestamp.txt),
+    else has none (said in the summary); Canvas's LATE flag in the file counts as the download's does.
+    """
+    name = Path(path).name
+    for sub in subs:
+        found = times.get(sub.raw_id) or times.get(sub.student_id)
+        if found is None:
+            if not sub.submitted_at:
+                sub.time_note = f"not listed in {name}"
+            continue
+        sub.late = sub.late or found.late
+        sub.submitted_at = found.at
+        sub.submitted_from = found.source if found.at else ("Canvas LATE flag" if sub.late else "")
+        sub.time_note = "" if found.at else f"no submission time for this student in {name}"

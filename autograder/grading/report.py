@@ -11,6 +11,7 @@ import base64
 import collections
 import html
 import io
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from autograder.grading.text import clean
 
 #: Numbers in a message (values, indices, shapes) are blanked so that equal mistakes group together.
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
-#: Bins of the printed histogram.
+#: Bins of the histogram, text and PNG alike.
 TEXT_BINS = 10
 
 
@@ -88,7 +89,7 @@ def text(report, width=40):
     if report.scores:
         mean = sum(report.scores) / len(report.scores)
         lines.append(f"score: mean {mean:.3g}, median {_median(report.scores):g} of {report.max_score:g}")
-        counts, edges = _bins(report.scores, report.max_score, TEXT_BINS)
+        counts, edges = _bins(report.scores, report.max_score)
         top = max(counts) or 1
         for count, lo, hi in zip(counts, edges, edges[1:]):
             lines.append(f"  {lo:>6.3g}-{hi:<6.3g} {'#' * round(width * count / top):<{width}} {count}")
@@ -109,13 +110,16 @@ def _median(values):
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _bins(scores, max_score, n):
-    """Counts of ``scores`` in ``n`` equal bins over [0, max_score] (the top bin includes max_score)."""
+def _bins(scores, max_score, n=None):
+    """Counts of ``scores`` in ``n`` equal bins over [0, max_score] (the top bin includes max_score);
+    the one binning of both histograms, text and PNG. A score on an edge goes to the bin above it
+    (4.2 of 10 in 4-5), also when float arithmetic puts it a hair below (a tolerance of 1e-9 bins)."""
     top = max_score or max(scores) or 1.0
+    n = n or TEXT_BINS
     edges = [top * i / n for i in range(n + 1)]
     counts = [0] * n
     for score in scores:
-        counts[min(n - 1, max(0, int(n * score / top)))] += 1
+        counts[min(n - 1, max(0, math.floor(n * score / top + 1e-9)))] += 1
     return counts, edges
 
 
@@ -128,8 +132,9 @@ def histogram_png(report):
 
     fig = Figure(figsize=(6, 3.2), dpi=100)
     ax = fig.subplots()
-    bins = min(20, max(5, int(report.max_score) or 10))
-    ax.hist(report.scores, bins=bins, range=(0, report.max_score or 1), color="#4a78b5", edgecolor="white")
+    counts, edges = _bins(report.scores, report.max_score)  # the text histogram's bins, drawn
+    ax.bar(edges[:-1], counts, width=[hi - lo for lo, hi in zip(edges, edges[1:])], align="edge",
+           color="#4a78b5", edgecolor="white")
     ax.set_xlabel(f"score (of {report.max_score:g})")
     ax.set_ylabel("students")
     ax.set_title(f"{report.assignment}: {len(report.scores)} scored")
