@@ -610,3 +610,159 @@ def test_an_800_mb_notebook_on_dask_is_one_students_error(tmp_path):
     assert records["s1"]["status"] == "graded" and records["s1"]["score"] == records["s1"]["max_score"]
     assert records["big"]["status"] == "error" and "larger than the limit of 20 MB" in records["big"]["reason"]
     assert "Traceback" not in done.stderr
+
+
+# --- what the review could not reach: hostile zips, notebooks, check, a venv of the system Python ----
+
+def _lying_zip(path, claim, real):
+    """A class zip whose first member's headers claim ``claim`` bytes and hold ``real`` (deflated)."""
+    name = "s1/01_perceptron/01_perceptron.ipynb"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, b" " * real)
+        zf.writestr("ok/01_perceptron/01_perceptron.ipynb", json.dumps(SOLUTION))
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, data.find(b"PK\x03\x04") + 22, claim)  # local header: uncompressed size
+    struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, claim)  # central directory: the same
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("claim, real, why", [(1000, 64 * 2**20, "could not be unpacked"),
+                                              (30 * 2**20, 1000, "larger than the limit of 20 MB")],
+                         ids=["claims-small-holds-64MB", "claims-30MB-holds-little"])
+def test_a_zip_member_lying_about_its_size_is_refused_and_bounded(tmp_path, claim, real, why):
+    from autograder.grading import collect
+
+    klass = _lying_zip(tmp_path / "class.zip", claim, real)
+    (tmp_path / "work").mkdir()
+    opened = collect.open_submissions(klass, tmp_path / "work")
+    refused = {p.parts[-3]: w for p, w in opened.refused.items()}
+    assert why in refused["s1"], refused
+    written = [p.stat().st_size for p in (tmp_path / "work").rglob("*.ipynb")]
+    assert max(written) <= collect.InputLimits().notebook_bytes  # never more than the cap on disk
+
+
+def test_a_zip_of_too_many_members_is_one_line(tmp_path):
+    from autograder.grading import collect
+
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(collect.InputLimits().members + 1):
+            zf.writestr(f"s{i}/x.txt", b"")
+    (tmp_path / "work").mkdir()
+    with pytest.raises(collect.SubmissionsError, match="entries; the limit is"):
+        collect.open_submissions(path, tmp_path / "work")
+
+
+def test_links_and_dot_dot_in_a_zip_never_reach_outside(tmp_path):
+    from autograder.grading import collect
+
+    path = tmp_path / "class.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("../../escaped.ipynb", "{}")
+        zf.writestr("s1/../../escaped2.ipynb", "{}")
+        link = zipfile.ZipInfo("s2/01_perceptron/01_perceptron.ipynb")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/shadow")
+    (tmp_path / "work").mkdir()
+    opened = collect.open_submissions(path, tmp_path / "work")
+    assert not list(tmp_path.glob("escaped*")) and not list((tmp_path / "work").glob("escaped*"))
+    assert sum("outside the class" in w for w in opened.warnings) == 2, opened.warnings
+    (placeholder, why), = opened.refused.items()
+    assert "symbolic link" in why and not placeholder.is_symlink() and placeholder.read_bytes() == b""
+
+
+def test_nbformat_3_is_a_zero_with_its_reason(tmp_path):
+    nb = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}], "cells": []}
+    result = grade_notebook(source(), write(tmp_path, nb), limits())
+    assert result.score == 0 and not result.error
+    assert all("nbformat 3; expected 4" in t.message for t in result.tests)
+
+
+def test_enormous_outputs_and_attachments_still_grade(tmp_path):
+    """15 MB of outputs and attachments under the 20 MB cap: full marks, none of it sent to the worker."""
+    nb = json.loads(json.dumps(SOLUTION))
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x" * (10 * 2**20)}]
+    nb["cells"].append({"cell_type": "markdown", "id": "att", "metadata": {}, "source": "![a](attachment:a.png)",
+                        "attachments": {"a.png": {"image/png": "A" * (5 * 2**20)}}})
+    result = grade_notebook(source(), write(tmp_path, nb), limits())
+    assert result.score == FULL and not result.error, [t.message for t in result.tests]
+
+
+def _hostile(tmp_path, kind):
+    path = tmp_path / f"{kind}.ipynb"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link":
+        path.symlink_to("/etc/shadow")
+    elif kind == "sparse-800MB":
+        with open(path, "wb") as handle:
+            handle.truncate(800 * 2**20)
+    elif kind == "nbformat-3":
+        path.write_text(json.dumps({"nbformat": 3, "worksheets": [], "cells": []}))
+    elif kind == "cells-not-a-list":
+        path.write_text('{"cells": "x", "nbformat": 4}')
+    return path
+
+
+@pytest.mark.parametrize("kind, words", [("fifo", "not a regular file"), ("link", "symbolic link"),
+                                         ("sparse-800MB", "larger than the limit"),
+                                         ("nbformat-3", "nbformat 3"), ("cells-not-a-list", "not a notebook")])
+def test_check_on_hostile_notebooks_is_one_line_and_quick(tmp_path, kind, words):
+    path = _hostile(tmp_path, kind)
+    done = subprocess.run([PYTHON, "-m", "autograder", "check", str(path)], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and words in lines[0], lines
+
+
+DEBIAN_PROBE = '''
+import json, os, subprocess, sys, tempfile
+sys.path.insert(0, {root!r})
+from autograder.grading import sandbox
+if {control!r}:  # the control: the second round's rule, binding the interpreter's prefix whole
+    sandbox._is_system_prefix = lambda path: False
+code = """
+import json, os, sys
+def ls(p):
+    return sorted(os.listdir(p)) if os.path.isdir(p) else None
+print(json.dumps({{"sh": os.path.exists("/bin/sh") or os.path.exists("/usr/bin/sh"), "usr_bin": ls("/usr/bin"),
+                  "share": os.path.isdir("/usr/share"), "local": os.path.isdir("/usr/local/bin"),
+                  "dist": ls("/usr/lib/python3/dist-packages"), "prefix": sys.base_prefix}}))
+"""
+with tempfile.TemporaryDirectory() as code_dir:
+    fd = sandbox.seccomp_fd()
+    argv = sandbox.command([sys.executable, "-I", "-c", code], sandbox.install_code(code_dir), 2**20, (), fd)
+    done = subprocess.run(argv, pass_fds=(fd,), capture_output=True, text=True)
+print(done.stdout or done.stderr)
+'''
+
+
+def _debian_venv_sees(tmp_path, control):
+    system = "/usr/bin/python3"
+    if not os.path.exists(system) or os.path.realpath(sys.base_prefix) == "/usr":
+        pytest.skip("no system Python beside this one")
+    venv = tmp_path / "venv"
+    made = subprocess.run([system, "-m", "venv", "--without-pip", str(venv)], capture_output=True, text=True)
+    if made.returncode:
+        pytest.skip(f"the system Python cannot make a venv here: {made.stderr.strip()[-200:]}")
+    done = subprocess.run([str(venv / "bin" / "python"), "-c", DEBIAN_PROBE.format(root=str(ROOT), control=control)],
+                          capture_output=True, text=True, timeout=60)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@needs_bwrap
+def test_a_venv_of_the_system_python_does_not_mount_usr_whole(tmp_path):
+    seen = _debian_venv_sees(tmp_path, control=False)
+    assert seen["prefix"] == "/usr"
+    assert not seen["sh"] and not seen["share"] and not seen["local"], seen
+    assert all(name.startswith("python3") for name in seen["usr_bin"]), seen["usr_bin"]
+    assert seen["dist"] in (None, []), seen["dist"]  # the distribution's packages are covered
+
+
+@needs_bwrap
+def test_binding_the_system_prefix_whole_would_show_a_shell(tmp_path):
+    """The control: the second round's rule (--ro-bind /usr /usr) shows every program."""
+    seen = _debian_venv_sees(tmp_path, control=True)
+    assert seen["sh"] and len(seen["usr_bin"]) > 20, seen
