@@ -226,6 +226,9 @@ def test_a_regrade_from_one_file_keeps_the_lms_identity(tmp_path):
     collect.keep_identity([sub], old)
     assert (sub.layout, sub.name, sub.lms_file, sub.late) == ("canvas", "kimminsu", "901", True)
     assert "kept Canvas user 10003 (kimminsu)" in sub.notes[-1]
+    (tmp_path / f"{A}.ipynb").write_bytes(NB)  # named after the assignment: whose is it?
+    with pytest.raises(collect.SubmissionsError, match="<student id>.ipynb"):
+        open_submissions(tmp_path / f"{A}.ipynb", tmp_path)
 
 
 # 8. Spreadsheet-saved files --------------------------------------------------------------------------------

@@ -365,6 +365,11 @@ def _grading_course():
     return here if (here / "solutions").is_dir() else Path(autograder.__file__).resolve().parents[1]
 
 
+def default_jobs():
+    """Students graded at once by default: one more than the cores (measured best, bench/RESULTS.md)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def parser():
     """The argument parser of every command."""
     from autograder.grading import similarity
@@ -393,10 +398,13 @@ def parser():
 
     gr = sub.add_parser("grade", help="autograde a class of submissions")
     gr.add_argument("assignment")
-    gr.add_argument("submissions", help="folder <student>/<assignment>/*.ipynb, a zip of it, "
-                                        "or a folder of <student>.ipynb files")
+    gr.add_argument("submissions", help="folder <student>/<assignment>/*.ipynb, a zip of it, a folder of "
+                                        "<student>.ipynb files, a Canvas or Moodle download (zip or folder), "
+                                        "or one <student>.ipynb (a regrade)")
     gr.add_argument("--out", default="grades.csv", help="gradebook CSV (default: grades.csv)")
-    gr.add_argument("--jobs", type=_number(int, 1), default=os.cpu_count(), help="students graded at once")
+    gr.add_argument("--jobs", type=_number(int, 1), default=default_jobs(),
+                    help="students graded at once (default: the cores + 1, as workers wait on their pipes "
+                         "while the grader checks: bench/RESULTS.md)")
     gr.add_argument("--timeout", type=_number(float, 0, strict=True), default=30.0,
                     help="seconds per cell or call")
     gr.add_argument("--memory", type=_number(int, MIN_MEMORY_MB, what=" MiB, the least a worker needs"),

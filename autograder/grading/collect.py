@@ -182,6 +182,9 @@ def _one_file(path, workdir, limits):
     """A single notebook given as the class (a file e-mailed for a regrade): a class of that one loose file."""
     if path.stat().st_size > limits.notebook_bytes:
         raise SubmissionsError(_too_big(path.name, limits))
+    if ASSIGNMENT_NAME.fullmatch(_stem(path.name)):
+        raise SubmissionsError(f"{path.name} is named after an assignment, not a student: copy it to "
+                               "<student id>.ipynb (the id in the gradebook, e.g. the Canvas user id) and grade that")
     target = Path(tempfile.mkdtemp(prefix="submissions-", dir=workdir))
     copy = target / path.name
     copy.write_bytes(path.read_bytes())
