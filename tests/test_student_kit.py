@@ -177,3 +177,187 @@ def test_students_command_runs_the_kits_package(kit, installed, tmp_path):
                            str(out / "exercises" / name / f"{name}.ipynb")],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert stub.returncode == 1 and "Visible tests: 0/" in stub.stdout, stub.stdout + stub.stderr
+
+
+# --- what a student installs and runs (issue 18): pins, kernel, check from anywhere, no Unix-only imports ---
+
+import shutil  # noqa: E402
+import tomllib  # noqa: E402
+
+from autograder.grading import student_check  # noqa: E402
+
+#: Modules Windows does not have: nothing a student runs may need them at start-up.
+UNIX_ONLY = ("fcntl", "resource", "termios", "pwd", "grp")
+#: Imported in a process where UNIX_ONLY cannot be imported: the check cells, `check`, the kit's builder.
+BLOCKED = """
+import sys
+for name in {unix!r}:
+    sys.modules[name] = None
+try:
+    import fcntl
+except ImportError:
+    pass
+else:
+    raise SystemExit("the harness did not block fcntl")
+{body}
+"""
+
+
+def _pins():
+    return dict(line.split("==", 1) for line in (ROOT / ".ci" / "constraints.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+
+
+def test_kit_pins_the_courses_versions_and_a_kernel(kit):
+    out, _ = kit
+    deps = tomllib.loads((out / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = _pins()
+    assert f"numpy=={pins['numpy']}" in deps and f"ipykernel=={pins['ipykernel']}" in deps
+    assert f"jupyterlab=={pins['jupyterlab']}" in deps
+    torch = [d for d in deps if d.startswith("torch")]
+    assert sorted(torch) == ['torch==2.13.0+cpu; sys_platform == "linux"', 'torch==2.13.0; sys_platform != "linux"']
+    assert all("==" in d for d in deps)  # nothing left to the resolver's choice
+    readme = (out / "README.md").read_text()
+    assert student_kit.TORCH_CPU_INDEX in readme and "macOS and Windows" in readme
+
+
+def test_kit_refuses_a_course_without_a_pin(tmp_path):
+    """The other side: a package the kit needs without a pin in the course stops the build, nothing written."""
+    (tmp_path / ".ci").mkdir()
+    text = (ROOT / ".ci" / "constraints.txt").read_text()
+    (tmp_path / ".ci" / "constraints.txt").write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith("jupyterlab==")))
+    with pytest.raises(LookupError, match="jupyterlab"):
+        student_kit.requirements(tmp_path)
+
+
+def test_kit_ships_the_released_notebooks_inside_its_package(kit):
+    out, made = kit
+    for rel in made["notebooks"]:
+        assert (out / "autograder" / rel).read_bytes() == (out / rel).read_bytes()
+
+
+@pytest.fixture
+def desktop(tmp_path):
+    """Exercise 12's solution copied to a folder and name a student's desktop might give it."""
+    folder = tmp_path / "바탕 화면"
+    folder.mkdir()
+    path = folder / "12_lstm - 복사본.ipynb"
+    shutil.copy(ROOT / "solutions" / "12_lstm" / "12_lstm.ipynb", path)
+    return path
+
+
+def test_check_recognizes_the_exercise_from_the_cells(desktop, tmp_path):
+    nb = json.loads(desktop.read_text())
+    assert student_check.find_release(ROOT, desktop, nb).parent.name == "12_lstm"
+    # the name plays no part: exercise 03 saved as 12_lstm.ipynb is exercise 03
+    misleading = tmp_path / "12_lstm.ipynb"
+    shutil.copy(ROOT / "exercises" / "03_forward_mnist" / "03_forward_mnist.ipynb", misleading)
+    found = student_check.find_release(ROOT, misleading, json.loads(misleading.read_text()))
+    assert found.parent.name == "03_forward_mnist"
+    # and a notebook of no exercise matches nothing
+    assert student_check.find_release(ROOT, misleading, {"cells": []}) is None
+
+
+def test_check_says_in_one_line_when_it_runs_unsandboxed(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_NO_BWRAP", "1")
+    line = student_check.sandbox_line()
+    assert "not sandboxed" in line and "\n" not in line
+    monkeypatch.delenv("DLCOURSE_NO_BWRAP")
+    from autograder.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "mode", lambda: "bubblewrap")
+    assert student_check.sandbox_line() is None
+
+
+def test_nothing_a_student_runs_needs_unix_only_modules():
+    """Every check module, the CLI's parser, check and the worker's own modules import without them."""
+    modules = sorted(p.stem for p in (ROOT / "autograder" / "checks").glob("ex*.py"))
+    body = ("import importlib\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module('autograder.checks.' + name)\n"
+            "from autograder.grading import cli, student_check, student_kit, judge, remote, sandbox\n"
+            "cli.parser()\n"
+            "sys.path.insert(0, sandbox.os.path.dirname(sandbox.__file__))\n"
+            "import worker, wire\n"
+            "worker.set_limits(2048, 16)\n"
+            "print('ok')\n")
+    run = subprocess.run([sys.executable, "-c", BLOCKED.format(unix=UNIX_ONLY, body=body)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr[-2000:]
+
+
+def test_blocking_harness_catches_a_unix_only_import():
+    """The other side: a start-up import of one of them fails in the harness."""
+    run = subprocess.run([sys.executable, "-c", BLOCKED.format(unix=UNIX_ONLY, body="import pwd")],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "pwd" in run.stderr
+
+
+def _no_bwrap_path(tmp_path, python_bin):
+    """A PATH with the environment's bin/ and a few tools, without bwrap (as on macOS or Windows)."""
+    tools = tmp_path / "tools"
+    tools.mkdir(exist_ok=True)
+    for name in ("sh", "env", "uname", "rm"):
+        found = shutil.which(name)
+        if found and not (tools / name).exists():
+            (tools / name).symlink_to(found)
+    return f"{python_bin}{os.pathsep}{tools}"
+
+
+def _blocked_check(python, notebook, cwd, path):
+    """``python -m autograder check NOTEBOOK`` as a student types it, the Unix-only modules blocked."""
+    body = "import runpy\nsys.argv = ['autograder', 'check', sys.argv[1]]\nrunpy.run_module('autograder', run_name='__main__')"
+    env = dict(os.environ, PATH=path)
+    env.pop("DLCOURSE_NO_BWRAP", None)
+    return subprocess.run([str(python), "-c", BLOCKED.format(unix=UNIX_ONLY, body=body), str(notebook)],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+
+
+@pytest.mark.slow
+def test_check_without_bwrap_and_unix_modules(desktop, tmp_path):
+    """The course's own check, from another folder, with no bwrap on PATH and the Unix-only modules blocked."""
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    run = _blocked_check(sys.executable, desktop, cwd, _no_bwrap_path(tmp_path, os.path.dirname(sys.executable)))
+    assert run.returncode == 0, run.stdout + run.stderr[-2000:]
+    assert "12_lstm: visible tests" in run.stdout and "\N{BALLOT X}" not in run.stdout
+    assert [line for line in run.stderr.splitlines() if "not sandboxed" in line] != []
+
+
+#: A fresh virtualenv's python for the kit: Debian's own where it exists (the oldest Python we claim).
+KIT_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else getattr(sys, "_base_executable",
+                                                                                     sys.executable)
+
+
+@pytest.mark.slow
+def test_kit_installs_into_a_fresh_virtualenv_and_checks_from_anywhere(kit, desktop, tmp_path):
+    """One `pip install KIT` into a new venv: torch 2.13.0 (CPU), the course's NumPy, a Jupyter kernel;
+    then check on a renamed copy outside the kit's folder, and again without bwrap or Unix-only modules."""
+    out, _ = kit
+    venv = tmp_path / "course-env"
+    subprocess.run([KIT_PYTHON, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    # pip's cache and the torch wheel on disk (this machine's pip config) keep it offline-ish
+    pip = subprocess.run([str(python), "-m", "pip", "install", "-q", str(out)], capture_output=True, text=True,
+                         timeout=1200)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    probe = ("import json, torch, numpy, autograder, jupyter_client.kernelspec as k, jupyterlab\n"
+             "print(json.dumps([torch.__version__, numpy.__version__, autograder.__file__, "
+             "sorted(k.KernelSpecManager().find_kernel_specs())]))")
+    got = json.loads(subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True,
+                                    cwd=tmp_path).stdout)
+    assert got[0] == "2.13.0+cpu" and got[1] == _pins()["numpy"]
+    assert got[2].startswith(str(venv)) and "python3" in got[3]
+    cwd = tmp_path / "elsewhere"
+    cwd.mkdir()
+    env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    run = subprocess.run([str(python), "-m", "autograder", "check", str(desktop)], capture_output=True, text=True,
+                         cwd=cwd, env=env, timeout=600)
+    assert run.returncode == 0 and "Visible tests: 7/7" in run.stdout, run.stdout + run.stderr[-2000:]
+    stub = subprocess.run([str(python), "-m", "autograder", "check", str(out / "exercises" / "12_lstm" / "12_lstm.ipynb")],
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
+    assert stub.returncode == 1 and "Visible tests: 0/7" in stub.stdout, stub.stdout + stub.stderr[-2000:]
+    blocked = _blocked_check(python, desktop, cwd, _no_bwrap_path(tmp_path, venv / "bin"))
+    assert blocked.returncode == 0 and "Visible tests: 7/7" in blocked.stdout, blocked.stdout + blocked.stderr[-2000:]
+    assert "not sandboxed" in blocked.stderr
