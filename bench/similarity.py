@@ -4,7 +4,7 @@ For each assignment, a class of ``--students`` notebooks is written in nbgrader'
 layout: every student starts from the reference answer of each solution cell and
 changes it on their own (locals renamed, random statements added or dropped,
 spacing, comments); ``--copies`` pairs are planted, the second a disguised copy of
-the first (renamed locals, reformatted, comments removed, plus a line of its own).
+the first (renamed locals, reformatted, comments removed, a line of its own in some cells).
 Then the command runs in a fresh interpreter, timed, and its CSV is read back:
 planted pairs found (recall) and other pairs flagged.
 
@@ -60,17 +60,18 @@ def random_statement(rng, names):
 
 
 def rename(code, mapping):
-    """``code`` with the names in ``mapping`` renamed (never attributes), by tokens."""
+    """``code`` with the names in ``mapping`` renamed (never attributes), by tokens, layout kept."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):
         return code
-    out = []
-    for i, tok in enumerate(tokens):
-        attr = i and tokens[i - 1].string == "."
-        out.append(tok._replace(string=mapping.get(tok.string, tok.string)) if tok.type == tokenize.NAME
-                   and not attr else tok)
-    return tokenize.untokenize(out)
+    lines = code.splitlines(keepends=True)
+    for i in reversed(range(len(tokens))):  # right to left: earlier columns stay valid
+        tok = tokens[i]
+        if tok.type == tokenize.NAME and tok.string in mapping and not (i and tokens[i - 1].string == "."):
+            (row, start), (_, end) = tok.start, tok.end
+            lines[row - 1] = lines[row - 1][:start] + mapping[tok.string] + lines[row - 1][end:]
+    return "".join(lines)
 
 
 def local_names(code, keep):
@@ -109,11 +110,13 @@ def mutate(code, rng, keep, own=True):
 
 
 def disguise(code, rng, keep):
-    """A copy made to look different: every local renamed, comments gone, spacing changed, one line added."""
+    """A copy made to look different: every local renamed, comments gone, spacing changed, sometimes a line added."""
     names = local_names(code, keep)
     code = rename(code, {n: f"my_{n.lower()}_{rng.randint(0, 9)}" for n in names})
     lines = [line.split("  #")[0].rstrip() for line in code.splitlines() if not line.strip().startswith("#")]
     lines = [line.replace("(", "( ").replace(")", " )") for line in lines]
+    if rng.random() < 0.3 and len(lines) > 2:  # a line of the copier's own
+        lines.insert(len(lines) - 1, "    " + random_statement(rng, names))
     return "\n".join(lines) + "\n"
 
 

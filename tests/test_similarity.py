@@ -385,10 +385,21 @@ def test_winnowing_finds_every_long_enough_shared_passage():
         shared = [rng.choice(vocab) for _ in range(need)]
         a = [rng.choice(vocab) for _ in range(rng.randint(0, 30))] + shared + [rng.choice(vocab) for _ in range(9)]
         b = [rng.choice(vocab) for _ in range(rng.randint(0, 30))] + shared
-        picked = [set(fingerprint.winnow(fingerprint.kgram_hashes(t))) for t in (a, b)]
+        picked = [set(h[fingerprint.winnow(h, h == h)].tolist()) for h in map(fingerprint.kgram_hashes, (a, b))]
         assert picked[0] & picked[1]
-    short = [rng.choice(vocab) for _ in range(fingerprint.KGRAM - 1)]
-    assert fingerprint.winnow(fingerprint.kgram_hashes(short)) == {}
+    short = fingerprint.kgram_hashes([rng.choice(vocab) for _ in range(fingerprint.KGRAM - 1)])
+    assert len(short) == 0 and len(fingerprint.winnow(short, short == short)) == 0
+
+
+def test_provided_passages_are_left_out_even_pasted_together():
+    """A k-gram touching provided code is not the student's own, nor one joining two provided pieces."""
+    given = ["check_one_hot(one_hot, seed=3)\n", "check_flatten(flatten, n=2)\n"]
+    names = {n: n for n in ("check_one_hot", "check_flatten", "one_hot", "flatten")}
+    base = fingerprint.provided_kgrams(given, names)
+    pasted = fingerprint.normalize("".join(given), names)[0]
+    assert not fingerprint.own_kgrams(pasted, base)[1].any()
+    mine = fingerprint.normalize("x = np.zeros((3, 4)) + 1\n" + "".join(given), names)[0]
+    assert fingerprint.own_kgrams(mine, base)[1].sum() == len(mine) - len(pasted) - fingerprint.KGRAM + 1
 
 
 # --- the files written: CSV, HTML, reasons, hostile input ---

@@ -5,7 +5,7 @@ A cell's code becomes a list of normalized tokens (Python's token kinds; see ``_
 - names a student chooses (locals, parameters, their own helpers) become ``V``;
   names a student cannot choose stay: keywords, builtins, names the course
   provides (``sigmoid``, the graded functions, ``check_...``), attribute names
-  (``.reshape``, ``.T``), keyword arguments (``axis=``), and imported names,
+  (``.reshape``, ``.T``), keyword arguments of calls (``axis=``), and imported names,
   spelled as imported (``import numpy as xp`` makes ``xp`` read ``numpy``), so
   ``np.tensordot`` and ``@`` stay different;
 - numbers become ``N``, strings ``S``; docstrings and other bare strings,
@@ -49,6 +49,7 @@ _LEXER = re.compile(r"""
 """, re.VERBOSE)
 _KINDS = dict(string=tokenize.STRING, number=tokenize.NUMBER, name=tokenize.NAME, newline=tokenize.NEWLINE,
               op=tokenize.OP)
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 
 
 def aliases(code):
@@ -106,131 +107,143 @@ def _raw_tokens(code):
     return out
 
 
-def normalize(code, names):
-    """([normalized token], [(start, end) offset in ``code`` of each]) of one cell.
+def normalize(code, names, spans=False):
+    """(normalized tokens, their (start, end) offsets in ``code`` or None) of one cell.
 
     ``names``: {name: spelling} of the names that keep a meaning (imports, builtins,
-    provided helpers); every other name is ``V``.
+    provided helpers); every other name is ``V``. One pass over the lexer's matches
+    (the hot loop of a class's comparison: no call per token).
     """
-    raw = _raw_tokens(code)
-    tokens, spans = [], []
-    depth = 0
-
-    def emit(text, start, end):
-        tokens.append(text)
-        spans.append((start, end))
-
-    for i, (kind, text, start, end) in enumerate(raw):
-        before = raw[i - 1] if i else None
-        after = raw[i + 1] if i + 1 < len(raw) else None
-        if kind == tokenize.OP:
-            if text in "([{":
+    tokens, where = [], ([] if spans else None)
+    depth, stmt, last_kind, last_name, signature = 0, 0, None, "", 0
+    for match in _LEXER.finditer(code):
+        kind = match.lastgroup
+        if kind == "skip":
+            continue
+        text = match.group()
+        if kind == "name":
+            out = text if last_kind == "." else names.get(text) or (text if text in FIXED_NAMES else "V")
+            last_name = text
+        elif kind == "op":
+            if text in _OPEN:
                 depth += 1
-            elif text in ")]}":
+                if len(tokens) > 1 and tokens[-2] == "def":
+                    signature = depth  # a def's parameters: x=1 is a parameter (renamable), not axis=
+            elif text in _CLOSE:
+                signature = 0 if depth == signature else signature
                 depth = max(0, depth - 1)
+                if tokens and tokens[-1] == "," and last_kind == ",":  # a formatter's trailing comma
+                    tokens.pop()
+                    if spans:
+                        where.pop()
+            elif text == "=" and depth and last_kind == "name" and depth != signature:
+                tokens[-1] = last_name  # a keyword argument keeps its name: axis=
             if text == ";":
-                if tokens and tokens[-1] != ";":
-                    emit(";", start, end)
-            elif not (text == "," and after is not None and after[1] in ")]}"):
-                emit(text, start, end)
-        elif kind == tokenize.NEWLINE:
-            if tokens and tokens[-1] != ";":
-                emit(";", start, end)
-        elif kind == tokenize.STRING:
-            if _bare_string(raw, i):
+                kind = "newline"
+            out = text
+        elif kind == "string":
+            if last_kind == "string":  # "a" "b": one string
+                if spans:
+                    where[-1] = (where[-1][0], match.end())
                 continue
-            if tokens and tokens[-1] == "S" and before is not None and before[0] == tokenize.STRING:
-                spans[-1] = (spans[-1][0], end)  # "a" "b": one string
-            else:
-                emit("S", start, end)
-        elif kind == tokenize.NUMBER:
-            emit("N", start, end)
-        elif kind == tokenize.NAME:
-            if before is not None and before[1] == "." and before[0] == tokenize.OP:
-                emit(text, start, end)  # an attribute: .reshape, .T
-            elif depth and after is not None and after[1] == "=" and after[0] == tokenize.OP:
-                emit(text, start, end)  # a keyword argument: axis=
-            else:
-                emit(names.get(text, text if text in FIXED_NAMES else "V"), start, end)
-        elif text.strip():
-            emit(text, start, end)
+            out = "S"
+        elif kind == "number":
+            out = "N"
+        else:
+            out = ""
+        if kind == "newline":
+            if depth:
+                continue  # a line break inside brackets
+            if all(t == "S" for t in tokens[stmt:]):  # a docstring or other bare string: nothing runs
+                del tokens[stmt:]
+                if spans:
+                    del where[stmt:]
+            if tokens and tokens[-1] != ";":
+                tokens.append(";")
+                if spans:
+                    where.append((match.start(), match.end()))
+            stmt, last_kind = len(tokens), ";"
+            continue
+        tokens.append(out)
+        if spans:
+            where.append((match.start(), match.end()))
+        last_kind = kind if kind != "op" else (text if text in (".", ",") else "op")
+    if all(t == "S" for t in tokens[stmt:]):
+        del tokens[stmt:]
+        if spans:
+            del where[stmt:]
     while tokens and tokens[-1] == ";":
         tokens.pop()
-        spans.pop()
-    return tokens, spans
-
-
-def _bare_string(raw, i):
-    """True if the string at ``raw[i]`` is a statement of its own (a docstring): it means nothing to run."""
-    j = i
-    while j > 0 and raw[j - 1][0] == tokenize.STRING:
-        j -= 1
-    starts = j == 0 or raw[j - 1][0] == tokenize.NEWLINE or raw[j - 1][1] == ";"
-    k = i
-    while k + 1 < len(raw) and raw[k + 1][0] == tokenize.STRING:
-        k += 1
-    ends = k + 1 == len(raw) or raw[k + 1][0] == tokenize.NEWLINE or raw[k + 1][1] == ";"
-    return starts and ends
+        if spans:
+            where.pop()
+    return tokens, where
 
 
 _IDS = {}
+#: Multipliers of the k-gram and fingerprint hashes (odd 64-bit constants; arithmetic wraps modulo 2**64).
+_P, _Q = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F
 
 
 def token_ids(tokens):
     """Stable integers for tokens (CRC-32: the same in every process, unlike ``hash`` of a str)."""
-    ids = []
-    for tok in tokens:
-        value = _IDS.get(tok)
-        if value is None:
-            value = _IDS[tok] = zlib.crc32(tok.encode("utf-8", "surrogatepass"))
-        ids.append(value)
-    return ids
+    for tok in set(tokens).difference(_IDS):
+        _IDS[tok] = zlib.crc32(tok.encode("utf-8", "surrogatepass"))
+    return list(map(_IDS.__getitem__, tokens))
 
 
 def kgram_hashes(tokens, k=KGRAM):
-    """The hash of every k-gram of ``tokens`` (a hash of a tuple of ints is the same in every process)."""
-    ids = token_ids(tokens)
-    return [hash(tuple(ids[i:i + k])) for i in range(len(ids) - k + 1)]
+    """The 64-bit hash of every k-gram of ``tokens``: a uint64 array of ``len(tokens) - k + 1`` (or empty)."""
+    import numpy as np
+
+    ids = np.array(token_ids(tokens), dtype=np.uint64)
+    count = len(ids) - k + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.zeros(count, dtype=np.uint64)
+    for j in range(k):
+        hashes = hashes * np.uint64(_P) + ids[j:j + count]  # polynomial hash, wrapping (never a warning)
+    return hashes
 
 
 def own_kgrams(tokens, base, k=KGRAM):
-    """The k-gram hashes of ``tokens``, None for each k-gram that touches a passage of provided code.
+    """(k-gram hashes of ``tokens``, a bool array: True where a k-gram is the student's own).
 
-    A token is provided when a k-gram of the provided code (``base``) covers it;
-    a k-gram with any provided token is not the student's own (so neither are
-    k-grams that join two pieces of provided code pasted one after the other).
+    A token is provided when a k-gram of the provided code (``base``, a set of
+    ints) covers it; a k-gram with any provided token is not the student's own
+    (so neither are k-grams that join two pieces of provided code pasted together).
     """
+    import numpy as np
+
     hashes = kgram_hashes(tokens, k)
-    covered = [0] * (len(tokens) + 1)  # +1 where a provided passage starts, -1 past its end
-    for i, value in enumerate(hashes):
-        if value in base:
-            covered[i] += 1
-            covered[i + k] -= 1
-    inside, provided = 0, [0]
-    for step in covered[:-1]:
-        inside += step
-        provided.append(provided[-1] + (inside > 0))  # prefix counts of provided tokens
-    return [None if provided[i + k] - provided[i] else value for i, value in enumerate(hashes)]
+    starts = np.array([i for i, value in enumerate(hashes.tolist()) if value in base], dtype=np.int64)
+    if not len(starts):
+        return hashes, np.ones(len(hashes), dtype=bool)
+    change = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.add.at(change, starts, 1)
+    np.add.at(change, starts + k, -1)
+    provided = np.concatenate([[0], np.cumsum(np.cumsum(change[:-1]) > 0)])
+    return hashes, provided[k:k + len(hashes)] == provided[:len(hashes)]
 
 
-def winnow(hashes, w=WINDOW):
-    """{hash: position} selected by winnowing ``hashes``; a None (provided code) is never selected.
+def winnow(hashes, own, w=WINDOW):
+    """Positions selected by winnowing ``hashes`` (uint64) where ``own``; others are never selected.
 
-    The rightmost smallest hash of each window of ``w`` is kept; a sequence
-    shorter than a window keeps its smallest hash.
+    The rightmost smallest hash of each window of ``w`` is kept (once, however many
+    windows select it); a sequence shorter than a window keeps its smallest hash.
     """
-    # None stays in the sequence as a gap, so a window of provided code selects nothing.
-    values = hashes
-    chosen, last = {}, -1
-    for start in range(max(1, len(values) - w + 1)):
-        best = None
-        for j in range(start, min(start + w, len(values))):
-            if values[j] is not None and (best is None or values[j] <= values[best]):
-                best = j
-        if best is not None and best != last:
-            chosen.setdefault(values[best], best)
-            last = best
-    return chosen
+    import numpy as np
+
+    top = np.iinfo(np.uint64).max
+    values = np.where(own, hashes, np.uint64(top))  # provided k-grams stay as gaps: never the minimum
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(values) < w:
+        best = np.array([len(values) - 1 - int(np.argmin(values[::-1]))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(values, w)[:, ::-1]
+        best = np.arange(len(windows)) + (w - 1) - np.argmin(windows, axis=1)
+        best = best[np.concatenate([[True], best[1:] != best[:-1]])]  # never decreasing: drop repeats
+    return best[own[best]]
 
 
 def cell_key(name):
@@ -238,24 +251,30 @@ def cell_key(name):
     return zlib.crc32(name.encode("utf-8", "surrogatepass"))
 
 
+def keyed(hashes, key):
+    """The fingerprints of k-gram ``hashes`` in the cell ``key`` (int64: a passage matches only the same cell)."""
+    import numpy as np
+
+    return (hashes * np.uint64(_Q) + np.uint64(cell_key(key))).view(np.int64)
+
+
 def fingerprints(cells, names, base, k=KGRAM, w=WINDOW):
     """{fingerprint: (cell key, token position)} of one student's cells {key: code}.
 
-    A fingerprint is the hash of (cell key, k-gram hash): a passage matches only the
-    same exercise's cell. ``base``: k-gram hashes of the provided code, whose passages are left out.
+    ``base``: k-gram hashes of the provided code, whose passages are left out.
     """
     found = {}
     for key, code in cells.items():
-        tokens, _ = normalize(code, names)
-        mark = cell_key(key)
-        for value, position in winnow(own_kgrams(tokens, base, k), w).items():
-            found.setdefault(hash((mark, value)), (key, position))
+        hashes, own = own_kgrams(normalize(code, names)[0], base, k)
+        chosen = winnow(hashes, own, w)
+        for value, position in zip(keyed(hashes[chosen], key).tolist(), chosen.tolist()):
+            found.setdefault(value, (key, position))
     return found
 
 
 def provided_kgrams(codes, names, k=KGRAM):
-    """Every k-gram hash of the code given to students (the base, as in MOSS's ``-b``)."""
+    """Every k-gram hash of the code given to students (the base, as in MOSS's ``-b``): a set of ints."""
     base = set()
     for code in codes:
-        base.update(kgram_hashes(normalize(code, names)[0], k))
+        base.update(kgram_hashes(normalize(code, names)[0], k).tolist())
     return frozenset(base)

@@ -60,11 +60,11 @@ def _merged(spans, code):
 
 
 def _keyed(code, key, names, base):
-    """(keyed k-gram hashes (None for provided code), token spans) of one cell."""
-    tokens, spans = fingerprint.normalize(code, names)
-    mark = fingerprint.cell_key(key)
-    keyed = [None if h is None else hash((mark, h)) for h in fingerprint.own_kgrams(tokens, base)]
-    return keyed, spans
+    """(fingerprint of each k-gram, None where it is provided code; token spans) of one cell."""
+    tokens, spans = fingerprint.normalize(code, names, spans=True)
+    hashes, own = fingerprint.own_kgrams(tokens, base)
+    values = fingerprint.keyed(hashes, key).tolist()
+    return [v if mine else None for v, mine in zip(values, own.tolist())], spans
 
 
 def shared_spans(mine, theirs, counted, k=fingerprint.KGRAM):
