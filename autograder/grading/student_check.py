@@ -67,13 +67,19 @@ def find_release(course, path, nb):
     return scored[0][1]
 
 
-def check(path, course, limits):
-    """(release path, NotebookResult) or raise BrokenNotebook / LookupError."""
+def check(path, course, limits, say=None):
+    """(release path, NotebookResult) or raise BrokenNotebook / LookupError.
+
+    say: called with ``sandbox_line()`` once the notebook is known to be an exercise and is
+    about to run outside the sandbox (a refused notebook stays one line)."""
     nb = load_student(path)
     release = find_release(course, path, nb)
     if release is None:
         raise LookupError(f"{clean(Path(path).name, 200, False)} has the cells of no exercise of the course "
                           "(its graded cells' grade_ids match none): is it an exercise notebook?")
+    line = sandbox_line() if say else None
+    if line:
+        say(line)
     return release, grade_notebook(load_source(release), path, limits)
 
 
