@@ -20,7 +20,9 @@ import copy
 import csv
 import io
 import json
+import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -151,17 +153,24 @@ def make_class(assignment, folder, students, copies, seed):
 
 
 def run_once(assignment, folder, out):
-    """Seconds taken by the command (a fresh interpreter), and {(a, b): flagged} from its CSV."""
+    """(wall seconds, CPU seconds) of the command in a fresh interpreter, and {(a, b): flagged} from its CSV.
+
+    CPU time (user + system of the child) is what the run costs; wall time is what
+    the instructor waits, and grows when other work shares the cores.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "autograder", "similarity", assignment, str(folder),
                            "--out", str(out), "--course", str(ROOT)], capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if done.returncode:
         raise SystemExit(f"{assignment}: {done.stderr.strip()}")
     with open(out / "similarity.csv", encoding="utf-8") as handle:
         rows = {(r["student_a"], r["student_b"]): r["flagged"] == "yes" for r in csv.DictReader(handle)
                 if r["student_b"]}
-    return seconds, rows
+    return seconds, cpu, rows
 
 
 def main():
@@ -174,25 +183,28 @@ def main():
     args = parser.parse_args()
     names = args.assignments or sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
     work = Path(args.work or tempfile.mkdtemp(prefix="similarity-bench-"))
-    total, found, planted_all, others = 0.0, 0, 0, 0
+    total = cpu_total = 0.0
+    found = planted_all = others = 0
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     try:
         for i, assignment in enumerate(names):
             folder = work / assignment
             shutil.rmtree(folder, ignore_errors=True)
             planted = make_class(assignment, folder / "class", args.students, args.copies, args.seed + i)
-            seconds, rows = run_once(assignment, folder / "class", folder / "out")
+            seconds, cpu, rows = run_once(assignment, folder / "class", folder / "out")
             hits = sum(rows.get(p, False) for p in planted)
             extra = sum(flag for pair, flag in rows.items() if pair not in planted)
-            print(f"{assignment}: {args.students} students, {seconds:.1f} s; planted copies flagged "
-                  f"{hits}/{len(planted)}; other pairs flagged {extra}", flush=True)
-            total, found, planted_all, others = total + seconds, found + hits, planted_all + len(planted), others + extra
+            print(f"{assignment}: {args.students} students, {seconds:.1f} s wall, {cpu:.1f} s CPU; planted "
+                  f"copies flagged {hits}/{len(planted)}; other pairs flagged {extra}", flush=True)
+            total, cpu_total = total + seconds, cpu_total + cpu
+            found, planted_all, others = found + hits, planted_all + len(planted), others + extra
             shutil.rmtree(folder, ignore_errors=True)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"total: {len(names)} notebooks x {args.students} students in {total:.1f} s "
-          f"(each in a fresh interpreter); planted copies flagged {found}/{planted_all}; "
-          f"other pairs flagged {others}")
+    print(f"total: {len(names)} notebooks x {args.students} students in {total:.1f} s wall, {cpu_total:.1f} s CPU "
+          f"(each in a fresh interpreter); planted copies flagged {found}/{planted_all}; other pairs flagged "
+          f"{others}; load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
