@@ -124,3 +124,19 @@ def test_cells_that_need_ipython_get_it():
     assert plain[3] is True
     assert plain[0] == ipython[0] and plain[0][3].startswith("SyntaxError: invalid syntax")
     assert plain[1] == ipython[1] and plain[1]["d"] == "3" and plain[1]["c"] == "True"
+
+
+def test_a_sandboxed_worker_starts_from_precompiled_code_without_ipython():
+    """The grader's worker imports worker.py compiled once per run (no compile per student) and
+    runs plain cells without ever importing IPython."""
+    from autograder.grading.remote import Worker
+
+    worker = Worker(limits(timeout=20.0))
+    try:
+        assert worker.run("import os, sys\ncached = sys.modules['worker'].__cached__\n"
+                          "compiled = os.path.exists(cached)\nipython = 'IPython' in sys.modules\n") is None
+        assert worker.get("compiled")["value"] is True and worker.get("ipython")["value"] is False
+        assert worker.run("%matplotlib inline\nafter = 'IPython' in sys.modules\n") is None
+        assert worker.get("after")["value"] is True, "a magic starts IPython on demand"
+    finally:
+        worker.close()

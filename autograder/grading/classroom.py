@@ -253,7 +253,7 @@ def chosen(subs, students):
 
 def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
     results = {}
-    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=jobs or (os.cpu_count() or 1) + 1)  # as cli.default_jobs
     try:
         futures = {pool.submit(grade_student, s, srcs, limits, options): s for s in subs}
         for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,

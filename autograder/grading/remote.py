@@ -27,6 +27,9 @@ from autograder.grading.text import clean
 
 #: Longest exception type name kept from the worker.
 NAME_CHARS = 100
+#: How a worker starts: worker.py imported from its folder, compiled once by ``install_code``
+#: (run as a script, its source would be compiled again in every worker).
+LAUNCH = "import sys; sys.path.insert(0, %r); import worker; sys.path.pop(0); worker.main()"
 
 
 @dataclass
@@ -124,7 +127,7 @@ class Worker:
                       nproc=nproc,
                       deny_read=[] if strong else [*self.limits.deny_read, root], check_paths=not strong,
                       forbidden_modules=list(self.limits.forbidden_modules))
-        argv = [sys.executable, "-I", os.path.join(code, "worker.py"), str(to_worker), str(from_worker),
+        argv = [sys.executable, "-I", "-c", LAUNCH % code, str(to_worker), str(from_worker),
                 json.dumps(config)]
         fds = [to_worker, from_worker]
         if strong:

@@ -22,6 +22,7 @@ refuses to start there unless ``Limits.allow_weak`` says the instructor accepts 
 """
 
 import os
+import py_compile
 import re
 import shutil
 import signal
@@ -76,6 +77,7 @@ def install_code(folder):
     os.makedirs(os.path.join(folder, BLOCKED), exist_ok=True)
     for name in WORKER_FILES:
         shutil.copy(os.path.join(here, name), folder)
+        py_compile.compile(os.path.join(folder, name), doraise=True)  # workers import them compiled
     with open(os.path.join(folder, BLOCKED, "__init__.py"), "w") as handle:
         handle.write(_BLOCKER)
     return folder

@@ -12,7 +12,8 @@ it): it gives clear messages ("this exercise may not import torch"). The
 boundary is the operating system (``sandbox.py``); without it (hook-only mode)
 the grader refuses to run student code unless the instructor accepts that.
 
-Usage: python -I worker.py FD_IN FD_OUT CONFIG_JSON
+Usage: python -I worker.py FD_IN FD_OUT CONFIG_JSON (the grader imports it instead, precompiled:
+``remote.LAUNCH``).
 """
 
 import builtins
