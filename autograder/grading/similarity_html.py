@@ -133,7 +133,7 @@ def page(result):
 <style>{_STYLE}</style></head><body>
 <h1>Similarity report: {title}</h1>
 <p>{len(result.compared)} students compared; {_count(len(flagged), "pair")} flagged at threshold {opts.threshold:g}
-(a passage in more than {100 * opts.common:g}% of the class counts as common code and is not counted).
+(a passage held by {100 * opts.common:g}% of the class or more is common code and is not counted).
 Code given in the released notebook is left out; names, literals, comments and formatting are ignored.</p>
 <p><strong>A flag is a reason to look and to talk to the students, not proof of copying.</strong>
 Marked passages are those shared by the two students that counted towards their similarity.</p>
