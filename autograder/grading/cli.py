@@ -488,7 +488,7 @@ def parser():
                     help=f"flag a pair whose similarity (0 to 1) reaches this (default {similarity.THRESHOLD}); "
                          "lower finds more")
     si.add_argument("--common", type=_fraction, default=similarity.COMMON,
-                    help="a passage in more than this share of the class is common code and not counted "
+                    help="a passage in this share of the class or more is common code and not counted "
                          f"(default {similarity.COMMON})")
     si.add_argument("--max-notebook-mb", type=_number(float, 0, strict=True), default=20.0,
                     help="largest notebook read (MB)")
