@@ -359,8 +359,9 @@ def test_feedback_shows_the_name_one_zone_and_packs_lms_upload_zips(tmp_path):
     """Before: the LMS id only, times in two zones, no way back through the LMS."""
     out = tmp_path / "grades.csv"
     policy = late.LatePolicy(DUE, 10.0, True, "day")
-    kim = late.apply(entry(9.0, name="김민수", layout="canvas", lms_file="901", graded_at="2026-12-03T01:00:00+00:00",
-                           submitted_at="2026-12-02T00:30:00+00:00"), policy, "2026-12-02T00:30:00+00:00")
+    kim = late.apply(entry(9.0, name="김민수", layout="canvas", lms_file="901",
+                           graded_at="2026-12-03T01:00:00+00:00", submitted_at="2026-12-02T00:30:00+00:00"),
+                     policy, "2026-12-02T00:30:00+00:00")
     gradebook.record(out, A, "12345", kim)
     gradebook.record(out, A, "201", entry(7.0, name="Zoë Müller", layout="moodle", graded_at="2026-12-03T01:00:00Z"))
     pages = feedback.write_feedback(out, A, tmp_path / "fb")
@@ -376,3 +377,17 @@ def test_feedback_shows_the_name_one_zone_and_packs_lms_upload_zips(tmp_path):
     (tmp_path / "fb" / f"canvas_feedback_{A}.zip").write_bytes(b"someone else's")
     with pytest.raises(GradebookError, match="not a feedback zip of this tool"):
         feedback.lms_feedback(out, A, tmp_path / "fb", pages)
+
+
+def test_a_student_the_grader_fails_on_keeps_the_name_and_lms_identity(tmp_path, monkeypatch):
+    """Before: an error record had no name or layout: the summary showed a bare id, and the Canvas export
+    moved the student to SIS Login ID (and a later regrade from a file had no identity to keep)."""
+    from autograder.grading import classroom
+
+    sub = collect.Submission("12345", raw_id="12345", name="kimminsu", layout="canvas", lms_file="901")
+    monkeypatch.setattr(classroom, "grade_student", lambda *args: 1 / 0)
+    src = type("Source", (), {"max_score": 10.0})()
+    results = classroom._grade_all([sub], {A: src}, None, classroom.Options(mode="test"), tmp_path / "g.csv", A,
+                                   1, False)
+    rec = results["12345"]
+    assert rec["status"] == "error" and (rec["name"], rec["layout"], rec["lms_file"]) == ("kimminsu", "canvas", "901")

@@ -264,7 +264,7 @@ def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
             except sandbox.SandboxUnavailable as exc:
                 raise SandboxRefused(short(exc, 500, False)) from None
             except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the class
-                entry = error_entry(srcs, exc, options.mode)
+                entry = dict(error_entry(srcs, exc, options.mode), **about(sub))  # still named, same LMS identity
             results[sub.student_id] = _record(out, assignment, sub.student_id, entry, srcs, options)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)

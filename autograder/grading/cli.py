@@ -284,7 +284,7 @@ def print_summary(results):
 
     counts = summary(results)
     names = {sid: _line(f"{sid} ({e['name']})" if e.get("name") else sid) for sid, e in results.items()}
-    width = max([10] + [len(n) for n in names.values()])
+    width = max([10] + [_columns(n) for n in names.values()])
     print(f"\n{'student':<{width}}  {'score':>11}  {'status':<6}  submission time from")
     unknown = {}
     for sid, entry in sorted(results.items()):
@@ -292,7 +292,8 @@ def print_summary(results):
         source = entry.get("submitted_from") or "unknown"
         if not entry.get("submitted_at") and entry.get("status") != "error":
             unknown.setdefault(entry.get("time_note") or "no timestamp.txt or file time to believe", []).append(sid)
-        print(f"{names[sid]:<{width}}  {score}  {_line(entry['status']):<6}  {_line(source)}")
+        padded = names[sid] + " " * (width - _columns(names[sid]))  # Hangul takes two columns
+        print(f"{padded}  {score}  {_line(entry['status']):<6}  {_line(source)}")
     print(f"\n{len(results)} submissions: {counts['graded']} graded, "
           f"{counts['zero']} zero with reason, {counts['error']} could not be graded (status error)")
     due = any(e.get("due") for e in results.values())
@@ -301,6 +302,13 @@ def print_summary(results):
                     + ("no late penalty taken for them beyond Canvas's LATE flag; " if due else "")
                     + "--submission-times FILE gives real times (Canvas's submissions JSON, Moodle's grading "
                       "worksheet)"))
+
+
+def _columns(text):
+    """How many terminal columns ``text`` takes (wide and full-width characters, such as Hangul, take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
 class _Parser(argparse.ArgumentParser):

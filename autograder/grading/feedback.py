@@ -65,9 +65,9 @@ def _adjustments(entry, esc):
     parts = []
     if _num(entry.get("penalty")) > 0:
         submitted = shown_time(entry.get("submitted_at", ""), entry) or "Canvas's LATE flag"
+        due = shown_time(entry.get("due", ""), entry)
         parts.append(f"late penalty −{_num(entry['penalty']):g} (before the penalty: "
-                     f"{_num(entry.get('score_before_penalty')):g}; due {esc(shown_time(entry.get('due', ''), entry))}, "
-                     f"submitted {esc(submitted)})")
+                     f"{_num(entry.get('score_before_penalty')):g}; due {esc(due)}, submitted {esc(submitted)})")
     manual = entry.get("manual_score")
     if isinstance(manual, dict):
         parts.append(f"score set by {esc(manual.get('by', ''))} on {esc(shown_time(manual.get('at', ''), entry))} "
