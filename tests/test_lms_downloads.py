@@ -244,6 +244,9 @@ def test_a_gradebook_resaved_by_excel_as_csv_utf8_is_read(tmp_path):
     out.write_bytes(text.replace("7.5", "8").encode("utf-8-sig"))
     with pytest.raises(GradebookError, match="ann in 01_a: 8 in the CSV"):
         gradebook.check_edits(out)
+    out.write_bytes(text.replace(",6,", ",5,").encode("utf-8-sig"))
+    with pytest.raises(GradebookError, match=r"김민수 in 01_a: 5 in the CSV"):  # the id; no name beside itself
+        gradebook.check_edits(out)
     out.write_bytes(text.encode("cp949"))  # Korean Excel's plain "CSV"
     assert gradebook.check_edits(out)["01_a"]["김민수"]["score"] == 6.0
 
@@ -391,3 +394,12 @@ def test_a_student_the_grader_fails_on_keeps_the_name_and_lms_identity(tmp_path,
                                    1, False)
     rec = results["12345"]
     assert rec["status"] == "error" and (rec["name"], rec["layout"], rec["lms_file"]) == ("kimminsu", "canvas", "901")
+
+
+def test_a_hand_edit_names_the_student_beside_the_lms_id(tmp_path):
+    """Before: '12345 in 01_a: ...' only; a TA with 300 students looks for the name."""
+    out = tmp_path / "grades.csv"
+    gradebook.record(out, "01_a", "12345", entry(6.0, name="kimminsu", layout="canvas"))
+    out.write_text(out.read_text(encoding="utf-8").replace(",6.0,", ",7,"), encoding="utf-8")
+    with pytest.raises(GradebookError, match=r"12345 \(kimminsu\) in 01_a: 7 in the CSV"):
+        gradebook.check_edits(out)

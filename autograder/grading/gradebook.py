@@ -392,9 +392,11 @@ def check_edits(csv_path, accept=False):
     if added:
         listed = "; ".join(f"{s} in {a}" for a, s in added[:3]) + ("; ..." if len(added) > 3 else "")
         raise GradebookError(f"{csv_path} has rows added by hand ({listed}): not in the record {store}; "
-                             "grade those students (or remove the rows)")
+                             "grade those students (or remove the rows; a spreadsheet may have changed an id, "
+                             "e.g. 007 to 7)")
     if not accept:
-        listed = "; ".join(f"{s} in {a}: {c or 'blank'} in the CSV, {r if r != '' else 'not graded'} recorded"
+        listed = "; ".join(f"{_who(data, a, s)} in {a}: {c or 'blank'} in the CSV, "
+                           f"{r if r != '' else 'not graded'} recorded"
                            for a, s, c, r in edits[:3]) + ("; ..." if len(edits) > 3 else "")
         raise GradebookError(f"{csv_path} was edited by hand ({listed}); {store} is the record: pass "
                              "--accept-csv-edits to record these as manual scores, or undo the edits")
@@ -414,6 +416,12 @@ def check_edits(csv_path, accept=False):
                                     REASON_CHARS, False)
         _save(csv_path, data)
     return data
+
+
+def _who(data, assignment, sid):
+    """A student's id with the LMS's name beside it, for messages."""
+    name = data.get(assignment, {}).get(sid, {}).get("name")
+    return f"{sid} ({name})" if name and name != sid else sid
 
 
 def _hand_edits(csv_path, data):
