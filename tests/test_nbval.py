@@ -1,0 +1,117 @@
+"""nbval runs notebooks again in a real kernel and compares them with what is stored.
+
+- The solution notebooks, top to bottom with ``--nbval-lax``: every cell runs without an
+  error, so every visible (and hidden) check passes on the instructor's answers.
+- The chapters, with ``--nbval``: every output of every cell, as the book build stored it in
+  ``_build/jupyter_execute``, must come out the same when the notebook runs again, so each
+  number a chapter prints (and its prose quotes) reproduces. Only timings, progress bars
+  and memory addresses are sanitized (``tests/nbval_sanitize.cfg``). That test lives in
+  test_book.py, on the book its module fixture builds (the book is built once per run);
+  this module provides :func:`nbval` to it and tests the sanitizers themselves.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, assignments
+
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+#: Seconds for one nbval run (every notebook of the run, one after the other).
+NBVAL_TIMEOUT_S = 1800
+
+
+def nbval(notebooks, *, lax, env, timeout=NBVAL_TIMEOUT_S):
+    """Run ``pytest --nbval`` (or ``--nbval-lax``) on ``notebooks`` in a subprocess; the CompletedProcess.
+
+    The kernel is this interpreter (``--nbval-current-env``) and starts in each notebook's folder;
+    no configuration file is read (``-c /dev/null``), so the repository's pytest options and
+    conftest do not apply to the notebooks. env: the environment of the kernels (the build's,
+    for the chapters: one BLAS thread, so that sums run in the same order).
+    """
+    cmd = [sys.executable, "-m", "pytest", "-q", "-c", "/dev/null", "-p", "no:cacheprovider", "--rootdir", "/",
+           "-p", "nbval_store_history", "--nbval-current-env", "--nbval-cell-timeout", "900"]
+    cmd += ["--nbval-lax"] if lax else ["--nbval", "--nbval-sanitize-with", str(SANITIZE)]
+    env = dict(env, PYTHONPATH=str(ROOT / "tests"))  # the plugin nbval_store_history
+    return subprocess.run(cmd + [str(p) for p in notebooks], capture_output=True, text=True, env=env,
+                          timeout=timeout, cwd="/")
+
+
+def summary(done):
+    """The end of a failed nbval run: which cells failed and how."""
+    return (done.stdout[-8000:] + done.stderr[-2000:]).strip()
+
+
+def _env(venv_env):
+    return dict(venv_env, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+
+
+@pytest.mark.slow
+def test_every_solution_notebook_runs_top_to_bottom_and_passes_its_checks(venv_env):
+    """--nbval-lax: no cell of any solution notebook raises (every check passes) in a real kernel."""
+    notebooks = [ROOT / "solutions" / name / f"{name}.ipynb" for name in assignments()]
+    done = nbval(notebooks, lax=True, env=_env(venv_env))
+    assert done.returncode == 0, summary(done)
+    assert " failed" not in done.stdout.splitlines()[-1], summary(done)
+
+
+@pytest.mark.slow
+def test_nbval_lax_fails_a_solution_whose_check_fails(tmp_path, venv_env):
+    """The other side: a solution notebook with a wrong answer makes the run fail."""
+    import json
+
+    nb = json.loads((ROOT / "solutions" / "01_perceptron" / "01_perceptron.ipynb").read_text())
+    answer = next(c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    name = re.search(r"def (\w+)\(", "".join(answer["source"])).group(1)
+    answer["source"] = "".join(answer["source"]) + f"\n\ndef {name}(*args, **kwargs):\n    return None\n"
+    (tmp_path / "broken.ipynb").write_text(json.dumps(nb))
+    done = nbval([tmp_path / "broken.ipynb"], lax=True, env=_env(venv_env))
+    assert done.returncode != 0 and "failed" in done.stdout, summary(done)
+
+
+# ---------------------------------------------------------------- the sanitizers
+
+def sanitizers():
+    """[(regex, replacement)] of tests/nbval_sanitize.cfg, read by nbval's own parser."""
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns(SANITIZE.read_text())
+    assert len(patterns) == SANITIZE.read_text().count("\nregex: ")  # none that nbval would skip
+    return [(re.compile(regex), replace) for regex, replace in patterns]
+
+
+def sanitize(text):
+    for regex, replace in sanitizers():
+        text = regex.sub(replace, text)
+    return text
+
+
+@pytest.mark.parametrize("first,second", [
+    ("six loops 2.03 s, im2col 3.31 ms: 613 times faster; same outputs: True",
+     "six loops 1.87 s, im2col 2.95 ms: 634 times faster; same outputs: True"),
+    ("forward + backward, 64 x 1 x 28 x 28 with 8 filters 3 x 3: 12.3 ms",
+     "forward + backward, 64 x 1 x 28 x 28 with 8 filters 3 x 3: 9.8 ms"),
+    ("epochs: 100%|██████████| 20/20 [00:03<00:00,  5.91it/s]", "epochs: 100%|██████████| 20/20 [00:04<00:00,  4.80it/s]"),
+    ("<Figure at 0x7f3a2c1d9e50>", "<Figure at 0x7f11aa2b3c40>"),
+    ("5.093938383000022", "4.682227103000059"),  # chapter 10's glued timing (the glue record's repr)
+])
+def test_sanitizers_make_timings_progress_bars_and_addresses_equal(first, second):
+    assert first != second and sanitize(first) == sanitize(second)
+
+
+@pytest.mark.parametrize("first,second", [
+    ("validation accuracy 0.912, test accuracy 0.905", "validation accuracy 0.913, test accuracy 0.905"),
+    ("training 4000, validation 500, test 500 digits", "training 4000, validation 501, test 500 digits"),
+    ("largest difference of the 500 mini-batch costs: 2.1e-07", "largest difference of the 500 mini-batch costs: "
+                                                                "3.4e-07"),
+    ("epoch 3: cost 0.2311", "epoch 3: cost 0.2312"),
+    ("[[0.5 0.25]\n [1.   2.  ]]", "[[0.5 0.25]\n [1.   2.5 ]]"),
+    ("0.9123456789012\n", "0.9123456789013\n"),  # a printed float repr is a stream line, never sanitized
+    ("after 12 steps", "after 13 steps"),
+])
+def test_sanitizers_leave_every_other_number_alone(first, second):
+    """A result that changes is still a difference: only time and addresses are sanitized."""
+    assert sanitize(first) != sanitize(second)
