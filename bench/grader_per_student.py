@@ -1,0 +1,130 @@
+"""Benchmark (not a test): a student's cost does not grow with the class; where a student's time goes.
+
+Usage: .venv/bin/python bench/grader_per_student.py [--students 600] [--jobs N]
+
+1. Recording alone: ``gradebook.record`` for N students one after another, as a class run
+   does (``batch=True``, the journal) and as it did before (a rewrite of grades.json and the
+   CSV per student), milliseconds per student over the first and the last tenth.
+2. A whole class of N students graded in this process (``classroom.grade_class``, the full
+   sandbox), each student's finishing time taken as it is recorded: seconds per student over
+   the first and the last fifth of the class (their ratio is 1 when the cost does not grow),
+   and the time of each stage summed over the job threads, per student: worker start, the
+   student's cells, the tests (calls into the worker and the checks), recording.
+
+Writes bench/out/grader_per_student.json.
+"""
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from grader_vs_nbgrader import ROOT, make_class, write_result
+
+ASSIGNMENT = "01_perceptron"
+
+
+def record_costs(n, folder):
+    """ms per record over the first and last tenth of ``n`` records, journal and rewrite."""
+    from autograder.grading import gradebook
+
+    entry = dict(score=10.0, max_score=10.0, status="graded", reason="", problems=[],
+                 tests=[dict(grade_id=f"test_{i}", points=2.0, max_points=2.0, message="", hidden=False)
+                        for i in range(5)])
+    result = {}
+    for how, batch in (("journal", True), ("rewrite", False)):
+        out = Path(folder) / how / "grades.csv"
+        out.parent.mkdir(parents=True)
+        times = []
+        for i in range(n):
+            start = time.perf_counter()
+            gradebook.record(out, ASSIGNMENT, f"s{i:04d}", dict(entry), batch=batch)
+            times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        gradebook.settle(out)
+        tenth = max(n // 10, 1)
+        result[how] = dict(first_ms=round(1000 * sum(times[:tenth]) / tenth, 3),
+                           last_ms=round(1000 * sum(times[-tenth:]) / tenth, 3),
+                           end_of_run_ms=round(1000 * (time.perf_counter() - start), 1))
+    return result
+
+
+class Stages:
+    """Seconds spent in each stage, summed over threads, by wrapping the grader's functions."""
+
+    def __init__(self):
+        self.seconds, self.lock = defaultdict(float), threading.Lock()
+        self.local = threading.local()
+
+    def wrap(self, owner, name, stage):
+        real = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            outer = getattr(self.local, "stage", None)
+            self.local.stage = stage
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - start
+                self.local.stage = outer
+                with self.lock:
+                    self.seconds[stage] += spent
+                    if outer:  # inner time belongs to the inner stage only
+                        self.seconds[outer] -= spent
+        setattr(owner, name, timed)
+
+
+def grade_class(n, folder, jobs):
+    """Grade a class of ``n`` in this process: (finishing times, per-stage seconds, total seconds)."""
+    from autograder.checks import memo
+    from autograder.grading import classroom, judge, remote
+
+    make_class(ASSIGNMENT, n, Path(folder))
+    stages = Stages()
+    stages.wrap(remote.Worker, "__init__", "worker start")
+    stages.wrap(judge.Session, "_run_cells", "student's cells")
+    stages.wrap(judge, "run_part", "tests (calls and checks)")
+    stages.wrap(judge, "trusted_namespace", "tests (calls and checks)")
+    stages.wrap(classroom.gradebook, "record", "recording")
+    finished, real_record = [], classroom._record
+
+    def record(*args, **kwargs):
+        entry = real_record(*args, **kwargs)
+        finished.append(time.perf_counter())
+        return entry
+    classroom._record = record
+    start = time.perf_counter()
+    classroom.grade_class(ASSIGNMENT, Path(folder) / "submitted", Path(folder) / "grades.csv", course=ROOT,
+                          jobs=jobs, progress=False)
+    total = time.perf_counter() - start
+    per = {k: round(v / n, 4) for k, v in stages.seconds.items()}
+    per["twin calls remembered / computed"] = f"{memo.STATS['hits']} / {memo.STATS['misses']}"
+    return [t - start for t in finished], per, total
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=600)
+    parser.add_argument("--jobs", type=int, default=None, help="default: the grader's own (cores + 1)")
+    args = parser.parse_args()
+    n = args.students
+    with tempfile.TemporaryDirectory() as tmp:
+        recording = record_costs(n, Path(tmp) / "record")
+        done, stages, total = grade_class(n, Path(tmp) / "class", args.jobs)
+    fifth = max(n // 5, 2)
+    first = (done[fifth - 1] - done[0]) / (fifth - 1)
+    last = (done[-1] - done[-fifth]) / (fifth - 1)
+    write_result("grader_per_student", dict(
+        students=n, cores=os.cpu_count(), jobs=args.jobs or (os.cpu_count() or 1) + 1,
+        load_average=os.getloadavg(), recording_ms_per_student=recording, total_s=round(total, 1),
+        s_per_student_first_fifth=round(first, 4), s_per_student_last_fifth=round(last, 4),
+        last_over_first=round(last / first, 2),
+        stage_seconds_per_student_summed_over_jobs=stages))
+
+
+if __name__ == "__main__":
+    main()
