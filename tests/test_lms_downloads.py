@@ -86,6 +86,9 @@ def test_canvas_submission_times_from_its_submissions_list(tmp_path):
     assert late.penalty(policy, 10.0, subs["12345"].submitted_at, subs["12345"].late)[0] == 0.0  # 23:30 KST
     assert late.penalty(policy, 10.0, subs["34567"].submitted_at, subs["34567"].late)[0] == 1.0  # 1 h 1 min late
     assert "submissions.json" in subs["12345"].submitted_from
+    with pytest.raises(ValueError, match="none of the 2 students graded .* is in other.json"):
+        (tmp_path / "other.json").write_text(json.dumps([{"user_id": 99, "submitted_at": "2026-12-01T10:00:00Z"}]))
+        late.use_times(list(subs.values()), late.read_submission_times(tmp_path / "other.json"), "other.json")
     with pytest.raises(ValueError, match="no id column"):
         (tmp_path / "bad.csv").write_text("name,when\nann,2026-12-01\n")
         late.read_submission_times(tmp_path / "bad.csv")

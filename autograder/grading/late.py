@@ -237,8 +237,13 @@ def use_times(subs, times, path):
 
     A student the file does not list keeps a time the grader believes (nbgrader's timestamp.txt),
     else has none (said in the summary); Canvas's LATE flag in the file counts as the download's does.
+    ValueError (nothing graded) when the file lists none of the students: it is another assignment's.
     """
     name = Path(path).name
+    if subs and not any(times.get(s.raw_id) or times.get(s.student_id) for s in subs):
+        listed = ", ".join(s.student_id for s in subs[:3]) + (", ..." if len(subs) > 3 else "")
+        raise ValueError(f"none of the {len(subs)} students graded ({listed}) is in {name}: is it another "
+                         "assignment's or course's file? (Moodle's participant ids differ per assignment)")
     for sub in subs:
         found = times.get(sub.raw_id) or times.get(sub.student_id)
         if found is None:
