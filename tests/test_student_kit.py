@@ -361,3 +361,29 @@ def test_kit_installs_into_a_fresh_virtualenv_and_checks_from_anywhere(kit, desk
     blocked = _blocked_check(python, desktop, cwd, _no_bwrap_path(tmp_path, venv / "bin"))
     assert blocked.returncode == 0 and "Visible tests: 7/7" in blocked.stdout, blocked.stdout + blocked.stderr[-2000:]
     assert "not sandboxed" in blocked.stderr
+
+
+def _with_answer(name, grade_id, code):
+    nb = json.loads((ROOT / "solutions" / name / f"{name}.ipynb").read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id:
+            cell["source"] = code
+    return nb
+
+
+def test_plain_run_where_the_worker_cannot_run():
+    """Windows' check (no poll, no fds to pass): a plain child Python with deadlines per cell.
+    The solution passes, the stub fails every test, and a cell that never ends is left out with
+    one line while the tests that do not need it still pass."""
+    from autograder.grading.notebook import load_source
+
+    name = "12_lstm"
+    source = load_source(ROOT / "exercises" / name / f"{name}.ipynb")
+    good = student_check.run_plain(source, json.loads((ROOT / "solutions" / name / f"{name}.ipynb").read_text()), 60)
+    assert [t.passed for t in good.tests] == [True] * 3 and good.score == source.max_score
+    stub = student_check.run_plain(source, json.loads((ROOT / "exercises" / name / f"{name}.ipynb").read_text()), 60)
+    assert stub.score == 0 and all("not implemented" in t.message for t in stub.tests)
+    looping = student_check.run_plain(source, _with_answer(name, "lstm_step_backward", "while True:\n    pass\n"), 3)
+    assert {t.grade_id: t.passed for t in looping.tests} == {
+        "test_lstm_step_forward": True, "test_lstm_step_backward": False, "test_lstm_forward": True}
+    assert any("timed out after 3 s while running cell lstm_step_backward" in p for p in looping.problems)

@@ -9,10 +9,16 @@ laptop without bubblewrap) a plain subprocess with the same deadlines, which
 """
 
 import json
+import os
+import queue
+import select
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
-from autograder.grading.judge import grade_notebook
-from autograder.grading.notebook import load_source, load_student
+from autograder.grading.judge import NotebookResult, TestResult, grade_notebook
+from autograder.grading.notebook import load_source, load_student, student_cells
 from autograder.grading.text import clean
 
 
@@ -80,7 +86,10 @@ def check(path, course, limits, say=None):
     line = sandbox_line() if say else None
     if line:
         say(line)
-    return release, grade_notebook(load_source(release), path, limits)
+    source = load_source(release)
+    if plain_only():
+        return release, run_plain(source, nb, limits.timeout)
+    return release, grade_notebook(source, path, limits)
 
 
 def report(release, result):
@@ -101,7 +110,109 @@ def sandbox_line():
     """One line for the student when their notebook runs outside the sandbox, else None."""
     from autograder.grading import sandbox
 
+    if plain_only():
+        return ("check: not sandboxed (this system cannot run the grader's worker): your notebook runs in a "
+                "plain Python process with the same time limits per cell (fine on your own machine)")
     if sandbox.mode() == "bubblewrap":
         return None
     return (f"check: not sandboxed ({sandbox.unavailable_reason()}): your notebook runs in a plain "
             "subprocess with the same time limits (fine on your own machine)")
+
+
+def plain_only():
+    """True where the grader's worker cannot run at all: Windows (no poll(), no fds passed to a
+    child, no preexec_fn). ``DLCOURSE_PLAIN_CHECK=1`` asks for it anywhere (for tests)."""
+    return os.name == "nt" or not hasattr(select, "poll") or bool(os.environ.get("DLCOURSE_PLAIN_CHECK"))
+
+
+#: Run by ``run_plain`` in a child Python: reads the cells as JSON on stdin, runs them in one
+#: IPython shell, writes one JSON line per cell on the original stdout (the cells' own output
+#: goes to stderr). Only the standard library and IPython: no Unix-only module.
+RUNNER = r"""
+import json, os, sys
+out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+job = json.loads(sys.stdin.read())
+os.environ["MPLBACKEND"] = "Agg"  # figures drawn off-screen, if a cell imports matplotlib
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+for kind, label, code in job:
+    result = shell.run_cell(code, silent=True)
+    exc = result.error_before_exec or result.error_in_exec
+    message = None
+    if exc is not None:
+        message = str(exc) if isinstance(exc, AssertionError) and str(exc) else f"{type(exc).__name__}: {exc}"
+    out.write(json.dumps([kind, label, message]) + "\n")
+    out.flush()
+"""
+
+
+def run_plain(source, nb, timeout, restarts=3):
+    """A NotebookResult from the student's notebook run in a plain child Python, the visible tests
+    in the same namespace (where the worker cannot run: ``plain_only``). Each cell and test has
+    ``timeout`` seconds, as in the worker; a cell past it (or one that kills Python) is left out
+    and the notebook run again without it, as the grader's session does (at most ``restarts``
+    times); a test past it fails."""
+    cells, _, problems = student_cells(source, nb)
+    setup = len(source.setup)
+    job = [["cell", label, code] for label, code in cells[:setup]]
+    job += [["cell", "checks", code] for code in source.checks]
+    job += [["cell", label, code] for label, code in cells[setup:]]
+    job += [["test", test.grade_id, test.parts[0]] for test in source.tests]  # visible part (a release has no other)
+    result = NotebookResult(source.name, problems=[clean(p, 300, False) for p in problems], sandbox="none")
+    verdicts = {}
+    for _ in range(restarts + 1):
+        broke = _run_job(job, timeout, verdicts)
+        if broke is None:
+            break
+        index, why = broke
+        result.problems.append(why)
+        if job[index][0] == "test":
+            verdicts[job[index][1]] = why
+        job = [step for i, step in enumerate(job) if i != index and not (step[0] == "test" and step[1] in verdicts)]
+    for test in source.tests:
+        message = verdicts.get(test.grade_id, "not run: the notebook's process stopped too often")
+        text = "" if message is None else clean(message, 2000)
+        result.tests.append(TestResult(test.grade_id, test.points if message is None else 0.0, test.points, text,
+                                       full_message=text))
+    return result
+
+
+def _run_job(job, timeout, verdicts):
+    """Run ``job`` in a fresh child; record each test's message (None: passed) in ``verdicts``.
+    None when all ran, else (index of the step that timed out or killed the child, why)."""
+    lines = queue.Queue()
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+    threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+    try:
+        proc.stdin.write(json.dumps(job))
+        proc.stdin.close()
+        for index, (kind, label, _) in enumerate(job):
+            what = "the checks" if label == "checks" else label
+            # The setup and checks cells import NumPy and PyTorch, and a test cell also computes the
+            # checks' references: as the worker's start, a minute at least. A student's cell: ``timeout``.
+            wait = timeout if kind == "cell" and index > 1 and label != "checks" else max(timeout, 60.0)
+            try:
+                line = lines.get(timeout=wait)
+            except queue.Empty:
+                return index, f"timed out after {wait:g} s while running {what}"
+            if line is None:
+                return index, f"the notebook's process exited while running {what}"
+            _, _, message = json.loads(line)
+            if kind == "test":
+                verdicts[label] = message
+    except OSError:  # the child died before reading its cells
+        return 0, "the notebook's process could not start"
+    finally:
+        proc.kill()
+        proc.wait()
+    return None
+
+
+def _pump(stream, lines):
+    """Lines of ``stream`` into ``lines``, then None (the child is gone)."""
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
