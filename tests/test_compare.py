@@ -414,3 +414,22 @@ def test_a_real_kernel_shows_one_line_for_an_answer_cell_with_a_syntax_error():
     assert "line 2" in error[0].traceback[0]
     own = [o for o in nb.cells[3].outputs if o.output_type == "error"][0]
     assert own.ename == "NameError" and len(own.traceback) > 1  # a student's own NameError keeps its traceback
+
+
+# --- the float64 rule is stated where it is graded (issue 20, item 10) ------------------------
+
+@pytest.mark.parametrize("slug,words", [
+    ("07_training_practice", "float64 (NumPy's default) or float32 are both accepted"),
+    ("08_optimizers", "float64 NumPy array"), ("09_regularization", "return float64 NumPy arrays"),
+    ("10_cnn", "results must be float64"), ("11_rnn", "must be a float64 NumPy array"),
+    ("12_lstm", "must be a float64"), ("13_gan", "float64 (the tests compare to a relative 1e-7"),
+])
+def test_every_exercise_states_its_number_types_in_solution_and_release(slug, words):
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("solutions", "exercises"):
+        cells = json.loads((root / folder / slug / f"{slug}.ipynb").read_text())["cells"]
+        text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        assert words in " ".join(text.split()), (folder, slug)
