@@ -190,6 +190,11 @@ def test_zipped_txt_and_online_text_submissions_are_all_listed(tmp_path):
     assert subs["67890"].notebooks and ".ipynb.txt" in " ".join(subs["67890"].notes)
     assert not subs["45678"].notebooks and "online text only" in subs["45678"].problem
     assert not subs["12345"].notebooks and "report.pdf" in subs["12345"].problem
+    (tmp_path / "big").mkdir()
+    opened = open_submissions(make_zip(tmp_path / "big" / "d.zip", {f"parkcy_56789_905_{A}.zip": b"x" * 2000}),
+                              tmp_path / "big", collect.InputLimits(notebook_bytes=1000))
+    [big] = find(opened, A, NAMES)
+    assert "larger than the limit" in big.refused[A], "a handed-in zip over the limit is an error, not a zero"
 
 
 # 6. No command replaces a file it did not write ------------------------------------------------------------

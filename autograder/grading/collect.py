@@ -66,6 +66,8 @@ MOODLE = re.compile(r"(?P<name>.+?)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-
 MOODLE_FLAT = re.compile(r"(?P<name>.+?)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)", re.S)
 #: What Moodle's ``Participant <id>`` name means (blind marking): no name to show.
 MOODLE_BLIND = "Participant"
+#: Most notebooks unpacked from a zip a student handed in (each capped like any notebook).
+INNER_NOTEBOOKS = 5
 #: Endings read as a notebook: ``.ipynb.txt`` is one that Windows saved with its extension hidden.
 NOTEBOOK_ENDINGS = (".ipynb", ".ipynb.txt")
 #: Why an LMS download's file times are not submission times (checked in each LMS's source).
@@ -550,6 +552,10 @@ def _lms_choose(sub, candidates, names, refused, opened, online, order):
     notebooks, others = [], []
     for stem, path, rank in candidates:
         if path.name.lower().endswith(".zip"):
+            why = _link_or_refused(path, refused)
+            if why:  # a link, or a zip over the size limit: the instructor looks at it
+                sub.refused = {n: why for n in names}
+                continue
             inner = _inner_notebooks(sub, path, opened)
             notebooks += [(_stem(p.name), p, rank) for p in inner]
             others += [] if inner else [path.name]
@@ -608,7 +614,7 @@ def _inner_notebooks(sub, path, opened):
                      and "__MACOSX" not in i.filename and not stat.S_ISLNK(i.external_attr >> 16)]
             target = Path(tempfile.mkdtemp(prefix="inner-", dir=opened.workdir))
             found = []
-            for info in infos[:20]:
+            for info in infos[:INNER_NOTEBOOKS]:
                 if info.file_size > limits.notebook_bytes:
                     continue
                 dest = target / f"{len(found)}" / Path(info.filename.replace("\\", "/")).name
