@@ -305,9 +305,15 @@ def _no_bwrap_path(tmp_path, python_bin):
     return f"{python_bin}{os.pathsep}{tools}"
 
 
-def _blocked_check(python, notebook, cwd, path):
-    """``python -m autograder check NOTEBOOK`` as a student types it, the Unix-only modules blocked."""
-    body = "import runpy\nsys.argv = ['autograder', 'check', sys.argv[1]]\nrunpy.run_module('autograder', run_name='__main__')"
+#: What else Windows lacks that the worker's channel and the notebook reader use.
+WINDOWS_LIKE = "import os, select\ndel select.poll, os.O_NOFOLLOW, os.O_NONBLOCK\n"
+
+
+def _blocked_check(python, notebook, cwd, path, windows=False):
+    """``python -m autograder check NOTEBOOK`` as a student types it, the Unix-only modules blocked
+    (``windows``: also no poll() and no O_NOFOLLOW/O_NONBLOCK, so check takes its plain runner)."""
+    body = ((WINDOWS_LIKE if windows else "") + "import runpy\nsys.argv = ['autograder', 'check', sys.argv[1]]\n"
+            "runpy.run_module('autograder', run_name='__main__')")
     env = dict(os.environ, PATH=path)
     env.pop("DLCOURSE_NO_BWRAP", None)
     return subprocess.run([str(python), "-c", BLOCKED.format(unix=UNIX_ONLY, body=body), str(notebook)],
@@ -315,14 +321,19 @@ def _blocked_check(python, notebook, cwd, path):
 
 
 @pytest.mark.slow
-def test_check_without_bwrap_and_unix_modules(desktop, tmp_path):
-    """The course's own check, from another folder, with no bwrap on PATH and the Unix-only modules blocked."""
+@pytest.mark.parametrize("windows", [False, True], ids=["no-bwrap", "windows-like"])
+def test_check_without_bwrap_and_unix_modules(desktop, tmp_path, windows):
+    """The course's own check, from another folder, with no bwrap on PATH and the Unix-only modules
+    blocked (and, Windows-like, without poll() and O_NOFOLLOW: the plain runner); the stub fails."""
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
-    run = _blocked_check(sys.executable, desktop, cwd, _no_bwrap_path(tmp_path, os.path.dirname(sys.executable)))
+    path = _no_bwrap_path(tmp_path, os.path.dirname(sys.executable))
+    run = _blocked_check(sys.executable, desktop, cwd, path, windows)
     assert run.returncode == 0, run.stdout + run.stderr[-2000:]
-    assert "12_lstm: visible tests" in run.stdout and "\N{BALLOT X}" not in run.stdout
-    assert [line for line in run.stderr.splitlines() if "not sandboxed" in line] != []
+    assert "12_lstm: visible tests" in run.stdout and "Visible tests: 7/7" in run.stdout
+    assert len([line for line in run.stderr.splitlines() if "not sandboxed" in line]) == 1
+    stub = _blocked_check(sys.executable, ROOT / "exercises" / "12_lstm" / "12_lstm.ipynb", cwd, path, windows)
+    assert stub.returncode == 1 and "Visible tests: 0/7" in stub.stdout, stub.stdout + stub.stderr[-2000:]
 
 
 #: A fresh virtualenv's python for the kit: Debian's own where it exists (the oldest Python we claim).

@@ -198,7 +198,9 @@ def load_student(path, max_bytes=MAX_NOTEBOOK_BYTES):
     """
     name = Path(path).name
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        # Windows has no O_NOFOLLOW nor O_NONBLOCK (and wants O_BINARY): a student's `check` there
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise RefusedNotebook(f"{name} is a symbolic link; links are never followed "
