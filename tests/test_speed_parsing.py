@@ -8,6 +8,7 @@ depth mismatch" every time; the grader's parse paths must not.
 """
 
 import ast
+import json
 import gc
 import io
 import os
@@ -196,3 +197,32 @@ def test_a_header_np_save_did_not_write_is_still_checked_by_numpy():
     with pytest.raises(ValueError):
         wire._array_at(np.lib.format.MAGIC_PREFIX + b"\x01\x00" + len(head).to_bytes(2, "little") + head
                        + bytes(16), 0)
+
+
+GRADE_ONE = textwrap.dedent('''
+    import ast, json, sys
+    from autograder.grading import wire
+    seen = []
+    real = ast.parse
+
+    def watched(*args, **kwargs):
+        seen.append(wire.PARSE_LOCK._is_owned())
+        return real(*args, **kwargs)
+    ast.parse = watched
+    from autograder.grading.judge import grade_notebook
+    from autograder.grading.notebook import load_source
+    from autograder.grading.remote import Limits
+    result = grade_notebook(load_source(sys.argv[1]), sys.argv[1], Limits(timeout=30.0, allow_weak=True))
+    print(json.dumps([result.score, len(seen), sum(seen)]))
+''')
+
+
+def test_grading_a_notebook_in_a_fresh_process_parses_only_under_the_lock(root):
+    """Everything a grade parses, torch's own import included (torch._sources), holds the lock."""
+    source = root / "solutions" / "01_perceptron" / "01_perceptron.ipynb"
+    done = subprocess.run([sys.executable, "-c", GRADE_ONE, str(source)], capture_output=True, text=True,
+                          timeout=600, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    score, parses, locked = json.loads(done.stdout.splitlines()[-1])
+    assert score == 10.0
+    assert parses >= 20 and locked == parses, f"{parses - locked} of {parses} parses without the lock"

@@ -15,6 +15,7 @@ cached here (read-only results: tuples and frozensets).
 """
 
 import ast
+import importlib
 from functools import lru_cache
 
 from autograder.grading.wire import PARSE_LOCK as LOCK
@@ -39,3 +40,17 @@ def literal_eval(text):
 def used_names(code):
     """Every plain name that ``code`` reads or writes (a frozenset); SyntaxError if it does not parse."""
     return frozenset(n.id for n in ast.walk(parse(code)) if isinstance(n, ast.Name))
+
+
+@lru_cache(maxsize=None)
+def preload(name):
+    """Import the module ``name`` holding ``LOCK``, once; None if it is not installed.
+
+    Importing torch parses Python (``torch._sources``, 26 ``ast.parse`` calls), so the first
+    check that needs a twin must not import it while another grading thread parses.
+    """
+    with LOCK:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
