@@ -283,7 +283,8 @@ def test_numbers_that_differ_in_the_seventh_digit_show_it_and_the_difference():
 def test_numbers_that_differ_in_six_digits_keep_six():
     text = message(assert_close, "f(x)", 0.3, 0.25)
     assert "got 0.3 but should be 0.25 (" in text and "difference" not in text
-    assert compare._pair(1.0, 1.0 + 2**-52)[:2] == ("1", "1.0000000000000002")
+    assert compare._pair(1.0, 1.0 + 2**-52)[:2] == ("1.0000000000000000", "1.0000000000000002")
+    assert compare._pair(0.077462, 0.0774621)[:2] == ("0.0774620", "0.0774621")  # same number of digits
 
 
 def test_float64_result_of_a_float32_intermediate_is_named():

@@ -194,8 +194,10 @@ def _pair(got, want):
     (' (a difference of 1.3e-07)'), so that two numbers that differ never read the same.
     """
     a, b = float(got), float(want)
+    # close numbers keep their trailing zeros, so that both show the same number of digits
+    close = np.isfinite(a) and np.isfinite(b) and a != b and abs(a - b) <= 1e-4 * max(abs(a), abs(b))
     for digits in range(6, 18):
-        shown = _num(a, digits), _num(b, digits)
+        shown = (f"{a:#.{digits}g}", f"{b:#.{digits}g}") if close else (_num(a, digits), _num(b, digits))
         if shown[0] != shown[1] or a == b or a != a or b != b:
             break
     note = "" if digits == 6 or not np.isfinite(a - b) else f" (a difference of {abs(a - b):.2g})"
