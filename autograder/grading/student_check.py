@@ -3,9 +3,11 @@
 The tests come from the released exercise (the course's exercises/, or the copy inside
 the installed student kit), not from the student's copy, which is recognized by its
 cells' grade_ids wherever it sits and whatever it is called. The student's code runs in
-the same worker as in grading: sandboxed where bubblewrap runs, else (macOS, Windows, a
-laptop without bubblewrap) a plain subprocess with the same deadlines, which
-``sandbox_line`` says in one line.
+the same worker as in grading: sandboxed where bubblewrap runs, else (macOS, a laptop
+without bubblewrap) the worker as a plain subprocess with the same deadlines; on Windows,
+where that worker's channel cannot run (no poll(), no inherited fds), ``run_plain`` runs the
+notebook and the visible tests in a plain child Python, a deadline per cell.
+``sandbox_line`` says in one line that the run is not sandboxed.
 """
 
 import json
