@@ -59,6 +59,20 @@ def test_every_page_is_built(html):
 
 
 @pytest.mark.slow
+def test_chapters_reproduce_every_output_under_nbval(html):
+    """nbval re-executes every notebook the build executed (_build/jupyter_execute) and compares
+    each output with the stored one, so every number a chapter prints and its prose quotes comes
+    out again; only timings, progress bars and memory addresses are sanitized (see test_nbval.py)."""
+    from test_nbval import nbval, summary
+
+    notebooks = sorted((html.parent / "jupyter_execute").rglob("*.ipynb"))
+    chapters = {p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md")}
+    assert chapters <= {p.stem for p in notebooks}, sorted(chapters - {p.stem for p in notebooks})
+    done = nbval(notebooks, lax=False, env=_env(str(Path(sys.executable).parent), html.parent.parent))
+    assert done.returncode == 0, summary(done)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("page", [p for p in toc_files() if p.startswith("chapters/") and re.match(r".*/\d\d_", p)])
 def test_chapter_has_embedded_figures_and_no_errors(html, page):
     text = (html / f"{page}.html").read_text()
