@@ -181,7 +181,7 @@ def read_submission_times(path, zone=None):
     if id_col is None or time_col is None:
         raise ValueError(f"{path} has no {'id' if id_col is None else 'time'} column: a submission-times CSV needs "
                          f"one of {', '.join(ID_COLUMNS if id_col is None else TIME_COLUMNS)} (Moodle's grading "
-                         "worksheet, or Canvas's submissions as JSON)")
+                         "worksheet downloaded with the interface in English, or Canvas's submissions as JSON)")
     source = f"{path.name} ({time_col})"
     times = {}
     for row in rows:
@@ -229,7 +229,7 @@ def _when(text, zone, path):
         except ValueError:
             continue
     raise ValueError(f"{path}: {text!r} is not a time (ISO 8601, or Moodle's 'Tuesday, 1 December 2026, "
-                     "11:59 PM')")
+                     "11:59 PM': download the worksheet with Moodle's interface in English)")
 
 
 def use_times(subs, times, path):
