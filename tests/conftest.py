@@ -40,7 +40,7 @@ def assignments():
 #: does not end with one worker running a long file alone. xdist would otherwise reorder
 #: files by their number of tests (few-test long files last): `make test` passes
 #: --no-loadscope-reorder.
-SLOW_FIRST = ("test_book", "test_nbgrader_pipeline", "test_grading_class", "test_assignments",
+SLOW_FIRST = ("test_book", "test_nbgrader_pipeline", "test_grading_class", "test_assignments", "test_nbval",
               "test_assignments_b", "test_dask", "test_student_kit", "test_cli")
 
 
