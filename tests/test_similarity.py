@@ -1,7 +1,6 @@
 """The similarity report: copies found through renaming and reformatting; honest variants, stubs,
 provided code and the obvious answer of a whole class not flagged; hostile ids and code escaped."""
 
-import copy
 import csv
 import io
 import json
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import fingerprint, similarity
+from autograder.grading import fingerprint, similarity, similarity_report
 from autograder.grading.notebook import load_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -424,7 +423,7 @@ def test_hostile_ids_and_code_are_escaped(tmp_path):
     (folder / "ref.ipynb").write_text(json.dumps(notebook(MNIST, reference(MNIST))))
     result = compare(folder, MNIST)
     assert len(result.flagged) == 3
-    csv_path, html_path = similarity.write(result, tmp_path / "out")
+    csv_path, html_path = similarity_report.write(result, tmp_path / "out")
     page = html_path.read_text(encoding="utf-8")
     assert "<script" not in page and "<img" not in page and "onerror=alert(1)>" not in page
     assert "&lt;/pre&gt;&lt;script&gt;" in page and "o&#x27;brien" in page
@@ -440,9 +439,9 @@ def test_csv_has_flagged_pairs_first_and_a_reason_for_each_student_not_compared(
         "eye": notebook(MNIST, HONEST_MNIST["eye"]), "mixed": notebook(MNIST, dict(HONEST_MNIST["eye"], mse="")),
         "broken": "{not json", "nocells": json.dumps({"nbformat": 4, "cells": "x"})})
     (folder / "empty" / MNIST).mkdir(parents=True)
-    csv_path, html_path = similarity.write(compare(folder, MNIST), tmp_path / "out")
+    csv_path, html_path = similarity_report.write(compare(folder, MNIST), tmp_path / "out")
     rows = list(csv.reader(csv_path.open(encoding="utf-8")))
-    assert rows[0] == list(similarity.COLUMNS)
+    assert rows[0] == list(similarity_report.COLUMNS)
     pairs = [r for r in rows[1:] if r[1]]
     assert [r[3] for r in pairs] == sorted((r[3] for r in pairs), reverse=True)  # yes before no
     assert pairs[0][:2] == ["copy", "ref"] and pairs[0][3] == "yes"

@@ -22,16 +22,13 @@ are no evidence, nor is a notebook of the answers most of the class wrote.
 Student code is never run, nothing is sent anywhere.
 """
 
-import csv
-import io
 import math
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading import collect, fingerprint
-from autograder.grading.notebook import BrokenNotebook, load_student, student_cells, top_level_names
+from autograder.grading.notebook import BrokenNotebook, load_student, split_hidden, student_cells, top_level_names
 from autograder.grading.text import clean
 
 #: Default threshold: a pair at or above it is flagged.
@@ -46,8 +43,6 @@ MIN_SHARED = 6.0
 SHOW = 0.5
 #: At most this many unflagged pairs in the CSV (the most similar).
 MAX_UNFLAGGED_ROWS = 500
-#: CSV header (our own files are recognised by it and may be replaced).
-COLUMNS = ("student_a", "student_b", "similarity", "flagged", "note")
 #: Key of the cells a student added (their position varies: they are compared as one).
 ADDED = "+added"
 
@@ -106,7 +101,6 @@ class Given:
 
     names: dict
     base: frozenset
-    cell_keys: list
 
 
 def given(course, assignment, srcs):
@@ -117,13 +111,11 @@ def given(course, assignment, srcs):
             provided.append(code)
             names.update((n, n) for n in top_level_names(code))
             names.update(fingerprint.aliases(code))
-        provided += [t.source for t in src.tests]
+        provided += [split_hidden(t.source)[0] for t in src.tests]  # hidden tests are not given
         provided += [_outside_solution(code) for code in src.solutions.values()]
         names.update((n, n) for n in src.deliverables)
         provided += _released_code(Path(course) / "exercises" / assignment / f"{name}.ipynb")
-    base = fingerprint.provided_kgrams(provided, names)
-    keys = [_key(srcs, name, gid) for name, src in srcs.items() for gid in src.solutions]
-    return Given(names, base, keys)
+    return Given(names, fingerprint.provided_kgrams(provided, names))
 
 
 def _outside_solution(code):
@@ -310,75 +302,10 @@ def compare(assignment, submissions, course, options=None, warn=None):
     return Result(assignment, options, students, pairs, gift)
 
 
-def csv_text(result):
-    """similarity.csv: one row per pair worth showing (flagged first), then one row per student not compared."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for pair in result.pairs:
-        note = "shared passages in " + ", ".join(pair.cells[:3]) if pair.cells else ""
-        writer.writerow([pair.a, pair.b, f"{pair.similarity:.3f}", "yes" if pair.flagged else "no",
-                         _cell(note)])
-    for student in result.students:
-        if student.reason:
-            writer.writerow([student.student_id, "", "", "no", _cell(f"not compared: {student.reason}")])
-    return buffer.getvalue()
-
-
-def _cell(text):
-    """A CSV field that a spreadsheet will not run as a formula, on one line."""
-    text = clean(text, 500, newlines=False)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
-def targets(out):
-    """(csv path, html path) in the folder ``out``; OSError (one line) if either may not be written."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise OSError(f"{out} is a file, not a folder (--out names the folder for similarity.csv and .html)")
-    paths = out / "similarity.csv", out / "similarity.html"
-    for path in paths:
-        if path.is_symlink() or path.is_dir() or (path.exists() and not _ours(path)):
-            raise OSError(f"{path} exists and was not written by the similarity report; not overwritten")
-    return paths
-
-
-def _ours(path):
-    """True if ``path`` is a similarity.csv or .html this module wrote (its first line)."""
-    with open(path, "rb") as handle:
-        head = handle.read(300)
-    return head.startswith(",".join(COLUMNS).encode()) or b"<title>Similarity report: " in head
-
-
-def write(result, out):
-    """Write similarity.csv and similarity.html under the folder ``out`` (created); their paths."""
-    from autograder.grading import similarity_html
-
-    csv_path, html_path = targets(out)
-    Path(out).mkdir(parents=True, exist_ok=True)
-    _write_text(csv_path, csv_text(result))
-    _write_text(html_path, similarity_html.page(result))
-    return csv_path, html_path
-
-
-def _write_text(path, text):
-    """Write through a temporary file in the same folder, so a failed write leaves nothing behind."""
-    from autograder.grading.gradebook import _umask
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def summary_line(result):
     """One line for the terminal: how many compared, not compared, flagged."""
     skipped = len(result.students) - len(result.compared)
     return (f"similarity of {result.assignment}: {len(result.compared)} students compared"
             f"{f', {skipped} not compared (reasons in the CSV)' if skipped else ''}; "
-            f"{len(result.flagged)} pair{'' if len(result.flagged) == 1 else 's'} flagged at threshold {result.options.threshold:g}")
+            f"{len(result.flagged)} pair{'' if len(result.flagged) == 1 else 's'} flagged at threshold "
+            f"{result.options.threshold:g}")

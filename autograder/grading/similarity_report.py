@@ -1,15 +1,25 @@
-"""similarity.html: the flagged pairs, their answer cells side by side, the shared passages marked.
+"""The files of the similarity report: similarity.csv, and similarity.html (the flagged pairs, their
+answer cells side by side, the shared passages marked), and the class report's section.
 
 Everything shown came from students (ids, code, file names in reasons): every
 piece passes through ``html.escape`` once, and the page has no script and loads
-nothing.
+nothing. A CSV field that a spreadsheet would run as a formula is quoted.
+Neither file replaces one this module did not write.
 """
 
+import csv
 import html
+import io
+import os
+import tempfile
+from pathlib import Path
 from urllib.parse import quote
 
 from autograder.grading import fingerprint
 from autograder.grading.text import clean
+
+#: CSV header (our own files are recognised by it and may be replaced).
+COLUMNS = ("student_a", "student_b", "similarity", "flagged", "note")
 
 #: Flagged pairs shown with their code (the CSV lists them all).
 MAX_PAIRS = 100
@@ -160,3 +170,67 @@ def report_section(result, href):
             f"{len(result.compared)} students compared (a reason to talk to the students, not proof).</p>"
             + (f"<ul>{items}</ul>" if items else "") + f'<p><a href="{link}">Full similarity report</a></p>')
     return lines, f"<h2>Similar submissions</h2>\n{body}"
+
+
+def csv_text(result):
+    """similarity.csv: one row per pair worth showing (flagged first), then one row per student not compared."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for pair in result.pairs:
+        note = "shared passages in " + ", ".join(pair.cells[:3]) if pair.cells else ""
+        writer.writerow([pair.a, pair.b, f"{pair.similarity:.3f}", "yes" if pair.flagged else "no",
+                         _cell(note)])
+    for student in result.students:
+        if student.reason:
+            writer.writerow([student.student_id, "", "", "no", _cell(f"not compared: {student.reason}")])
+    return buffer.getvalue()
+
+
+def _cell(text):
+    """A CSV field that a spreadsheet will not run as a formula, on one line."""
+    text = clean(text, 500, newlines=False)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def targets(out):
+    """(csv path, html path) in the folder ``out``; OSError (one line) if either may not be written."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OSError(f"{out} is a file, not a folder (--out names the folder for similarity.csv and .html)")
+    paths = out / "similarity.csv", out / "similarity.html"
+    for path in paths:
+        if path.is_symlink() or path.is_dir() or (path.exists() and not _ours(path)):
+            raise OSError(f"{path} exists and was not written by the similarity report; not overwritten")
+    return paths
+
+
+def _ours(path):
+    """True if ``path`` is a similarity.csv or .html this module wrote (its first line)."""
+    with open(path, "rb") as handle:
+        head = handle.read(300)
+    return head.startswith(",".join(COLUMNS).encode()) or b"<title>Similarity report: " in head
+
+
+def write(result, out):
+    """Write similarity.csv and similarity.html under the folder ``out`` (created); their paths."""
+    csv_path, html_path = targets(out)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    _write_text(csv_path, csv_text(result))
+    _write_text(html_path, page(result))
+    return csv_path, html_path
+
+
+def _write_text(path, text):
+    """Write through a temporary file in the same folder, so a failed write leaves nothing behind."""
+    from autograder.grading.gradebook import _umask
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
