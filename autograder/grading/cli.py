@@ -83,8 +83,8 @@ def _grade(args):
             report.check_target(args.report)
             from pathlib import Path
 
-            from autograder.grading import similarity
-            similarity.targets(Path(args.report).parent)  # similarity.csv and .html go beside the report
+            from autograder.grading import similarity_report
+            similarity_report.targets(Path(args.report).parent)  # similarity.csv and .html go beside the report
     except (LookupError, OSError) as exc:
         return _fail("grade", exc)
 
@@ -216,18 +216,17 @@ def _similarity_section(args, inputs):
     linking to them ([] with a warning if the comparison cannot run: the grades stand)."""
     from pathlib import Path
 
-    from autograder.grading import collect, similarity
-    from autograder.grading.similarity_html import report_section
+    from autograder.grading import collect, similarity, similarity_report
 
     folder = Path(args.report).parent
     try:
         result = similarity.compare(args.assignment, args.submissions, args.course,
                                     similarity.Options(inputs=inputs))
-        similarity.write(result, folder)
+        similarity_report.write(result, folder)
     except (OSError, collect.SubmissionsError, ValueError) as exc:
         _warn(f"similarity: {exc}; the class report has no similarity section")
         return []
-    return [report_section(result, "similarity.html")]
+    return [similarity_report.report_section(result, "similarity.html")]
 
 
 def _report(args):
@@ -235,15 +234,15 @@ def _report(args):
 
 
 def _similarity(args):
-    from autograder.grading import collect, similarity
+    from autograder.grading import collect, similarity, similarity_report
 
     options = similarity.Options(threshold=args.threshold, common=args.common, inputs=collect.InputLimits(
         notebook_bytes=int(args.max_notebook_mb * 2**20), total_bytes=int(args.max_total_mb * 2**20)))
     try:
         _known(args.course, [args.assignment])
-        similarity.targets(args.out)  # before reading anyone: a refusal loses nothing
+        similarity_report.targets(args.out)  # before reading anyone: a refusal loses nothing
         result = similarity.compare(args.assignment, args.submissions, args.course, options, warn=_warn)
-        csv_path, html_path = similarity.write(result, args.out)
+        csv_path, html_path = similarity_report.write(result, args.out)
     except (LookupError, OSError, collect.SubmissionsError, ValueError) as exc:
         return _fail("similarity", exc)
     print(_line(similarity.summary_line(result)))
