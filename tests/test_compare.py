@@ -434,3 +434,15 @@ def test_every_exercise_states_its_number_types_in_solution_and_release(slug, wo
         cells = json.loads((root / folder / slug / f"{slug}.ipynb").read_text())["cells"]
         text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
         assert words in " ".join(text.split()), (folder, slug)
+
+
+def test_a_helper_the_grader_stops_leaves_the_verdict_as_it_was():
+    """In the grader a hanging helper ends in WorkerGone: the function's own verdict stays, unprefixed."""
+    from autograder.grading.remote import WorkerGone
+
+    def hangs(x):
+        raise WorkerGone("timed out after 30 s while running twice")
+    ns = _notebook("def double(x):\n    return twice(x) + 1\n")
+    ns["twice"] = lambda x: 2 * x
+    check = compare.explains(twice=lambda helper, case: hangs(case["x"]))(_check_double)
+    assert message(check, ns["double"]).startswith("double(3): got 7")

@@ -103,10 +103,12 @@ def one_line_name_errors():
     calls a check are reworded; every other error keeps its traceback. Outside IPython (the
     grader, a script) this does nothing. Called by the exercise's locked checks cell.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    import sys
+
+    if "IPython" not in sys.modules:  # no notebook here (the grader, a script): do not import it either
         return
+    from IPython import get_ipython
+
     shell = get_ipython()
     if shell is not None and hasattr(shell, "set_custom_exc"):
         shell.set_custom_exc((NameError,), _name_error_lines)
@@ -530,8 +532,10 @@ def _cascade(case, helpers, signature):
             name = _name(users[0])
             where = f"which {name} calls" if reads[tested.index(users[0])] else f"which {name} may call"
             return f"First fix {helper_name}, {where}: {exc} Then {_name(tested[0])}'s own test: "
-        except Exception:  # noqa: BLE001 - a helper that cannot even be verified explains nothing
-            continue
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # noqa: BLE001 - a helper that cannot be verified (it raised, or the
+            continue           # grader stopped it: WorkerGone) explains nothing; the verdict stays
         finally:
             quiet.reset(token)
     return ""
