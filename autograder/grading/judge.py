@@ -15,11 +15,10 @@ the student's own exception text, which could carry the hidden inputs home.
 
 import ast
 import builtins
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.checks.compare import NotImplementedYet, quiet
 from autograder.grading import parsing
@@ -30,6 +29,8 @@ from autograder.grading.gradebook import short
 
 #: How many times one submission may kill or hang its process before the rest scores 0.
 MAX_RESTARTS = 3
+#: Lines IPython rewrites even in valid Python (console or doctest prompts), as in worker.PROMPT_LINE.
+_PROMPT_LINE = re.compile(r"^\s*(>>>|\.\.\.|In \[|\[nav\]|\[ins\])", re.M)
 #: Longest student cell, and most student code in all, parsed in the grader for one message.
 MAX_PARSE_CHARS, MAX_PARSE_TOTAL = 20_000, 200_000
 
@@ -318,7 +319,19 @@ def trusted_namespace(source):
 
 @lru_cache(maxsize=parsing.CACHED)
 def _without_magics(code):
-    """A trusted setup or checks cell as plain Python (IPython's transforms), once per run."""
+    """A trusted setup or checks cell as plain Python (IPython's transforms), once per run.
+
+    A cell that is plain Python already (the course's are) is taken as it is: IPython is
+    imported only for one that is not (a magic), as in the worker.
+    """
+    if code[:1] not in (" ", "\t") and not _PROMPT_LINE.search(code):
+        try:
+            compile(code, "<setup>", "exec")
+            return code
+        except SyntaxError:
+            pass
+    from IPython.core.inputtransformer2 import TransformerManager
+
     return TransformerManager().transform_cell(code)
 
 
