@@ -348,8 +348,8 @@ def test_correction_index_check_fails_on_a_missing_or_short_entry():
 
 # --- code fits the text column ------------------------------------------------------------------
 
-# At a 1280-pixel window sphinx-book-theme's text column shows about 85 characters of code in
-# its monospace font before a sideways scroll starts; 80 leaves room for the cell's padding.
+# At a 1280-pixel window the text column is 672 px wide; with _static/book.css's 13 px code
+# font it shows 82 characters inside a code block (test_code_and_equations_fit_the_column).
 CODE_LINE_LIMIT = 80
 
 
@@ -540,3 +540,58 @@ def test_korean_font_missing_package_is_a_clear_build_error(tmp_path):
     css = (tmp_path / "out" / "_static" / "korean-font" / "korean-font.css").read_text()
     assert css.count("@font-face") == len(list((tmp_path / "out" / "_static" / "korean-font").glob("*.woff2")))
     assert "U+D569" in css
+
+
+_FIT_PROBE = """<!doctype html><meta charset="utf-8">
+<iframe id="page" src="{page}" style="width:1280px;height:900px"></iframe>
+<pre id="result">pending</pre>
+<script>
+document.getElementById("page").addEventListener("load", async () => {{
+  const win = document.getElementById("page").contentWindow, doc = win.document;
+  await new Promise(done => setTimeout(done, 3000));   // MathJax typesets, fit-math.js runs
+  const pre = doc.querySelector("div.cell_input pre"), style = win.getComputedStyle(pre);
+  const probe = doc.createElement("span");
+  probe.textContent = "x".repeat(100);
+  pre.appendChild(probe);
+  const charWidth = probe.getBoundingClientRect().width / 100;
+  probe.remove();
+  const inner = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const maths = [...doc.querySelectorAll('mjx-container[display="true"]')];
+  document.getElementById("result").textContent = JSON.stringify({{
+    columns: inner / charWidth, equations: maths.length,
+    too_wide: maths.filter(m => m.firstElementChild &&
+      m.firstElementChild.getBoundingClientRect().width > m.clientWidth + 1).length}});
+}});
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["chapters/05_backprop/05_backprop.html", "chapters/10_cnn/10_cnn.html",
+                                  "chapters/12_lstm/12_lstm.html"])
+def test_code_and_equations_fit_the_column(html, server, tmp_path, page):
+    """At a 1280-pixel window a code block shows CODE_LINE_LIMIT characters, and no display
+    equation is wider than the column once fit-math.js has run."""
+    import html as html_lib
+    import json
+
+    (html / "_fit_probe.html").write_text(_FIT_PROBE.format(page=page), encoding="utf-8")
+    done = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--dump-dom",
+                           f"{server}/_fit_probe.html"], capture_output=True, text=True, timeout=120)
+    found = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
+    assert found and found.group(1) != "pending", done.stderr[-2000:]
+    report = json.loads(html_lib.unescape(found.group(1)))
+    assert report["columns"] >= CODE_LINE_LIMIT, report
+    assert report["equations"] > 0 and report["too_wide"] == 0, report
+
+
+def hangul_in_math(text):
+    """Math spans ($...$, $$...$$) of a MyST source that contain Hangul: MathJax sizes their
+    text before any web font loads and draws it blank, so Korean belongs in the prose."""
+    spans = re.finditer(r"\$\$(.*?)\$\$|\$([^$\n]+)\$", text, re.S)
+    return [m.group(0)[:60] for m in spans if re.search("[\uac00-\ud7af]", m.group(0))]
+
+
+def test_no_korean_inside_formulas():
+    found = {p.name: spans for p in [*CHAPTER_SOURCES, ROOT / "intro.md"] if (spans := hangul_in_math(p.read_text()))}
+    assert not found, found
+    assert hangul_in_math(r"$$\text{forget gate (망각 게이트)}$$") and not hangul_in_math("망각 게이트 $f_t$")
