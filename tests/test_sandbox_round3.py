@@ -56,9 +56,9 @@ def _read(path):
 
 # --- the filter itself: a small classic-BPF interpreter runs it for both architectures ---------------
 
-def run_filter(prog, arch, nr, arg0=0):
+def run_filter(prog, arch, nr, arg0=0, arg1=0):
     """What the filter returns for a system call: ('allow',) or ('errno', N)."""
-    data = struct.pack("=iI", nr, arch) + bytes(8) + struct.pack("=Q", arg0) + bytes(40)
+    data = struct.pack("=iI", nr, arch) + bytes(8) + struct.pack("=QQ", arg0, arg1) + bytes(32)
     ops = [struct.unpack("=HBBI", prog[i:i + 8]) for i in range(0, len(prog), 8)]
     acc, pc = 0, 0
     while True:
@@ -81,7 +81,11 @@ def test_the_filter_refuses_each_class_and_allows_the_rest(machine):
     arch, clone, clone3, column = seccomp.ARCHES[machine]
     for calls in seccomp.DENIED.values():
         for name, numbers in calls.items():
-            assert run_filter(prog, arch, numbers[column]) == ("errno", seccomp.EPERM), name
+            assert run_filter(prog, arch, numbers[column], 2, 1) == ("errno", seccomp.EPERM), name
+    keyctl = seccomp.keyctl_number(machine)
+    assert run_filter(prog, arch, keyctl, 1, 0) == ("allow",)  # JOIN_SESSION_KEYRING, NULL: a new keyring
+    for op, name in ((1, 0x7FFF0000), (1, 1 << 32), (0, 0), (11, 0)):  # join by name, get, read
+        assert run_filter(prog, arch, keyctl, op, name) == ("errno", seccomp.EPERM), (op, name)
     read, write_, futex, mmap = {"x86_64": (0, 1, 202, 9), "aarch64": (63, 64, 98, 222)}[machine]
     for nr in (read, write_, futex, mmap):
         assert run_filter(prog, arch, nr) == ("allow",), nr
@@ -124,7 +128,7 @@ from autograder.grading.remote import Limits, Worker
 from test_boundary_os import UNHOOK
 if {disable!r}:  # the control: today's sandbox without the filter and the fresh keyring
     sandbox.seccomp_fd = lambda: None
-    seccomp.keyring_preexec = lambda: None
+    seccomp.keyctl_number = lambda machine=None: None
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 NR = {nr!r}
@@ -147,6 +151,7 @@ RESULT = {{"search": e(found),
           "find_left": e(libc.syscall(NR["keyctl"], 10, ctypes.c_long(-3), b"user", b"note", 0)),
           "request": e(libc.syscall(NR["request_key"], b"user", b"note", None, 0))}}
 RESULT["got"] = buf.value.decode("latin-1")
+RESULT["session"] = e(libc.syscall(NR["keyctl"], 0, ctypes.c_long(-3), 0))
 """ % (NR, secret)
 out = []
 for _ in range(2):  # two students in turn

@@ -16,21 +16,22 @@ container runtimes' default profiles:
 - the machine's own state: modules, kexec, reboot, swap, clocks, hostname, quotas,
   accounting, the kernel log, file handles.
 
-Plain ``fork``/threads (``clone`` without namespace flags) stay allowed: NumPy,
+``keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL)`` alone is let through: the worker calls it first
+(``remote.py`` starts it through a two-line bootstrap), leaving the grader's session keyring for
+a new, empty one, so that even without the filter no key of the grader or of an earlier student
+is in reach. Plain ``fork``/threads (``clone`` without namespace flags) stay allowed: NumPy,
 matplotlib and student threads work. Only x86-64 and AArch64 are known; elsewhere
 ``program()`` raises Unsupported with one line to print.
 
 The program is classic BPF, written here with ``struct`` (no libseccomp).
 """
 
-import ctypes
 import os
 import platform
 import struct
-from functools import lru_cache
 
-#: seccomp_data offsets: syscall number, audit arch, low 32 bits of the first argument.
-_NR, _ARCH, _ARG0 = 0, 4, 16
+#: seccomp_data offsets: syscall number, audit arch, the first argument's low 32 bits, the second's halves.
+_NR, _ARCH, _ARG0, _ARG1_LO, _ARG1_HI = 0, 4, 16, 24, 28
 #: BPF opcodes used below.
 _LD_W_ABS, _JEQ_K, _JSET_K, _JGE_K, _RET_K = 0x20, 0x15, 0x45, 0x35, 0x06
 _ALLOW = 0x7FFF0000
@@ -89,6 +90,12 @@ def program(machine=None):
     ops += [_op(_JEQ_K, clone3, 0, 1), _op(_RET_K, _ERRNO | ENOSYS),
             _op(_JEQ_K, clone, 0, 3), _op(_LD_W_ABS, _ARG0), _op(_JSET_K, NAMESPACE_FLAGS, 0, 1), deny,
             _op(_LD_W_ABS, _NR)]  # reloaded: harmless after a clone without namespace flags
+    # keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL) alone passes: the worker's first act, before any
+    # student code, is to leave the grader's session keyring for a new, empty one of its own.
+    keyctl = _KEYCTL[machine]
+    ops += [_op(_JEQ_K, keyctl, 0, 8), _op(_LD_W_ABS, _ARG0), _op(_JEQ_K, JOIN_SESSION_KEYRING, 0, 4),
+            _op(_LD_W_ABS, _ARG1_LO), _op(_JEQ_K, 0, 0, 2), _op(_LD_W_ABS, _ARG1_HI), _op(_JEQ_K, 0, 1, 0),
+            deny, _op(_RET_K, _ALLOW), _op(_LD_W_ABS, _NR)]
     for number in denied:
         ops += [_op(_JEQ_K, number, 0, 1), deny]
     ops.append(_op(_RET_K, _ALLOW))
@@ -107,30 +114,10 @@ def filter_fd(machine=None):
 
 
 _KEYCTL = {"x86_64": 250, "aarch64": 219}
-_JOIN_SESSION_KEYRING = 1
+#: keyctl's one operation left to the worker: JOIN_SESSION_KEYRING with no name (a new, empty keyring).
+JOIN_SESSION_KEYRING = 1
 
 
-@lru_cache(maxsize=1)
-def keyring_preexec():
-    """A function for ``Popen(preexec_fn=...)`` giving the child a fresh session keyring, or None.
-
-    It calls keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL) in the child that execs bwrap:
-    that process, and so the worker, gets a new, empty, anonymous session keyring instead
-    of the grader's. Everything is looked up here, in the grader, so that the child only
-    makes the one call. Failure there (a kernel without keys, a container that filters
-    keyctl already) is ignored: the filter above refuses every keyring call in the worker
-    anyway; the fresh keyring keeps the grader's keys out of reach should it be missing.
-    """
-    number = _KEYCTL.get(platform.machine())
-    try:
-        syscall = ctypes.CDLL(None, use_errno=True).syscall
-    except (OSError, AttributeError):
-        return None
-    if number is None:
-        return None
-    syscall.restype = ctypes.c_long
-    syscall.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p]
-
-    def join():
-        syscall(number, _JOIN_SESSION_KEYRING, None)
-    return join
+def keyctl_number(machine=None):
+    """keyctl's system call number here, or None on an unknown architecture."""
+    return _KEYCTL.get(machine or platform.machine())
