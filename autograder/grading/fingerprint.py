@@ -67,7 +67,7 @@ def aliases(code):
             if line.lstrip().startswith(("import ", "from ")):
                 try:
                     trees.append(ast.parse(line.strip()))
-                except (SyntaxError, ValueError):
+                except (SyntaxError, ValueError, RecursionError, MemoryError):  # hostile nesting
                     continue
     found = {}
     for tree in trees:
