@@ -33,9 +33,9 @@ from autograder.grading.text import clean
 
 #: Default threshold: a pair at or above it is flagged.
 THRESHOLD = 0.5
-#: Default share of the class above which a passage is common code and not counted.
+#: Default share of the class at which a passage is common code: its weight has fallen to 0.
 COMMON = 0.2
-#: A passage is common only when more students than this have it (small classes).
+#: A passage is common only when at least this many students hold it (small classes).
 MIN_COMMON = 4
 #: Shared weight a flagged pair needs at least (fingerprints held by the two alone count 1: about two lines).
 MIN_SHARED = 6.0
@@ -45,10 +45,6 @@ SHOW = 0.5
 MAX_UNFLAGGED_ROWS = 500
 #: Key of the cells a student added (their position varies: they are compared as one).
 ADDED = "+added"
-
-
-class SimilarityError(Exception):
-    """The comparison cannot run at all (one line)."""
 
 
 @dataclass
@@ -64,7 +60,6 @@ class Student:
     cells: dict = field(default_factory=dict)         # cell key -> the student's code
     prints: dict = field(default_factory=dict)        # fingerprint -> (cell key, token position)
     reason: str = ""                                  # why not compared ('' if compared)
-    notes: list = field(default_factory=list)         # problems that cost part of the work
 
 
 @dataclass
@@ -165,8 +160,7 @@ def student_work(sub, srcs, max_bytes):
         except BrokenNotebook as exc:
             problems.append(str(exc))
             continue
-        cells, _, notes = student_cells(src, nb)
-        student.notes += notes
+        cells = student_cells(src, nb)[0]  # as the grader reads them: setup first, then the student's
         added = []
         for label, code in cells[len(src.setup):]:
             gid = label[len("cell "):]
@@ -178,11 +172,8 @@ def student_work(sub, srcs, max_bytes):
             student.cells[_key(srcs, name, ADDED)] = "\n".join(added)
     if sub.problem:
         problems.insert(0, sub.problem)
-    student.notes = list(sub.notes) + student.notes
-    if not student.cells:
+    if not student.cells:  # a student with part of the work readable is compared on that part
         student.reason = "; ".join(clean(p, 300, False) for p in problems) or "no answer cell found"
-    elif problems:
-        student.notes += problems
     return student
 
 
