@@ -420,7 +420,8 @@ def parser():
     gr.add_argument("--allow-weak-sandbox", action="store_true",
                     help="grade even where bubblewrap cannot contain student code (audit hook only: "
                          "weaker, a determined submission can leave it), or where a grader running as "
-                         "root has no pids cgroup to bound processes; recorded per student")
+                         "root has no pids cgroup to bound processes, or where without a memory cgroup "
+                         "processes x --memory would exceed 8 GiB; recorded per student")
     gr.add_argument("--full-messages", action="store_true",
                     help="also store the full message of failed hidden tests in the gradebook (for the "
                          "instructor; feedback pages never show it)")
