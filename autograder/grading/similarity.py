@@ -237,6 +237,7 @@ def score(students, options):
     n = len(compared)
     if n < 2:
         return []
+    # One entry per (student, fingerprint): rows (entries,), values (entries,); df (fingerprints,).
     rows = np.repeat(np.arange(n), [len(s.prints) for s in compared])
     values = np.fromiter((v for s in compared for v in s.prints), dtype=np.int64, count=len(rows))
     uniq, cols, df = np.unique(values, return_inverse=True, return_counts=True)
@@ -246,18 +247,16 @@ def score(students, options):
     shared_cols = (df >= 2) & (weight > 0)
     held = matrix[:, shared_cols]
     # The inverted index: this product visits, for each fingerprint, only the students who hold it.
-    both = (held @ sparse.diags(weight[shared_cols]) @ held.T).tocoo()
+    both = (held @ sparse.diags(weight[shared_cols]) @ held.T).tocoo()  # (n, n), nonzero where they share
     keep = both.row < both.col
     a, b, shared = both.row[keep], both.col[keep], both.data[keep]
     union = sizes[a] + sizes[b] - shared
     similarity = np.where(union > 0, shared / np.maximum(union, 1e-12), 0.0)
-    floor = options.threshold * SHOW
+    shown = similarity >= options.threshold * SHOW
     pairs = []
-    for i, j, sim, got in zip(a, b, similarity, shared):
-        if sim >= floor:
-            flagged = bool(sim >= options.threshold and got >= MIN_SHARED)
-            first, second = sorted((compared[i].student_id, compared[j].student_id))
-            pairs.append(Pair(first, second, min(1.0, float(sim)), float(got), flagged))
+    for i, j, sim, got in zip(a[shown].tolist(), b[shown].tolist(), similarity[shown].tolist(), shared[shown].tolist()):
+        first, second = sorted((compared[i].student_id, compared[j].student_id))
+        pairs.append(Pair(first, second, min(1.0, sim), got, sim >= options.threshold and got >= MIN_SHARED))
     pairs.sort(key=lambda p: (not p.flagged, -p.similarity, p.a, p.b))
     flagged = [p for p in pairs if p.flagged]
     pairs = flagged + [p for p in pairs if not p.flagged][:MAX_UNFLAGGED_ROWS]
