@@ -83,12 +83,14 @@ def aliases(code):
 
 
 def _raw_tokens(code):
-    """[(kind, text, start, end)] of ``code``: Python's token kinds and texts, character offsets.
+    """[(kind, text, start, end)] of ``code``: the lexer's tokens with Python's token kinds.
 
-    One regular expression over the whole cell, used for valid and broken code
-    alike (a copy with a syntax error added still matches its original). On every
-    code cell of the course it gives the tokens ``tokenize`` gives (comments, blank
-    lines and indentation left out; tests check it), about four times faster.
+    The lexer is one regular expression over the whole cell, used for valid and
+    broken code alike (a copy with a syntax error added still matches its
+    original), and faster than ``tokenize``. ``normalize`` reads the same matches;
+    this function shows them as ``tokenize`` would, so that a test can check that
+    on every code cell of the course they are the tokens ``tokenize`` gives
+    (comments, blank lines and indentation left out).
     """
     out, depth = [], 0
     for match in _LEXER.finditer(code):
