@@ -166,6 +166,23 @@ def test_untouched_stubs_are_not_compared(mnist_class):
     assert not any({"stub1", "stub2"} & {p.a, p.b} for p in mnist_class.pairs)
 
 
+def test_the_threshold_is_the_line_between_flagged_and_not(tmp_path):
+    """A student who copied half the notebook: flagged just below their similarity, not just above."""
+    half = dict(DISGUISED_MNIST,  # one_hot and mlp_forward copied, flatten and mse their own
+                flatten="def flatten(images):\n    return np.array([im.flatten() for im in images])\n",
+                mse="def mse(pred, target):\n    err = (pred - target).ravel()\n    return float(err @ err) / err.size\n")
+    folder = make_class(tmp_path / "class", MNIST, {
+        "ref": notebook(MNIST, reference(MNIST)), "half": notebook(MNIST, half),
+        **{name: notebook(MNIST, answers) for name, answers in HONEST_MNIST.items()}})
+    result = compare(folder, MNIST)
+    level = pair_similarity(result, "half", "ref")
+    assert 0.2 < level < 0.8, level
+    below = similarity.score(result.students, similarity.Options(threshold=level - 0.05))
+    above = similarity.score(result.students, similarity.Options(threshold=level + 0.05))
+    assert {(p.a, p.b) for p in below if p.flagged} == {("half", "ref")}
+    assert not any(p.flagged for p in above)
+
+
 # --- provided code: shared by everyone, so never evidence ---
 
 def provided_cells(assignment):
