@@ -373,6 +373,33 @@ def test_code_lines_of_every_chapter_fit_the_column():
     assert len(CHAPTER_SOURCES) >= 14
 
 
+def included_objects(chapter):
+    """[(source file, object name)] of the chapter's ``{literalinclude}`` blocks with ``:pyobject:``."""
+    return [((chapter.parent / path.strip()).resolve(), name.strip()) for path, name in
+            re.findall(r"```\{literalinclude\} ([^\n]+)\n:pyobject: ([^\n]+)", chapter.read_text())]
+
+
+def object_lines(path, name):
+    """The source lines of the top-level function or class ``name`` of ``path``."""
+    import ast
+
+    source = path.read_text()
+    node = next(n for n in ast.parse(source).body if getattr(n, "name", None) == name)
+    return source.splitlines()[node.lineno - 1 - len(node.decorator_list): node.end_lineno]
+
+
+def test_reference_code_shown_in_the_chapters_fits_the_column():
+    """The NumPy reference functions a chapter shows with literalinclude fit as well (the
+    PyTorch twins' are the device owners' to wrap: not checked here)."""
+    shown = {(path, name) for chapter in CHAPTER_SOURCES for path, name in included_objects(chapter)
+             if "ref_numpy" in path.parts}
+    assert len(shown) >= 10
+    too_long = {f"{path.name}:{name}": [len(line) for line in object_lines(path, name)
+                                         if len(line) > CODE_LINE_LIMIT]
+                for path, name in shown}
+    assert not {k: v for k, v in too_long.items() if v}, too_long
+
+
 def test_long_code_line_check_sees_cells_and_fences_only():
     long_ = "x = " + "1 + " * 19 + "1"                   # 81 characters
     assert len(long_) == CODE_LINE_LIMIT + 1

@@ -47,7 +47,10 @@ def count_params(params):
 
 
 def cnn_forward(x, params):
-    """x: (N, 1, 28, 28) -> (logits (N, 10), cache); cache["maps"] holds every stage's output."""
+    """x: (N, 1, 28, 28) -> (logits (N, 10), cache).
+
+    cache["maps"] holds the output of every stage, by name.
+    """
     pad = params["w1"].shape[-1] // 2
     z1, c1 = conv.conv2d_forward(x, params["w1"], params["b1"], 1, pad)
     a1 = np.maximum(z1, 0)  # ReLU; keeps float32 as float32
@@ -55,19 +58,36 @@ def cnn_forward(x, params):
     z2, c2 = conv.conv2d_forward(p1, params["w2"], params["b2"], 1, pad)
     a2 = np.maximum(z2, 0)
     p2, m2 = conv.maxpool_forward(a2, 2)
-    logits, c3 = affine_forward(p2.reshape(len(p2), -1), params["W3"], params["b3"])
-    maps = {"conv1": z1, "relu1": a1, "pool1": p1, "conv2": z2, "relu2": a2, "pool2": p2}
-    return logits, {"layers": (c1, z1, m1, c2, z2, m2, c3), "pool2_shape": p2.shape, "maps": maps}
+    logits, c3 = affine_forward(
+        p2.reshape(len(p2), -1), params["W3"], params["b3"]
+    )
+    maps = {
+        "conv1": z1,
+        "relu1": a1,
+        "pool1": p1,
+        "conv2": z2,
+        "relu2": a2,
+        "pool2": p2,
+    }
+    return logits, {
+        "layers": (c1, z1, m1, c2, z2, m2, c3),
+        "pool2_shape": p2.shape,
+        "maps": maps,
+    }
 
 
 def cnn_backward(dlogits, cache):
-    """dlogits: (N, 10) = dC/dlogits -> gradients, a dict with the keys and shapes of params."""
+    """dlogits: (N, 10) = dC/dlogits -> gradients, a dict shaped like params."""
     c1, z1, m1, c2, z2, m2, c3 = cache["layers"]
     dflat, dW3, db3 = affine_backward(dlogits, c3)
     dp2 = dflat.reshape(cache["pool2_shape"])
-    # ReLU backward: the gradient passes where the pre-activation z was positive.
-    dp1, dw2, db2 = conv.conv2d_backward(np.where(z2 > 0, conv.maxpool_backward(dp2, m2), 0), c2)
-    _, dw1, db1 = conv.conv2d_backward(np.where(z1 > 0, conv.maxpool_backward(dp1, m1), 0), c1)
+    # ReLU backward: the gradient passes where the pre-activation z was > 0.
+    dp1, dw2, db2 = conv.conv2d_backward(
+        np.where(z2 > 0, conv.maxpool_backward(dp2, m2), 0), c2
+    )
+    _, dw1, db1 = conv.conv2d_backward(
+        np.where(z1 > 0, conv.maxpool_backward(dp1, m1), 0), c1
+    )
     return {"w1": dw1, "b1": db1, "w2": dw2, "b2": db2, "W3": dW3, "b3": db3}
 
 

@@ -97,19 +97,36 @@ def gan_step(gen, disc, real, z, lr, saturating=False):
     return gen, disc, d_loss, g_loss
 
 
-def train_gan(gen, disc, sample_real, steps, batch, lr, seed=0, every=100, n_show=500,
-              progress=None):
-    """Plain-gradient-descent GAN training with ``gan_step`` -> (gen, disc, history).
+def train_gan(
+    gen,
+    disc,
+    sample_real,
+    steps,
+    batch,
+    lr,
+    seed=0,
+    every=100,
+    n_show=500,
+    progress=None,
+):
+    """GAN training by plain gradient descent -> (gen, disc, history).
 
-    sample_real(n, rng) -> (n, 2) draws real data; each step draws ``batch`` real samples,
-    then ``batch`` noise vectors z ~ N(0, I) of the generator's input size, from one
-    ``np.random.default_rng(seed)``. history: "d_loss" and "g_loss" per step, and
-    "samples": {step: G(z_show) (n_show, 2)} at step 0 and every ``every`` steps, for one
-    fixed z_show (drawn from ``default_rng([seed, 1])``), so that snapshots are comparable.
+    Each step is one ``gan_step``.
+
+    sample_real(n, rng) -> (n, 2) draws real data; each step draws ``batch``
+    real samples, then ``batch`` noise vectors z ~ N(0, I) of the generator's
+    input size, from one ``np.random.default_rng(seed)``. history: "d_loss" and
+    "g_loss" per step, and "samples": {step: G(z_show) (n_show, 2)} at step 0
+    and every ``every`` steps, for one fixed z_show (drawn from
+    ``default_rng([seed, 1])``), so that snapshots are comparable.
     """
     rng, k = np.random.default_rng(seed), gen[0][0].shape[0]
     z_show = np.random.default_rng([seed, 1]).normal(size=(n_show, k))
-    history = {"d_loss": [], "g_loss": [], "samples": {0: mlp_forward(gen, z_show)[0]}}
+    history = {
+        "d_loss": [],
+        "g_loss": [],
+        "samples": {0: mlp_forward(gen, z_show)[0]},
+    }
     for step in (progress or range)(steps):
         real = sample_real(batch, rng)
         z = rng.normal(size=(batch, k))

@@ -25,16 +25,25 @@ VARIANCE = {
 
 
 def weight_std(method, n_in, n_out):
-    """Standard deviation of the normal initial weights of an (n_in, n_out) layer."""
+    """Standard deviation of the initial weights of an (n_in, n_out) layer."""
     return float(np.sqrt(VARIANCE[method](n_in, n_out)))
 
 
 def init_params(sizes, seed=0, method="lecun"):
-    """[(W1, b1), ...] for layer sizes [n_0, ..., n_L]: W^l ~ N(0, weight_std(method, ...)^2), b^l = 0.
+    """[(W1, b1), ...] for layer sizes [n_0, ..., n_L].
+
+    W^l ~ N(0, weight_std(method, ...)^2), b^l = 0.
 
     One generator ``np.random.default_rng(seed)`` draws the layers in order, so
     ``method="lecun"`` gives exactly ``mlp.init_params(sizes, seed)``.
     """
     rng = np.random.default_rng(seed)
-    return [(rng.normal(0.0, weight_std(method, n_in, n_out), size=(n_in, n_out)), np.zeros(n_out))
-            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    return [
+        (
+            rng.normal(
+                0.0, weight_std(method, n_in, n_out), size=(n_in, n_out)
+            ),
+            np.zeros(n_out),
+        )
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]

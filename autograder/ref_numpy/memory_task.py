@@ -13,10 +13,12 @@ from autograder.ref_numpy.rnn import rnn_forward, rnn_step_backward
 
 
 def first_sign(n, steps, seed=0, noise=0.5):
-    """n sequences of ``steps`` steps -> (x (n, steps, 2) float32, y (n,) labels 0 or 1).
+    """n sequences of ``steps`` steps -> (x, y).
 
-    x[:, 0] = (2y - 1, 1): the sign to remember and a marker that says "this is the first
-    step"; x[:, t > 0] = (noise · N(0, 1), 0).
+    x: (n, steps, 2) float32; y: (n,) labels 0 or 1.
+
+    x[:, 0] = (2y - 1, 1): the sign to remember and a marker that says "this is
+    the first step"; x[:, t > 0] = (noise · N(0, 1), 0).
     """
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 2, n)

@@ -34,7 +34,7 @@ def init_regressor(d, h, seed=0):
 
 
 def regressor_loss(params, x, y):
-    """Mean squared error of the readout h_t V + c against y, and every gradient.
+    """Mean squared error of the readout h_t V + c against y, and gradients.
 
     x: (N, T, D), y: (N, T, 1) -> (loss, [dWx, dWh, db, dV, dc]).
     """
@@ -50,8 +50,10 @@ def regressor_loss(params, x, y):
     return loss, [dWx, dWh, db, dV, dpred.sum(axis=(0, 1))]
 
 
-def train_regressor(x, y, hidden=16, lr=0.3, steps=300, seed=0, max_norm=1.0, progress=None):
-    """Full-batch gradient descent with gradient clipping -> (params, losses per step)."""
+def train_regressor(
+    x, y, hidden=16, lr=0.3, steps=300, seed=0, max_norm=1.0, progress=None
+):
+    """Full-batch gradient descent, gradients clipped -> (params, losses)."""
     params = init_regressor(x.shape[-1], hidden, seed)
     losses = []
     for _ in (progress or range)(steps):

@@ -17,7 +17,10 @@ def ring_centres(modes=8, radius=2.0):
 
 
 def ring_of_gaussians(n, seed=0, modes=8, radius=2.0, std=0.05):
-    """n samples -> (n, 2). ``seed``: an int or a ``np.random.Generator`` (then it advances)."""
+    """n samples -> (n, 2).
+
+    ``seed``: an int or a ``np.random.Generator`` (which then advances).
+    """
     rng = np.random.default_rng(seed)
     which = rng.integers(modes, size=n)
     return ring_centres(modes, radius)[which] + std * rng.normal(size=(n, 2))
@@ -26,11 +29,13 @@ def ring_of_gaussians(n, seed=0, modes=8, radius=2.0, std=0.05):
 def mode_coverage(samples, modes=8, radius=2.0, std=0.05, within=3.0):
     """How a sample set covers the ring -> (counts (modes,), quality).
 
-    counts[k]: the samples within ``within`` standard deviations of centre k (the nearest
-    centre); quality: the fraction of all samples that are within that distance of some
-    centre (the "high-quality samples" of Metz et al.).
+    counts[k]: the samples within ``within`` standard deviations of centre k
+    (the nearest centre); quality: the fraction of all samples that are within
+    that distance of some centre (the "high-quality samples" of Metz et al.).
     """
-    dist = np.linalg.norm(samples[:, None, :] - ring_centres(modes, radius)[None], axis=2)
+    dist = np.linalg.norm(
+        samples[:, None, :] - ring_centres(modes, radius)[None], axis=2
+    )
     near = dist.min(axis=1) <= within * std
     counts = np.bincount(dist.argmin(axis=1)[near], minlength=modes)
     return counts, float(near.mean()) if len(samples) else 0.0

@@ -18,12 +18,14 @@ from autograder.ref_numpy.optim import sgd_step
 
 
 def minibatches(n, batch_size, seed, epoch):
-    """Index arrays of one epoch's mini-batches: a permutation of range(n) fixed by (seed, epoch).
+    """Index arrays of one epoch's mini-batches.
+
+    A permutation of range(n) fixed by (seed, epoch), cut into batches.
 
     The last batch is smaller when batch_size does not divide n.
     """
     order = np.random.default_rng([seed, epoch]).permutation(n)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
 
 def accuracy(scores, labels):

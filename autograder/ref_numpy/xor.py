@@ -15,10 +15,13 @@ XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])
 
 
 def _xor_weights():
-    """Hidden units NAND and OR (columns of W1), output unit AND, from ``GATES``."""
-    (w_nand, b_nand), (w_or, b_or), (w_and, b_and) = GATES["nand"], GATES["or"], GATES["and"]
+    """Hidden units NAND and OR (columns of W1), output unit AND (``GATES``)."""
+    w_nand, b_nand = GATES["nand"]
+    w_or, b_or = GATES["or"]
+    w_and, b_and = GATES["and"]
     return {
-        "W1": np.column_stack([w_nand, w_or]),  # (2, 2): column j holds hidden unit j's weights
+        # (2, 2): column j holds hidden unit j's weights
+        "W1": np.column_stack([w_nand, w_or]),
         "b1": np.array([b_nand, b_or]),  # (2,)
         "W2": w_and.reshape(2, 1),  # (2, 1): one output unit
         "b2": np.array([b_and]),  # (1,)
@@ -48,7 +51,7 @@ def xor_network(X, W1, b1, W2, b2, activation=step):
 
 
 def collapse_linear(layers):
-    """One dense layer equal to a stack of dense layers with no activation between them.
+    """One dense layer equal to a stack of dense layers with no activation.
 
     layers: [(W1, b1), (W2, b2), ...] with W_l: (n_{l-1}, n_l), b_l: (n_l,).
     Returns (W, b) with W = W1 W2 ... W_L: (n_0, n_L) and
