@@ -95,6 +95,10 @@ def test_the_filter_refuses_each_class_and_allows_the_rest(machine):
     for flag in (0x00020000, 0x10000000, 0x20000000, 0x40000000, 0x00000080):
         assert run_filter(prog, arch, clone, 17 | flag) == ("errno", seccomp.EPERM), hex(flag)
     assert run_filter(prog, arch, clone3) == ("errno", seccomp.ENOSYS)  # the C library falls back to clone
+    socket = seccomp.SOCKET[machine]
+    assert run_filter(prog, arch, socket, seccomp.AF_VSOCK) == ("errno", seccomp.EPERM)
+    for family in (1, 2, 10, 16):  # unix, inet, inet6, netlink: the namespaces hold them
+        assert run_filter(prog, arch, socket, family) == ("allow",), family
     other = 0x40000003  # i386's audit arch: its numbers mean other calls; all refused
     assert run_filter(prog, other, read) == ("errno", seccomp.EPERM)
 
@@ -771,3 +775,38 @@ def test_binding_the_system_prefix_whole_would_show_a_shell(tmp_path):
     """The control: the second round's rule (--ro-bind /usr /usr) shows every program."""
     seen = _debian_venv_sees(tmp_path, control=True)
     assert seen["sh"] and len(seen["usr_bin"]) > 20, seen
+
+
+VSOCK = UNHOOK + """
+import socket
+try:
+    socket.socket(40, socket.SOCK_STREAM).close()  # created only, never connected
+    RESULT = "created"
+except OSError as exc:
+    RESULT = exc.strerror
+"""
+
+
+def _vsock_in_worker():
+    w = Worker(Limits(timeout=20, allow_weak=True))
+    try:
+        assert w.run(VSOCK) is None
+        return w.get("RESULT")["value"]
+    finally:
+        w.close()
+
+
+@needs_bwrap
+def test_no_vsock_socket_reaches_a_virtual_machines_host():
+    """AF_VSOCK is not network-namespaced: a worker's empty network namespace does not cover it."""
+    assert _vsock_in_worker() == "Operation not permitted"
+
+
+@needs_bwrap
+def test_without_the_filter_a_vsock_socket_opens(monkeypatch):
+    """The control (on this project's virtual machine: a vsock socket opens inside the sandbox)."""
+    monkeypatch.setattr(sandbox, "seccomp_fd", lambda: None)
+    result = _vsock_in_worker()
+    if result in ("Address family not supported by protocol", "Protocol not supported"):
+        pytest.skip(f"no vsock on this machine ({result})")
+    assert result == "created"

@@ -11,6 +11,9 @@ container runtimes' default profiles:
   leave data for the next student;
 - other processes and the kernel's tracing (``ptrace``, ``process_vm_*``, ``kcmp``,
   ``perf_event_open``, ``bpf``), ``userfaultfd`` and ``io_uring`` (large attack surfaces);
+- ``socket(AF_VSOCK, ...)``: virtual-machine sockets are not network-namespaced, so the
+  worker's empty network namespace would still reach the hypervisor's host (checked: such a
+  socket opens inside ``bwrap --unshare-all`` on this project's virtual machine);
 - new namespaces (``unshare``, ``setns``, ``clone`` with a ``CLONE_NEW*`` flag) and every
   mount call (``mount``, ``umount2``, ``pivot_root``, ``chroot``, the new mount API);
 - the machine's own state: modules, kexec, reboot, swap, clocks, hostname, quotas,
@@ -62,6 +65,10 @@ DENIED = {
 }
 #: (audit arch, clone, clone3, column in DENIED) per machine name.
 ARCHES = {"x86_64": (0xC000003E, 56, 435, 0), "aarch64": (0xC00000B7, 220, 435, 1)}
+#: socket(2) per machine, and the one address family refused: AF_VSOCK is not network-namespaced,
+#: so an empty network namespace still reaches a virtual machine's host through it.
+SOCKET = {"x86_64": 41, "aarch64": 198}
+AF_VSOCK = 40
 #: x32 system calls on x86-64 carry this bit: a second table the list above does not name.
 _X32_BIT = 0x40000000
 
@@ -90,6 +97,8 @@ def program(machine=None):
     ops += [_op(_JEQ_K, clone3, 0, 1), _op(_RET_K, _ERRNO | ENOSYS),
             _op(_JEQ_K, clone, 0, 3), _op(_LD_W_ABS, _ARG0), _op(_JSET_K, NAMESPACE_FLAGS, 0, 1), deny,
             _op(_LD_W_ABS, _NR)]  # reloaded: harmless after a clone without namespace flags
+    ops += [_op(_JEQ_K, SOCKET[machine], 0, 3), _op(_LD_W_ABS, _ARG0), _op(_JEQ_K, AF_VSOCK, 0, 1), deny,
+            _op(_LD_W_ABS, _NR)]
     # keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL) alone passes: the worker's first act, before any
     # student code, is to leave the grader's session keyring for a new, empty one of its own.
     keyctl = _KEYCTL[machine]
