@@ -39,7 +39,8 @@ class Limits:
     timeout: seconds per cell or call; memory_mb: address space (and, with a memory
     cgroup, resident memory plus the home tmpfs, with ``output_mb`` added);
     output_mb: the home's size in bubblewrap mode (per file in hook-only mode);
-    processes: processes and threads at once; reply_mb / reply_json_kb: the largest
+    processes: processes and threads at once (lowered where no memory cgroup bounds the
+    student: see ``containment``); reply_mb / reply_json_kb: the largest
     reply accepted (arrays / JSON part); deny_read: folders the hook-only mode hides
     (bubblewrap shows only an allow-list anyway); allow_weak: accept the hook-only
     mode where bubblewrap cannot run (otherwise ``Worker`` raises SandboxUnavailable).

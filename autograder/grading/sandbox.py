@@ -9,11 +9,17 @@ gradebook, other workers and the grader's temporary folders are not mounted at
 all; /dev holds the usual devices, read-only, and a /dev/shm capped as the home.
 It runs as ``nobody`` in its own user namespace with no capabilities and no
 further user namespaces, with its own PID, network, IPC and UTS namespaces, and
-dies with the grader. Where cgroups are writable, a cgroup per worker bounds its
-processes (threads included) and memory (its tmpfs included), and every process
-in it is killed when the worker closes. Without a pids cgroup a grader running as
-root cannot bound processes at all (the kernel exempts uid 0 from RLIMIT_NPROC, and
-the sandbox's uid maps to the grader's): ``Worker`` then refuses, as for hook-only.
+dies with the grader. bubblewrap installs a seccomp filter (``seccomp.py``: keyrings,
+tracing, namespaces, mounts, vsock, the machine's state) just before the worker starts,
+and the worker's first act is to take a fresh, empty session keyring. Where cgroups are
+writable (v1, or a v2 group of the grader's own: root, or delegated by systemd), a cgroup
+per worker bounds its processes (threads included), memory (its tmpfs included) and CPU
+(one core), and every process in it is killed when the worker closes; the emptied group
+is reused for a later student. Without a memory cgroup the processes are lowered so that
+processes × memory stays within ``WEAK_MEMORY_MB`` (refused above, unless accepted).
+Without a pids cgroup a grader running as root cannot bound processes at all (the kernel
+exempts uid 0 from RLIMIT_NPROC, and the sandbox's uid maps to the grader's): ``Worker``
+then refuses, as for hook-only.
 
 Without bubblewrap (``mode() == "hook-only"``) only the worker's audit hook is
 left, which Python's documentation says is no security boundary: ``Worker``
