@@ -424,6 +424,7 @@ def test_provided_passages_are_left_out_even_pasted_together():
 HOSTILE = '''def one_hot(labels, num_classes):
     # </pre><script>alert("x")</script>
     tag = "</pre><img src=x onerror=alert(1)>"
+    hidden = "\u202e\ud800\x1b[31m"  # a bidi override, a lone surrogate, a terminal escape
     grid = np.zeros((len(labels), num_classes))
     grid[np.arange(len(labels)), labels] = 1.0
     extra = [tag for _ in range(3)] + [len(tag) * 2, tag.upper()]
@@ -447,6 +448,7 @@ def test_hostile_ids_and_code_are_escaped(tmp_path):
     assert "&lt;/pre&gt;&lt;script&gt;" in page and "o&#x27;brien" in page
     assert page.count("<pre>") == page.count("</pre>")  # no code closed a block early
     assert "<mark>" in page
+    assert "\u202e" not in page and "\x1b" not in page and "\\u202e" in page
     for row in csv.DictReader(csv_path.open(encoding="utf-8")):
         assert not row["student_a"].startswith(("=", "+", "-", "@")) and not row["student_b"].startswith("=")
 

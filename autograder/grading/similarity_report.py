@@ -49,13 +49,19 @@ def marked(code, spans, limit=MAX_CELL_CHARS):
         start, end = min(start, len(code)), min(end, len(code))
         if start >= end:
             continue
-        out.append(html.escape(code[at:start]))
-        out.append(f"<mark>{html.escape(code[start:end])}</mark>")
+        out.append(_shown(code[at:start]))
+        out.append(f"<mark>{_shown(code[start:end])}</mark>")
         at = end
-    out.append(html.escape(code[at:]))
+    out.append(_shown(code[at:]))
     if cut:
         out.append(html.escape(f"\n… [cut at {limit} characters]"))
     return "".join(out)
+
+
+def _shown(code):
+    """A piece of a student's code as HTML text: escaped, and lone surrogates, control characters and
+    bidi overrides made visible (``\\u202e``), so the page shows the code as Python reads it."""
+    return html.escape(clean(code, 10 * len(code) + 100))
 
 
 def _merged(spans, code):
