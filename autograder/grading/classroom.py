@@ -95,11 +95,16 @@ def sandbox_mode(limits):
             "would run behind a Python audit hook only, which a submission can switch off; install it "
             "(Debian/Ubuntu: apt-get install bubblewrap; in a container, allow user namespaces; see the "
             "instructors' page) or pass --allow-weak-sandbox to accept the weaker mode")
-    try:  # cgroups: bounds on processes and memory (refused here, before any student, if too weak)
+    return mode
+
+
+def check_bounds(limits):
+    """SandboxRefused, before any student, where the cgroups here leave too weak a bound on a
+    student's processes or memory (``remote.containment``); prints that bound where it is weak."""
+    try:
         remote.preflight(limits)
     except sandbox.SandboxUnavailable as exc:
         raise SandboxRefused(short(exc, 500, False)) from None
-    return mode
 
 
 def grade_student(sub, srcs, limits, options=None):
@@ -199,6 +204,7 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
     gradebook.check_edits(out, options.accept_edits)
     limits = limits or Limits()
     options.mode = sandbox_mode(limits)
+    check_bounds(limits)
     if options.budget is None:
         options.budget = default_budget(limits.timeout)
     gradebook.private_dir(Path(out).parent)

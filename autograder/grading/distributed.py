@@ -74,6 +74,7 @@ def grade_task(assignment, sub, notebooks, limits, options, expected):
     srcs = classroom.sources(course, assignment)
     try:
         options.mode = classroom.sandbox_mode(limits)
+        classroom.check_bounds(limits)
     except classroom.SandboxRefused as exc:
         return dict(digest=digest, worker=name, entry=error_entry(
             sum(s.max_score for s in srcs.values()), f"worker {name} cannot grade: {exc}"))
