@@ -138,3 +138,14 @@ def test_a_hand_edit_made_while_a_journal_is_pending_is_still_caught(tmp_path):
     else:
         raise AssertionError("the hand edit was not caught")
     assert rows(out)["ann"]["score"] == "9.0", "nothing was overwritten"
+
+
+def test_jobs_default_is_the_cores_plus_one():
+    """Workers wait on their pipes while the grader checks: one more job than cores (bench/grader_jobs.py)."""
+    import os
+
+    from autograder.grading.cli import parser
+
+    args = parser().parse_args(["grade", A, "class"])
+    assert args.jobs == (os.cpu_count() or 1) + 1
+    assert parser().parse_args(["grade", A, "class", "--jobs", "1"]).jobs == 1
