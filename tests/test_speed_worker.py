@@ -105,6 +105,9 @@ def test_plain_cells_run_without_ipython_and_as_ipython_runs_them():
         "def g():\n    raise ValueError('no')\ng()\n",
         "raise SystemExit(3)",
         "w = x * 2  # a comment\n",
+        "",
+        "  \n\n",
+        "# only a comment",
     ]
     result = run_both(cells)
     plain, ipython = result["plain"], result["ipython"]

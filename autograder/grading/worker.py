@@ -141,6 +141,8 @@ class Cells:
 
     def run(self, source):
         """Run one cell; None or a description of its error."""
+        if not source.strip():
+            return None  # IPython runs nothing either
         code = None if self.future else self._plain(source)
         if code is None:
             self.future = self.future or "__future__" in source
