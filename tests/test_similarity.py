@@ -8,6 +8,7 @@ import random
 import tokenize
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder.grading import fingerprint, similarity, similarity_report
@@ -170,7 +171,8 @@ def test_the_threshold_is_the_line_between_flagged_and_not(tmp_path):
     """A student who copied half the notebook: flagged just below their similarity, not just above."""
     half = dict(DISGUISED_MNIST,  # one_hot and mlp_forward copied, flatten and mse their own
                 flatten="def flatten(images):\n    return np.array([im.flatten() for im in images])\n",
-                mse="def mse(pred, target):\n    err = (pred - target).ravel()\n    return float(err @ err) / err.size\n")
+                mse="def mse(pred, target):\n    err = (pred - target).ravel()\n"
+                    "    return float(err @ err) / err.size\n")
     folder = make_class(tmp_path / "class", MNIST, {
         "ref": notebook(MNIST, reference(MNIST)), "half": notebook(MNIST, half),
         **{name: notebook(MNIST, answers) for name, answers in HONEST_MNIST.items()}})
@@ -201,7 +203,7 @@ def test_sharing_only_the_provided_code_is_not_flagged(tmp_path, monkeypatch):
         "ref": notebook(MNIST, reference(MNIST)),
     })
     assert pair_similarity(compare(folder, MNIST), "pia", "quin") < T / 2
-    monkeypatch.setattr(fingerprint, "provided_kgrams", lambda codes, names, k=fingerprint.KGRAM: frozenset())
+    monkeypatch.setattr(fingerprint, "provided", lambda codes, names, k=fingerprint.KGRAM: fingerprint.Provided())
     assert ("pia", "quin") in flagged(compare(folder, MNIST))
 
 
@@ -370,8 +372,8 @@ def test_broken_code_is_compared_not_rejected():
         fingerprint.normalize(code, fingerprint.aliases(code))
     good = reference(MNIST)["mlp_forward"]
     broken = good.replace("return a", "return a)")
-    mine = fingerprint.fingerprints({"k": good}, {}, frozenset())
-    theirs = fingerprint.fingerprints({"k": broken}, {}, frozenset())
+    mine = fingerprint.fingerprints({"k": good}, {}, fingerprint.Provided())
+    theirs = fingerprint.fingerprints({"k": broken}, {}, fingerprint.Provided())
     assert len(mine.keys() & theirs.keys()) >= len(mine) - 2
 
 
@@ -412,11 +414,19 @@ def test_provided_passages_are_left_out_even_pasted_together():
     """A k-gram touching provided code is not the student's own, nor one joining two provided pieces."""
     given = ["check_one_hot(one_hot, seed=3)\n", "check_flatten(flatten, n=2)\n"]
     names = {n: n for n in ("check_one_hot", "check_flatten", "one_hot", "flatten")}
-    base = fingerprint.provided_kgrams(given, names)
+    base = fingerprint.provided(given, names)
     pasted = fingerprint.normalize("".join(given), names)[0]
     assert not fingerprint.own_kgrams(pasted, base)[1].any()
     mine = fingerprint.normalize("x = np.zeros((3, 4)) + 1\n" + "".join(given), names)[0]
     assert fingerprint.own_kgrams(mine, base)[1].sum() == len(mine) - len(pasted) - fingerprint.KGRAM + 1
+    # A statement shorter than a k-gram (a test call) is recognised whole, wherever it is pasted.
+    given = fingerprint.provided(["check_mse(mse)\n", "import numpy as np\n"], {"check_mse": "check_mse"})
+    mine = fingerprint.normalize("y = a + b\ncheck_mse(mse)\nz = q * 2\n", {"check_mse": "check_mse"})[0]
+    plain = fingerprint.normalize("y = a + b\nmse(check)\nz = q * 2\n", {"check_mse": "check_mse"})[0]
+    call = mine.index("check_mse")
+    touching = [i for i in range(len(mine) - fingerprint.KGRAM + 1) if i <= call + 3 and call < i + fingerprint.KGRAM]
+    assert list(np.flatnonzero(~fingerprint.own_kgrams(mine, given)[1])) == touching
+    assert fingerprint.own_kgrams(plain, given)[1].all()
 
 
 # --- the files written: CSV, HTML, reasons, hostile input ---

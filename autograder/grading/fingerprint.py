@@ -29,6 +29,7 @@ import keyword
 import re
 import tokenize
 import zlib
+from dataclasses import dataclass
 
 #: Tokens per k-gram: shorter matches are noise (``return V . sum ( )`` is in everyone's code).
 KGRAM = 6
@@ -50,6 +51,8 @@ _LEXER = re.compile(r"""
 _KINDS = dict(string=tokenize.STRING, number=tokenize.NUMBER, name=tokenize.NAME, newline=tokenize.NEWLINE,
               op=tokenize.OP)
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+#: Normalized tokens that name nothing: placeholders and punctuation.
+_PLAIN = frozenset({"V", "N", "S", ";"}) | frozenset("()[]{}.,:=+-*/%@<>&|^~!")
 
 
 def aliases(code):
@@ -207,24 +210,61 @@ def kgram_hashes(tokens, k=KGRAM):
     return hashes
 
 
-def own_kgrams(tokens, base, k=KGRAM):
+@dataclass(frozen=True)
+class Provided:
+    """The code given to students, as it is recognised in a student's cell.
+
+    ``kgrams``: the hash of every k-gram of it (the base, as in MOSS's ``-b``);
+    ``statements``: its statements shorter than a k-gram that call something by
+    name (``check_mse(mse)``, ``raise NotImplementedError()``), as token tuples,
+    which no k-gram covers.
+    """
+
+    kgrams: frozenset = frozenset()
+    statements: frozenset = frozenset()
+
+
+def provided(codes, names, k=KGRAM):
+    """The Provided of the given ``codes`` (normalized with ``names``)."""
+    kgrams, statements = set(), set()
+    for code in codes:
+        tokens = normalize(code, names)[0]
+        kgrams.update(kgram_hashes(tokens, k).tolist())
+        for _, statement in _statements(tokens):
+            if len(statement) < k and any(t not in _PLAIN and t not in keyword.kwlist for t in statement):
+                statements.add(statement)
+    return Provided(frozenset(kgrams), frozenset(statements))
+
+
+def _statements(tokens):
+    """The statements of normalized ``tokens`` (between ``;``): [(start index, token tuple)]."""
+    ends = [i for i, tok in enumerate(tokens) if tok == ";"] + [len(tokens)]
+    starts = [0] + [i + 1 for i in ends[:-1]]
+    return [(i, tuple(tokens[i:j])) for i, j in zip(starts, ends) if j > i]
+
+
+def own_kgrams(tokens, given, k=KGRAM):
     """(k-gram hashes of ``tokens``, a bool array: True where a k-gram is the student's own).
 
-    A token is provided when a k-gram of the provided code (``base``, a set of
-    ints) covers it; a k-gram with any provided token is not the student's own
-    (so neither are k-grams that join two pieces of provided code pasted together).
+    A token is provided when a k-gram of the provided code covers it, or when it
+    is part of a short provided statement (``given``, a Provided); a k-gram with
+    any provided token is not the student's own (so neither are k-grams that join
+    two pieces of provided code pasted together).
     """
     import numpy as np
 
     hashes = kgram_hashes(tokens, k)
-    starts = np.array([i for i, value in enumerate(hashes.tolist()) if value in base], dtype=np.int64)
-    if not len(starts):
-        return hashes, np.ones(len(hashes), dtype=bool)
-    change = np.zeros(len(tokens) + 1, dtype=np.int64)
+    change = np.zeros(len(tokens) + 1, dtype=np.int64)  # +1 where a provided piece starts, -1 past its end
+    starts = np.array([i for i, value in enumerate(hashes.tolist()) if value in given.kgrams], dtype=np.int64)
     np.add.at(change, starts, 1)
     np.add.at(change, starts + k, -1)
-    provided = np.concatenate([[0], np.cumsum(np.cumsum(change[:-1]) > 0)])
-    return hashes, provided[k:k + len(hashes)] == provided[:len(hashes)]
+    if given.statements:
+        for at, statement in _statements(tokens):
+            if statement in given.statements:
+                change[at] += 1
+                change[at + len(statement)] -= 1
+    provided_tokens = np.concatenate([[0], np.cumsum(np.cumsum(change[:-1]) > 0)])
+    return hashes, provided_tokens[k:k + len(hashes)] == provided_tokens[:len(hashes)]
 
 
 def winnow(hashes, own, w=WINDOW):
@@ -260,23 +300,15 @@ def keyed(hashes, key):
     return (hashes * np.uint64(_Q) + np.uint64(cell_key(key))).view(np.int64)
 
 
-def fingerprints(cells, names, base, k=KGRAM, w=WINDOW):
+def fingerprints(cells, names, given, k=KGRAM, w=WINDOW):
     """{fingerprint: (cell key, token position)} of one student's cells {key: code}.
 
-    ``base``: k-gram hashes of the provided code, whose passages are left out.
+    ``given``: the Provided code, whose passages are left out.
     """
     found = {}
     for key, code in cells.items():
-        hashes, own = own_kgrams(normalize(code, names)[0], base, k)
+        hashes, own = own_kgrams(normalize(code, names)[0], given, k)
         chosen = winnow(hashes, own, w)
         for value, position in zip(keyed(hashes[chosen], key).tolist(), chosen.tolist()):
             found.setdefault(value, (key, position))
     return found
-
-
-def provided_kgrams(codes, names, k=KGRAM):
-    """Every k-gram hash of the code given to students (the base, as in MOSS's ``-b``): a set of ints."""
-    base = set()
-    for code in codes:
-        base.update(kgram_hashes(normalize(code, names)[0], k).tolist())
-    return frozenset(base)

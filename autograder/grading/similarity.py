@@ -92,10 +92,10 @@ class Result:
 
 @dataclass
 class Given:
-    """What the course gives: names that keep their meaning, k-grams of provided code."""
+    """What the course gives: names that keep their meaning ({name: spelling}), the provided code."""
 
     names: dict
-    base: frozenset
+    provided: fingerprint.Provided
 
 
 def given(course, assignment, srcs):
@@ -110,7 +110,7 @@ def given(course, assignment, srcs):
         provided += [_outside_solution(code) for code in src.solutions.values()]
         names.update((n, n) for n in src.deliverables)
         provided += _released_code(Path(course) / "exercises" / assignment / f"{name}.ipynb")
-    return Given(names, fingerprint.provided_kgrams(provided, names))
+    return Given(names, fingerprint.provided(provided, names))
 
 
 def _outside_solution(code):
@@ -203,7 +203,7 @@ def fingerprint_class(students, gift):
         for key, code in student.cells.items():
             memo_key = (key, code, own)  # the same cell (a stub, an exact copy) is fingerprinted once
             if memo_key not in memo:
-                memo[memo_key] = fingerprint.fingerprints({key: code}, names, gift.base)
+                memo[memo_key] = fingerprint.fingerprints({key: code}, names, gift.provided)
             for value, where in memo[memo_key].items():
                 student.prints.setdefault(value, where)
         if not student.prints:

@@ -75,10 +75,10 @@ def _merged(spans, code):
     return merged
 
 
-def _keyed(code, key, names, base):
+def _keyed(code, key, names, given):
     """(fingerprint of each k-gram, None where it is provided code; token spans) of one cell."""
     tokens, spans = fingerprint.normalize(code, names, spans=True)
-    hashes, own = fingerprint.own_kgrams(tokens, base)
+    hashes, own = fingerprint.own_kgrams(tokens, given)
     values = fingerprint.keyed(hashes, key).tolist()
     return [v if mine else None for v, mine in zip(values, own.tolist())], spans
 
@@ -121,7 +121,7 @@ def pair_html(result, pair, index, by_id):
     parts = [f'<h2 id="pair-{index}">{_e(pair.a)} and {_e(pair.b)}: similarity {pair.similarity:.2f}</h2>']
     for key in pair.cells:
         codes = first.cells.get(key, ""), second.cells.get(key, "")
-        sides = [_keyed(code, key, n, result.given.base) for code, n in zip(codes, names)]
+        sides = [_keyed(code, key, n, result.given.provided) for code, n in zip(codes, names)]
         marks = (shared_spans(sides[0], sides[1], pair.counted), shared_spans(sides[1], sides[0], pair.counted))
         parts.append(f"<h3>{_e(key)}</h3><div class=side>")
         for who, code, spans in zip((pair.a, pair.b), codes, marks):
