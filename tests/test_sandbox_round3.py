@@ -810,3 +810,32 @@ def test_without_the_filter_a_vsock_socket_opens(monkeypatch):
     if result in ("Address family not supported by protocol", "Protocol not supported"):
         pytest.skip(f"no vsock on this machine ({result})")
     assert result == "created"
+
+
+def _crowded_zip(path, entries, state):
+    """A zip of ``entries`` empty members whose end record states ``state`` entries (a lie when smaller)."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(entries):
+            zf.writestr(f"s{i}/a.txt", b"")
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, state, state)
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("state", [60_000, 100], ids=["stated", "count-lies"])
+def test_a_zip_of_many_entries_is_refused_before_it_is_parsed(tmp_path, monkeypatch, state):
+    """A million empty entries (100 MB) cost 570 MB and 15 s before the count was refused; now the end
+    record (its count, and its directory's size when the count lies) refuses it before zipfile parses."""
+    from autograder.grading import collect
+
+    path = _crowded_zip(tmp_path / "crowded.zip", 60_000, state)
+    parsed = []
+    monkeypatch.setattr(collect.zipfile, "ZipFile", lambda *a, **k: parsed.append(a) or 1 / 0)
+    (tmp_path / "work").mkdir()
+    limits = collect.InputLimits(members=10_000)  # 60,000 entries of ~60 bytes: 3.5 MB of directory
+    with pytest.raises(collect.SubmissionsError, match="entries; the limit is|room for more entries"):
+        collect.open_submissions(path, tmp_path / "work", limits)
+    assert parsed == []
+    assert collect.zip_directory_problem(path, collect.InputLimits(members=70_000)) == ""
