@@ -581,3 +581,27 @@ def test_student_code_is_never_run(tmp_path):
                                                      "b": notebook(MNIST, {"one_hot": code})})
     compare(folder, MNIST)
     assert not marker.exists()
+
+
+def test_an_assignment_of_two_notebooks_compares_each_cell_with_its_own(tmp_path):
+    """Cells are keyed by notebook and grade_id: a copy is found across both notebooks; a student who
+    handed in one notebook, untouched, is listed with a reason."""
+    course = tmp_path / "course"
+    for part, source in (("part_a", "01_perceptron"), ("part_b", "02_xor_mlp")):
+        for kind in ("solutions", "exercises"):
+            (course / kind / "99_two").mkdir(parents=True, exist_ok=True)
+            text = (ROOT / kind / source / f"{source}.ipynb").read_text(encoding="utf-8")
+            (course / kind / "99_two" / f"{part}.ipynb").write_text(text, encoding="utf-8")
+    answers = {"part_a": reference("01_perceptron"), "part_b": reference("02_xor_mlp")}
+    released = {"part_a": "01_perceptron", "part_b": "02_xor_mlp"}
+    folder = tmp_path / "class"
+    for sid, parts in (("ann", ("part_a", "part_b")), ("ben", ("part_a", "part_b")), ("cy", ("part_a",))):
+        for part in parts:
+            path = folder / sid / "99_two" / f"{part}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            own = answers[part] if sid != "cy" else {}
+            path.write_text(json.dumps(notebook(released[part], own)), encoding="utf-8")
+    result = similarity.compare("99_two", folder, course)
+    assert flagged(result) == {("ann", "ben")}
+    assert {c.split("/")[0] for c in result.flagged[0].cells} == {"part_a", "part_b"}
+    assert {s.student_id: s.reason for s in result.students}["cy"].startswith("nothing of their own")
