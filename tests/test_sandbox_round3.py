@@ -839,3 +839,16 @@ def test_a_zip_of_many_entries_is_refused_before_it_is_parsed(tmp_path, monkeypa
         collect.open_submissions(path, tmp_path / "work", limits)
     assert parsed == []
     assert collect.zip_directory_problem(path, collect.InputLimits(members=70_000)) == ""
+
+
+@needs_bwrap
+def test_dlcourse_no_cgroup_is_obeyed_even_with_released_groups_kept(monkeypatch):
+    lim = Limits(timeout=20, processes=55, allow_weak=True)
+    Worker(lim).close()  # leaves a released group behind (where cgroups are writable)
+    monkeypatch.setenv("DLCOURSE_NO_CGROUP", "1")
+    w = Worker(lim)
+    try:
+        assert w.cgroup.paths == [] and w.cgroup.limited == []
+    finally:
+        w.close()
+    sandbox.drain_cgroups()
