@@ -31,10 +31,22 @@ def test_step_forward_accepts_plain_sigmoid_and_slices(capsys):
     passes(ex.check_lstm_step_forward, step, capsys)
 
 
+def _lstm_step(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", gate=sigmoid, cand=np.tanh, squash=np.tanh, keep=True):
+    """A student's LSTM step with switches for the usual mistakes -> (h, c, gates [i, f, g, o]).
+
+    (The checks compute these mistakes without such a generator: switched off, it is the answer.)
+    """
+    a = x @ Wx + h_prev @ Wh + b
+    blocks = dict(zip(order, np.split(a, 4, axis=1)))
+    i, f, g, o = gate(blocks["i"]), gate(blocks["f"]), cand(blocks["g"]), gate(blocks["o"])
+    c = f * c_prev * keep + i * g
+    return o * squash(c), c, np.concatenate([i, f, g, o], axis=1)
+
+
 def _step(**mistake):
-    """A forward step with one of the checks' known mistakes switched on, and the right cache layout."""
+    """A forward step with one of the usual mistakes switched on, and the right cache layout."""
     def step(x, h_prev, c_prev, Wx, Wh, b):
-        h, c, gates = ex._step(x, h_prev, c_prev, Wx, Wh, b, **mistake)
+        h, c, gates = _lstm_step(x, h_prev, c_prev, Wx, Wh, b, **mistake)
         return h, c, (x, h_prev, c_prev, Wx, Wh, b, gates, c)
     return step
 
@@ -187,10 +199,20 @@ def test_forward_accepts_a_loop_of_steps(capsys):
     passes(ex.check_lstm_forward, forward, capsys)
 
 
+def _unrolled(x, h0, c0, Wx, Wh, b, carry_h=True, carry_c=True):
+    """A student's sequence pass that may forget to carry h or c -> hidden states (N, T, H)."""
+    h_t, c_t, out = h0, c0, []
+    for t in range(x.shape[1]):
+        h_new, c_new, _ = ref.lstm_step_forward(x[:, t], h_t if carry_h else h0, c_t if carry_c else c0, Wx, Wh, b)
+        h_t, c_t = h_new, c_new
+        out.append(h_new)
+    return np.stack(out, axis=1)
+
+
 def _forward(**mistake):
     def forward(x, h0, c0, Wx, Wh, b):
         _, cache = ref.lstm_forward(x, h0, c0, Wx, Wh, b)
-        h = ex._unrolled(x, h0, c0, Wx, Wh, b, **mistake)
+        h = _unrolled(x, h0, c0, Wx, Wh, b, **mistake)
         return h, (*cache[:8], h)
     return forward
 
@@ -214,7 +236,7 @@ def _forward_wrong_order(x, h0, c0, Wx, Wh, b):
     h, c, gates = x[:, 0, :1] * 0, c0, []
     hs, cs, h = [], [], h0
     for t in range(x.shape[1]):
-        h, c, g = ex._step(x[:, t], h, c, Wx, Wh, b, order="figo")
+        h, c, g = _lstm_step(x[:, t], h, c, Wx, Wh, b, order="figo")
         hs.append(h), cs.append(c), gates.append(g)
     H = np.stack(hs, axis=1)
     return H, (x, h0, c0, Wx, Wh, b, np.stack(gates, axis=1), np.stack(cs, axis=1), H)

@@ -34,42 +34,50 @@ def _case(seed, n, t, d, h):
             rng.normal(size=(n, t, h)), rng.normal(size=(n, h)))
 
 
-def _step(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", gate=_sigmoid, cand=np.tanh, squash=np.tanh, keep=True):
-    """One LSTM step with one known mistake switched on -> (h, c, gates [i, f, g, o])."""
-    a = x @ Wx + h_prev @ Wh + b
-    blocks = dict(zip(order, np.split(a, 4, axis=1)))
-    i, f, g, o = gate(blocks["i"]), gate(blocks["f"]), cand(blocks["g"]), gate(blocks["o"])
-    c = f * c_prev * keep + i * g
-    return o * squash(c), c, np.concatenate([i, f, g, o], axis=1)
+def _reordered(args, order):
+    """The reference's step with the four blocks of a read in ``order`` (a permutation of "ifgo"):
+    the same step on weights whose column blocks are permuted -> (h, c)."""
+    x, h_prev, c_prev, Wx, Wh, b = args
+    H = h_prev.shape[1]
+    columns = np.concatenate([np.arange(H) + H * order.index(gate) for gate in "ifgo"])
+    return ref.lstm_step_forward(x, h_prev, c_prev, Wx[:, columns], Wh[:, columns], b[columns])[:2]
 
 
 def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
-    """{hint: (h, c)} of the known mistakes of a forward step."""
+    """{hint: (h, c)} of the known mistakes of a forward step.
+
+    Built from the reference's step (its gates and cell state, or its step on permuted
+    weights), each formula with its mistake in it: no generator here computes a right step
+    when a switch is left off (that would ship the answer; tests/test_kit_leaks.py).
+    """
     args = (x, h_prev, c_prev, Wx, Wh, b)
+    h, c, cache = ref.lstm_step_forward(*args)
+    i, f, g, o = np.split(cache[6], 4, axis=1)
+    a_i, a_f, a_g, a_o = np.split(x @ Wx + h_prev @ Wh + b, 4, axis=1)
+    c_sig = f * c_prev + i * _sigmoid(a_g)
+    c_tanh = np.tanh(a_f) * c_prev + np.tanh(a_i) * g
     variants = {
-        ORDER + "The third block is the candidate g, the fourth the output gate o.": _step(*args, order="ifog"),
+        ORDER + "The third block is the candidate g, the fourth the output gate o.": _reordered(args, "ifog"),
         ORDER + "The first block is the input gate i (it scales the candidate), the second the forget gate f "
-                "(it scales c_prev).": _step(*args, order="figo"),
-        ORDER + "The blocks are not in the order g, i, f, o either.": _step(*args, order="gifo"),
+                "(it scales c_prev).": _reordered(args, "figo"),
+        ORDER + "The blocks are not in the order g, i, f, o either.": _reordered(args, "gifo"),
         "the candidate g uses tanh (values in (-1, 1), so that the cell can be pushed down as well as up), "
-        "not the sigmoid.": _step(*args, cand=_sigmoid),
+        "not the sigmoid.": (o * np.tanh(c_sig), c_sig),
         "the gates i, f and o use the sigmoid (values in (0, 1): the fraction let through), not tanh.":
-            _step(*args, gate=np.tanh),
+            (np.tanh(a_o) * np.tanh(c_tanh), c_tanh),
         "h = o * tanh(c): squash the new cell state with tanh before the output gate, not with the sigmoid.":
-            _step(*args, squash=_sigmoid),
+            (o * _sigmoid(c), c),
         "h = o * tanh(c): the output gate multiplies tanh of the cell state, not the cell state itself.":
-            _step(*args, squash=lambda c: c),
+            (o * c, c),
         "the new cell state keeps f * c_prev: without that term the cell forgets everything at every step.":
-            _step(*args, keep=False),
+            (o * np.tanh(i * g), i * g),
     }
     H = h_prev.shape[1]
     interleaved = np.arange(4 * H).reshape(H, 4).T.ravel()  # block j, unit k <- column 4k + j
     variants["the four gates are four consecutive BLOCKS of H columns of a (columns 0..H-1 are i, H..2H-1 are "
              "f, ...), not every fourth column: do not reshape a to (N, H, 4)."] = ref.lstm_step_forward(
         x, h_prev, c_prev, Wx[:, interleaved], Wh[:, interleaved], b[interleaved])[:2]
-    h, c, _ = ref.lstm_step_forward(*args)
-    variants["h is computed from the NEW cell state c, not from c_prev."] = (
-        _step(*args)[2][:, 3 * h.shape[1]:] * np.tanh(c_prev), c)
+    variants["h is computed from the NEW cell state c, not from c_prev."] = (o * np.tanh(c_prev), c)
     return variants
 
 
@@ -232,14 +240,33 @@ def check_lstm_step_backward(lstm_step_backward, seed=0, n=3, d=4, h=5):
 
 # ---------------------------------------------------------------- a whole sequence
 
-def _unrolled(x, h0, c0, Wx, Wh, b, carry_h=True, carry_c=True):
-    """Hidden states (N, T, H) of a sequence pass that forgets to carry h or c."""
-    h_t, c_t, out = h0, c0, []
+# Each sequence mistake has its mistake built in: no generator here carries both states
+# when a switch is left off (that loop is the answer to lstm_forward; tests/test_kit_leaks.py).
+
+def _unrolled_without_c(x, h0, c0, Wx, Wh, b):
+    """Hidden states (N, T, H) when every step starts from c0 (h is carried)."""
+    h_t, out = h0, []
     for t in range(x.shape[1]):
-        h_new, c_new, _ = ref.lstm_step_forward(x[:, t], h_t if carry_h else h0, c_t if carry_c else c0, Wx, Wh, b)
-        h_t, c_t = h_new, c_new
-        out.append(h_new)
+        h_t = ref.lstm_step_forward(x[:, t], h_t, c0, Wx, Wh, b)[0]
+        out.append(h_t)
     return np.stack(out, axis=1)
+
+
+def _unrolled_without_h(x, h0, c0, Wx, Wh, b):
+    """Hidden states (N, T, H) when every step starts from h0 (c is carried)."""
+    c_t, out = c0, []
+    for t in range(x.shape[1]):
+        h_t, c_t, _ = ref.lstm_step_forward(x[:, t], h0, c_t, Wx, Wh, b)
+        out.append(h_t)
+    return np.stack(out, axis=1)
+
+
+def _unrolled_from_start(x, h0, c0, Wx, Wh, b):
+    """Hidden states (N, T, H) when every step starts from h0 and c0: the reference's step on all
+    N * T inputs as one batch."""
+    (n, t, d), k = x.shape, h0.shape[1]
+    repeat = lambda s: np.repeat(s[:, None], t, axis=1).reshape(n * t, k)
+    return ref.lstm_step_forward(x.reshape(n * t, d), repeat(h0), repeat(c0), Wx, Wh, b)[0].reshape(n, t, k)
 
 
 @explains(lstm_step_forward=_step_of_sequence)
@@ -253,11 +280,11 @@ def check_lstm_forward(lstm_forward, seed=0, n=2, t=6, d=3, h=4):
     want, want_cache = ref.lstm_forward(x, h0, c0, Wx, Wh, b)
     hint = diagnose(out[0], {
         "carry the cell state: step t starts from the c that step t-1 produced, not from c0 every time "
-        "(the cell state is the LSTM's long-term memory).": _unrolled(x, h0, c0, Wx, Wh, b, carry_c=False),
+        "(the cell state is the LSTM's long-term memory).": _unrolled_without_c(x, h0, c0, Wx, Wh, b),
         "carry the hidden state: step t starts from the h that step t-1 produced, not from h0 every time.":
-            _unrolled(x, h0, c0, Wx, Wh, b, carry_h=False),
+            _unrolled_without_h(x, h0, c0, Wx, Wh, b),
         "carry both states: step t starts from the h and c of step t-1, not from h0 and c0.":
-            _unrolled(x, h0, c0, Wx, Wh, b, carry_h=False, carry_c=False),
+            _unrolled_from_start(x, h0, c0, Wx, Wh, b),
         "h[:, t] is the hidden state AFTER reading x[:, t]; the first entry is not h0.":
             np.concatenate([h0[:, None], want[:, :-1]], axis=1),
         "h holds the hidden states o * tanh(c), not the cell states c.": want_cache[7],
