@@ -5,6 +5,7 @@ import importlib.util
 import os
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import autograder
-from autograder.grading import collect, gradebook, late, remote, sandbox
+from autograder.grading import collect, gradebook, late, parsing, remote, sandbox
 from autograder.grading.gradebook import short
 from autograder.grading.judge import grade_notebook
 from autograder.grading.notebook import load_source
@@ -197,6 +198,8 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
     Before any student is graded: the gradebook must be readable (GradebookError)
     and the sandbox strong or the weak one allowed (SandboxRefused).
     """
+    # torch (the checks' twins) loads while submissions open and the first workers start
+    threading.Thread(target=parsing.preload, args=("torch",), name="torch-import", daemon=True).start()
     srcs = sources(course, assignment)
     options = options or Options()
     warn = warn or (lambda line: print(line, file=sys.stderr))

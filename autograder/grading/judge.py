@@ -96,6 +96,18 @@ class Session:
             self._run_cells()
         return self.worker
 
+    def warm(self):
+        """Start the worker and run the cells now, before the first test needs them.
+
+        What stops it (the budget, a worker given up on) is raised again, with the same
+        words, by the first test's ``ensure``, which reports it as before.
+        """
+        try:
+            self.check_budget()
+            self.ensure()
+        except WorkerGone:
+            pass
+
     def check_budget(self):
         """Raise BudgetExceeded once the deadline has passed (and every time after)."""
         if not self.exhausted and self.deadline is not None and time.monotonic() >= self.deadline:
@@ -181,6 +193,7 @@ def run_tests(source, session, missing):
     call (top-level statement) of the cell is a case that earns its share of the
     points, visible and hidden cases alike (see ``notebook.cases``).
     """
+    session.warm()  # the worker starts and runs the cells while torch may still be loading
     parsing.preload("torch")  # the checks' twins import it, and its import parses: see parsing.py
     namespace = trusted_namespace(source)
     plans = {t.grade_id: (cases(t.source, source.partial_credit), dict(namespace)) for t in source.tests}
