@@ -203,10 +203,12 @@ def _regression_cases(rng, shape, scale):
 
 
 def _regression_mistakes(pred, target):
+    """{graded name: {hint: value}}; a value that another function here is graded on (the MSE among
+    the mistakes of mae) comes from its reference, not from a formula written here."""
     d = pred - target
     return {
         "mae": {
-            "that is the MSE: take the absolute value of each error, not its square.": np.mean(d * d),
+            "that is the MSE: take the absolute value of each error, not its square.": ref.mse(pred, target),
             "take the absolute value of each error before averaging (positive and negative errors "
             "must not cancel).": np.mean(d),
             "take the absolute value of each error, then the mean (not the absolute value of the mean).":
@@ -214,8 +216,8 @@ def _regression_mistakes(pred, target):
             "average over all entries (np.mean), do not return the sum.": np.sum(np.abs(d)),
         },
         "rmse": {
-            "that is the MAE: square the errors, average them, then take the square root.": np.mean(np.abs(d)),
-            "that is the MSE: take the square root of the mean squared error.": np.mean(d * d),
+            "that is the MAE: square the errors, average them, then take the square root.": ref.mae(pred, target),
+            "that is the MSE: take the square root of the mean squared error.": ref.mse(pred, target),
             "average the squared errors before the square root (np.sqrt(np.mean(d ** 2))).":
                 np.sqrt(np.sum(d * d)),
             "the square root applies to the mean, not to the sum divided by N.": np.sqrt(np.sum(d * d)) / d.size,

@@ -115,7 +115,7 @@ def _shape_text(shape):
 # a graded function.
 
 def _sigmoid(x):
-    return ref.sigmoid(x)
+    return ref.sigmoid_forward(x)[0]  # the graded reference: a helper here must not be its answer
 
 
 def _relu(x):
