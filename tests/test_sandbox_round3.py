@@ -29,8 +29,9 @@ from test_boundary_os import UNHOOK
 needs_bwrap = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
                                  f"{sandbox.unavailable_reason()}")
 PYTHON = sys.executable
-#: A worker's CPU share beside a fork bomb, as a fraction of its share alone, that counts as fair.
-FAIR_SHARE = 0.5
+#: A worker's CPU share beside a fork bomb, as a fraction of its share alone, that counts as fair
+#: (measured on the shared 2-core machine at load 10: 0.86 with the cpu group, 0.13 without).
+FAIR_SHARE = 0.35
 #: Peak memory (MiB) a capped read of a huge notebook may add to the reader (the cap is 20 MB).
 READ_RSS_MB = 64
 
@@ -291,17 +292,24 @@ RESULT = 1
 '''
 
 
+def _best_share(worker, tries=2):
+    """The best CPU share of ``tries`` 2-second spins (other sessions load this machine in bursts)."""
+    shares = []
+    for _ in range(tries):
+        assert worker.run(SPIN) is None
+        shares.append(worker.get("RESULT")["value"])
+    return max(shares)
+
+
 def _share_beside_a_bomb(processes):
     """(CPU share of a victim alone, beside 40 busy setsid children of a classmate, the bomb's CPU quota)."""
     victim, bomb = Worker(Limits(timeout=30, processes=processes)), None
     try:
-        assert victim.run(SPIN) is None
-        alone = victim.get("RESULT")["value"]
+        alone = _best_share(victim)
         bomb = Worker(Limits(timeout=30, processes=processes))
         assert bomb.run(BOMB) is None
         time.sleep(0.3)
-        assert victim.run(SPIN) is None
-        beside = victim.get("RESULT")["value"]
+        beside = _best_share(victim)
         cpu = _v1_group(bomb, "cpu")
         quota = _read(os.path.join(cpu, "cpu.cfs_quota_us")).strip() if cpu else _read(
             os.path.join(bomb.cgroup.paths[0], "cpu.max")).split()[0] if bomb.cgroup.version == 2 else None
