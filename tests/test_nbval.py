@@ -33,9 +33,9 @@ def nbval(notebooks, *, lax, env, timeout=NBVAL_TIMEOUT_S):
     for the chapters: one BLAS thread, so that sums run in the same order).
     """
     cmd = [sys.executable, "-m", "pytest", "-q", "-c", "/dev/null", "-p", "no:cacheprovider", "--rootdir", "/",
-           "-p", "nbval_store_history", "--nbval-current-env", "--nbval-cell-timeout", "900"]
+           "-p", "nbval_book", "--nbval-current-env", "--nbval-cell-timeout", "900"]
     cmd += ["--nbval-lax"] if lax else ["--nbval", "--nbval-sanitize-with", str(SANITIZE)]
-    env = dict(env, PYTHONPATH=str(ROOT / "tests"))  # the plugin nbval_store_history
+    env = dict(env, PYTHONPATH=str(ROOT / "tests"))  # the plugin nbval_book
     return subprocess.run(cmd + [str(p) for p in notebooks], capture_output=True, text=True, env=env,
                           timeout=timeout, cwd="/")
 
@@ -94,9 +94,13 @@ def sanitize(text):
      "six loops 1.87 s, im2col 2.95 ms: 634 times faster; same outputs: True"),
     ("forward + backward, 64 x 1 x 28 x 28 with 8 filters 3 x 3: 12.3 ms",
      "forward + backward, 64 x 1 x 28 x 28 with 8 filters 3 x 3: 9.8 ms"),
-    ("epochs: 100%|██████████| 20/20 [00:03<00:00,  5.91it/s]", "epochs: 100%|██████████| 20/20 [00:04<00:00,  4.80it/s]"),
+    ("epochs: 100%|██████████| 20/20 [00:03<00:00,  5.91it/s]",
+     "epochs: 100%|██████████| 20/20 [00:04<00:00,  4.80it/s]"),
     ("<Figure at 0x7f3a2c1d9e50>", "<Figure at 0x7f11aa2b3c40>"),
-    ("5.093938383000022", "4.682227103000059"),  # chapter 10's glued timing (the glue record's repr)
+    ("    2 -> 2    |      55.6 |       0.09 |         591x | 8.9e-16\n",
+     "    2 -> 2    |      55.2 |       0.08 |         676x | 8.9e-16\n"),
+    ("    32      25,450       102          0.70          88.5%\n   256",
+     "    32      25,450       102         10.85          88.5%\n   256"),
 ])
 def test_sanitizers_make_timings_progress_bars_and_addresses_equal(first, second):
     assert first != second and sanitize(first) == sanitize(second)
@@ -109,9 +113,31 @@ def test_sanitizers_make_timings_progress_bars_and_addresses_equal(first, second
                                                                 "3.4e-07"),
     ("epoch 3: cost 0.2311", "epoch 3: cost 0.2312"),
     ("[[0.5 0.25]\n [1.   2.  ]]", "[[0.5 0.25]\n [1.   2.5 ]]"),
-    ("0.9123456789012\n", "0.9123456789013\n"),  # a printed float repr is a stream line, never sanitized
+    ("0.9123456789012\n", "0.9123456789013\n"),
+    ("0.9123456789012", "0.9123456789013"),
     ("after 12 steps", "after 13 steps"),
+    ("  2 -> 2  |  55.6 |  0.09 |  591x | 8.9e-16", "  2 -> 2  |  55.6 |  0.09 |  591x | 9.1e-16"),
+    ("  32    25,450    102     0.70     88.5%", "  32    25,450    102     0.70     88.6%"),
+    ("  32    25,450    102     0.70     88.5%", "  32    25,451    102     0.70     88.5%"),
 ])
 def test_sanitizers_leave_every_other_number_alone(first, second):
     """A result that changes is still a difference: only time and addresses are sanitized."""
     assert sanitize(first) != sanitize(second)
+
+
+# ---------------------------------------------------------------- reading the book's notebooks
+
+def test_stream_pieces_myst_nb_stored_twice_are_dropped_once():
+    """myst-nb writes a cell that printed in two pieces as [piece 1 + piece 2, piece 2]."""
+    from nbval_book import without_stored_duplicates
+
+    def stream(text, name="stdout"):
+        return {"output_type": "stream", "name": name, "text": text}
+    stored = [stream("NumPy: [0. 1.]\nPyTorch: [0. 1.]\n"), stream("PyTorch: [0. 1.]\n")]
+    assert without_stored_duplicates(stored) == stored[:1]
+    figure = {"output_type": "display_data", "data": {"text/plain": "<Figure>"}}
+    stored = [stream("a\nb\nc\n"), figure, stream("b\n"), stream("c\n"), stream("warn\n", "stderr")]
+    assert without_stored_duplicates(stored) == [stored[0], figure, stored[4]]
+    # pieces that were not appended to the first one are real outputs and stay
+    genuine = [stream("a\n"), stream("b\n")]
+    assert without_stored_duplicates(genuine) == genuine
