@@ -179,6 +179,16 @@ def test_the_environment_forces_a_device(monkeypatch):
             autograder.device()
 
 
+def test_twins_take_flipped_arrays():
+    """A kernel flipped along an axis of length 1 has a negative stride that NumPy still calls
+    contiguous; torch refuses it unless the twin copies (the student kit's ex10 check failed so)."""
+    from autograder.ref_torch._util import tensor
+
+    flipped = np.arange(6.0).reshape(2, 3, 1, 1)[:, :, ::-1, ::-1]
+    assert flipped.flags.c_contiguous and min(flipped.strides) < 0
+    np.testing.assert_array_equal(tensor(flipped, "cpu").numpy(), flipped)
+
+
 # --- the emulator catches what a Mac would refuse ---------------------------------------------
 
 def test_emulator_refuses_float64_and_mixing_and_computes_float32(mac):

@@ -20,7 +20,10 @@ def tensor(x, device=None, dtype=torch.float64):
     dtype = autograder.float_dtype(dev, dtype)
     if isinstance(x, torch.Tensor):
         return x.to(device=dev, dtype=dtype)
-    return torch.as_tensor(np.asarray(x), dtype=dtype, device=dev)
+    arr = np.asarray(x)
+    if any(step < 0 for step in arr.strides):  # torch refuses them: a flipped kernel, even one whose
+        arr = arr.copy()  # flipped axis has length 1 (np.ascontiguousarray keeps that view as it is)
+    return torch.as_tensor(arr, dtype=dtype, device=dev)
 
 
 def numpy(t):
