@@ -141,3 +141,17 @@ def test_stream_pieces_myst_nb_stored_twice_are_dropped_once():
     # pieces that were not appended to the first one are real outputs and stay
     genuine = [stream("a\n"), stream("b\n")]
     assert without_stored_duplicates(genuine) == genuine
+
+
+def test_stream_text_is_compared_with_whitespace_runs_as_one_space_only():
+    """Where the kernel flushed changes only whitespace in myst-nb's stored text; words and numbers count."""
+    from nbval_book import spaced_alike
+
+    def stream(text):
+        return {"output_type": "stream", "name": "stdout", "text": text}
+    stored = stream("quadratic: Adam 0.53\n\nRosenbrock: Adam 0.22\n")
+    again = stream("quadratic: Adam 0.53\nRosenbrock: Adam 0.22\n")
+    assert spaced_alike(stored)["text"] == spaced_alike(again)["text"]
+    assert spaced_alike(stream("Adam 0.53\n"))["text"] != spaced_alike(stream("Adam 0.54\n"))["text"]
+    figure = {"output_type": "display_data", "data": {"text/plain": "a\n\nb"}}
+    assert spaced_alike(figure) is figure
