@@ -101,6 +101,7 @@ def sanitize(text):
      "    2 -> 2    |      55.2 |       0.08 |         676x | 8.9e-16\n"),
     ("    32      25,450       102          0.70          88.5%\n   256",
      "    32      25,450       102         10.85          88.5%\n   256"),
+    ("8 6,370 27 0.39 83.5% 32 25,450 102 0.62 88.5%", "8 6,370 27 0.85 83.5% 32 25,450 102 0.69 88.5%"),
 ])
 def test_sanitizers_make_timings_progress_bars_and_addresses_equal(first, second):
     assert first != second and sanitize(first) == sanitize(second)
@@ -119,6 +120,7 @@ def test_sanitizers_make_timings_progress_bars_and_addresses_equal(first, second
     ("  2 -> 2  |  55.6 |  0.09 |  591x | 8.9e-16", "  2 -> 2  |  55.6 |  0.09 |  591x | 9.1e-16"),
     ("  32    25,450    102     0.70     88.5%", "  32    25,450    102     0.70     88.6%"),
     ("  32    25,450    102     0.70     88.5%", "  32    25,451    102     0.70     88.5%"),
+    ("8 6,370 27 0.39 83.5% 32 25,450 102", "8 6,370 27 0.39 83.5% 32 25,450 103"),
 ])
 def test_sanitizers_leave_every_other_number_alone(first, second):
     """A result that changes is still a difference: only time and addresses are sanitized."""
