@@ -237,6 +237,10 @@ def kit_files(course):
 ANSWER_BEARING = {
     "lstm.lstm_backward": "its loop body is lstm_step_backward's (exercise 12)",
     "vanishing.mlp_grads": "grad_norms_per_layer (exercise 06) is the norms of its result",
+    "backprop.mlp_backward_by_layers": "it is mlp_backward (exercise 05) chained from the layer backwards",
+    "train.train_full_batch": "it is train_mlp (exercise 05)",
+    "mlp.mlp_forward_cache": "its loop is mlp_forward (exercise 03) keeping the activations",
+    "activations.sigmoid": "it is sigmoid_forward (exercise 06)",
 }
 
 
