@@ -44,9 +44,12 @@ $(FONT): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(FONT)
 
+# English into _build/html, then the Korean edition (한국어판) into _build/html/ko from the same
+# execution cache (_build/.jupyter_cache): its pages have the English code cells, so nothing runs twice.
 book: venv fonts
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
-	@echo "Book written to _build/html/index.html"
+	$(BIN)/python _ext/build_korean.py --warningiserror --keep-going
+	@echo "Book written to _build/html/index.html (Korean: _build/html/ko/index.html)"
 
 # Two workers; each test file stays on one worker, so a module fixture (the book build) runs once.
 # (--dist loadgroup does not group with pytest 9: xdist renames node ids that pytest 9 no longer reads.)

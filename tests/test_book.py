@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from book_build import shared_book
 from conftest import ROOT
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -42,13 +43,12 @@ def _env(bin_dir, home):
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory):
-    """Build the book (all chapters executed) and return its html folder."""
-    out = tmp_path_factory.mktemp("book")
-    bin_dir = str(Path(sys.executable).parent)
-    done = subprocess.run([str(Path(bin_dir) / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-                           "--warningiserror", "--keep-going"], capture_output=True, text=True,
-                          env=_env(bin_dir, out))
-    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-5000:]
+    """Build the book (all chapters executed) and return its html folder.
+
+    The one build of the session, shared with tests/test_book_ko.py: the Korean edition is built
+    right after, from the same execution cache, into html/ko (tests/book_build.py)."""
+    out, result = shared_book(tmp_path_factory)
+    assert result["en"]["returncode"] == 0, result["en"]["log"]
     return out / "_build" / "html"
 
 
@@ -66,7 +66,7 @@ def test_chapters_reproduce_every_output_under_nbval(html):
     from test_nbval import nbval, summary
 
     notebooks = sorted((html.parent / "jupyter_execute").rglob("*.ipynb"))
-    chapters = {p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md")}
+    chapters = {p.stem for p in CHAPTER_SOURCES}
     assert chapters <= {p.stem for p in notebooks}, sorted(chapters - {p.stem for p in notebooks})
     done = nbval(notebooks, lax=False, env=_env(str(Path(sys.executable).parent), html.parent.parent))
     assert done.returncode == 0, summary(done)
@@ -269,7 +269,9 @@ def test_dangling_references_fail_the_build(tmp_path):
 
 # --- the Sources page indexes every correction box ---------------------------------------------
 
-CHAPTER_SOURCES = sorted((ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md"))
+# English sources only: the Korean twins (NN_slug.ko.md) are checked by tests/test_book_ko.py.
+CHAPTER_SOURCES = sorted(p for p in (ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md")
+                         if not p.name.endswith(".ko.md"))
 _ADMONITION = re.compile(r"^```\{admonition\}[^\n]*\n((?::[a-z_-]+:[^\n]*\n)*)(.*?)^```$", re.S | re.M)
 
 
