@@ -860,3 +860,16 @@ def test_dlcourse_no_cgroup_is_obeyed_even_with_released_groups_kept(monkeypatch
     finally:
         w.close()
     sandbox.drain_cgroups()
+
+
+@needs_bwrap
+def test_check_gives_a_student_no_notes_meant_for_the_instructor(tmp_path):
+    """Without a cgroup, grade prints the memory bound for the instructor; a student's check does not
+    (it speaks of "a student's code" to the student running their own notebook)."""
+    notebook = tmp_path / "my copy.ipynb"
+    shutil.copy(ROOT / "solutions" / "01_perceptron" / "01_perceptron.ipynb", notebook)
+    run = subprocess.run([PYTHON, "-m", "autograder", "check", str(notebook)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=300, env=dict(os.environ, DLCOURSE_NO_CGROUP="1"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Visible tests: 10/10" in run.stdout
+    assert "autograder:" not in run.stderr and "may hold up to" not in run.stderr, run.stderr

@@ -259,6 +259,9 @@ def _check(args):
     course = args.course if args.course != "." else _default_course()
     # The student's own code on the student's own machine: the weak sandbox will do (and says so).
     limits = Limits(timeout=args.timeout, allow_weak=True)
+    from autograder.grading import remote
+
+    remote.NOTES = False  # the instructor's notes on the sandbox; the student gets sandbox_line() instead
     try:
         release, result = check(args.notebook, course, limits, say=lambda line: print(line, file=sys.stderr))
     except (BrokenNotebook, LookupError) as exc:

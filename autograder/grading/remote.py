@@ -511,8 +511,13 @@ def _ready(fd, event, seconds):
     return bool(poll.poll(max(seconds * 1000, 1)))
 
 
+#: Whether the sandbox's notes for the instructor are printed (``check`` turns them off: they
+#: speak of "a student's code" to a student running their own notebook on their own machine).
+NOTES = True
+
+
 def _say_once(message):
-    if message not in _SAID:
+    if NOTES and message not in _SAID:
         _SAID.add(message)
         print(f"autograder: {message}", file=sys.stderr)
 
