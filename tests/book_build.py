@@ -12,8 +12,10 @@ page fails the Korean tests and not the English ones.
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import ROOT
@@ -28,8 +30,13 @@ def _env(bin_dir, home):
 
 
 def _run(cmd, out):
+    """Exit status, log tail, seconds, and the pages myst-nb executed or took from the cache."""
+    start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, env=_env(str(Path(sys.executable).parent), out))
-    return {"returncode": done.returncode, "log": done.stdout[-5000:] + done.stderr[-5000:]}
+    log = done.stdout + done.stderr
+    return {"returncode": done.returncode, "log": log[-10000:], "seconds": round(time.perf_counter() - start, 1),
+            "executed": re.findall(r"(\S+\.md): Executing notebook", log),
+            "cached": re.findall(r"(\S+\.md): Using cached notebook", log)}
 
 
 def build_both(out):
