@@ -133,7 +133,10 @@ def test_make_venv_from_fresh_clone_with_system_python_grades(tmp_path):
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True, timeout=300)
     for path in (".ci/venv.py", ".ci/constraints.txt", "Makefile", "pyproject.toml"):  # this checkout's, committed or not
         shutil.copy(ROOT / path, clone / path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
+    # Not the outer make's variables either: under `make test` MAKELEVEL/MAKEFLAGS make the inner make
+    # print "Entering directory" lines, which are not what a user typing `make venv` sees.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH", "MAKE", "MFLAGS"))}
     env["PIP_NO_COMPILE"] = "1"  # CI time: bytecode is compiled on first import instead of for all of torch
     made = subprocess.run(["make", "venv", f"PYTHON={SYSTEM_PYTHON}"], cwd=clone, env=env, capture_output=True,
                           text=True, timeout=MAKE_VENV_S)
