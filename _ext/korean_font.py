@@ -83,13 +83,23 @@ def book_chars(srcdir):
     return chars
 
 
-def _write_subset(app):
+def page_chars(outdir):
+    """Korean characters of the built pages: the sources' and also the theme's own words
+    (a Korean edition's "검색", "이전", ... come from Sphinx's locale, not from the sources)."""
+    chars = set()
+    for path in Path(outdir).rglob("*.html"):
+        if "_static" not in path.parts:
+            chars |= korean_chars(path.read_text(encoding="utf-8", errors="replace"))
+    return chars
+
+
+def _write_subset(app, extra=frozenset()):
     package = Path(app.srcdir) / PACKAGE
     css = package / "index.css"
     if not css.is_file():
         raise ExtensionError(f"the Korean web font is not installed ({PACKAGE} is missing): "
                              "run `npm ci` in the book's folder (make book does)")
-    text, files = subset_css(parse_faces(css.read_text()), book_chars(app.srcdir))
+    text, files = subset_css(parse_faces(css.read_text()), book_chars(app.srcdir) | set(extra))
     out = Path(app.outdir) / "_static" / OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
     for name in files:
@@ -105,6 +115,13 @@ def _on_builder_inited(app):
         app.add_css_file(f"{OUT_DIR}/korean-font.css")
 
 
+def _on_build_finished(app, exception):
+    """Widen the subset to every Korean character the written pages hold."""
+    if exception is None and app.builder.format == "html":
+        _write_subset(app, page_chars(app.outdir))
+
+
 def setup(app):
     app.connect("builder-inited", _on_builder_inited)
+    app.connect("build-finished", _on_build_finished)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

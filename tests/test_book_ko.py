@@ -330,6 +330,26 @@ def test_korean_theme_words_and_font(built):
     assert list((html / "ko" / "_static" / "korean-font").glob("*.woff2"))
 
 
+def _covered(css):
+    """Code points that the unicode-range lists of a stylesheet cover."""
+    points = set()
+    for ranges in re.findall(r"unicode-range:\s*([^;]+);", css):
+        for part in ranges.split(","):
+            lo, _, hi = part.strip()[2:].partition("-")
+            points |= set(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return points
+
+
+@pytest.mark.slow
+def test_shipped_font_covers_every_korean_character_of_the_korean_pages(built):
+    """Also the theme's words, which come from Sphinx's ko locale and not from the sources."""
+    html, _ = built
+    pages = [p for p in (html / "ko").rglob("*.html") if "_static" not in p.parts]
+    used = {ord(c) for p in pages for c in p.read_text() if "\uac00" <= c <= "\ud7a3"}
+    missing = used - _covered((html / "ko" / "_static" / "korean-font" / "korean-font.css").read_text())
+    assert not missing, "".join(sorted(map(chr, missing)))[:80]
+
+
 @pytest.mark.slow
 def test_korean_pages_were_not_executed_again(built):
     """The Korean build took every chapter's outputs from the English build's cache."""
@@ -350,8 +370,11 @@ def server(built):
 
 
 def _math_page():
-    """The Korean page with the most formulas (a chapter once one is translated)."""
-    return max(KO_PAGES, key=lambda p: sum(maths(p.read_text()).values()))
+    """The Korean page with Korean words in its formulas, else the one with the most formulas."""
+    return HANGUL_MATH_PAGE or max(KO_PAGES, key=lambda p: sum(maths(p.read_text()).values()))
+
+
+HANGUL_MATH_PAGE = next((p for p in KO_PAGES if re.search(r"\\text\{[^}]*[\uac00-\ud7a3]", p.read_text())), None)
 
 
 @pytest.mark.slow
@@ -363,6 +386,12 @@ def test_korean_math_renders_offline_in_a_browser(built, server, tmp_path):
     expected = min(5, sum(maths(page.read_text()).values()))
     assert done.stdout.count("<mjx-container") >= expected >= 1, done.stderr[-2000:]
     assert 'lang="ko"' in done.stdout
+    # Korean words of \text{...} in a formula are set in the page's fonts (MathJax's have no Hangul)
+    mtexts = re.findall(r"<mjx-mtext([^>]*)>(.*?)</mjx-mtext>", done.stdout, re.S)
+    korean = [attrs for attrs, body in mtexts if re.search("[\uac00-\ud7a3]", body)]
+    if HANGUL_MATH_PAGE == page:
+        assert korean, "no Korean \\text in the formulas of " + _rel(page)
+    assert all("Noto Sans KR Variable" in attrs for attrs in korean), korean[:2]
     built_page = built[0] / "ko" / f"{_rel(page).removesuffix('.md')}.html"
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', built_page.read_text())
     mathjax = [s for s in scripts if "mathjax" in s.lower() or "tex-" in s]
