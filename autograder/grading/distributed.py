@@ -14,18 +14,16 @@ workers is recorded with status ``error`` and the reason.
 """
 
 import dataclasses
-import errno
 import hashlib
 import itertools
 import logging
 import os
-import stat
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from autograder.grading import collect
-from autograder.grading.notebook import BrokenNotebook, RefusedNotebook
+from autograder.grading.notebook import BrokenNotebook
 
 #: Workers a task may be lost with before the student is recorded as an error.
 ALLOWED_FAILURES = 1
@@ -123,28 +121,11 @@ def _local_workers(address):
 
 
 def read_notebook(path, max_bytes):
-    """The bytes of a student's notebook, read in this process at most ``max_bytes`` (+1 to tell).
+    """The bytes of a student's notebook, read in this process (the client) at most ``max_bytes``
+    (+1 to tell), with the local grader's checks and words: ``notebook.read_capped``."""
+    from autograder.grading.notebook import read_capped
 
-    Never follows a link and never opens anything but a regular file (a FIFO would block);
-    RefusedNotebook (with the local grader's words) when it is larger, so that an 800 MB
-    file costs the client about ``max_bytes`` of memory, not the file.
-    """
-    name = Path(path).name
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise RefusedNotebook(f"{name} is a symbolic link; links are never followed "
-                                  "(submit the notebook itself)") from None
-        raise RefusedNotebook(f"cannot read {name}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise RefusedNotebook(f"{name} is not a regular file")
-        raw = handle.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise RefusedNotebook(f"{name} is larger than the limit of {max_bytes / 2**20:g} MB "
-                              "(grade --max-notebook-mb raises it)")
-    return raw
+    return read_capped(path, max_bytes)
 
 
 def submit_one(client, assignment, sub, limits, options, expected):

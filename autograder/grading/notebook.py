@@ -190,11 +190,12 @@ def _padded(pieces):
     return "\n".join(out) + "\n"
 
 
-def load_student(path, max_bytes=MAX_NOTEBOOK_BYTES):
-    """A student's notebook as a dict, or BrokenNotebook saying why it cannot be read.
+def read_capped(path, max_bytes):
+    """The bytes of a student's notebook, at most ``max_bytes`` read (+1 to tell), or RefusedNotebook.
 
-    Never follows a symbolic link (the grader would read the target with its own
-    rights) and never reads more than ``max_bytes``.
+    Never follows a symbolic link (the grader would read the target with its own rights) and
+    never opens anything but a regular file (a FIFO would block): an 800 MB file costs the
+    reader about ``max_bytes`` of memory, not the file.
     """
     name = Path(path).name
     try:
@@ -213,6 +214,17 @@ def load_student(path, max_bytes=MAX_NOTEBOOK_BYTES):
     if len(raw) > max_bytes:
         raise RefusedNotebook(f"{name} is larger than the limit of {max_bytes / 2**20:g} MB "
                               "(grade --max-notebook-mb raises it)")
+    return raw
+
+
+def load_student(path, max_bytes=MAX_NOTEBOOK_BYTES):
+    """A student's notebook as a dict, or BrokenNotebook saying why it cannot be read.
+
+    Never follows a symbolic link (the grader would read the target with its own
+    rights) and never reads more than ``max_bytes``.
+    """
+    name = Path(path).name
+    raw = read_capped(path, max_bytes)
     try:
         nb = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
