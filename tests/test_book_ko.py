@@ -311,6 +311,21 @@ def test_korean_pages_are_built_in_korean_and_link_their_english_twin(built):
 
 
 @pytest.mark.slow
+def test_links_to_untranslated_pages_open_the_english_page(built):
+    """A {doc} to a Korean page that does not exist yet (P.ko) goes to the English P.html."""
+    html, _ = built
+    checked = 0
+    for page in (html / "ko").rglob("*.ko.html"):
+        for href in re.findall(r'<a class="english-only reference external" href="([^"]+)"', page.read_text()):
+            target = (page.parent / href).resolve()
+            assert target.is_file() and html / "ko" not in target.parents, (page, href)
+            assert not (ROOT / (str(target.relative_to(html)).removesuffix(".html") + ".ko.md")).is_file()
+            checked += 1
+    untranslated = build_korean.untranslated(yaml.safe_load((ROOT / "_toc.yml").read_text()), ROOT)
+    assert checked or not untranslated, "intro.ko.md links the untranslated pages"
+
+
+@pytest.mark.slow
 def test_untranslated_english_pages_have_no_language_link(built):
     html, _ = built
     translated = {_rel(english_twin(p)).removesuffix(".md") for p in KO_PAGES}
