@@ -35,8 +35,9 @@ sysdeps:
 	  else echo "Install chromium and bubblewrap (Debian: apt-get install chromium bubblewrap)"; exit 1; fi; \
 	fi
 
-# The Korean web font of the book (npm package, pinned in package-lock.json; nothing is
-# fetched when a page is read). _ext/korean_font.py subsets it into the build.
+# The Korean web font of the book and the widget scripts of its progress bars (npm packages,
+# pinned in package-lock.json; nothing is fetched when a page is read). _ext/korean_font.py
+# subsets the font into the build; _ext/widgets_offline.py copies require.js and embed-amd.js.
 FONT := node_modules/@fontsource-variable/noto-sans-kr/index.css
 fonts: $(FONT)
 

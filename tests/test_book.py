@@ -624,3 +624,108 @@ def test_no_korean_inside_formulas():
     found = {p.name: spans for p in [*CHAPTER_SOURCES, ROOT / "intro.md"] if (spans := hangul_in_math(p.read_text()))}
     assert not found, found
     assert hangul_in_math(r"$$\text{forget gate (망각 게이트)}$$") and not hangul_in_math("망각 게이트 $f_t$")
+
+
+# --- offline: no script, stylesheet or font from the network; the progress bars still draw ----
+
+NETWORK = r"""(?:https?:)?//"""
+
+
+def network_assets(page_html):
+    """Network URLs a page loads as a script (``src``), a stylesheet (``<link rel=stylesheet>``,
+    ``@import``) or a font (``url()`` of an ``@font-face``, ``<link rel=preload as=font>``)."""
+    found = re.findall(rf"""<script\b[^>]*\bsrc\s*=\s*["']?({NETWORK}[^"'\s>]+)""", page_html, re.I)
+    for tag in re.findall(r"<link\b[^>]*>", page_html, re.I):
+        href = re.search(rf"""\bhref\s*=\s*["']?({NETWORK}[^"'\s>]+)""", tag, re.I)
+        if href and re.search(r"""\brel\s*=\s*["']?[^"'>]*\b(stylesheet|preload)\b""", tag, re.I):
+            found.append(href.group(1))
+    found += re.findall(rf"""@import\s+(?:url\()?\s*["']?({NETWORK}[^"')\s;]+)""", page_html, re.I)
+    for face in re.findall(r"@font-face\s*\{[^}]*\}", page_html, re.I):
+        found += re.findall(rf"""url\(\s*["']?({NETWORK}[^"')\s]+)""", face, re.I)
+    return found
+
+
+def test_network_asset_check_catches_cdn_scripts_styles_and_fonts():
+    local = ('<script src="_static/widgets/require.js"></script><link rel="stylesheet" href="_static/a.css">'
+             '<a href="https://example.org/paper.pdf">a cited paper</a>'
+             "<style>@font-face{font-family:X;src:url(./x.woff2)}</style>")
+    assert network_assets(local) == []
+    planted = {
+        '<script src="https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist/embed-amd.js">'
+        "</script>": "https://cdn.jsdelivr.net",
+        "<script async src='//cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js'></script>":
+            "//cdnjs",
+        '<link href="https://fonts.googleapis.com/css?family=Roboto" rel="stylesheet">': "fonts.googleapis",
+        "<style>@import url('https://fonts.googleapis.com/css');</style>": "fonts.googleapis",
+        "<style>@font-face{font-family:X;src:url(https://fonts.gstatic.com/x.woff2)}</style>": "gstatic",
+    }
+    for snippet, host in planted.items():
+        found = network_assets(local + snippet)
+        assert len(found) == 1 and host in found[0], (snippet, found)
+
+
+def built_pages_and_styles(html):
+    """Every page of both editions (html/ko inside html) and every stylesheet the build ships."""
+    return sorted(html.rglob("*.html")) + sorted((html / "_static").rglob("*.css")) + \
+        sorted((html / "ko" / "_static").rglob("*.css"))
+
+
+@pytest.mark.slow
+def test_no_page_of_either_edition_loads_assets_from_the_network(html, tmp_path):
+    files = built_pages_and_styles(html)
+    assert any("ko" in f.relative_to(html).parts[:1] for f in files), "the Korean edition was not built"
+    found = {str(f.relative_to(html)): urls for f in files
+             if (urls := network_assets(f.read_text(encoding="utf-8", errors="replace")))}
+    assert not found, found
+    # Two-sided on a real page: a copy of a widget chapter with myst-nb's default CDN script is caught.
+    page = widget_pages(html)[0]
+    text = page.read_text(encoding="utf-8")
+    planted = text.replace('<script src="_static/widgets/require.js',
+                           '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js'
+                           '"></script>\n<script src="_static/widgets/require.js', 1)
+    assert planted != text and network_assets(planted) == [
+        "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js"]
+
+
+def widget_pages(html):
+    """Built pages that hold ipywidgets state (a tqdm bar's final state), English first."""
+    return sorted((p for p in html.rglob("*.html") if "application/vnd.jupyter.widget-state+json" in
+                   p.read_text(encoding="utf-8", errors="replace")), key=lambda p: ("ko" in p.parts, str(p)))
+
+
+def _widgets_offline_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("widgets_offline", ROOT / "_ext" / "widgets_offline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_widget_scripts_config_is_local_and_bundles_the_bars_modules():
+    module = _widgets_offline_module()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]["nb_ipywidgets_js"]
+    assert config and module.network_urls(config) == []
+    from myst_nb.core.config import ipywidgets_js_factory
+
+    assert len(module.network_urls(ipywidgets_js_factory())) == 3   # myst-nb's default: two CDNs + cdn attr
+    tqdm_state = {"state": {"a": {"model_module": "@jupyter-widgets/controls"},
+                            "b": {"model_module": "@jupyter-widgets/base"}}}
+    assert module.unbundled_modules(tqdm_state) == []
+    tqdm_state["state"]["c"] = {"model_module": "bqplot"}
+    assert module.unbundled_modules(tqdm_state) == ["bqplot"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("edition", ["en", "ko"])
+def test_progress_bars_render_offline_in_a_browser(html, server, tmp_path, edition):
+    """The network is closed here: the bar is drawn only if require.js and embed-amd.js come
+    from the build (myst-nb's CDN defaults drew nothing)."""
+    pages = [p for p in widget_pages(html) if ("ko" in p.relative_to(html).parts[:1]) == (edition == "ko")]
+    assert pages, f"no {edition} page has a progress bar"
+    url = f"{server}/{pages[0].relative_to(html).as_posix()}"
+    done = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--dump-dom", url],
+                          capture_output=True, text=True, timeout=120)
+    dom = done.stdout
+    assert "jupyter-widgets" in dom and "widget-hprogress" in dom, (url, done.stderr[-2000:])
+    assert "100%" in re.sub(r"<script\b.*?</script>", "", dom, flags=re.S), url    # the final state
