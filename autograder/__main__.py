@@ -3,7 +3,7 @@
 import os
 import sys
 
-from autograder.grading.cli import main
+from autograder.cli import main
 
 
 def _leave(code):

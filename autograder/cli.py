@@ -4,11 +4,11 @@ import argparse
 import os
 import sys
 
-from autograder.grading.remote import Limits
+from autograder.grading.student.remote import Limits
 
 
 def _release(args):
-    from autograder.grading.release import ReleaseError, release
+    from autograder.grading.authoring.release import ReleaseError, release
 
     try:
         _known(args.course, args.assignments)
@@ -24,8 +24,8 @@ def _release(args):
 
 def _validate_all(course, names):
     """Validate each assignment (default: all); print one line per problem; 0 or 1."""
-    from autograder.grading.release import assignments
-    from autograder.grading.validate import validate
+    from autograder.grading.authoring.release import assignments
+    from autograder.grading.authoring.validate import validate
 
     failed = 0
     for name in names or assignments(course):
@@ -49,7 +49,7 @@ def _known(course, names):
     """LookupError (one line, with the closest names) unless every name is an assignment of the course."""
     import difflib
 
-    from autograder.grading.release import assignments
+    from autograder.grading.authoring.release import assignments
 
     known = assignments(course)
     for name in names:
@@ -60,7 +60,7 @@ def _known(course, names):
 
 
 def _student_kit(args):
-    from autograder.grading.student_kit import build
+    from autograder.grading.authoring.student_kit import build
 
     course = args.course if args.course != "." else _default_course()
     try:
@@ -75,7 +75,8 @@ def _student_kit(args):
 
 
 def _grade(args):
-    from autograder.grading import classroom, collect, gradebook, report
+    from autograder.grading.course import classroom, collect
+    from autograder.grading.records import gradebook, report
 
     try:
         _known(args.course, [args.assignment])
@@ -83,13 +84,13 @@ def _grade(args):
             report.check_target(args.report)
             from pathlib import Path
 
-            from autograder.grading import similarity_report
+            from autograder.grading.records import similarity_report
             similarity_report.targets(Path(args.report).parent)  # similarity.csv and .html go beside the report
     except (LookupError, OSError) as exc:
         return _fail("grade", exc)
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
-    from autograder.grading.distributed import DaskError
+    from autograder.grading.course.distributed import DaskError
 
     try:
         policy, zone = _late_policy(args)
@@ -118,7 +119,7 @@ def _grade(args):
 def _late_policy(args):
     """(LatePolicy of --due (else the course's due_dates.json), --late-penalty and --late-cap, or None;
     the zone of times written without one: --timezone, else the due date's, else this machine's)."""
-    from autograder.grading.late import LatePolicy, course_due, parse_due
+    from autograder.grading.course.late import LatePolicy, course_due, parse_due
 
     given = getattr(args, "timezone", None)
     due = parse_due(args.due, given) if args.due else course_due(args.course, args.assignment, given)
@@ -135,7 +136,8 @@ def _prepare(args, zone):
     """What grade does to the chosen submissions before grading: keep the LMS identity of a student
     regraded from a single file, and take submission times from --submission-times (read now: a bad
     file stops the run before anyone is graded)."""
-    from autograder.grading import collect, gradebook, late
+    from autograder.grading.course import collect, late
+    from autograder.grading.records import gradebook
 
     times = late.read_submission_times(args.submission_times, zone) if args.submission_times else None
 
@@ -148,8 +150,8 @@ def _prepare(args, zone):
 
 
 def _feedback(args):
-    from autograder.grading.feedback import lms_feedback, write_feedback
-    from autograder.grading.gradebook import GradebookError, check_edits
+    from autograder.grading.records.feedback import lms_feedback, write_feedback
+    from autograder.grading.records.gradebook import GradebookError, check_edits
 
     try:
         if args.accept_csv_edits:
@@ -164,8 +166,8 @@ def _feedback(args):
 
 
 def _export(args):
-    from autograder.grading.feedback import export
-    from autograder.grading.gradebook import GradebookError, check_edits
+    from autograder.grading.records.feedback import export
+    from autograder.grading.records.gradebook import GradebookError, check_edits
 
     try:
         if args.accept_csv_edits:
@@ -180,7 +182,7 @@ def _export(args):
 
 def _line(text):
     """``text`` as one printable line (control characters escaped)."""
-    from autograder.grading.text import clean
+    from autograder.grading.student.text import clean
 
     return clean(text, 1000, newlines=False)
 
@@ -197,8 +199,8 @@ def _fail(command, exc):
 
 def _class_report(assignment, gradebook_csv, out=None, sections=()):
     """Print the class report of ``assignment`` (and write its HTML page to ``out``); 0, or 2 on error."""
-    from autograder.grading import report
-    from autograder.grading.gradebook import GradebookError
+    from autograder.grading.records import report
+    from autograder.grading.records.gradebook import GradebookError
 
     try:
         summary = report.build(report.load_records(gradebook_csv, assignment), assignment)
@@ -216,7 +218,8 @@ def _similarity_section(args, inputs):
     linking to them ([] with a warning if the comparison cannot run: the grades stand)."""
     from pathlib import Path
 
-    from autograder.grading import collect, similarity, similarity_report
+    from autograder.grading.course import collect, similarity
+    from autograder.grading.records import similarity_report
 
     folder = Path(args.report).parent
     try:
@@ -234,7 +237,8 @@ def _report(args):
 
 
 def _similarity(args):
-    from autograder.grading import collect, similarity, similarity_report
+    from autograder.grading.course import collect, similarity
+    from autograder.grading.records import similarity_report
 
     options = similarity.Options(threshold=args.threshold, common=args.common, inputs=collect.InputLimits(
         notebook_bytes=int(args.max_notebook_mb * 2**20), total_bytes=int(args.max_total_mb * 2**20)))
@@ -253,13 +257,13 @@ def _similarity(args):
 
 
 def _check(args):
-    from autograder.grading.notebook import BrokenNotebook
-    from autograder.grading.student_check import check, report
+    from autograder.grading.student.notebook import BrokenNotebook
+    from autograder.grading.student.student_check import check, report
 
     course = args.course if args.course != "." else _default_course()
     # The student's own code on the student's own machine: the weak sandbox will do (and says so).
     limits = Limits(timeout=args.timeout, allow_weak=True)
-    from autograder.grading import remote
+    from autograder.grading.student import remote
 
     remote.NOTES = False  # the instructor's notes on the sandbox; the student gets sandbox_line() instead
     try:
@@ -282,7 +286,7 @@ def _default_course():
 
 def print_summary(results):
     """The table printed at the end of a grading run."""
-    from autograder.grading.classroom import summary
+    from autograder.grading.course.classroom import summary
 
     counts = summary(results)
     names = {sid: _line(f"{sid} ({e['name']})" if e.get("name") else sid) for sid, e in results.items()}
@@ -380,9 +384,9 @@ def default_jobs():
 
 def parser():
     """The argument parser of every command."""
-    from autograder.grading import similarity
-    from autograder.grading.classroom import MIN_MEMORY_MB
-    from autograder.grading.late import parse_due, parse_rule, parse_zone
+    from autograder.grading.course import similarity
+    from autograder.grading.course.classroom import MIN_MEMORY_MB
+    from autograder.grading.course.late import parse_due, parse_rule, parse_zone
 
     top = _Parser(prog="python -m autograder", description=__doc__)
     top.add_argument("--course", default=None,

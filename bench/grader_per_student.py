@@ -29,7 +29,7 @@ ASSIGNMENT = "01_perceptron"
 
 def record_costs(n, folder):
     """ms per record over the first and last tenth of ``n`` records, journal and rewrite."""
-    from autograder.grading import gradebook
+    from autograder.grading.records import gradebook
 
     entry = dict(score=10.0, max_score=10.0, status="graded", reason="", problems=[],
                  tests=[dict(grade_id=f"test_{i}", points=2.0, max_points=2.0, message="", hidden=False)
@@ -80,7 +80,8 @@ class Stages:
 
 def grade_class(n, folder, jobs):
     """Grade a class of ``n`` in this process: (finishing times, per-stage seconds, total seconds)."""
-    from autograder.grading import classroom, judge, remote
+    from autograder.grading.course import classroom
+    from autograder.grading.student import judge, remote
     try:
         from autograder.checks import memo
     except ImportError:  # an earlier revision (its breakdown, for comparison)

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograder.grading import remote, sandbox, seccomp  # noqa: E402
-from autograder.grading.remote import Limits, Worker  # noqa: E402
+from autograder.grading.student import remote, sandbox, seccomp  # noqa: E402
+from autograder.grading.student.remote import Limits, Worker  # noqa: E402
 
 
 def start_and_close(limits):

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.grading.notebook import load_source, top_level_names  # noqa: E402
+from autograder.grading.student.notebook import load_source, top_level_names  # noqa: E402
 
 #: What students add of their own: random statements built from these pieces.
 FUNCS = ["np.sum", "np.mean", "np.max", "np.abs", "np.sqrt", "np.exp", "np.log1p", "np.clip", "np.where",

@@ -14,8 +14,8 @@ import resource
 import sys
 import time
 
-from autograder.grading import sandbox
-from autograder.grading.remote import Limits, Worker, WorkerGone
+from autograder.grading.student import sandbox
+from autograder.grading.student.remote import Limits, Worker, WorkerGone
 
 
 def start_time(starts, weak):

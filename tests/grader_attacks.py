@@ -9,8 +9,8 @@ import json
 
 from conftest import ROOT
 
-from autograder.grading.notebook import load_source
-from autograder.grading.remote import Limits
+from autograder.grading.student.notebook import load_source
+from autograder.grading.student.remote import Limits
 
 A = "04_softmax_losses"
 FULL = 10.0

@@ -63,7 +63,7 @@ def _released(course, name):
 
 def test_validate_solution_full_marks_stub_zero(name, venv_env):
     """``python -m autograder validate``: through the real grader, the solution earns full marks and the
-    released stub zero, and nothing the grader cannot handle (autograder/grading/validate.py)."""
+    released stub zero, and nothing the grader cannot handle (autograder/grading/authoring/validate.py)."""
     done = subprocess.run([sys.executable, "-m", "autograder", "validate", name],
                           capture_output=True, text=True, env=venv_env, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr

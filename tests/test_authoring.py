@@ -1,4 +1,4 @@
-"""A new exercise written with autograder/authoring.py, as the page "Writing an exercise" says.
+"""A new exercise written with autograder/grading/authoring/source.py, as the page "Writing an exercise" says.
 
 The issue's failures are authoring errors at release time now (validate), never zeros at
 grading time: a test reading ``x`` from a plain code cell, a class (``Linear``) as deliverable.
@@ -9,9 +9,9 @@ import shutil
 import subprocess
 import sys
 
-from autograder import authoring
-from autograder.grading.notebook import load_source
-from autograder.grading.validate import static_errors, validate
+from autograder.grading.authoring import source as authoring
+from autograder.grading.student.notebook import load_source
+from autograder.grading.authoring.validate import static_errors, validate
 from conftest import ROOT
 
 SETUP = ("setup", "import numpy as np", "setup")

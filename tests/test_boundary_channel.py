@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from autograder.checks.compare import call
-from autograder.grading import remote, sandbox, wire
-from autograder.grading.remote import BudgetExceeded, Limits, RemoteFunction, StudentError, Worker, WorkerGone
+from autograder.grading.student import remote, sandbox
+from autograder import wire
+from autograder.grading.student.remote import BudgetExceeded, Limits, RemoteFunction, StudentError, Worker, WorkerGone
 
 
 def start(**limits):

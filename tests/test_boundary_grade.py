@@ -14,13 +14,13 @@ import sys
 
 import pytest
 
-from autograder.grading import sandbox
+from autograder.grading.student import sandbox
 from conftest import ROOT
 from test_boundary_os import UNHOOK
 
 A = "04_softmax_losses"
 FULL = 10.0
-WORKER_SOURCE = ROOT / "autograder" / "grading" / "worker.py"
+WORKER_SOURCE = ROOT / "autograder" / "grading" / "student" / "worker.py"
 
 pytestmark = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
                                 f"{sandbox.unavailable_reason()}")

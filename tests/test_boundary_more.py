@@ -19,9 +19,10 @@ import pytest
 from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
 
 from autograder.checks.compare import call
-from autograder.grading import sandbox, wire
-from autograder.grading.judge import grade_notebook
-from autograder.grading.remote import Limits, RemoteFunction, Worker, WorkerGone
+from autograder.grading.student import sandbox
+from autograder import wire
+from autograder.grading.student.judge import grade_notebook
+from autograder.grading.student.remote import Limits, RemoteFunction, Worker, WorkerGone
 from test_boundary_os import UNHOOK
 
 #: A cell that finds the worker's own module (its ``call`` and ``serve``) by walking the stack.
@@ -371,7 +372,7 @@ def test_arrays_that_are_not_plain_numbers_are_refused_before_they_are_made(desc
                                   "\u202e", "\u2067", "\u2028", "\x1b", "\x85"])
 def test_invisible_marks_in_a_message_are_shown_escaped(mark):
     """A zero-width or bidi mark can make a reason read as another one in the CSV or the feedback."""
-    from autograder.grading.text import clean
+    from autograder.grading.student.text import clean
 
     shown = clean(f"wrong{mark}value")
     assert mark not in shown and ("\\u%04x" % ord(mark) in shown or "\\x%02x" % ord(mark) in shown), shown
@@ -408,7 +409,7 @@ def test_a_cell_that_stops_a_worker_restarted_during_hidden_tests_says_nothing_o
 def test_the_grader_never_parses_a_huge_student_cell(monkeypatch):
     """Naming the cell that rebinds a deliverable parsed every later cell in the grader: 7.6 MiB
     of ``x = [0, 0, ...]`` took 32 s and 3.8 GiB there (Python's AST is ~500x its source)."""
-    from autograder.grading import judge
+    from autograder.grading.student import judge
 
     parsed = []
     real = judge.top_level_names

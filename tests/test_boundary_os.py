@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from autograder.grading import remote, sandbox
-from autograder.grading.remote import Limits, Worker
+from autograder.grading.student import remote, sandbox
+from autograder.grading.student.remote import Limits, Worker
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
@@ -73,7 +73,7 @@ def secrets(tmp_path):
     (klass / "04_softmax.ipynb").write_text("classmate's work")
     (tmp_path / "grades.json").write_text("{}")
     return {"git": ROOT / ".git" / "HEAD", "solution": ROOT / "solutions" / "04_softmax_losses" / "04_softmax_losses.ipynb",
-            "worker_source": ROOT / "autograder" / "grading" / "worker.py",
+            "worker_source": ROOT / "autograder" / "grading" / "student" / "worker.py",
             "classmate": klass / "04_softmax.ipynb", "gradebook": tmp_path / "grades.json",
             "workers_code": os.path.join(remote._workers_root(), "code", "worker.py")}
 

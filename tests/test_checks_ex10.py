@@ -444,7 +444,7 @@ def test_the_speed_test_and_the_notebook_state_one_number():
 
 def test_the_graders_timeout_is_told_with_the_tests_own_limit():
     """A call the grader stops after 30 s reads as over this test's 15 s, not as a second number."""
-    from autograder.grading.remote import WorkerGone
+    from autograder.grading.student.remote import WorkerGone
 
     def stopped(*args):
         raise WorkerGone("timed out after 30 s while running conv2d_forward")

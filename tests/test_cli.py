@@ -85,7 +85,7 @@ def test_grade_refuses_missing_submissions(tmp_path):
                                                  ("--budget", "-5", "at least 0"), ("--jobs", "two", "whole number"),
                                                  ("--late-penalty", "10", "10%/day"), ("--due", "soon", "not a date")])
 def test_bad_options_are_one_line_before_anything_runs(tmp_path, capsys, option, value, said):
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     with pytest.raises(SystemExit) as stop:
         main(["grade", A, str(tmp_path), option, value, "--out", str(tmp_path / "g.csv")])
@@ -97,7 +97,7 @@ def test_bad_options_are_one_line_before_anything_runs(tmp_path, capsys, option,
 
 def in_process(capsys, *args):
     """(exit code, stderr) of the command run in this process: for runs that stop before grading."""
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     code = main([*args, *(["--allow-weak-sandbox"] if args[0] == "grade" else [])])
     return code, capsys.readouterr().err
@@ -250,7 +250,7 @@ def test_a_zip_inside_the_class_is_named(tmp_path, capsys):
 
 def test_the_summary_shows_lms_names_beside_ids(capsys):
     """Canvas and Moodle ids are numbers: the end-of-run table shows the name kept from the download."""
-    from autograder.grading.cli import print_summary
+    from autograder.cli import print_summary
 
     print_summary({"1001": dict(score=8.0, max_score=10.0, status="graded", name="müller"),
                    "ann": dict(score=0.0, max_score=10.0, status="zero")})
@@ -276,7 +276,7 @@ def test_a_release_nbgrader_refuses_is_one_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "soon"])
 def test_check_timeout_is_validated_when_parsed(tmp_path, capsys, value):
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     with pytest.raises(SystemExit) as parsed:
         main(["check", str(tmp_path / "x.ipynb"), "--timeout", value])

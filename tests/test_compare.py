@@ -364,7 +364,7 @@ class _Worker:
 
 
 def test_in_the_grader_the_helper_is_named_as_one_it_may_call():
-    from autograder.grading.remote import RemoteFunction
+    from autograder.grading.student.remote import RemoteFunction
 
     ns = _notebook("def twice(x):\n    return x + 1\ndef double(x):\n    return twice(x)\n")
     text = message(check_double, RemoteFunction(_Worker(ns), "double"))
@@ -438,7 +438,7 @@ def test_every_exercise_states_its_number_types_in_solution_and_release(slug, wo
 
 def test_a_helper_the_grader_stops_leaves_the_verdict_as_it_was():
     """In the grader a hanging helper ends in WorkerGone: the function's own verdict stays, unprefixed."""
-    from autograder.grading.remote import WorkerGone
+    from autograder.grading.student.remote import WorkerGone
 
     def hangs(x):
         raise WorkerGone("timed out after 30 s while running twice")

@@ -98,7 +98,7 @@ def _start_cluster(n, course):
     import dask
     from distributed import LocalCluster
 
-    from autograder.grading import distributed as dist
+    from autograder.grading.course import distributed as dist
 
     dask.config.set({"distributed.scheduler.allowed-failures": dist.ALLOWED_FAILURES})
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -107,8 +107,8 @@ def _start_cluster(n, course):
 
 def _run_in_thread(address, submissions, out, course=ROOT):
     """grade_class on the cluster at ``address``, in a thread: (thread, box with result or error)."""
-    from autograder.grading import classroom
-    from autograder.grading.remote import Limits
+    from autograder.grading.course import classroom
+    from autograder.grading.student.remote import Limits
 
     box = {}
 
@@ -166,7 +166,7 @@ def test_a_worker_with_a_different_source_notebook_is_refused(tmp_path):
 
 
 def test_source_digest_changes_with_the_source(tmp_path):
-    from autograder.grading.distributed import source_digest
+    from autograder.grading.course.distributed import source_digest
 
     shutil.copytree(ROOT / "solutions" / ASSIGNMENT, tmp_path / "solutions" / ASSIGNMENT)
     before = source_digest(tmp_path, ASSIGNMENT)
@@ -178,7 +178,7 @@ def test_source_digest_changes_with_the_source(tmp_path):
 
 @pytest.mark.parametrize("address", ["local:0", "local:x", "local:-2"])
 def test_bad_local_address_is_one_line(address):
-    from autograder.grading.distributed import DaskError, _local_workers
+    from autograder.grading.course.distributed import DaskError, _local_workers
 
     with pytest.raises(DaskError, match="local:N"):
         _local_workers(address)

@@ -15,8 +15,9 @@ import sys
 import pytest
 from grader_attacks import A, POINTS, SOLUTION, STABLE, edit, limits, source, write
 
-from autograder.grading import classroom, collect, feedback, gradebook
-from autograder.grading.gradebook import FORMULA_START, GradebookError
+from autograder.grading.course import classroom, collect
+from autograder.grading.records import feedback, gradebook
+from autograder.grading.records.gradebook import FORMULA_START, GradebookError
 
 
 def grade_and_record(tmp_path, nb, student="s"):

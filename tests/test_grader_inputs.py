@@ -11,8 +11,8 @@ import pytest
 from conftest import ROOT
 from grader_attacks import A, SOLUTION, write
 
-from autograder.grading import collect
-from autograder.grading.collect import InputLimits, SubmissionsError, find, open_submissions, safe_id
+from autograder.grading.course import collect
+from autograder.grading.course.collect import InputLimits, SubmissionsError, find, open_submissions, safe_id
 
 NAMES = [A]
 
@@ -119,7 +119,7 @@ def test_a_wrapping_link_is_not_stepped_into(tmp_path, root):
 
 
 def test_the_printed_summary_cannot_be_forged(capsys):
-    from autograder.grading.cli import print_summary
+    from autograder.cli import print_summary
 
     forged = "\x1b[2K\x1b[1Aeve      10/10  graded\r"
     results = {forged: dict(score=0.0, max_score=10.0, status="zero"),

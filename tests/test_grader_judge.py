@@ -10,8 +10,9 @@ import time
 import pytest
 from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
 
-from autograder.grading import classroom, collect, gradebook
-from autograder.grading.judge import TestResult as Result, failure_kind, grade_notebook
+from autograder.grading.course import classroom, collect
+from autograder.grading.records import gradebook
+from autograder.grading.student.judge import TestResult as Result, failure_kind, grade_notebook
 
 HIDDEN = "a hidden test failed: "
 

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT
 
-from autograder.grading.classroom import sandbox_mode
+from autograder.grading.course.classroom import sandbox_mode
 
 A = "01_perceptron"
 FULL = 10.0
@@ -231,7 +231,7 @@ def test_killed_run_leaves_a_consistent_gradebook_and_the_next_run_completes(tmp
            "--allow-weak-sandbox"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    from autograder.grading import gradebook
+    from autograder.grading.records import gradebook
 
     store = out.with_suffix(".json")
     deadline = time.monotonic() + 300
@@ -251,8 +251,8 @@ def test_killed_run_leaves_a_consistent_gradebook_and_the_next_run_completes(tmp
 
 def test_an_assignment_of_two_notebooks_names_the_notebook_of_each_test(tmp_path):
     """Two notebooks may hold tests of the same name: each record and reason says which notebook it is."""
-    from autograder.grading import classroom
-    from autograder.grading.remote import Limits
+    from autograder.grading.course import classroom
+    from autograder.grading.student.remote import Limits
 
     course = tmp_path / "course"
     (course / "solutions" / "15_two").mkdir(parents=True)

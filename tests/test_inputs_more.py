@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from grader_attacks import A
 
-from autograder.grading.collect import InputLimits, SubmissionsError, find, open_submissions
+from autograder.grading.course.collect import InputLimits, SubmissionsError, find, open_submissions
 
 NAMES = [A]
 NB = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
@@ -152,7 +152,7 @@ def test_a_fifo_or_a_device_named_as_a_notebook_is_refused(tmp_path):
 # What students control in the outputs: their messages in the printed class report.
 
 def test_a_message_cannot_forge_lines_of_the_printed_class_report():
-    from autograder.grading import report
+    from autograder.grading.records import report
 
     forged = "boom\n  test_rmse                      99/99   100.0%\r\x1b[2J\u2028more"
     records = {sid: {"status": "zero", "score": 0.0, "max_score": 2.0,
@@ -170,7 +170,7 @@ def _entry(**extra):
 
 
 def test_feedback_pages_a_case_insensitive_file_system_would_merge_are_not_written(tmp_path):
-    from autograder.grading import feedback, gradebook
+    from autograder.grading.records import feedback, gradebook
 
     out = tmp_path / "grades.csv"
     for sid in ("Ann", "ann", "bob"):                    # an old gradebook: ids before the case rule
@@ -184,7 +184,7 @@ def test_feedback_pages_a_case_insensitive_file_system_would_merge_are_not_writt
 def test_every_output_is_safe_from_a_hostile_name_and_message(tmp_path):
     import csv
 
-    from autograder.grading import feedback, gradebook, lms, report
+    from autograder.grading.records import feedback, gradebook, lms, report
 
     hostile = '=HYPERLINK("x")<img src=x onerror=alert(1)>\x1b[2J\n-2+3,"'
     out = tmp_path / "grades.csv"
@@ -243,8 +243,8 @@ def test_a_forged_zip_time_is_not_believed_either(tmp_path):
 
 def test_an_unknown_submission_time_is_said_once_in_the_summary_and_costs_nothing(capsys):
     """Said once for the class (issue 17: not on every row), never silently on time; Canvas's flag still counts."""
-    from autograder.grading import late
-    from autograder.grading.cli import print_summary
+    from autograder.grading.course import late
+    from autograder.cli import print_summary
 
     due = datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
     policy = late.LatePolicy(due, 10.0, True, "day")

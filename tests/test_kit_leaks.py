@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grading import student_kit
+from autograder.grading.authoring import student_kit
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,9 @@ import datetime
 
 import pytest
 
-from autograder.grading import collect, feedback, gradebook, late, lms
-from autograder.grading.gradebook import GradebookError
+from autograder.grading.course import collect, late
+from autograder.grading.records import feedback, gradebook, lms
+from autograder.grading.records.gradebook import GradebookError
 
 UTC = datetime.timezone.utc
 DUE = datetime.datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
@@ -215,7 +216,7 @@ def test_due_dates_from_the_course_table(tmp_path):
 
 
 def test_a_penalty_without_a_due_date_is_refused(tmp_path, capsys):
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     code = main(["grade", "01_perceptron", str(tmp_path), "--late-penalty", "10%/day", "--out",
                  str(tmp_path / "g.csv")])

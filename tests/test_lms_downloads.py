@@ -18,9 +18,10 @@ import zipfile
 
 import pytest
 
-from autograder.grading import collect, feedback, gradebook, late, lms, report
-from autograder.grading.collect import find, open_submissions
-from autograder.grading.gradebook import GradebookError
+from autograder.grading.course import collect, late
+from autograder.grading.records import feedback, gradebook, lms, report
+from autograder.grading.course.collect import find, open_submissions
+from autograder.grading.records.gradebook import GradebookError
 from conftest import ROOT
 
 A = "01_perceptron"
@@ -113,7 +114,7 @@ def test_naive_times_are_read_in_the_zone_given_not_the_machines(tmp_path):
 
 
 def test_the_zone_defaults_to_the_due_dates(tmp_path):
-    from autograder.grading.cli import _late_policy, parser
+    from autograder.cli import _late_policy, parser
 
     args = parser().parse_args(["grade", A, str(tmp_path), "--due", "2026-12-01T23:59+09:00"])
     args.course = ROOT
@@ -290,7 +291,7 @@ def test_roster_names_match_in_both_orders_and_any_normal_form(tmp_path):
 
 def test_student_choice_compares_normalized_names():
     """Before: --student müllerzoë typed in NFC did not find the NFD name from the zip."""
-    from autograder.grading.classroom import chosen
+    from autograder.grading.course.classroom import chosen
 
     nfd = collect.Submission("23456", raw_id="23456", name=unicodedata.normalize("NFD", "müllerzoë"))
     other = collect.Submission("12345", raw_id="12345", name="kimminsu")
@@ -393,7 +394,7 @@ def test_feedback_shows_the_name_one_zone_and_packs_lms_upload_zips(tmp_path):
 def test_a_student_the_grader_fails_on_keeps_the_name_and_lms_identity(tmp_path, monkeypatch):
     """Before: an error record had no name or layout: the summary showed a bare id, and the Canvas export
     moved the student to SIS Login ID (and a later regrade from a file had no identity to keep)."""
-    from autograder.grading import classroom
+    from autograder.grading.course import classroom
 
     sub = collect.Submission("12345", raw_id="12345", name="kimminsu", layout="canvas", lms_file="901")
     monkeypatch.setattr(classroom, "grade_student", lambda *args: 1 / 0)

@@ -5,9 +5,9 @@ import pytest
 
 from autograder.checks import ex04_softmax_losses as ex04
 from autograder.checks.compare import CheckFailed
-from autograder.grading.judge import grade_notebook
-from autograder.grading.notebook import cases, load_source
-from autograder.grading.remote import Limits
+from autograder.grading.student.judge import grade_notebook
+from autograder.grading.student.notebook import cases, load_source
+from autograder.grading.student.remote import Limits
 from autograder.ref_numpy import losses
 from test_authoring import ANSWER, CHECKS, SETUP, TEST, course_with
 

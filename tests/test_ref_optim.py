@@ -151,7 +151,7 @@ def test_empty_dict_is_a_first_step_like_none(name, hyper):
 
 def test_state_is_plain_data():
     """Numbers and float arrays under str keys: what crosses the grader's pipe."""
-    from autograder.grading import wire
+    from autograder import wire
 
     w, dw = np.ones(3), np.arange(3.0)
     for name, hyper in SETTINGS:

@@ -11,8 +11,9 @@ import stat
 
 import pytest
 
-from autograder.grading import classroom, collect, feedback, gradebook
-from autograder.grading.gradebook import GradebookError
+from autograder.grading.course import classroom, collect
+from autograder.grading.records import feedback, gradebook
+from autograder.grading.records.gradebook import GradebookError
 
 
 def entry(score, status="graded", graded_at="t"):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from autograder.grading import gradebook, report
+from autograder.grading.records import gradebook, report
 from conftest import ROOT
 
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from autograder.grading import sandbox
-from autograder.grading.remote import Limits, Worker, WorkerGone
+from autograder.grading.student import sandbox
+from autograder.grading.student.remote import Limits, Worker, WorkerGone
 from conftest import ROOT
 
 SOLUTIONS = str(ROOT / "solutions")

@@ -20,9 +20,9 @@ import zipfile
 import pytest
 from grader_attacks import FULL, SOLUTION, edit, limits, source, write
 
-from autograder.grading import remote, sandbox, seccomp
-from autograder.grading.judge import grade_notebook
-from autograder.grading.remote import Limits, Worker
+from autograder.grading.student import remote, sandbox, seccomp
+from autograder.grading.student.judge import grade_notebook
+from autograder.grading.student.remote import Limits, Worker
 from conftest import ROOT
 from test_boundary_os import UNHOOK
 
@@ -128,8 +128,8 @@ def test_an_unknown_architecture_is_refused_in_one_line_unless_accepted(monkeypa
 KEYRING_SCRIPT = '''
 import ctypes, json, sys
 sys.path[:0] = [{root!r}, {tests!r}]
-from autograder.grading import sandbox, seccomp
-from autograder.grading.remote import Limits, Worker
+from autograder.grading.student import sandbox, seccomp
+from autograder.grading.student.remote import Limits, Worker
 from test_boundary_os import UNHOOK
 if {disable!r}:  # the control: today's sandbox without the filter and the fresh keyring
     sandbox.seccomp_fd = lambda: None
@@ -414,8 +414,8 @@ def test_closing_a_worker_starts_no_process(monkeypatch):
 NOBODY_SCRIPT = '''
 import json, sys
 sys.path[:0] = [{root!r}, {tests!r}]
-from autograder.grading.remote import Limits, Worker
-from autograder.grading.sandbox import SandboxUnavailable
+from autograder.grading.student.remote import Limits, Worker
+from autograder.grading.student.sandbox import SandboxUnavailable
 from test_boundary_os import UNHOOK
 out = {{}}
 w = Worker(Limits(timeout=30, memory_mb=512))
@@ -574,7 +574,8 @@ def test_no_v2_group_without_the_memory_and_pids_controllers(tmp_path, monkeypat
 RSS_SCRIPT = '''
 import json, resource, sys
 sys.path.insert(0, {root!r})
-from autograder.grading import distributed, notebook
+from autograder.grading.course import distributed
+from autograder.grading.student import notebook
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     distributed.read_notebook({path!r}, 20 * 2**20)
@@ -599,8 +600,8 @@ def test_the_dask_client_reads_an_800_mb_notebook_capped(tmp_path):
 
 
 def test_the_dask_client_refuses_links_and_fifos_and_reads_the_rest(tmp_path):
-    from autograder.grading import distributed
-    from autograder.grading.notebook import RefusedNotebook
+    from autograder.grading.course import distributed
+    from autograder.grading.student.notebook import RefusedNotebook
 
     good = write(tmp_path, SOLUTION, "good")
     assert distributed.read_notebook(good, 2**20) == good.read_bytes()
@@ -648,7 +649,7 @@ def _lying_zip(path, claim, real):
                                               (30 * 2**20, 1000, "larger than the limit of 20 MB")],
                          ids=["claims-small-holds-64MB", "claims-30MB-holds-little"])
 def test_a_zip_member_lying_about_its_size_is_refused_and_bounded(tmp_path, claim, real, why):
-    from autograder.grading import collect
+    from autograder.grading.course import collect
 
     klass = _lying_zip(tmp_path / "class.zip", claim, real)
     (tmp_path / "work").mkdir()
@@ -660,7 +661,7 @@ def test_a_zip_member_lying_about_its_size_is_refused_and_bounded(tmp_path, clai
 
 
 def test_a_zip_of_too_many_members_is_one_line(tmp_path):
-    from autograder.grading import collect
+    from autograder.grading.course import collect
 
     path = tmp_path / "many.zip"
     with zipfile.ZipFile(path, "w") as zf:
@@ -672,7 +673,7 @@ def test_a_zip_of_too_many_members_is_one_line(tmp_path):
 
 
 def test_links_and_dot_dot_in_a_zip_never_reach_outside(tmp_path):
-    from autograder.grading import collect
+    from autograder.grading.course import collect
 
     path = tmp_path / "class.zip"
     with zipfile.ZipFile(path, "w") as zf:
@@ -737,7 +738,7 @@ def test_check_on_hostile_notebooks_is_one_line_and_quick(tmp_path, kind, words)
 DEBIAN_PROBE = '''
 import json, os, subprocess, sys, tempfile
 sys.path.insert(0, {root!r})
-from autograder.grading import sandbox
+from autograder.grading.student import sandbox
 if {control!r}:  # the control: the second round's rule, binding the interpreter's prefix whole
     sandbox._is_system_prefix = lambda path: False
 code = """
@@ -836,7 +837,7 @@ def _crowded_zip(path, entries, state):
 def test_a_zip_of_many_entries_is_refused_before_it_is_parsed(tmp_path, monkeypatch, state):
     """A million empty entries (100 MB) cost 570 MB and 15 s before the count was refused; now the end
     record (its count, and its directory's size when the count lies) refuses it before zipfile parses."""
-    from autograder.grading import collect
+    from autograder.grading.course import collect
 
     path = _crowded_zip(tmp_path / "crowded.zip", 60_000, state)
     parsed = []

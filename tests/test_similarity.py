@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grading import fingerprint, similarity, similarity_report
-from autograder.grading.notebook import load_source
+from autograder.grading.course import fingerprint, similarity
+from autograder.grading.records import similarity_report
+from autograder.grading.student.notebook import load_source
 
 ROOT = Path(__file__).resolve().parents[1]
 MNIST, LOSSES, CNN = "03_forward_mnist", "04_softmax_losses", "10_cnn"
@@ -497,7 +498,7 @@ def test_a_zip_and_loose_files_are_read_like_grade_reads_them(tmp_path):
 # --- the command ---
 
 def run_cli(capsys, *args):
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     code = main(["similarity", *args])
     out = capsys.readouterr()
@@ -545,7 +546,7 @@ def test_an_empty_class_is_one_line(tmp_path, capsys):
 
 def test_grade_report_links_to_the_similarity_report(tmp_path, capsys):
     """grade --report writes similarity.csv and .html beside the class report, which links to them."""
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     folder = make_class(tmp_path / "class", MNIST, {"ref": notebook(MNIST, reference(MNIST)),
                                                      "copy": notebook(MNIST, DISGUISED_MNIST)})
@@ -562,7 +563,7 @@ def test_grade_report_links_to_the_similarity_report(tmp_path, capsys):
 
 
 def test_grade_refuses_a_foreign_similarity_file_before_grading(tmp_path, capsys):
-    from autograder.grading.cli import main
+    from autograder.cli import main
 
     folder = make_class(tmp_path / "class", MNIST, {"ref": notebook(MNIST, reference(MNIST))})
     (tmp_path / "similarity.html").write_text("<p>mine</p>")

@@ -13,7 +13,8 @@ import textwrap
 
 from grader_attacks import A, SOLUTION, limits, write
 
-from autograder.grading import classroom, gradebook
+from autograder.grading.course import classroom
+from autograder.grading.records import gradebook
 from test_grader_gradebook import source_course
 
 
@@ -76,7 +77,7 @@ def test_batched_and_direct_records_keep_the_same_history(tmp_path):
 
 KILLED = textwrap.dedent('''
     import os, signal, sys
-    from autograder.grading import gradebook
+    from autograder.grading.records import gradebook
     out, assignment = sys.argv[1:3]
     for i in range(5):
         gradebook.record(out, assignment, f"s{i}", dict(score=float(i), max_score=10.0, status="graded",
@@ -144,7 +145,7 @@ def test_jobs_default_is_the_cores_plus_one():
     """Workers wait on their pipes while the grader checks: one more job than cores (bench/grader_jobs.py)."""
     import os
 
-    from autograder.grading.cli import parser
+    from autograder.cli import parser
 
     args = parser().parse_args(["grade", A, "class"])
     assert args.jobs == (os.cpu_count() or 1) + 1

@@ -20,8 +20,9 @@ import threading
 import numpy as np
 import pytest
 
-from autograder.grading import judge, notebook, parsing, wire
-from autograder.grading.notebook import Test as SourceTest
+from autograder.grading.student import judge, notebook, parsing
+from autograder import wire
+from autograder.grading.student.notebook import Test as SourceTest
 
 #: A test cell with hidden parts and several check calls (partial credit parses it).
 CELL = ("\"\"\"doc\"\"\"\ncheck_f(f, seed=0)\nx = [" + ", ".join(f"({i}, [{i}, ({i},)])" for i in range(150))
@@ -201,7 +202,7 @@ def test_a_header_np_save_did_not_write_is_still_checked_by_numpy():
 
 GRADE_ONE = textwrap.dedent('''
     import ast, json, sys
-    from autograder.grading import wire
+    from autograder import wire
     seen = []
     real = ast.parse
 
@@ -209,9 +210,9 @@ GRADE_ONE = textwrap.dedent('''
         seen.append(wire.PARSE_LOCK._is_owned())
         return real(*args, **kwargs)
     ast.parse = watched
-    from autograder.grading.judge import grade_notebook
-    from autograder.grading.notebook import load_source
-    from autograder.grading.remote import Limits
+    from autograder.grading.student.judge import grade_notebook
+    from autograder.grading.student.notebook import load_source
+    from autograder.grading.student.remote import Limits
     result = grade_notebook(load_source(sys.argv[1]), sys.argv[1], Limits(timeout=30.0, allow_weak=True))
     print(json.dumps([result.score, len(seen), sum(seen)]))
 ''')

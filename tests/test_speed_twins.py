@@ -16,8 +16,8 @@ from conftest import ROOT
 
 from autograder.checks import memo
 from autograder.checks.compare import quiet, torch_twin
-from autograder.grading import judge
-from autograder.grading.notebook import load_source
+from autograder.grading.student import judge
+from autograder.grading.student.notebook import load_source
 
 
 @pytest.fixture

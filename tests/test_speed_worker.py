@@ -16,14 +16,14 @@ from grader_attacks import limits
 
 from conftest import ROOT
 
-from autograder.grading.judge import grade_notebook
-from autograder.grading.notebook import load_source
+from autograder.grading.student.judge import grade_notebook
+from autograder.grading.student.notebook import load_source
 
 A = "01_perceptron"
 SOURCE = ROOT / "solutions" / A / f"{A}.ipynb"
 SOLUTION = json.loads(SOURCE.read_text())
 GOOD = "def perceptron(X, w, b):\n    return (X @ w + b > 0).astype(float)\n"
-WORKER = ROOT / "autograder" / "grading" / "worker.py"
+WORKER = ROOT / "autograder" / "grading" / "student" / "worker.py"
 
 
 def with_cell(source):
@@ -132,7 +132,7 @@ def test_cells_that_need_ipython_get_it():
 def test_a_sandboxed_worker_starts_from_precompiled_code_without_ipython():
     """The grader's worker imports worker.py compiled once per run (no compile per student) and
     runs plain cells without ever importing IPython."""
-    from autograder.grading.remote import Worker
+    from autograder.grading.student.remote import Worker
 
     worker = Worker(limits(timeout=20.0))
     try:

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from autograder import ref_numpy
-from autograder.grading import student_kit
+from autograder.grading.authoring import student_kit
 from autograder.ref_numpy import losses
 from conftest import ROOT
 
@@ -126,7 +126,7 @@ def installed(kit, tmp_path_factory):
 #: Run inside the kit's install: the CLI's entry point for each notebook -> {notebook: [exit code, output]}.
 DRIVER = """
 import contextlib, io, json, sys
-from autograder.grading.cli import main
+from autograder.cli import main
 kit, jobs = sys.argv[1], json.loads(sys.argv[2])
 results = {}
 for path in jobs:
@@ -184,7 +184,7 @@ def test_students_command_runs_the_kits_package(kit, installed, tmp_path):
 import shutil  # noqa: E402
 import tomllib  # noqa: E402
 
-from autograder.grading import student_check  # noqa: E402
+from autograder.grading.student import student_check  # noqa: E402
 
 #: Modules Windows does not have: nothing a student runs may need them at start-up.
 UNIX_ONLY = ("fcntl", "resource", "termios", "pwd", "grp")
@@ -264,7 +264,7 @@ def test_check_says_in_one_line_when_it_runs_unsandboxed(monkeypatch):
     line = student_check.sandbox_line()
     assert "not sandboxed" in line and "\n" not in line
     monkeypatch.delenv("DLCOURSE_NO_BWRAP")
-    from autograder.grading import sandbox
+    from autograder.grading.student import sandbox
 
     monkeypatch.setattr(sandbox, "mode", lambda: "bubblewrap")
     assert student_check.sandbox_line() is None
@@ -276,9 +276,12 @@ def test_nothing_a_student_runs_needs_unix_only_modules():
     body = ("import importlib\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module('autograder.checks.' + name)\n"
-            "from autograder.grading import cli, student_check, student_kit, judge, remote, sandbox\n"
+            "from autograder import cli, wire as shipped_wire\n"
+            "from autograder.grading.student import student_check, judge, remote, sandbox\n"
+            "from autograder.grading.authoring import student_kit\n"
             "cli.parser()\n"
-            "sys.path.insert(0, sandbox.os.path.dirname(sandbox.__file__))\n"
+            "sys.path[:0] = [sandbox.os.path.dirname(sandbox.__file__), "
+            "sandbox.os.path.dirname(shipped_wire.__file__)]\n"
             "import worker, wire\n"
             "worker.set_limits(2048, 16)\n"
             "print('ok')\n")
@@ -386,7 +389,7 @@ def test_plain_run_where_the_worker_cannot_run():
     """Windows' check (no poll, no fds to pass): a plain child Python with deadlines per cell.
     The solution passes, the stub fails every test, and a cell that never ends is left out with
     one line while the tests that do not need it still pass."""
-    from autograder.grading.notebook import load_source
+    from autograder.grading.student.notebook import load_source
 
     name = "12_lstm"
     source = load_source(ROOT / "exercises" / name / f"{name}.ipynb")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from autograder.checks.compare import call
-from autograder.grading import wire
-from autograder.grading.remote import Limits, RemoteFunction, Worker
+from autograder import wire
+from autograder.grading.student.remote import Limits, RemoteFunction, Worker
 
 
 def roundtrip(message, fixtures=False):

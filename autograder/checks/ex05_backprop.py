@@ -4,7 +4,7 @@ equations of backpropagation, numeric gradients and the SGD step."""
 import numpy as np
 
 from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, diagnose, fail, ok, torch_twin, unpack
-from autograder.grading.wire import Fixture
+from autograder.wire import Fixture
 from autograder.ref_numpy import backprop as ref_bp
 from autograder.ref_numpy import layers as ref_layers
 from autograder.ref_numpy import optim as ref_optim

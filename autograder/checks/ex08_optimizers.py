@@ -17,7 +17,7 @@ import numpy as np
 
 from autograder.checks.compare import (DEVICE, F64, CheckFailed, assert_close, call, diagnose, explains, fail, ok,
                                        plain, torch_twin, unpack)
-from autograder.grading import wire
+from autograder import wire
 from autograder.ref_numpy import optim as ref_optim
 from autograder.ref_numpy import schedules as ref_sched
 

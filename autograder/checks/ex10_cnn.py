@@ -15,7 +15,7 @@ import numpy as np
 
 from autograder.checks.compare import (DEVICE, EXACT, F64, CheckFailed, assert_close, call, diagnose, explains, fail,
                                        ok, plain, torch_twin, unpack)
-from autograder.grading.wire import Unserializable, encode
+from autograder.wire import Unserializable, encode
 from autograder.ref_numpy import conv as ref
 
 #: Seconds one call of conv2d_forward or conv2d_backward may take in the speed test. There

@@ -1,6 +1,6 @@
 """The NumPy references' caches, made and used by PyTorch (for the student kit).
 
-The student kit (``autograder/grading/student_kit.py``) ships no NumPy reference of a
+The student kit (``autograder/grading/authoring/student_kit.py``) ships no NumPy reference of a
 graded function: each is replaced by its PyTorch twin, NumPy in, NumPy out. Three
 twins keep a contract of their own, so the kit calls the functions here instead:
 

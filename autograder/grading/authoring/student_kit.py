@@ -9,7 +9,7 @@ The kit is a folder with
   Linux: ``torch==2.13.0+cpu``, from PyTorch's CPU index) and a Jupyter kernel with
   JupyterLab, read from the course's pins when the kit is built;
 - the package ``autograder`` (one ``pip install OUT``): ``checks``, ``ref_torch``,
-  ``data``, ``grading`` (for ``python -m autograder check``) and a ``ref_numpy`` in
+  ``data``, ``grading``, ``cli.py`` (for ``python -m autograder check``), ``wire.py`` and a ``ref_numpy`` in
   which every *graded* function (a grade_id of a solution cell in solutions/) is
   replaced by a shim that computes it with its PyTorch twin (same module, same
   name: NumPy in, NumPy out, on the CPU in float64 as the NumPy reference), or, where
@@ -28,10 +28,13 @@ import shutil
 from pathlib import Path
 
 import autograder
-from autograder.grading.notebook import load_source
+from autograder.grading.student.notebook import load_source
 
 #: Folders of the package that are copied as they are (none holds a NumPy answer).
 COPIED = ("checks", "ref_torch", "data", "grading")
+#: Modules at the package's top that the kit ships: the CLI (``check``) and the wire protocol the
+#: checks and the worker speak.
+TOP_FILES = ("__init__.py", "__main__.py", "cli.py", "wire.py")
 #: What the shim module of a topic imports to call the twin.
 SHIM_HELPER = "_kit"
 
@@ -298,7 +301,7 @@ def build(course, out):
     package = Path(autograder.__file__).parent
     target = out / "autograder"
     target.mkdir(parents=True)
-    for name in ("__init__.py", "__main__.py"):
+    for name in TOP_FILES:
         shutil.copy(package / name, target / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for folder in COPIED:

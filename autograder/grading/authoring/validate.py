@@ -16,12 +16,12 @@ import ast
 import builtins
 from pathlib import Path
 
-from autograder.grading.notebook import load_source, top_level_names, used_names
+from autograder.grading.student.notebook import load_source, top_level_names, used_names
 
 
 def static_errors(source):
     """One line per problem the grader would turn into a zero at grading time."""
-    from autograder.grading.judge import trusted_namespace
+    from autograder.grading.student.judge import trusted_namespace
 
     errors = []
     for gid, code in source.solutions.items():
@@ -77,8 +77,8 @@ def _bound_inside(code):
 
 def graded_errors(source, solution, stub, limits=None):
     """Lines for every test the solution does not pass in full, or the stub passes in part."""
-    from autograder.grading.judge import grade_notebook
-    from autograder.grading.remote import Limits
+    from autograder.grading.student.judge import grade_notebook
+    from autograder.grading.student.remote import Limits
 
     limits = limits or Limits(timeout=120.0, allow_weak=True)  # the author's own code
     errors, totals = [], {}

@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading.text import clean
+from autograder.grading.student.text import clean
 
 #: Entries of a submissions folder that are never submissions.
 JUNK = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store", ".git", ".svn", "Thumbs.db"}

@@ -22,8 +22,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from autograder.grading import collect
-from autograder.grading.notebook import BrokenNotebook
+from autograder.grading.course import collect
+from autograder.grading.student.notebook import BrokenNotebook
 
 #: Workers a task may be lost with before the student is recorded as an error.
 ALLOWED_FAILURES = 1
@@ -62,18 +62,18 @@ def grade_task(assignment, sub, notebooks, limits, options, expected):
     """
     from distributed import get_worker
 
-    from autograder.grading import classroom
+    from autograder.grading.student import grade
 
     course = worker_course()
     name = _worker_name(get_worker)
     digest = source_digest(course, assignment)
     if digest != expected:
         return dict(digest=digest, worker=name, entry=None)
-    srcs = classroom.sources(course, assignment)
+    srcs = grade.sources(course, assignment)
     try:
-        options.mode = classroom.sandbox_mode(limits)
-        classroom.check_bounds(limits)
-    except classroom.SandboxRefused as exc:
+        options.mode = grade.sandbox_mode(limits)
+        grade.check_bounds(limits)
+    except grade.SandboxRefused as exc:
         return dict(digest=digest, worker=name, entry=error_entry(
             sum(s.max_score for s in srcs.values()), f"worker {name} cannot grade: {exc}"))
     with tempfile.TemporaryDirectory(prefix="dlcourse-dask-") as work:
@@ -82,8 +82,8 @@ def grade_task(assignment, sub, notebooks, limits, options, expected):
             path = Path(work) / f"{nb_name}.ipynb"
             path.write_bytes(blob)
             sub.notebooks[nb_name] = path
-        limits = dataclasses.replace(limits, deny_read=classroom.hidden_paths(course, work, Path(work) / "grades.csv"))
-        entry = classroom.grade_student(sub, srcs, limits, options)
+        limits = dataclasses.replace(limits, deny_read=grade.hidden_paths(course, work, Path(work) / "grades.csv"))
+        entry = grade.grade_student(sub, srcs, limits, options)
     return dict(digest=digest, worker=name, entry=entry)
 
 
@@ -123,7 +123,7 @@ def _local_workers(address):
 def read_notebook(path, max_bytes):
     """The bytes of a student's notebook, read in this process (the client) at most ``max_bytes``
     (+1 to tell), with the local grader's checks and words: ``notebook.read_capped``."""
-    from autograder.grading.notebook import read_capped
+    from autograder.grading.student.notebook import read_capped
 
     return read_capped(path, max_bytes)
 
@@ -177,7 +177,7 @@ def error_entry(max_score, reason):
     """The record of a student the cluster could not grade (status error, never a score)."""
     import datetime
 
-    from autograder.grading.text import clean
+    from autograder.grading.student.text import clean
 
     return dict(score=0.0, max_score=max_score, tests=[], problems=[clean(reason, 500)], status="error",
                 sandbox="", reason=clean(reason, 500), graded_at=datetime.datetime.now(datetime.timezone.utc)

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.collect import localize, parse_time
-from autograder.grading.gradebook import read_csv_rows, round_points
+from autograder.grading.course.collect import localize, parse_time
+from autograder.grading.records.gradebook import read_csv_rows, round_points
 
 #: The course's table of due dates: {"01_perceptron": "2026-12-01T23:59+09:00", ...}.
 DUE_DATES = "due_dates.json"

@@ -27,9 +27,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.grading import collect, fingerprint
-from autograder.grading.notebook import BrokenNotebook, load_student, split_hidden, student_cells, top_level_names
-from autograder.grading.text import clean
+from autograder.grading.course import collect, fingerprint
+from autograder.grading.student.notebook import BrokenNotebook, load_student, split_hidden, student_cells, top_level_names
+from autograder.grading.student.text import clean
 
 #: Default threshold: a pair at or above it is flagged.
 THRESHOLD = 0.5
@@ -280,7 +280,7 @@ def _shared_cells(pairs, by_id, weights):
 
 def compare(assignment, submissions, course, options=None, warn=None):
     """The Result of comparing the class ``submissions`` of ``assignment`` (nothing is written)."""
-    from autograder.grading.classroom import sources
+    from autograder.grading.course.classroom import sources
 
     options = options or Options()
     srcs = sources(course, assignment)

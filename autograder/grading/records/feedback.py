@@ -22,9 +22,9 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from autograder.grading import gradebook
-from autograder.grading.collect import safe_id
-from autograder.grading.gradebook import short
+from autograder.grading.records import gradebook
+from autograder.grading.course.collect import safe_id
+from autograder.grading.student.text import short
 
 STYLE = """body{font-family:sans-serif;max-width:52em;margin:2em auto;line-height:1.45}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}
@@ -77,7 +77,7 @@ def _adjustments(entry, esc):
 
 def shown_time(text, entry):
     """``text`` (ISO) in the page's one zone, the due date's (else UTC): '2026-12-02 08:30 UTC+09:00'."""
-    from autograder.grading.collect import parse_time
+    from autograder.grading.course.collect import parse_time
 
     try:
         when = parse_time(str(text), datetime.timezone.utc)
@@ -174,7 +174,7 @@ def _own_page(path):
 
 def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None, warn=None):
     """The gradebook export (see ``lms``): plain by default; returns the number of students."""
-    from autograder.grading import lms
+    from autograder.grading.records import lms
 
     return lms.export(gradebook_csv, out_csv, fmt, force, columns=columns, roster=roster, warn=warn)
 

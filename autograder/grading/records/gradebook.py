@@ -34,8 +34,8 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from autograder.grading import journal
-from autograder.grading.text import clean
+from autograder.grading.records import journal
+from autograder.grading.student.text import TEXT_CHARS, clean, short
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sandbox", "graded_at",
            "name", "submitted_at", "score_before_penalty", "penalty"]
@@ -44,8 +44,6 @@ OWN_HEADER = "student_id,assignment,score,max_score,status"
 #: Earlier results kept per student and assignment (the oldest are dropped first).
 HISTORY = 50
 STATUSES = ("graded", "zero", "error")
-#: Longest string stored anywhere in a record (characters).
-TEXT_CHARS = 2000
 #: Longest reason stored per student (characters).
 REASON_CHARS = 4000
 #: Seconds to wait for another grading process to release the gradebook.
@@ -59,14 +57,6 @@ _lock = threading.Lock()
 
 class GradebookError(Exception):
     """The gradebook cannot be read, locked or written; nothing was overwritten."""
-
-
-def short(text, limit=TEXT_CHARS, newlines=True):
-    """``text`` cleaned (control characters, lone surrogates) and capped, cheaply even when huge."""
-    text = text if isinstance(text, str) else str(text)
-    if len(text) > 2 * limit + 100:  # never run the cleaner over megabytes
-        return clean(text[:limit], limit + 60, newlines) + f" … [{len(text) - limit} more characters]"
-    return clean(text, limit, newlines)
 
 
 def sanitize(value, limit=TEXT_CHARS):

@@ -46,8 +46,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from autograder.grading import gradebook
-from autograder.grading.gradebook import GradebookError, csv_safe, effective_score, read_csv_rows
+from autograder.grading.records import gradebook
+from autograder.grading.records.gradebook import GradebookError, csv_safe, effective_score, read_csv_rows
 
 FORMATS = ("plain", "canvas", "moodle")
 #: How each export's header starts.

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from autograder.grading.text import clean
+from autograder.grading.student.text import clean
 
 #: Numbers in a message (values, indices, shapes) are blanked so that equal mistakes group together.
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
@@ -178,7 +178,7 @@ def load_records(gradebook_csv, assignment):
 
     Raises GradebookError (one line) when the gradebook or the assignment is missing.
     """
-    from autograder.grading import gradebook
+    from autograder.grading.records import gradebook
 
     path = gradebook.store_path(gradebook_csv)
     if not path.exists():
@@ -196,7 +196,7 @@ def write(report, out):
     import tempfile
     from pathlib import Path
 
-    from autograder.grading.gradebook import _umask
+    from autograder.grading.records.gradebook import _umask
 
     out = Path(out)
     check_target(out)

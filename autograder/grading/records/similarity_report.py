@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from autograder.grading import fingerprint
-from autograder.grading.text import clean
+from autograder.grading.course import fingerprint
+from autograder.grading.student.text import clean
 
 #: CSV header (our own files are recognised by it and may be replaced).
 COLUMNS = ("student_a", "student_b", "similarity", "flagged", "note")
@@ -229,7 +229,7 @@ def write(result, out):
 
 def _write_text(path, text):
     """Write through a temporary file in the same folder, so a failed write leaves nothing behind."""
-    from autograder.grading.gradebook import _umask
+    from autograder.grading.records.gradebook import _umask
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

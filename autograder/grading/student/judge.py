@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from autograder.checks.compare import NotImplementedYet, quiet
-from autograder.grading import parsing
-from autograder.grading.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, cases, load_student, student_cells,
+from autograder.grading.student import parsing
+from autograder.grading.student.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, cases, load_student, student_cells,
                                          top_level_names, used_names)
-from autograder.grading.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
-from autograder.grading.gradebook import short
+from autograder.grading.student.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
+from autograder.grading.student.text import short
 
 #: How many times one submission may kill or hang its process before the rest scores 0.
 MAX_RESTARTS = 3

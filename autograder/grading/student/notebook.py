@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from autograder.grading import parsing
-from autograder.grading.text import clean
+from autograder.grading.student import parsing
+from autograder.grading.student.text import clean
 
 
 class BrokenNotebook(Exception):

@@ -18,7 +18,7 @@ import ast
 import importlib
 from functools import lru_cache
 
-from autograder.grading.wire import PARSE_LOCK as LOCK
+from autograder.wire import PARSE_LOCK as LOCK
 
 #: Distinct pieces of code whose parse results are kept (trusted cells, a few student cells).
 CACHED = 1024

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.grading import sandbox, seccomp, wire
-from autograder.grading.text import clean
+from autograder.grading.student import sandbox, seccomp
+from autograder import wire
+from autograder.grading.student.text import clean
 
 #: Longest exception type name kept from the worker.
 NAME_CHARS = 100

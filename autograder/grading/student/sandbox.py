@@ -41,7 +41,7 @@ import threading
 import time
 from functools import lru_cache
 
-from autograder.grading import seccomp
+from autograder.grading.student import seccomp
 
 #: Where the worker's home and its code appear inside the sandbox.
 HOME = "/home/w"
@@ -51,8 +51,9 @@ NOBODY = "65534"
 CGROUP_FS = "/sys/fs/cgroup"
 #: Folder of the worker's code laid over each forbidden package: it cannot be imported.
 BLOCKED = "blocked"
-#: Files the worker runs from, copied from this package.
-WORKER_FILES = ("worker.py", "wire.py")
+#: Files the worker runs from, copied from this package (paths relative to the package's top:
+#: the worker imports them as siblings, never as ``autograder``).
+WORKER_FILES = ("grading/student/worker.py", "wire.py")
 _BLOCKER = 'raise ModuleNotFoundError(f"No module named {__name__!r}", name=__name__)\n'
 
 
@@ -79,11 +80,11 @@ def unavailable_reason():
 
 def install_code(folder):
     """Write the worker's files (and the ``BLOCKED`` package) into ``folder``, shown at ``CODE``."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.makedirs(os.path.join(folder, BLOCKED), exist_ok=True)
-    for name in WORKER_FILES:
-        shutil.copy(os.path.join(here, name), folder)
-        py_compile.compile(os.path.join(folder, name), doraise=True)  # workers import them compiled
+    for relative in WORKER_FILES:
+        shutil.copy(os.path.join(package, relative), folder)
+        py_compile.compile(os.path.join(folder, os.path.basename(relative)), doraise=True)  # imported compiled
     with open(os.path.join(folder, BLOCKED, "__init__.py"), "w") as handle:
         handle.write(_BLOCKER)
     return folder

@@ -19,9 +19,9 @@ import sys
 import threading
 from pathlib import Path
 
-from autograder.grading.judge import NotebookResult, TestResult, grade_notebook
-from autograder.grading.notebook import load_source, load_student, student_cells
-from autograder.grading.text import clean
+from autograder.grading.student.judge import NotebookResult, TestResult, grade_notebook
+from autograder.grading.student.notebook import load_source, load_student, student_cells
+from autograder.grading.student.text import clean
 
 
 def grade_ids(nb):
@@ -110,7 +110,7 @@ def report(release, result):
 
 def sandbox_line():
     """One line for the student when their notebook runs outside the sandbox, else None."""
-    from autograder.grading import sandbox
+    from autograder.grading.student import sandbox
 
     if plain_only():
         return ("check: not sandboxed (this system cannot run the grader's worker): your notebook runs in a "

@@ -10,6 +10,8 @@ import re
 
 #: Longest text kept from one message (characters).
 MESSAGE_CHARS = 2000
+#: Longest string stored anywhere in a record (characters).
+TEXT_CHARS = 2000
 
 #: C0 and C1 controls, line and paragraph separators, and the invisible marks that reorder or
 #: hide text (bidi embeddings, overrides, isolates and marks; zero-width characters; the BOM).
@@ -37,3 +39,11 @@ def clean(text, limit=MESSAGE_CHARS, newlines=True):
 def _escape(match):
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def short(text, limit=TEXT_CHARS, newlines=True):
+    """``text`` cleaned (control characters, lone surrogates) and capped, cheaply even when huge."""
+    text = text if isinstance(text, str) else str(text)
+    if len(text) > 2 * limit + 100:  # never run the cleaner over megabytes
+        return clean(text[:limit], limit + 60, newlines) + f" … [{len(text) - limit} more characters]"
+    return clean(text, limit, newlines)

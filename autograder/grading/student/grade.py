@@ -1,0 +1,189 @@
+"""Grade one student: the assignment's sources, the sandbox this machine gives, one record.
+
+Used by the whole class's run here (``course.classroom``) and on a Dask worker
+(``course.distributed``); neither imports the other.
+"""
+
+import datetime
+import importlib.util
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import autograder
+from autograder.grading.course import collect, late
+from autograder.grading.records import gradebook
+from autograder.grading.student import remote, sandbox
+from autograder.grading.student.judge import grade_notebook
+from autograder.grading.student.notebook import load_source
+from autograder.grading.student.text import short
+
+#: Longest reason kept per failed test or problem in the CSV's one-line reason.
+REASON_CHARS = 300
+#: Largest default time budget per student (seconds).
+MAX_BUDGET = 600.0
+#: Smallest --memory (MiB) accepted. Measured: the solution of 06_activations grades full marks at
+#: 192 MiB and loses a test at 160 MiB (bubblewrap, this machine); 256 leaves a margin.
+MIN_MEMORY_MB = 256
+
+
+class SandboxRefused(Exception):
+    """Student code would run without the strong sandbox, and the instructor did not allow that."""
+
+
+@dataclass
+class Options:
+    """How a class is graded, beyond the worker's Limits.
+
+    budget: seconds per student across all cells and calls (None: default_budget,
+    0: none); full_messages: also store the full message of failed hidden tests
+    (for the instructor; feedback never shows it); mode: the sandbox mode, set by grade_class.
+    """
+
+    budget: float = None
+    full_messages: bool = False
+    inputs: collect.InputLimits = field(default_factory=collect.InputLimits)
+    mode: str = ""
+    #: Dask scheduler (``tcp://host:port`` or ``local:N``) to grade on; None grades here.
+    dask: str = None
+    #: {worker: students graded}, set by a Dask run for the summary.
+    per_worker: dict = field(default_factory=dict)
+    #: Due date and late-penalty rule (None: no penalty).
+    late: object = None  # a late.LatePolicy
+    #: Grade only these student ids (recorded or raw names); empty: everyone.
+    students: tuple = ()
+    #: Replace an --out file that grade did not write.
+    force: bool = False
+    #: Record hand edits of the CSV's scores as manual scores instead of refusing to run.
+    accept_edits: bool = False
+    #: Called with the submissions chosen, before grading (submission times, kept LMS identities).
+    prepare: object = None
+
+
+def sources(course, assignment):
+    """The source notebooks of ``assignment``: {name: SourceNotebook}."""
+    folder = Path(course) / "solutions" / assignment
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        raise collect.SubmissionsError(f"no source notebook in {folder}")
+    return {p.stem: load_source(p) for p in paths}
+
+
+def hidden_paths(course, root, out):
+    """What student code must never read: solutions, the class, the gradebook, the references."""
+    paths = [Path(course) / "solutions", Path(root), Path(out), gradebook.store_path(out),
+             Path(out).parent / gradebook.PRIVATE, Path(autograder.__file__).parent]
+    spec = importlib.util.find_spec("torch")
+    if spec and spec.submodule_search_locations:
+        paths += [Path(p) for p in spec.submodule_search_locations]
+    return tuple(str(p.resolve()) for p in paths)
+
+
+def default_budget(timeout):
+    """Seconds one student may use across all cells and calls: 10 timeouts, at most MAX_BUDGET."""
+    return min(10 * timeout, MAX_BUDGET)
+
+
+def sandbox_mode(limits):
+    """The containment workers get here; SandboxRefused if only the weak mode is left and not allowed."""
+    why = sandbox.unavailable_reason()
+    mode = "hook-only" if why else "bubblewrap"
+    if mode != "bubblewrap" and not limits.allow_weak:
+        raise SandboxRefused(
+            f"the strong sandbox is not available here ({why}), so student code "
+            "would run behind a Python audit hook only, which a submission can switch off; install it "
+            "(Debian/Ubuntu: apt-get install bubblewrap; in a container, allow user namespaces; see the "
+            "instructors' page) or pass --allow-weak-sandbox to accept the weaker mode")
+    return mode
+
+
+def check_bounds(limits):
+    """SandboxRefused, before any student, where the cgroups here leave too weak a bound on a
+    student's processes or memory (``remote.containment``); prints that bound where it is weak."""
+    try:
+        remote.preflight(limits)
+    except sandbox.SandboxUnavailable as exc:
+        raise SandboxRefused(short(exc, 500, False)) from None
+
+
+def grade_student(sub, srcs, limits, options=None):
+    """One student's record: score, max, status, reason, sandbox mode and per-test details.
+
+    The student's time budget (``options.budget`` seconds) starts now and covers
+    every notebook, cell and call; its deadline goes to every worker started.
+    """
+    options = options or Options()
+    deadline = time.monotonic() + options.budget if options.budget else None
+    entry = dict(score=0.0, max_score=sum(s.max_score for s in srcs.values()), tests=[],
+                 problems=list(sub.notes) + ([sub.problem] if sub.problem else []), sandbox=options.mode,
+                 graded_at=_now())
+    errors = []
+    for name, src in srcs.items():
+        path = sub.notebooks.get(name)
+        if name in sub.refused or path is None:
+            why = sub.refused.get(name) or f"notebook {name}.ipynb was not submitted"
+            if name in sub.refused:  # refused by the grader: for the instructor to look at
+                errors.append(why)
+                entry["problems"].append(why)
+            entry["tests"] += [dict(grade_id=_test_id(name, t.grade_id, srcs), points=0.0, max_points=t.points,
+                                    message=why) for t in src.tests]
+            continue
+        result = grade_notebook(src, path, limits, deadline, options.budget, options.inputs.notebook_bytes)
+        entry["problems"] += result.problems
+        if result.error:
+            errors.append(result.error)
+            entry["problems"] += [] if result.error in result.problems else [result.error]
+        entry["sandbox"] = result.sandbox or entry["sandbox"]
+        entry["tests"] += [dict(test_record(t, options.full_messages), grade_id=_test_id(name, t.grade_id, srcs))
+                           for t in result.tests]
+    entry["score"] = sum(t["points"] for t in entry["tests"])
+    entry.update(about(sub))
+    if not errors:
+        late.apply(entry, options.late, sub.submitted_at, sub.late)
+    entry["status"] = "error" if errors else "graded" if entry["score"] > 0 else "zero"
+    entry["reason"] = reason(entry)
+    return entry
+
+
+def about(sub):
+    """What the record keeps of the submission itself: name, layout, time, LMS flags (non-empty only)."""
+    info = dict(name=sub.name, layout=sub.layout, submitted_at=sub.submitted_at,
+                submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission,
+                time_note=sub.time_note, lms_file=sub.lms_file)
+    return {k: v for k, v in info.items() if v}
+
+
+def _test_id(notebook, grade_id, srcs):
+    """A test's name in the record: ``notebook/grade_id`` when the assignment has several notebooks
+    (two may hold tests of the same name), else the grade_id alone."""
+    return f"{notebook}/{grade_id}" if len(srcs) > 1 else grade_id
+
+
+def test_record(test, full_messages):
+    """A stored test: the message the student may see; the full one only if the instructor asked."""
+    rec = dict(grade_id=test.grade_id, points=test.points, max_points=test.max_points,
+               message=test.message, hidden=test.hidden)
+    if full_messages and test.full_message != test.message:
+        rec["full_message"] = test.full_message
+    if test.error:
+        rec["error"] = True
+    return rec
+
+
+def reason(entry):
+    """One line for the CSV: what was lost and why (each part capped)."""
+    parts = [short(p, REASON_CHARS, False) for p in entry["problems"]]
+    parts += [f"{t['grade_id']}: {short(t['message'], REASON_CHARS, False)}" for t in entry["tests"]
+              if t["points"] < t["max_points"] and t["message"] not in entry["problems"]]
+    return short(" | ".join(parts), gradebook.REASON_CHARS, False)
+
+
+def error_entry(srcs, error, mode, what="grade"):
+    """The record of a student the grader could not grade or record (never shown as a score)."""
+    return dict(score=0.0, max_score=sum(s.max_score for s in srcs.values()), tests=[], problems=[],
+                status="error", sandbox=mode, graded_at=_now(),
+                reason=f"could not {what} this student: {type(error).__name__}: {short(error, 500, False)}")
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")

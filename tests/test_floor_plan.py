@@ -1,0 +1,133 @@
+"""The package's floor plan (issue 21): rooms without import cycles, checks below grading, small folders.
+
+The import graph is read with ``ast`` from every module of ``autograder/``, imports inside
+functions included, so a lazy import cannot hide a cycle.
+"""
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
+#: Folders that hold one module per topic or exercise, by design (the twins and the checks).
+ONE_PER_TOPIC = {"ref_numpy", "ref_torch", "checks"}
+MAX_MODULES = 10
+#: Modules that must not import the grading pipeline (or the CLI that drives it).
+BELOW_GRADING = ("autograder.ref_numpy", "autograder.ref_torch", "autograder.checks", "autograder.wire",
+                 "autograder.data")
+PIPELINE = ("autograder.grading", "autograder.cli")
+
+
+def module_name(path, root=PACKAGE):
+    """'autograder.grading.student.judge' for autograder/grading/student/judge.py (packages: no __init__)."""
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(tree, known):
+    """The modules of ``known`` a module's syntax tree imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+        else:
+            continue
+        for name in names:
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name:
+                found.add(name)
+    return found
+
+
+def import_graph(root=PACKAGE):
+    """{module: modules of the package it imports}; a package's own __init__ is not an edge."""
+    paths = {module_name(p, root): p for p in root.rglob("*.py") if "__pycache__" not in p.parts}
+    graph = {}
+    for name, path in paths.items():
+        targets = imported(ast.parse(path.read_text(), str(path)), paths)
+        graph[name] = {t for t in targets if t != name and not name.startswith(t + ".")}
+    return graph
+
+
+def cycles(graph):
+    """Every strongly connected group of more than one module (Tarjan), each sorted; [] if none."""
+    index, low, stack, on, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1 or v in graph.get(v, ()):
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_a_lazy_cycle(tmp_path):
+    """Two-sided: a cycle through an import inside a function is found; a chain is not a cycle."""
+    pkg = tmp_path / "autograder"
+    (pkg / "room").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "room" / "__init__.py").write_text("")
+    (pkg / "room" / "a.py").write_text("from autograder.room import b\n")
+    (pkg / "room" / "b.py").write_text("def later():\n    from autograder.room.c import x\n")
+    (pkg / "room" / "c.py").write_text("x = 1\n")
+    assert cycles(import_graph(pkg)) == []
+    (pkg / "room" / "c.py").write_text("def later():\n    import autograder.room.a\n")
+    assert cycles(import_graph(pkg)) == [["autograder.room.a", "autograder.room.b", "autograder.room.c"]]
+
+
+def test_no_import_cycle_in_the_package():
+    graph = import_graph()
+    assert "autograder.grading.student.judge" in graph and graph["autograder.cli"], "the graph is empty"
+    assert cycles(graph) == []
+
+
+def test_references_checks_and_the_wire_never_import_the_grading_pipeline():
+    offenders = {m: sorted(t for t in targets if t.startswith(PIPELINE))
+                 for m, targets in import_graph().items() if m.startswith(BELOW_GRADING)}
+    assert any(m.startswith("autograder.checks") for m in offenders), "no check module was read"
+    assert {m: t for m, t in offenders.items() if t} == {}
+
+
+def test_the_worker_imports_nothing_of_the_package_and_the_wire_only_numpy():
+    """worker.py runs inside the sandbox, where the package is not mounted (``sandbox.install_code``
+    copies it and wire.py, its sibling there); wire.py uses the standard library and NumPy only."""
+    tops = {}
+    for name in ("grading/student/worker.py", "wire.py"):
+        tree = ast.parse((PACKAGE / name).read_text())
+        found = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        found |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        tops[name] = found
+    assert "autograder" not in tops["grading/student/worker.py"] and "wire" in tops["grading/student/worker.py"]
+    assert tops["wire.py"] - {"numpy"} <= set(sys.stdlib_module_names), tops["wire.py"]
+
+
+@pytest.mark.parametrize("folder", sorted({p.parent for p in PACKAGE.rglob("*.py")
+                                          if "__pycache__" not in p.parts and p.parent.name not in ONE_PER_TOPIC}),
+                         ids=lambda p: str(p.relative_to(PACKAGE.parent)))
+def test_no_folder_holds_more_than_ten_modules(folder):
+    modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+    assert 0 < len(modules) <= MAX_MODULES or folder == PACKAGE / "grading", sorted(p.name for p in modules)
