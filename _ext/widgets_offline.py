@@ -31,6 +31,14 @@ SCRIPTS = [(Path("node_modules") / "requirejs", "require.js", "require.js"),
 # Modules that embed-amd.js carries itself (html-manager's loadClass), never fetched.
 BUNDLED = {"@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/output"}
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# A global ``require`` object set before require.js loads is its configuration. embed-amd.js
+# takes webpack's public path (where its icon fonts are) from the URL requirejs gives the module
+# ``@jupyter-widgets/html-manager/dist/libembed-amd``: by default a folder below the page (404).
+REQUIRE_CONFIG_JS = (
+    "// Written by _ext/widgets_offline.py: requirejs maps html-manager's modules to this folder,\n"
+    "// so embed-amd.js finds its icon fonts here (_static/widgets/), not below the page.\n"
+    "var require = {paths: {'@jupyter-widgets/html-manager/dist':\n"
+    "  new URL('.', document.currentScript.src).href.replace(/\\/$/, '')}};\n")
 
 
 def network_urls(js_files):
@@ -57,9 +65,12 @@ def _copy_scripts(app):
             raise ExtensionError(f"the widget scripts are not installed ({package / inner} is missing): "
                                  "run `npm ci` in the book's folder (make book does)")
         shutil.copyfile(src, out / name)
-    # The embedder's stylesheet names its icon fonts relative to the script (webpack publicPath).
-    for font in (Path(app.srcdir) / MANAGER / "dist").glob("*.woff*"):
-        shutil.copyfile(font, out / font.name)
+    # The icon fonts of the embedder's stylesheet; require-config.js (loaded first) points the
+    # embedder at this folder for them.
+    for font in (Path(app.srcdir) / MANAGER / "dist").iterdir():
+        if font.suffix in {".woff2", ".woff"}:
+            shutil.copyfile(font, out / font.name)
+    (out / "require-config.js").write_text(REQUIRE_CONFIG_JS)
     (out / "NOTICE.txt").write_text(
         "require.js: npm package requirejs (MIT). embed-amd.js and the icon fonts: npm package "
         "@jupyter-widgets/html-manager (BSD-3-Clause; bundles Font Awesome Free, OFL-1.1 fonts).\n"

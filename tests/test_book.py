@@ -680,9 +680,9 @@ def test_no_page_of_either_edition_loads_assets_from_the_network(html, tmp_path)
     # Two-sided on a real page: a copy of a widget chapter with myst-nb's default CDN script is caught.
     page = widget_pages(html)[0]
     text = page.read_text(encoding="utf-8")
-    planted = text.replace('<script src="_static/widgets/require.js',
-                           '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js'
-                           '"></script>\n<script src="_static/widgets/require.js', 1)
+    planted = re.sub(r'<script src="[./]*_static/widgets/require\.js',
+                     lambda m: '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js'
+                               '"></script>\n' + m.group(0), text, count=1)
     assert planted != text and network_assets(planted) == [
         "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js"]
 
