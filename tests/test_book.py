@@ -716,6 +716,25 @@ def test_widget_scripts_config_is_local_and_bundles_the_bars_modules():
     assert module.unbundled_modules(tqdm_state) == ["bqplot"]
 
 
+def test_widget_scripts_missing_package_or_cdn_config_is_a_clear_build_error(tmp_path):
+    from types import SimpleNamespace
+
+    from sphinx.errors import ExtensionError
+
+    module = _widgets_offline_module()
+    html_builder = SimpleNamespace(format="html")
+    app = SimpleNamespace(srcdir=str(tmp_path), outdir=str(tmp_path / "out"), builder=html_builder,
+                          config=SimpleNamespace(nb_ipywidgets_js={"widgets/require.js": {}}))
+    with pytest.raises(ExtensionError, match="npm ci"):
+        module._on_builder_inited(app)
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    module._on_builder_inited(app)
+    assert (tmp_path / "out/_static/widgets/embed-amd.js").stat().st_size > 1_000_000
+    app.config.nb_ipywidgets_js = {"https://cdn.jsdelivr.net/npm/x/embed-amd.js": {}}
+    with pytest.raises(ExtensionError, match="network"):
+        module._on_builder_inited(app)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("edition", ["en", "ko"])
 def test_progress_bars_render_offline_in_a_browser(html, server, tmp_path, edition):
