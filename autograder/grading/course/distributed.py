@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder.grading.course import collect
+from autograder.grading.records import record
 from autograder.grading.student.notebook import BrokenNotebook
 
 #: Workers a task may be lost with before the student is recorded as an error.
@@ -75,7 +76,7 @@ def grade_task(assignment, sub, notebooks, limits, options, expected):
         grade.check_bounds(limits)
     except grade.SandboxRefused as exc:
         return dict(digest=digest, worker=name, entry=error_entry(
-            sum(s.max_score for s in srcs.values()), f"worker {name} cannot grade: {exc}"))
+            record.max_score(srcs), f"worker {name} cannot grade: {exc}"))
     with tempfile.TemporaryDirectory(prefix="dlcourse-dask-") as work:
         sub = dataclasses.replace(sub, notebooks={})
         for nb_name, blob in notebooks.items():
@@ -175,13 +176,10 @@ def outcome(future, srcs_max, expected):
 
 def error_entry(max_score, reason):
     """The record of a student the cluster could not grade (status error, never a score)."""
-    import datetime
-
     from autograder.grading.student.text import clean
 
-    return dict(score=0.0, max_score=max_score, tests=[], problems=[clean(reason, 500)], status="error",
-                sandbox="", reason=clean(reason, 500), graded_at=datetime.datetime.now(datetime.timezone.utc)
-                .isoformat(timespec="seconds"))
+    return record.Record(score=0.0, max_score=max_score, status="error", reason=clean(reason, 500),
+                         problems=[clean(reason, 500)]).to_json()
 
 
 def per_worker(workers):
@@ -210,7 +208,7 @@ def run(assignment, subs, srcs, store, address, course, limits, options, progres
     from tqdm import tqdm
 
     expected = source_digest(course, assignment)
-    max_score = sum(s.max_score for s in srcs.values())
+    total = record.max_score(srcs)
     client, cluster = connect(address, course)
     workers = []
     try:
@@ -221,7 +219,7 @@ def run(assignment, subs, srcs, store, address, course, limits, options, progres
         done = as_completed(list(futures))
         for future in tqdm(done, total=len(subs), disable=not progress,
                            desc=f"grading {assignment} on dask", unit="student"):
-            entry, worker = outcome(future, max_score, expected)
+            entry, worker = outcome(future, total, expected)
             store(futures.pop(future).student_id, entry)
             workers.append(worker)
             nxt = next(waiting, None)

@@ -22,7 +22,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from autograder.grading.records import gradebook
+from autograder.grading.records import files, gradebook
 from autograder.grading.course.collect import safe_id
 from autograder.grading.student.text import short
 
@@ -132,14 +132,15 @@ def write_feedback(gradebook_csv, assignment, out_dir, warn=None):
         pages.append((path, student_id, entry))
     pages = _distinct_folders(pages, warn)
     for path, student_id, _ in pages:  # checked before anything is written
-        if path.exists() and not _own_page(path):
+        if not files.ours_to_replace(path, _own_page):
             raise gradebook.GradebookError(f"{path} (for {short(student_id, 200, False)}) exists and is not a "
                                            "feedback page of this tool; move it, or choose another --out")
     written = []
     try:
         for path, student_id, entry in pages:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render(student_id, assignment, entry), encoding="utf-8")
+            page = render(student_id, assignment, entry)
+            files.atomic_write(path, lambda handle, page=page: handle.write(page))
             written.append(path)
     except OSError as exc:
         raise gradebook.GradebookError(f"cannot write the feedback under {out_dir}: {exc.strerror or exc} "
@@ -160,6 +161,15 @@ def _distinct_folders(pages, warn):
             warn(f"feedback: {', '.join(short(i, 100, False) for i in ids)} differ only in case or character "
                  "width and would share a folder on a case-insensitive file system; skipped")
     return [page for page in pages if len(shared[key(page[0])]) == 1]
+
+
+def _own_zip(path):
+    """True if ``path`` is a feedback zip this module wrote (its comment), so it may be replaced."""
+    try:
+        with zipfile.ZipFile(path) as old:
+            return old.comment == ZIP_MARK
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _own_page(path):
@@ -217,22 +227,16 @@ def lms_feedback(gradebook_csv, assignment, out_dir, pages):
 
 def _write_zip(path, members):
     """Write ``members`` {name in zip: page} to the zip ``path``, marked as ours; never over another file."""
-    if path.exists():
-        try:
-            with zipfile.ZipFile(path) as old:
-                ours = old.comment == ZIP_MARK
-        except (OSError, zipfile.BadZipFile):
-            ours = False
-        if not ours:
-            raise gradebook.GradebookError(f"{path} exists and is not a feedback zip of this tool; move it, "
-                                           "or choose another --out")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+    if not files.ours_to_replace(path, _own_zip):
+        raise gradebook.GradebookError(f"{path} exists and is not a feedback zip of this tool; move it, "
+                                       "or choose another --out")
+
+    def write(handle):
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.comment = ZIP_MARK
             for name, page in sorted(members.items()):
                 zf.write(page, name)
-        tmp.replace(path)
+    try:
+        files.atomic_write(path, write, binary=True)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise gradebook.GradebookError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -20,21 +20,20 @@ files of the atomic writes live in a private folder beside the gradebook
 """
 
 import csv
-import datetime
 import errno
 import getpass
 import io
 import json
 import math
 import os
-import stat
-import tempfile
 import threading
 import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from autograder.grading.records import journal
+from autograder.grading.records import files, journal
+from autograder.grading.records.files import PRIVATE
+from autograder.grading.records.record import STATUSES, now  # noqa: F401 - STATUSES: read by classroom.summary
 from autograder.grading.student.text import TEXT_CHARS, clean, short
 
 COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason", "sandbox", "graded_at",
@@ -43,13 +42,10 @@ COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason",
 OWN_HEADER = "student_id,assignment,score,max_score,status"
 #: Earlier results kept per student and assignment (the oldest are dropped first).
 HISTORY = 50
-STATUSES = ("graded", "zero", "error")
 #: Longest reason stored per student (characters).
 REASON_CHARS = 4000
 #: Seconds to wait for another grading process to release the gradebook.
 LOCK_TIMEOUT = 60.0
-#: The private folder beside the gradebook: the lock and temporary files.
-PRIVATE = ".dlcourse-private"
 #: First characters a spreadsheet reads as a formula (ASCII and full-width forms).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _lock = threading.Lock()
@@ -81,21 +77,14 @@ def store_path(csv_path):
 
 
 def private_dir(folder):
-    """``folder``/.dlcourse-private, created mode 0700; refused if it is a link or someone else's."""
-    path = Path(folder) / PRIVATE
-    with suppress(FileExistsError):
-        path.mkdir(mode=0o700, parents=True)
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise GradebookError(f"{path} is not a private folder of this user; remove it")
-    os.chmod(path, 0o700)
-    return path
+    """``folder``/.dlcourse-private (``files.private_dir``); GradebookError if it is a link or someone else's."""
+    try:
+        return files.private_dir(folder)
+    except files.NotPrivate as exc:
+        raise GradebookError(str(exc)) from None
 
 
-def remove_private_dir(folder):
-    """Remove the private folder if nothing is left in it (end of a run)."""
-    with suppress(OSError):
-        (Path(folder) / PRIVATE).rmdir()
+remove_private_dir = files.remove_private_dir
 
 
 @contextmanager
@@ -310,13 +299,11 @@ def check_output(csv_path, force=False):
             raise GradebookError(f"{target} is a folder; --out names the gradebook file, e.g. grades.csv")
     if not path.parent.is_dir():
         raise GradebookError(f"cannot write {path}: the folder {path.parent} does not exist")
-    if path.exists() and not force and not is_own_csv(path):
+    if not files.ours_to_replace(path, is_own_csv, force):
         raise GradebookError(f"{path} exists and was not written by grade (its first line is not "
                              f"'{OWN_HEADER},...'); choose another --out, or pass --force to replace it")
     try:
-        fd, tmp = tempfile.mkstemp(dir=private_dir(path.parent), suffix=".tmp")
-        os.close(fd)
-        os.unlink(tmp)
+        files.probe(private_dir(path.parent))
         for target in (path, store):
             if target.exists() and not os.access(target, os.W_OK):
                 raise PermissionError(errno.EACCES, "permission denied", str(target))
@@ -400,7 +387,7 @@ def check_edits(csv_path, accept=False):
                 raise GradebookError(f"{csv_path}: the score of {sid} in {assignment} is {cell!r}; a manual "
                                      f"score is a number from 0 to {top:g}; fix it") from None
             entry["manual_score"] = dict(score=score, replaced=recorded, by=getpass.getuser(),
-                                         at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+                                         at=now())
             entry["reason"] = short(f"manual score {score:g} by {entry['manual_score']['by']} "
                                     f"(graded {recorded if recorded != '' else 'not graded'}) | {entry.get('reason', '')}",
                                     REASON_CHARS, False)
@@ -467,27 +454,6 @@ def write_csv(csv_path, data):
     _atomic_write(Path(csv_path), write)
 
 
-def _umask():
-    """This process's umask, read without changing it (os.umask would, for every thread)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
-
-
 def _atomic_write(target, write):
-    """Call ``write(handle)`` on a private temporary file, then rename it onto ``target``."""
-    fd, tmp = tempfile.mkstemp(dir=private_dir(target.parent), suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8", errors="replace") as handle:
-            write(handle)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the gradebook from the course's group
-        os.replace(tmp, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Call ``write(handle)`` on a temporary file in the private folder, then rename it onto ``target``."""
+    files.atomic_write(target, write, temp_dir=private_dir(target.parent))

@@ -46,7 +46,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from autograder.grading.records import gradebook
+from autograder.grading.records import files, gradebook
 from autograder.grading.records.gradebook import GradebookError, csv_safe, effective_score, read_csv_rows
 
 FORMATS = ("plain", "canvas", "moodle")
@@ -281,7 +281,7 @@ def check_target(gradebook_csv, out_csv, force=False):
         raise GradebookError(f"--out {out} is a folder; name a .csv file")
     if not out.parent.is_dir():
         raise GradebookError(f"cannot write {out}: the folder {out.parent} does not exist")
-    if out.exists() and not force and _written(gradebook_csv).get(str(out.resolve())) != _digest(out):
+    if not files.ours_to_replace(out, lambda p: _written(gradebook_csv).get(str(p.resolve())) == _digest(p), force):
         raise GradebookError(f"{out} exists and is not an export of this tool as it wrote it (an LMS's own export "
                              "may start with the same columns); choose another --out, or pass --force to replace it")
 
@@ -312,10 +312,11 @@ def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roste
     def write(handle):
         csv.writer(handle).writerows([csv_safe(c) if isinstance(c, str) else c for c in row] for row in rows)
     try:
-        gradebook._atomic_write(Path(out_csv), write)
+        files.atomic_write(Path(out_csv), write, temp_dir=gradebook.private_dir(Path(out_csv).parent))
         written = dict(_written(gradebook_csv), **{str(Path(out_csv).resolve()): _digest(out_csv)})
         text = json.dumps(written, indent=1, sort_keys=True)
-        gradebook._atomic_write(written_path(gradebook_csv), lambda handle: handle.write(text))
+        files.atomic_write(written_path(gradebook_csv), lambda handle: handle.write(text),
+                           temp_dir=gradebook.private_dir(written_path(gradebook_csv).parent))
     except OSError as exc:
         raise GradebookError(f"cannot write {out_csv}: {exc.strerror or exc}") from None
     finally:

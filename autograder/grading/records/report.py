@@ -192,24 +192,14 @@ def load_records(gradebook_csv, assignment):
 
 def write(report, out):
     """Write the HTML page to ``out`` (through a temporary file, so a failed write leaves nothing)."""
-    import os
-    import tempfile
     from pathlib import Path
 
-    from autograder.grading.records.gradebook import _umask
+    from autograder.grading.records import files
 
     out = Path(out)
     check_target(out)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(html_page(report))
-        os.chmod(tmp, 0o666 & ~_umask())  # as the gradebook: mkstemp's 0600 would hide it from the course's group
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    page = html_page(report)
+    return files.atomic_write(out, lambda handle: handle.write(page))
 
 
 def check_target(out):
@@ -217,20 +207,17 @@ def check_target(out):
     not a folder nor a file this module did not write. Run by grade before grading anyone."""
     from pathlib import Path
 
+    from autograder.grading.records import files
+
     out = Path(out)
     if out.is_dir():
         raise OSError(f"{out} is a folder; name an .html file")
     if not out.parent.is_dir():
         raise OSError(f"cannot write {out}: the folder {out.parent} does not exist")
-    if out.exists() and not _ours(out):
+    if not files.ours_to_replace(out, _ours):
         raise OSError(f"{out} exists and is not a class report written by this tool; not overwritten")
-    import os
-    import tempfile
-
     try:  # probe the folder as the gradebook does: a temporary file, removed
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        os.close(fd)
-        os.unlink(tmp)
+        files.probe(out.parent, prefix=f".{out.name}.")
     except OSError as exc:
         raise OSError(f"cannot write {out}: {exc.strerror or exc}") from None
 

@@ -10,12 +10,11 @@ Neither file replaces one this module did not write.
 import csv
 import html
 import io
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
 from autograder.grading.course import fingerprint
+from autograder.grading.records import files
 from autograder.grading.student.text import clean
 
 #: CSV header (our own files are recognised by it and may be replaced).
@@ -206,7 +205,7 @@ def targets(out):
         raise OSError(f"{out} is a file, not a folder (--out names the folder for similarity.csv and .html)")
     paths = out / "similarity.csv", out / "similarity.html"
     for path in paths:
-        if path.is_symlink() or path.is_dir() or (path.exists() and not _ours(path)):
+        if path.is_symlink() or path.is_dir() or not files.ours_to_replace(path, _ours):
             raise OSError(f"{path} exists and was not written by the similarity report; not overwritten")
     return paths
 
@@ -229,14 +228,4 @@ def write(result, out):
 
 def _write_text(path, text):
     """Write through a temporary file in the same folder, so a failed write leaves nothing behind."""
-    from autograder.grading.records.gradebook import _umask
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    files.atomic_write(path, lambda handle: handle.write(text))

@@ -4,7 +4,6 @@ Used by the whole class's run here (``course.classroom``) and on a Dask worker
 (``course.distributed``); neither imports the other.
 """
 
-import datetime
 import importlib.util
 import time
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 import autograder
 from autograder.grading.course import collect, late
 from autograder.grading.records import gradebook
+from autograder.grading.records.record import Record, max_score
 from autograder.grading.student import remote, sandbox
 from autograder.grading.student.judge import grade_notebook
 from autograder.grading.student.notebook import load_source
@@ -114,9 +114,8 @@ def grade_student(sub, srcs, limits, options=None):
     """
     options = options or Options()
     deadline = time.monotonic() + options.budget if options.budget else None
-    entry = dict(score=0.0, max_score=sum(s.max_score for s in srcs.values()), tests=[],
-                 problems=list(sub.notes) + ([sub.problem] if sub.problem else []), sandbox=options.mode,
-                 graded_at=_now())
+    record = Record(score=0.0, max_score=max_score(srcs), sandbox=options.mode,
+                    problems=list(sub.notes) + ([sub.problem] if sub.problem else []))
     errors = []
     for name, src in srcs.items():
         path = sub.notebooks.get(name)
@@ -124,20 +123,21 @@ def grade_student(sub, srcs, limits, options=None):
             why = sub.refused.get(name) or f"notebook {name}.ipynb was not submitted"
             if name in sub.refused:  # refused by the grader: for the instructor to look at
                 errors.append(why)
-                entry["problems"].append(why)
-            entry["tests"] += [dict(grade_id=_test_id(name, t.grade_id, srcs), points=0.0, max_points=t.points,
-                                    message=why) for t in src.tests]
+                record.problems.append(why)
+            record.tests += [dict(grade_id=_test_id(name, t.grade_id, srcs), points=0.0, max_points=t.points,
+                                  message=why) for t in src.tests]
             continue
         result = grade_notebook(src, path, limits, deadline, options.budget, options.inputs.notebook_bytes)
-        entry["problems"] += result.problems
+        record.problems += result.problems
         if result.error:
             errors.append(result.error)
-            entry["problems"] += [] if result.error in result.problems else [result.error]
-        entry["sandbox"] = result.sandbox or entry["sandbox"]
-        entry["tests"] += [dict(test_record(t, options.full_messages), grade_id=_test_id(name, t.grade_id, srcs))
-                           for t in result.tests]
-    entry["score"] = sum(t["points"] for t in entry["tests"])
-    entry.update(about(sub))
+            record.problems += [] if result.error in result.problems else [result.error]
+        record.sandbox = result.sandbox or record.sandbox
+        record.tests += [dict(test_record(t, options.full_messages), grade_id=_test_id(name, t.grade_id, srcs))
+                         for t in result.tests]
+    record.score = sum(t["points"] for t in record.tests)
+    record.about.update(about(sub))
+    entry = record.to_json()
     if not errors:
         late.apply(entry, options.late, sub.submitted_at, sub.late)
     entry["status"] = "error" if errors else "graded" if entry["score"] > 0 else "zero"
@@ -180,10 +180,5 @@ def reason(entry):
 
 def error_entry(srcs, error, mode, what="grade"):
     """The record of a student the grader could not grade or record (never shown as a score)."""
-    return dict(score=0.0, max_score=sum(s.max_score for s in srcs.values()), tests=[], problems=[],
-                status="error", sandbox=mode, graded_at=_now(),
-                reason=f"could not {what} this student: {type(error).__name__}: {short(error, 500, False)}")
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return Record(score=0.0, max_score=max_score(srcs), status="error", sandbox=mode,
+                  reason=f"could not {what} this student: {type(error).__name__}: {short(error, 500, False)}").to_json()
