@@ -340,14 +340,18 @@ def _watch_twins(monkeypatch, forced):
     from autograder.ref_torch import _util
 
     called = set()
+    # Import every module before patching: a module first imported after _util.pick is patched
+    # binds the forced pick, which monkeypatch would then "restore" to the forced one (the meta
+    # device leaked into every later test of the worker: test_ref_lstm's training on 'meta').
+    modules = {info.name: importlib.import_module(f"autograder.ref_torch.{info.name}")
+               for info in pkgutil.iter_modules(ref_torch.__path__)}
     monkeypatch.setattr(_util, "pick", forced)
-    for info in pkgutil.iter_modules(ref_torch.__path__):
-        module = importlib.import_module(f"autograder.ref_torch.{info.name}")
+    for info_name, module in modules.items():
         if getattr(module, "pick", None) is not None:
             monkeypatch.setattr(module, "pick", forced)
         for name, fn in list(vars(module).items()):
             if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_"):
-                def watched(*args, _fn=fn, _key=f"{info.name}.{name}", **kwargs):
+                def watched(*args, _fn=fn, _key=f"{info_name}.{name}", **kwargs):
                     called.add(_key)
                     return _fn(*args, **kwargs)
                 monkeypatch.setattr(module, name, watched)
