@@ -26,6 +26,7 @@ from test_book import CHROMIUM_FLAGS, chromium, correction_index_problems, toc_f
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import build_korean  # noqa: E402  (the book's own build helper, in _ext/)
+import ko_lockstep  # noqa: E402
 import language_switch  # noqa: E402
 
 SKIP = {"_build", "node_modules", ".venv", ".git", "solutions", "exercises", "tests"}
@@ -238,6 +239,33 @@ def test_every_korean_page_has_an_english_page_in_the_toc_and_a_korean_caption()
     built = build_korean.korean_toc(toc, captions, ROOT)
     files = [built["root"]] + [c["file"] for p in built.get("parts", []) for c in p["chapters"]]
     assert sorted(files) == sorted(_rel(p).removesuffix(".md") for p in KO_PAGES)
+
+
+def test_every_english_page_has_a_korean_twin():
+    """The whole course is in Korean: every page of _toc.yml has its .ko.md (the reverse is above)."""
+    missing = [f for f in toc_files() if not (ROOT / f"{f}.ko.md").exists()]
+    assert missing == []
+
+
+def test_every_korean_page_translates_the_current_english_page():
+    """Lockstep: each .ko.md records the SHA-256 of the English page it translates (_ext/ko_lockstep.py);
+    an English page changed since is named here, with the command that re-stamps it."""
+    assert [p for p in map(ko_lockstep.problem, KO_PAGES) if p] == []
+    assert sorted(ko_lockstep.korean_pages()) == KO_PAGES
+
+
+def test_lockstep_names_a_changed_english_page_and_a_missing_stamp(tmp_path):
+    english, korean = tmp_path / "a.md", tmp_path / "a.ko.md"
+    english.write_text("---\njupytext: {}\n---\n\n# One\n")
+    korean.write_text("---\njupytext: {}\n---\n\n# 하나\n")
+    assert "0 '% translates' lines" in ko_lockstep.problem(korean)
+    ko_lockstep.stamp(korean)
+    assert ko_lockstep.problem(korean) is None
+    assert korean.read_text().startswith("---\njupytext: {}\n---\n% translates a.md sha256:")
+    english.write_text(english.read_text() + "\nA new paragraph.\n")
+    assert "a.md changed since it was translated" in ko_lockstep.problem(korean)
+    ko_lockstep.stamp(korean)  # after the translation is brought up to date
+    assert ko_lockstep.problem(korean) is None and korean.read_text().count("% translates") == 1
 
 
 def test_korean_config_only_changes_the_language_title_and_cache(tmp_path):
