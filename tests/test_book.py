@@ -530,13 +530,18 @@ def test_korean_glyphs_are_not_boxes(html, server, tmp_path):
         assert not any(_differ(boxes[i], boxes[j]) for i, j in [(0, 1), (0, 2), (1, 2)])
 
 
-def _korean_font_module():
+def _ext_module(name):
+    """The book's own Sphinx extension ``_ext/<name>.py``, loaded as a module."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("korean_font", ROOT / "_ext" / "korean_font.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "_ext" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _korean_font_module():
+    return _ext_module("korean_font")
 
 
 def test_korean_font_subset_keeps_only_the_books_characters():
@@ -694,12 +699,7 @@ def widget_pages(html):
 
 
 def _widgets_offline_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("widgets_offline", ROOT / "_ext" / "widgets_offline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _ext_module("widgets_offline")
 
 
 def test_widget_scripts_config_is_local_and_bundles_the_bars_modules():
