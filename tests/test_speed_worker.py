@@ -55,6 +55,13 @@ def test_display_magics_and_shell_lines_cost_no_points(tmp_path, first_lines):
     assert not result.error and not result.problems
 
 
+def test_a_syntax_error_names_its_line_not_ipythons_cell_file(tmp_path):
+    result = grade(tmp_path, with_cell(GOOD + "\n\nx = (1,\n"))
+    message = next(t.message for t in result.tests if t.grade_id == "test_perceptron")
+    assert "SyntaxError: incomplete input (line 5)" in message, message
+    assert "<ipython-input" not in message and "<cell" not in message
+
+
 def test_a_wrong_answer_after_a_magic_still_loses_its_points(tmp_path):
     wrong = GOOD.replace("> 0", ">= 0")
     result = grade(tmp_path, with_cell("%matplotlib inline\n" + wrong))

@@ -233,6 +233,8 @@ def describe(exc, with_type=True):
         text = short(str(exc))
     except BaseException:  # noqa: BLE001 - a __str__ that raises is the student's
         text = "(its message could not be shown)"
+    if isinstance(exc, SyntaxError) and exc.lineno:  # str() names IPython's cell file: say the line only
+        text, where = short(str(exc.msg or "invalid syntax")), f" (line {exc.lineno})"
     if not with_type:
         return f"{text or 'no message'}{where}"
     return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
