@@ -61,8 +61,10 @@ def time_ours(assignment, course, out=None, *extra, root=ROOT):
 def time_nbgrader(assignment, course, n):
     shutil.copytree(ROOT / "solutions" / assignment, course / "solutions" / assignment)
     shutil.copy(ROOT / "nbgrader_config.py", course)
-    run = lambda *a: subprocess.run([sys.executable, "-m", "nbgrader", *a], cwd=course, env=env(),
-                                    check=True, capture_output=True)
+
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "nbgrader", *a], cwd=course, env=env(), check=True,
+                              capture_output=True)
     run("generate_assignment", assignment)  # registers the assignment; not timed
     for i in range(n):
         run("db", "student", "add", f"s{i:03d}")

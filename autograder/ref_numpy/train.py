@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 
 from autograder.ref_numpy.backprop import mlp_backward, mlp_backward_ce, quadratic_cost, softmax_cross_entropy
 from autograder.ref_numpy.data import one_hot
-from autograder.ref_numpy.mlp import init_params, mlp_forward, mlp_forward_cache
+from autograder.ref_numpy.mlp import init_params, mlp_forward_cache
 from autograder.ref_numpy.optim import sgd_step
 
 

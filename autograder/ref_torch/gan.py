@@ -48,8 +48,10 @@ def gan_step(gen, disc, real, z, lr, saturating=False, device=None):
     real, z = tensor(real, dev), tensor(z, dev)
     fake = _mlp(gen, z).detach()
     d_loss, _, _ = discriminator_loss(_mlp(disc, real)[:, 0], _mlp(disc, fake)[:, 0], dev)
-    loss = (F.binary_cross_entropy_with_logits(_mlp(disc, real)[:, 0], torch.ones(len(real), dtype=real.dtype, device=dev))
-            + F.binary_cross_entropy_with_logits(_mlp(disc, fake)[:, 0], torch.zeros(len(fake), dtype=real.dtype, device=dev)))
+    ones = torch.ones(len(real), dtype=real.dtype, device=dev)
+    zeros = torch.zeros(len(fake), dtype=real.dtype, device=dev)
+    loss = (F.binary_cross_entropy_with_logits(_mlp(disc, real)[:, 0], ones)
+            + F.binary_cross_entropy_with_logits(_mlp(disc, fake)[:, 0], zeros))
     flat = [p for layer in disc for p in layer]
     grads = torch.autograd.grad(loss, flat)
     disc = [(W - lr * gW, b - lr * gb) for (W, b), gW, gb in zip(disc, grads[0::2], grads[1::2])]
@@ -98,7 +100,9 @@ def train_gan(gen, disc, sample_real, steps, batch, lr, seed=0, every=100, n_sho
         lambda p: torch.optim.Adam(p, lr=lr, betas=betas))
     opt_g, opt_d = make(G.parameters()), make(D.parameters())
     rng, k = np.random.default_rng(seed), gen[0][0].shape[0]
-    as_t = lambda a: tensor(a, dev, dtype)
+
+    def as_t(a):
+        return tensor(a, dev, dtype)
     z_show = as_t(np.random.default_rng([seed, 1]).normal(size=(n_show, k)))
 
     def show():

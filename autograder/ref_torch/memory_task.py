@@ -45,10 +45,14 @@ def gradient_norm_by_lag(cell, x, params, seed=0, device=None):
     H = params[1].shape[0]
     if cell == "rnn":
         Wx, Wh, b = (tensor(p, dev) for p in params)
-        step = lambda x_t, h, c: (torch.tanh(x_t @ Wx + h @ Wh + b), c)
+
+        def step(x_t, h, c):
+            return torch.tanh(x_t @ Wx + h @ Wh + b), c
     else:
         lstm_cell = torch_lstm_cell(*params, dev)
-        step = lambda x_t, h, c: lstm_cell(x_t, (h, c))
+
+        def step(x_t, h, c):
+            return lstm_cell(x_t, (h, c))
     g = torch.as_tensor(np.random.default_rng(seed).normal(size=(n, H)), dtype=x.dtype, device=dev)
     g = g / g.norm(dim=1, keepdim=True)
     with torch.no_grad():

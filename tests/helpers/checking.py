@@ -1,18 +1,49 @@
 """Helpers of the check tests: a check passes the reference and fails a mutant in words."""
 
+import contextlib
+import os
+import re
+
 import pytest
+
+from autograder.checks import messages
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+@contextlib.contextmanager
+def in_korean():
+    """The checks speak Korean, strictly: a message without a Korean form raises KeyError."""
+    saved, strict = messages._chosen, os.environ.get("DLCOURSE_LANG_STRICT")
+    messages._chosen, os.environ["DLCOURSE_LANG_STRICT"] = "ko", "1"
+    try:
+        yield
+    finally:
+        messages._chosen = saved
+        if strict is None:
+            del os.environ["DLCOURSE_LANG_STRICT"]
+        else:
+            os.environ["DLCOURSE_LANG_STRICT"] = strict
 
 
 def fails(check, fn, match, **kwargs):
-    """``check(fn, **kwargs)`` raises an AssertionError whose message matches ``match`` (a regex)."""
+    """``check(fn, **kwargs)`` raises an AssertionError whose message matches ``match`` (a regex),
+    and in Korean an AssertionError in Korean (every message the tests reach has a Korean form)."""
     with pytest.raises(AssertionError, match=match):
         check(fn, **kwargs)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        check(fn, **kwargs)
+    assert HANGUL.search(str(korean.value)), f"not in Korean: {korean.value}"
 
 
 def passes(check, fn, capsys, **kwargs):
-    """``check(fn, **kwargs)`` succeeds and prints its one line starting with ✓."""
+    """``check(fn, **kwargs)`` succeeds and prints its one line starting with ✓, in Korean too."""
     check(fn, **kwargs)
     assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    with in_korean():
+        check(fn, **kwargs)
+    line = capsys.readouterr().out
+    assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
 
 
 def solution_namespace(slug, **replaced):
