@@ -1,12 +1,13 @@
-"""Shared fixtures: the course root, the venv's environment for nbgrader, a device."""
+"""Shared fixtures (the course root, the venv's environment for nbgrader, a device, a grading worker),
+the ``bwrap`` marker's skip, and the order of the test files. Tests import nothing from here: what
+they share as code is in ``tests/helpers/``."""
 
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers.paths import ROOT
 
 
 @pytest.fixture(scope="session")
@@ -31,17 +32,14 @@ def dev():
     return autograder.device()
 
 
-def assignments():
-    """Every assignment folder in solutions/."""
-    return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
-
-
 #: Test files that take minutes: started first, so that `pytest -n 2 --dist loadfile`
 #: does not end with one worker running a long file alone. xdist would otherwise reorder
 #: files by their number of tests (few-test long files last): `make test` passes
 #: --no-loadscope-reorder.
-SLOW_FIRST = ("test_book", "test_nbgrader_pipeline", "test_grading_class", "test_assignments", "test_nbval",
-              "test_assignments_b", "test_dask", "test_student_kit", "test_cli")
+#: Names are module names (file names without .py: the test folders are not packages, so every test file
+#: name is unique in tests/).
+SLOW_FIRST = ("test_book", "test_nbgrader_pipeline", "test_classroom", "test_assignments_odd", "test_nbval",
+              "test_assignments_even", "test_dask", "test_student_kit", "test_cli")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 A = "01_perceptron"
 

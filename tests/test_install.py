@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 #: Seconds for `make venv` from a fresh clone (about 2 min with pip's cache on this machine).

@@ -18,22 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from book_build import shared_book
-from conftest import ROOT
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-quic", "--virtual-time-budget=15000"]
-
-
-def toc_files():
-    """Every page of _toc.yml (root and chapters), as paths without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
-    return files
-
+from helpers.book_build import shared_book
+from helpers.book_pages import (CHROMIUM_FLAGS, chromium, correction_boxes, correction_index_problems,
+                                 toc_files)
+from helpers.nbval_run import nbval, summary
+from helpers.paths import ROOT
 
 def _env(bin_dir, home):
     """A clean environment; one BLAS/OpenMP thread per kernel, as `make` sets (no spinning threads)."""
@@ -63,8 +52,6 @@ def test_chapters_reproduce_every_output_under_nbval(html):
     """nbval re-executes every notebook the build executed (_build/jupyter_execute) and compares
     each output with the stored one, so every number a chapter prints and its prose quotes comes
     out again; only timings, progress bars and memory addresses are sanitized (see test_nbval.py)."""
-    from test_nbval import nbval, summary
-
     notebooks = sorted((html.parent / "jupyter_execute").rglob("*.ipynb"))
     chapters = {p.stem for p in CHAPTER_SOURCES}
     assert chapters <= {p.stem for p in notebooks}, sorted(chapters - {p.stem for p in notebooks})
@@ -101,12 +88,6 @@ def server(html):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-def chromium():
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert exe, "chromium is required (make test installs it: apt-get install chromium)"
-    return exe
 
 
 @pytest.mark.slow
@@ -272,57 +253,6 @@ def test_dangling_references_fail_the_build(tmp_path):
 # English sources only: the Korean twins (NN_slug.ko.md) are checked by tests/test_book_ko.py.
 CHAPTER_SOURCES = sorted(p for p in (ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md")
                          if not p.name.endswith(".ko.md"))
-_ADMONITION = re.compile(r"^```\{admonition\}[^\n]*\n((?::[a-z_-]+:[^\n]*\n)*)(.*?)^```$", re.S | re.M)
-
-
-def correction_boxes(text):
-    """[(name, number of corrections, body)] of the admonitions of class ``corrections``."""
-    boxes = []
-    for match in _ADMONITION.finditer(text):
-        options = dict(re.findall(r"^:([a-z_-]+):[ \t]*(.*)$", match.group(1), re.M))
-        if "corrections" in options.get("class", "").split():
-            body = match.group(2)
-            count = max(len(re.findall(r"^- ", body, re.M)), 1)
-            boxes.append((options.get("name"), count, body))
-    return boxes
-
-
-def indexed_corrections(sources_text):
-    """{box label: number of one-line entries} of the Sources page's index section."""
-    assert "(src-corrections)=" in sources_text, "the Sources page has no index of corrections"
-    index, current = {}, None
-    for line in sources_text.split("(src-corrections)=", 1)[1].splitlines():
-        entry = re.match(r"- \{ref\}`[^`<]*<([^>`]+)>`", line)
-        if entry:
-            current = entry.group(1)
-            index[current] = 0
-        elif current and line.startswith("  - "):
-            index[current] += 1
-        elif line.startswith("#") and index:
-            break  # the next section
-    return index
-
-
-def correction_index_problems(chapters, sources_text):
-    """What keeps the Sources page from being the complete index of the chapters' correction boxes.
-
-    chapters: {chapter file name: source text}. -> list of one-line problems (empty: complete).
-    """
-    problems, index = [], indexed_corrections(sources_text)
-    for chapter, text in chapters.items():
-        for name, count, body in correction_boxes(text):
-            if not name:
-                problems.append(f"{chapter}: a correction box has no :name:")
-            elif name not in index:
-                problems.append(f"{chapter}: box {name} is not listed on the Sources page")
-            elif index[name] != count:
-                problems.append(f"{chapter}: box {name} has {count} corrections, "
-                                f"the Sources page lists {index[name]}")
-            if "<src-" not in body:
-                problems.append(f"{chapter}: box {name} names no lecture note (a {{ref}} to src-...)")
-    return problems
-
-
 def test_sources_page_indexes_every_correction_box():
     chapters = {p.name: p.read_text() for p in CHAPTER_SOURCES}
     assert correction_index_problems(chapters, (ROOT / "chapters" / "sources.md").read_text()) == []

@@ -3,7 +3,7 @@
 Source checks (fast): every ``P.ko.md`` runs exactly ``P.md``'s code cells in the same order
 (the execution cache keys a notebook by them, so the Korean page reuses the English outputs),
 keeps its formulas, labels, directives and cross-reference targets, and links other Korean
-pages. Built checks (the one book build of the session, tests/book_build.py): the Korean pages
+pages. Built checks (the one book build of the session, tests/helpers/book_build.py): the Korean pages
 declare ``lang="ko"``, carry the theme's Korean words, link to their English twin and back
 (hrefs resolved on disk), render math offline in headless Chromium, and were not executed again.
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from book_build import shared_book
-from conftest import ROOT
-from test_book import CHROMIUM_FLAGS, chromium, correction_index_problems, toc_files
+from helpers.book_build import shared_book
+from helpers.book_pages import CHROMIUM_FLAGS, chromium, correction_index_problems, toc_files
+from helpers.paths import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 import build_korean  # noqa: E402  (the book's own build helper, in _ext/)

@@ -5,44 +5,17 @@
 - The chapters, with ``--nbval``: every output of every cell, as the book build stored it in
   ``_build/jupyter_execute``, must come out the same when the notebook runs again, so each
   number a chapter prints (and its prose quotes) reproduces. Only timings, progress bars
-  and memory addresses are sanitized (``tests/nbval_sanitize.cfg``). That test lives in
+  and memory addresses are sanitized (``tests/helpers/nbval_sanitize.cfg``). That test lives in
   test_book.py, on the book its module fixture builds (the book is built once per run);
-  this module provides :func:`nbval` to it and tests the sanitizers themselves.
+  both run nbval with tests/helpers/nbval_run.py; this module tests the sanitizers themselves.
 """
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assignments
-
-SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
-#: Seconds for one nbval run (every notebook of the run, one after the other).
-NBVAL_TIMEOUT_S = 1800
-
-
-def nbval(notebooks, *, lax, env, timeout=NBVAL_TIMEOUT_S):
-    """Run ``pytest --nbval`` (or ``--nbval-lax``) on ``notebooks`` in a subprocess; the CompletedProcess.
-
-    The kernel is this interpreter (``--nbval-current-env``) and starts in each notebook's folder;
-    no configuration file is read (``-c /dev/null``), so the repository's pytest options and
-    conftest do not apply to the notebooks. env: the environment of the kernels (the build's,
-    for the chapters: one BLAS thread, so that sums run in the same order).
-    """
-    cmd = [sys.executable, "-m", "pytest", "-q", "-c", "/dev/null", "-p", "no:cacheprovider", "--rootdir", "/",
-           "-p", "nbval_book", "--nbval-current-env", "--nbval-cell-timeout", "900"]
-    cmd += ["--nbval-lax"] if lax else ["--nbval", "--nbval-sanitize-with", str(SANITIZE)]
-    env = dict(env, PYTHONPATH=str(ROOT / "tests"))  # the plugin nbval_book
-    return subprocess.run(cmd + [str(p) for p in notebooks], capture_output=True, text=True, env=env,
-                          timeout=timeout, cwd="/")
-
-
-def summary(done):
-    """The end of a failed nbval run: which cells failed and how."""
-    return (done.stdout[-8000:] + done.stderr[-2000:]).strip()
+from helpers.nbval_run import SANITIZE, nbval, summary
+from helpers.paths import ROOT, assignments
 
 
 def _env(venv_env):
@@ -131,7 +104,7 @@ def test_sanitizers_leave_every_other_number_alone(first, second):
 
 def test_stream_pieces_myst_nb_stored_twice_are_dropped_once():
     """myst-nb writes a cell that printed in two pieces as [piece 1 + piece 2, piece 2]."""
-    from nbval_book import without_stored_duplicates
+    from helpers.nbval_book import without_stored_duplicates
 
     def stream(text, name="stdout"):
         return {"output_type": "stream", "name": name, "text": text}
@@ -147,7 +120,7 @@ def test_stream_pieces_myst_nb_stored_twice_are_dropped_once():
 
 def test_stream_text_is_compared_with_whitespace_runs_as_one_space_only():
     """Where the kernel flushed changes only whitespace in myst-nb's stored text; words and numbers count."""
-    from nbval_book import spaced_alike
+    from helpers.nbval_book import spaced_alike
 
     def stream(text):
         return {"output_type": "stream", "name": "stdout", "text": text}

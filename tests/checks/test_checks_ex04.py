@@ -7,7 +7,7 @@ from autograder.checks import ex04_softmax_losses as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import losses as ref
 from autograder.ref_numpy.activations import sigmoid
-from checking import fails
+from helpers.checking import fails
 
 
 # --- softmax --------------------------------------------------------------------------

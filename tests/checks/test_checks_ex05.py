@@ -8,7 +8,7 @@ from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import backprop, layers, optim
 from autograder.ref_numpy.activations import sigmoid, sigmoid_backward
 from autograder.ref_numpy.mlp import init_params, mlp_forward_cache
-from checking import fails, passes
+from helpers.checking import fails, passes
 
 
 # ---------------------------------------------------------------- affine_forward

@@ -7,7 +7,7 @@ import pytest
 from autograder.checks import ex07_training_practice as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import metrics, validation
-from checking import fails, passes
+from helpers.checking import fails, passes
 
 
 # ---------------------------------------------------------------- confusion_matrix
@@ -315,6 +315,6 @@ def test_precision_recall_f1_in_float32_that_is_wrong_still_fails_without_a_floa
 def test_exercise_07_states_the_number_types():
     import json
     from pathlib import Path
-    path = Path(__file__).resolve().parents[1] / "solutions" / "07_training_practice" / "07_training_practice.ipynb"
+    path = Path(__file__).resolve().parents[2] / "solutions" / "07_training_practice" / "07_training_practice.ipynb"
     text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
     assert "float64 (NumPy's default) or float32 are both accepted" in text

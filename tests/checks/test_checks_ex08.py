@@ -14,7 +14,7 @@ import pytest
 from autograder.checks import ex08_optimizers as ex
 from autograder.checks.compare import CheckFailed, NotImplementedYet
 from autograder.ref_numpy import optim, schedules
-from checking import fails, passes
+from helpers.checking import fails, passes
 
 
 # ---------------------------------------------------------------- momentum_step

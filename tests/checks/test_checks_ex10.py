@@ -8,7 +8,7 @@ import pytest
 from autograder.checks import ex10_cnn as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import conv as ref
-from checking import solution_namespace
+from helpers.checking import solution_namespace
 
 
 def fails(check, match, *fns, **kwargs):
@@ -317,7 +317,7 @@ def test_grader_gives_a_slow_loop_zero_for_speed_only_and_says_why(tmp_path, ven
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     nb = json.loads((ROOT / "solutions" / "10_cnn" / "10_cnn.ipynb").read_text())
     cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "conv2d_forward")
@@ -437,7 +437,7 @@ def test_the_speed_test_and_the_notebook_state_one_number():
     """The notebook's '15 s per call' is the check's limit, and the notebook names no other."""
     import json
     from pathlib import Path
-    nb = json.loads((Path(__file__).resolve().parents[1] / "solutions" / "10_cnn" / "10_cnn.ipynb").read_text())
+    nb = json.loads((Path(__file__).resolve().parents[2] / "solutions" / "10_cnn" / "10_cnn.ipynb").read_text())
     text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert f"{ex.SPEED_LIMIT_S:g} s per call" in text and "30 s" not in text
 

@@ -6,7 +6,7 @@ import pytest
 from autograder.checks import ex11_rnn as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import rnn as ref
-from checking import fails, passes
+from helpers.checking import fails, passes
 
 
 def sigmoid(z):
@@ -280,7 +280,7 @@ STEP32 = '''def rnn_step_forward(x, h_prev, Wx, Wh, b):
 
 def test_a_float32_step_is_named_by_the_sequence_with_numbers_that_differ():
     """A float32 step made rnn_forward fail with two equal-looking numbers and no cause."""
-    from checking import solution_namespace
+    from helpers.checking import solution_namespace
     ns = solution_namespace("11_rnn", rnn_step_forward=STEP32)
     with pytest.raises(AssertionError) as info:
         ex.check_rnn_forward(ns["rnn_forward"])
@@ -293,13 +293,13 @@ def test_a_float32_step_is_named_by_the_sequence_with_numbers_that_differ():
 
 
 def test_the_sequence_passes_with_the_right_step(capsys):
-    from checking import solution_namespace
+    from helpers.checking import solution_namespace
     passes(ex.check_rnn_forward, solution_namespace("11_rnn")["rnn_forward"], capsys)
     passes(ex.check_rnn_backward, solution_namespace("11_rnn")["rnn_backward"], capsys)
 
 
 def test_a_wrong_backward_step_is_named_by_bptt():
-    from checking import solution_namespace
+    from helpers.checking import solution_namespace
     mean_db = ("def rnn_step_backward(dh_next, cache):\n    x, h_prev, Wx, Wh, b, h_next = cache\n"
                "    da = dh_next * (1.0 - h_next**2)\n"
                "    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.mean(axis=0)\n")

@@ -6,7 +6,7 @@ import pytest
 from autograder.checks import ex12_lstm as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import lstm as ref
-from checking import fails, passes
+from helpers.checking import fails, passes
 
 
 def sigmoid(z):
@@ -282,7 +282,7 @@ GATES_IFOG = """def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
 
 def test_a_gate_order_mistake_in_the_step_is_named_by_the_sequence(capsys):
     """lstm_forward gave a shape hint for a gate-order mistake of lstm_step_forward."""
-    from checking import solution_namespace
+    from helpers.checking import solution_namespace
     ns = solution_namespace("12_lstm", lstm_step_forward=GATES_IFOG)
     fails(ex.check_lstm_forward, ns["lstm_forward"],
           r"^First fix lstm_step_forward, which lstm_forward calls: .*gate order.*Then lstm_forward's own test")

@@ -5,7 +5,7 @@ import pytest
 
 from autograder.checks import ex13_gan as ex
 from autograder.ref_numpy import gan as ref
-from checking import fails, passes
+from helpers.checking import fails, passes
 
 
 def sigmoid(z):
@@ -165,7 +165,7 @@ def test_gan_step_with_a_wrong_discriminator_loss_points_at_that_function():
 
 def test_a_wrong_loss_is_named_by_the_training_step(capsys):
     """gan_step uses the student's losses: a wrong loss gradient is named first."""
-    from checking import solution_namespace
+    from helpers.checking import solution_namespace
     unscaled = ("def discriminator_loss(real_logits, fake_logits):\n"
                 "    sig = lambda z: np.exp(-np.logaddexp(0.0, -z))\n"
                 "    loss = np.mean(np.logaddexp(0.0, -real_logits)) + np.mean(np.logaddexp(0.0, fake_logits))\n"

@@ -429,7 +429,7 @@ def test_every_exercise_states_its_number_types_in_solution_and_release(slug, wo
     import json
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     for folder in ("solutions", "exercises"):
         cells = json.loads((root / folder / slug / f"{slug}.ipynb").read_text())["cells"]
         text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")

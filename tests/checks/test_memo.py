@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 from autograder.checks import memo
 from autograder.checks.compare import quiet, torch_twin

@@ -3,8 +3,9 @@
 Checked with nbgrader's own validator and with ``python -m autograder validate`` (our grader); and
 exercises/ must be exactly what ``release`` makes of solutions/.
 
-This module takes every other assignment; ``test_assignments_b.py`` runs the same tests on
-the rest, so that ``pytest -n 2 --dist loadfile`` can give the two halves to two workers.
+Not a test module: tests/grading/authoring/test_assignments_odd.py and test_assignments_even.py
+import these tests, and each collects them for its own ``NAMES`` (the odd- and the even-numbered
+assignments), so that ``pytest -n 2 --dist loadfile`` can give the two halves to two workers.
 """
 
 import json
@@ -12,14 +13,11 @@ import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, assignments
-
-#: The assignments this module tests (the other half: test_assignments_b.py).
-NAMES = assignments()[0::2]
+from helpers.paths import ROOT
 
 
 def pytest_generate_tests(metafunc):
-    """Each test runs once per assignment of the module it is collected in."""
+    """Each test runs once per assignment of the module it is collected in (its ``NAMES``)."""
     if "name" in metafunc.fixturenames:
         metafunc.parametrize("name", metafunc.module.NAMES)
 

@@ -1,6 +1,6 @@
 """One build of the whole book (English, then Korean from the same execution cache) per test run.
 
-tests/test_book.py and tests/test_book_ko.py both need the built site; under
+tests/book/test_book.py and tests/book/test_book_ko.py both need the built site; under
 ``pytest -n 2 --dist loadfile`` they may run on different workers, so the first worker to ask
 builds into the session's shared temporary folder while holding a file lock, and the other
 finds the result there. The two editions are built as ``make book`` builds them: English with
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 RESULT = "build.json"
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from autograder.checks import messages
+from helpers.paths import ROOT
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
@@ -53,9 +54,8 @@ def solution_namespace(slug, **replaced):
     functions' globals are this namespace, as in a notebook, so a function calls its neighbours.
     """
     import json
-    from pathlib import Path
 
-    nb = json.loads((Path(__file__).resolve().parents[1] / "solutions" / slug / f"{slug}.ipynb").read_text())
+    nb = json.loads((ROOT / "solutions" / slug / f"{slug}.ipynb").read_text())
     ns = {}
     for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})

@@ -7,7 +7,7 @@ changed, added or broken, written to a file by ``write``.
 import copy
 import json
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 from autograder.grading.student.notebook import load_source
 from autograder.grading.student.remote import Limits

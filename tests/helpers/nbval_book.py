@@ -1,4 +1,4 @@
-"""A pytest plugin for the nbval runs of tests/test_nbval.py: run and read notebooks as the book does.
+"""A pytest plugin for the nbval runs of tests/helpers/nbval_run.py: run and read notebooks as the book does.
 
 - nbval 0.11 executes every cell with ``store_history=False``, but IPython decides whether a
   trailing ``;`` hides a cell's value by reading the last input stored in the history

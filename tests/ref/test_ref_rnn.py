@@ -8,7 +8,7 @@ from autograder.checks.compare import DEVICE
 from autograder.ref_numpy import rnn as ref
 from autograder.ref_torch import rnn as ref_torch
 from autograder.ref_torch._util import numpy
-from numeric import numeric_grad
+from helpers.numeric import numeric_grad
 
 #: Central differences (h = 1e-6) of a smooth function of order-1 values: truncation ~h², rounding ~1e-10.
 NUMERIC = dict(rtol=1e-5, atol=1e-8)

@@ -1,8 +1,10 @@
-"""The tests of test_assignments.py on the other half of the assignments (a second file, so
-that ``pytest -n 2 --dist loadfile`` runs the two halves on two workers)."""
+"""Every assignment, two-sided (tests/helpers/assignment_tests.py), on the even-numbered assignments.
 
-from conftest import assignments
-from test_assignments import (  # noqa: F401  (collected here with this module's NAMES)
+test_assignments_odd.py runs the same tests on the others, so that ``pytest -n 2 --dist loadfile``
+gives the two halves to two workers.
+"""
+
+from helpers.assignment_tests import (  # noqa: F401  (collected here with this module's NAMES)
     pytest_generate_tests,
     test_exercises_in_sync_with_solutions,
     test_release_has_no_solutions_or_hidden_tests,
@@ -10,6 +12,7 @@ from test_assignments import (  # noqa: F401  (collected here with this module's
     test_solution_validates,
     test_validate_solution_full_marks_stub_zero,
 )
+from helpers.paths import assignments
 
-#: The assignments this module tests.
-NAMES = assignments()[1::2]
+#: The assignments this module tests: 02_, 04_, ...
+NAMES = [name for name in assignments() if int(name[:2]) % 2 == 0]

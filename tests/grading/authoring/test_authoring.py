@@ -12,41 +12,7 @@ import sys
 from autograder.grading.authoring import source as authoring
 from autograder.grading.student.notebook import load_source
 from autograder.grading.authoring.validate import static_errors, validate
-from conftest import ROOT
-
-SETUP = ("setup", "import numpy as np", "setup")
-CHECKS = ("checks", '''
-def check_double(double, x):
-    got = double(np.asarray(x, dtype=float))
-    assert np.allclose(got, 2 * np.asarray(x)), f"double({x}) is {got}, should be {2 * np.asarray(x)}"
-''', "checks")
-ANSWER = ("solution", '''
-def double(x):
-    """x: array -> 2 x"""
-    ### BEGIN SOLUTION
-    return 2 * x
-    ### END SOLUTION
-''', "double")
-TEST = ("test", '''
-"""double: twice its input."""
-check_double(double, [1.0, 2.0])
-check_double(double, 3.0)
-### BEGIN HIDDEN TESTS
-check_double(double, [7.0])
-check_double(double, [-1.0, 0.5])
-### END HIDDEN TESTS
-''', "test_double", 4)
-
-
-def course_with(tmp_path, cells, name="01_new", partial_credit=False):
-    """A course folder holding one assignment built from ``cells``; returns (course, source path)."""
-    course = tmp_path / "course"
-    folder = course / "solutions" / name
-    folder.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    path = folder / f"{name}.ipynb"
-    authoring.build([("md", "# A new exercise")] + cells, path, partial_credit=partial_credit)
-    return course, path
+from helpers.authoring_course import ANSWER, CHECKS, SETUP, TEST, course_with
 
 
 def test_test_reading_a_plain_cells_variable_is_an_authoring_error(tmp_path):

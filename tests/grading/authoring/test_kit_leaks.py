@@ -31,7 +31,7 @@ import pytest
 
 from autograder.grading.authoring import student_kit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 #: The scan, run by the kit's interpreter: argv = course root, exercise names (none: all) -> JSON leaks.
 SCAN = r'''

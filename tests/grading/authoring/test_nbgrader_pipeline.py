@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, assignments
+from helpers.paths import ROOT, assignments
 
 
 def nbgrader(course, env, *args):

@@ -22,7 +22,7 @@ import pytest
 from autograder import ref_numpy
 from autograder.grading.authoring import student_kit
 from autograder.ref_numpy import losses
-from conftest import ROOT
+from helpers.paths import ROOT
 
 #: Every exercise of the course.
 EXERCISES = tuple(sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()))

@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 from autograder.grading.course.classroom import sandbox_mode
 

@@ -8,8 +8,8 @@ import stat
 import zipfile
 
 import pytest
-from conftest import ROOT
-from grader_attacks import A, SOLUTION, write
+from helpers.paths import ROOT
+from helpers.grader_attacks import A, SOLUTION, write
 
 from autograder.grading.course import collect
 from autograder.grading.course.collect import InputLimits, SubmissionsError, find, open_submissions, safe_id

@@ -13,7 +13,7 @@ import tracemalloc
 import zipfile
 
 import pytest
-from grader_attacks import A
+from helpers.grader_attacks import A
 
 from autograder.grading.course.collect import InputLimits, SubmissionsError, find, open_submissions
 

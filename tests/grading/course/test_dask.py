@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 ASSIGNMENT = "01_perceptron"
 

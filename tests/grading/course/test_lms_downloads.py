@@ -22,7 +22,7 @@ from autograder.grading.course import collect, late
 from autograder.grading.records import feedback, gradebook, lms, report
 from autograder.grading.course.collect import find, open_submissions
 from autograder.grading.records.gradebook import GradebookError
-from conftest import ROOT
+from helpers.paths import ROOT
 
 A = "01_perceptron"
 NAMES = [A]

@@ -19,7 +19,7 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 A = "01_perceptron"
 DUE = "2026-12-01T23:59+09:00"

@@ -15,7 +15,7 @@ from autograder.grading.course import fingerprint, similarity
 from autograder.grading.records import similarity_report
 from autograder.grading.student.notebook import load_source
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 MNIST, LOSSES, CNN = "03_forward_mnist", "04_softmax_losses", "10_cnn"
 #: The default threshold, named: every verdict below is against it.
 T = similarity.THRESHOLD

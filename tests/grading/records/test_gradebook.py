@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from grader_attacks import A, POINTS, SOLUTION, STABLE, edit, limits, source, write
+from helpers.grader_attacks import A, POINTS, SOLUTION, STABLE, edit, limits, source, write
 
 from autograder.grading.course import classroom, collect
 from autograder.grading.records import feedback, gradebook
@@ -167,7 +167,7 @@ def test_one_students_failure_is_one_error_row(tmp_path, monkeypatch):
         real_record(out, assignment, sid, entry, **how)
     monkeypatch.setattr(gradebook, "record", record)
     out = tmp_path / "grades.csv"
-    results = classroom.grade_class(A, tmp_path / "class", out, course=source_course(), jobs=1,
+    results = classroom.grade_class(A, tmp_path / "class", out, course=ROOT, jobs=1,
                                     limits=limits(), progress=False)
     assert {s: e["status"] for s, e in results.items()} == {"ann": "graded", "bob": "error", "cy": "error"}
     assert "could not grade this student: RuntimeError: a bug of ours" in results["bob"]["reason"]
@@ -217,21 +217,15 @@ def test_the_weak_sandbox_when_allowed_is_recorded_per_student(tmp_path):
 
 
 def cli(*args, env=None):
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     return subprocess.run([sys.executable, "-m", "autograder", "--course", str(ROOT), *args], cwd=ROOT,
                           capture_output=True, text=True, env=dict(os.environ, **(env or {})), timeout=300)
 
 
-def source_course():
-    from conftest import ROOT
-
-    return ROOT
-
-
 def test_a_hostile_class_end_to_end(tmp_path, root):
     """Links, unsafe and duplicate ids through `grade` and `feedback`: every row kept, nothing forged."""
-    from grader_attacks import STUB
+    from helpers.grader_attacks import STUB
 
     cls = tmp_path / "class"
     write(cls / "=cmd|' /C calc'!A0" / A, STUB)

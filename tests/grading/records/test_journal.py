@@ -11,11 +11,11 @@ import subprocess
 import sys
 import textwrap
 
-from grader_attacks import A, SOLUTION, limits, write
+from helpers.grader_attacks import A, SOLUTION, limits, write
 
 from autograder.grading.course import classroom
 from autograder.grading.records import gradebook
-from test_grader_gradebook import source_course
+from helpers.paths import ROOT
 
 
 def entry(score, **more):
@@ -39,7 +39,7 @@ def test_a_class_run_writes_the_gradebook_once_not_once_per_student(tmp_path, mo
                         or real_write(target, fn))
     monkeypatch.setattr(gradebook, "load", lambda *a, **k: loads.append(a) or real_load(*a, **k))
     out = tmp_path / "grades.csv"
-    results = classroom.grade_class(A, tmp_path / "class", out, course=source_course(), jobs=2,
+    results = classroom.grade_class(A, tmp_path / "class", out, course=ROOT, jobs=2,
                                     limits=limits(), progress=False)
     assert len(results) == 30 and len(rows(out)) == 30
     assert sorted(writes) == ["grades.csv", "grades.json"], writes

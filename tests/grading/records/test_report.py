@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from autograder.grading.records import gradebook, report
-from conftest import ROOT
+from helpers.paths import ROOT
 
 
 def _test(gid, points, max_points, message="", hidden=False):

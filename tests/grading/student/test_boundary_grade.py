@@ -15,8 +15,8 @@ import sys
 import pytest
 
 from autograder.grading.student import sandbox
-from conftest import ROOT
-from test_boundary_os import UNHOOK
+from helpers.paths import ROOT
+from helpers.unhook import UNHOOK
 
 A = "04_softmax_losses"
 FULL = 10.0

@@ -16,14 +16,14 @@ import time
 
 import numpy as np
 import pytest
-from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
+from helpers.grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
 
 from autograder.checks.compare import call
 from autograder.grading.student import sandbox
 from autograder import wire
 from autograder.grading.student.judge import grade_notebook
 from autograder.grading.student.remote import Limits, RemoteFunction, Worker, WorkerGone
-from test_boundary_os import UNHOOK
+from helpers.unhook import UNHOOK
 
 #: A cell that finds the worker's own module (its ``call`` and ``serve``) by walking the stack.
 WORKER_GLOBALS = '''

@@ -14,33 +14,11 @@ import pytest
 
 from autograder.grading.student import remote, sandbox
 from autograder.grading.student.remote import Limits, Worker
-from conftest import ROOT
+from helpers.paths import ROOT
+from helpers.unhook import UNHOOK
 
 pytestmark = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
                                 f"{sandbox.unavailable_reason()}")
-
-UNHOOK = '''
-import gc, sys
-def _unhook():
-    count = 0
-    for obj in gc.get_objects():
-        code = getattr(obj, "__code__", None)
-        if code is not None and getattr(obj, "__name__", "") == "hook" and code.co_varnames[:2] == ("event", "args"):
-            names = code.co_freevars
-            src = ("def outer():\\n" + "".join(f"    {n} = None\\n" for n in names)
-                   + "    def hook(event, args):\\n" + (f"        {', '.join(names)}\\n" if names else "")
-                   + "        return None\\n    return hook\\n")
-            scope = {}
-            exec(src, scope)
-            obj.__code__ = scope["outer"]().__code__
-            count += 1
-    return count
-UNHOOKED = _unhook()
-del sys.modules["_posixsubprocess"]
-import _posixsubprocess, subprocess
-subprocess._posixsubprocess = _posixsubprocess
-'''
-
 
 @pytest.fixture
 def worker():

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
+from helpers.grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
 
 from autograder.grading.course import classroom, collect
 from autograder.grading.records import gradebook
@@ -181,7 +181,7 @@ def test_refused_notebooks_make_the_student_an_error_never_a_score(tmp_path):
 
 
 def source_root():
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     return ROOT / "solutions"
 

@@ -9,7 +9,7 @@ from autograder.grading.student.judge import grade_notebook
 from autograder.grading.student.notebook import cases, load_source
 from autograder.grading.student.remote import Limits
 from autograder.ref_numpy import losses
-from test_authoring import ANSWER, CHECKS, SETUP, TEST, course_with
+from helpers.authoring_course import ANSWER, CHECKS, SETUP, TEST, course_with
 
 LIMITS = Limits(timeout=30.0, allow_weak=True)
 

@@ -6,7 +6,7 @@ import pytest
 
 from autograder.grading.student import sandbox
 from autograder.grading.student.remote import Limits, Worker, WorkerGone
-from conftest import ROOT
+from helpers.paths import ROOT
 
 SOLUTIONS = str(ROOT / "solutions")
 

@@ -18,13 +18,13 @@ import time
 import zipfile
 
 import pytest
-from grader_attacks import FULL, SOLUTION, edit, limits, source, write
+from helpers.grader_attacks import FULL, SOLUTION, edit, limits, source, write
 
 from autograder.grading.student import remote, sandbox, seccomp
 from autograder.grading.student.judge import grade_notebook
 from autograder.grading.student.remote import Limits, Worker
-from conftest import ROOT
-from test_boundary_os import UNHOOK
+from helpers.paths import ROOT
+from helpers.unhook import UNHOOK
 
 needs_bwrap = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
                                  f"{sandbox.unavailable_reason()}")
@@ -130,7 +130,7 @@ import ctypes, json, sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from autograder.grading.student import sandbox, seccomp
 from autograder.grading.student.remote import Limits, Worker
-from test_boundary_os import UNHOOK
+from helpers.unhook import UNHOOK
 if {disable!r}:  # the control: today's sandbox without the filter and the fresh keyring
     sandbox.seccomp_fd = lambda: None
     seccomp.keyctl_number = lambda machine=None: None
@@ -416,7 +416,7 @@ import json, sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from autograder.grading.student.remote import Limits, Worker
 from autograder.grading.student.sandbox import SandboxUnavailable
-from test_boundary_os import UNHOOK
+from helpers.unhook import UNHOOK
 out = {{}}
 w = Worker(Limits(timeout=30, memory_mb=512))
 try:

@@ -12,9 +12,9 @@ import sys
 import textwrap
 
 import pytest
-from grader_attacks import limits
+from helpers.grader_attacks import limits
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 from autograder.grading.student.judge import grade_notebook
 from autograder.grading.student.notebook import load_source
