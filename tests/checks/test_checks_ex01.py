@@ -6,12 +6,7 @@ import pytest
 from autograder.checks import ex01_perceptron as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import perceptron as ref
-
-
-def fails(check, *args, match):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(*args)
+from helpers.checking import fails
 
 
 def test_perceptron_passes_reference(capsys):

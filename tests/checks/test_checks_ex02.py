@@ -8,12 +8,7 @@ from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import xor as ref
 from autograder.ref_numpy.activations import sigmoid
 from autograder.ref_numpy.perceptron import GATE_INPUTS as X4, step
-
-
-def fails(check, *args, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(*args, **kwargs)
+from helpers.checking import fails
 
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=40, n_in=6, n_out=2), dict(n=1, n_in=1, n_out=1),

@@ -7,12 +7,7 @@ from autograder.checks import ex03_forward_mnist as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import data, losses, mlp
 from autograder.ref_numpy.activations import sigmoid
-
-
-def fails(check, *args, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(*args, **kwargs)
+from helpers.checking import fails
 
 
 # --- one_hot ---

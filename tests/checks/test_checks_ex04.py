@@ -47,13 +47,13 @@ def _in_place_softmax(z):
     (_in_place_softmax, "changed its argument logits in place", {}),
 ])
 def test_softmax_rejects_wrong_answers(wrong, match, kwargs):
-    fails(ex.check_softmax, wrong, match, **kwargs)
+    fails(ex.check_softmax, wrong, match=match, **kwargs)
 
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=13, shift=1e4), dict(seed=14, shift=-1e4)])
 def test_softmax_without_max_subtraction_fails_with_nan_and_hint(kwargs):
     with np.errstate(all="ignore"):
-        fails(ex.check_softmax, _naive_softmax, r"is NaN but should be .*largest exponent of each row is 0", **kwargs)
+        fails(ex.check_softmax, _naive_softmax, match=r"is NaN but should be .*largest exponent of each row is 0", **kwargs)
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -64,7 +64,7 @@ def test_stub_is_reported_as_not_implemented():
 
 
 def test_student_exception_is_reported_in_words():
-    fails(ex.check_softmax, lambda z: np.exp(z) / np.exp(z).sum(axis=1), "raised ValueError")
+    fails(ex.check_softmax, lambda z: np.exp(z) / np.exp(z).sum(axis=1), match="raised ValueError")
 
 
 # --- cross-entropy --------------------------------------------------------------------
@@ -90,16 +90,16 @@ def _picked(values, y):
     (lambda z, y: -_picked(ref.log_softmax(z), y), r"shape \(6,\) but should have shape \(\)"),
 ])
 def test_cross_entropy_rejects_wrong_answers(wrong, match):
-    fails(ex.check_cross_entropy, wrong, match)
+    fails(ex.check_cross_entropy, wrong, match=match)
 
 
 def test_cross_entropy_of_probabilities_instead_of_logits():
     def probabilities(z, y):
         return -np.mean(np.log(_picked(z, y)))
     with np.errstate(all="ignore"):
-        fails(ex.check_cross_entropy, probabilities, "NaN.*receives logits")
+        fails(ex.check_cross_entropy, probabilities, match="NaN.*receives logits")
         # with all-positive logits the log is finite but the value is wrong: named as well
-        fails(ex.check_cross_entropy, probabilities, "receives logits", shift=50.0)
+        fails(ex.check_cross_entropy, probabilities, match="receives logits", shift=50.0)
 
 
 def test_cross_entropy_with_log_of_softmax_fails_at_1e4():
@@ -109,9 +109,9 @@ def test_cross_entropy_with_log_of_softmax_fails_at_1e4():
     with np.errstate(all="ignore"):
         assert np.isclose(log_of_softmax(np.array([[1.0, 2.0]]), np.array([0])),
                           ref.cross_entropy(np.array([[1.0, 2.0]]), np.array([0])))
-        fails(ex.check_cross_entropy, log_of_softmax, r"got inf but should be .*log-sum-exp")
+        fails(ex.check_cross_entropy, log_of_softmax, match=r"got inf but should be .*log-sum-exp")
         naive = lambda z, y: -np.mean(np.log(_picked(_naive_softmax(z), y)))  # noqa: E731
-        fails(ex.check_cross_entropy, naive, r"NaN but should be .*log-sum-exp")
+        fails(ex.check_cross_entropy, naive, match=r"NaN but should be .*log-sum-exp")
 
 
 # --- binary cross-entropy -------------------------------------------------------------
@@ -142,7 +142,7 @@ def _stable_bce_terms(z, t):
 ])
 def test_binary_cross_entropy_rejects_wrong_answers(wrong, match):
     with np.errstate(all="ignore"):
-        fails(ex.check_binary_cross_entropy, wrong, match)
+        fails(ex.check_binary_cross_entropy, wrong, match=match)
 
 
 def test_log_sigmoid_bce_is_fine_on_small_logits():
@@ -169,7 +169,7 @@ def test_regression_checks_pass_reference(kwargs, capsys):
     (lambda p, t: np.abs(p - t).mean(axis=0), r"shape \(3,\) but should have shape \(\)", dict(shape=(4, 3))),
 ])
 def test_mae_rejects_wrong_answers(wrong, match, kwargs):
-    fails(ex.check_mae, wrong, match, **kwargs)
+    fails(ex.check_mae, wrong, match=match, **kwargs)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -179,14 +179,14 @@ def test_mae_rejects_wrong_answers(wrong, match, kwargs):
     (lambda p, t: np.sqrt(np.sum((p - t) ** 2)) / (p - t).size, "not to the sum divided by N"),
 ])
 def test_rmse_rejects_wrong_answers(wrong, match):
-    fails(ex.check_rmse, wrong, match)
+    fails(ex.check_rmse, wrong, match=match)
 
 
 def test_regression_check_refuses_in_place_mutation():
     def mutating(pred, target):
         pred -= target
         return float(np.mean(np.abs(pred)))
-    fails(ex.check_mae, mutating, "changed its argument pred in place")
+    fails(ex.check_mae, mutating, match="changed its argument pred in place")
 
 
 # ---------------------------------------------------------------- messages of issue 8
@@ -195,7 +195,7 @@ def test_softmax_without_keepdims_on_rectangular_logits_gets_a_hint():
     def no_keepdims(z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1)  # (N, C) / (N,): raises unless N == C
-    fails(ex.check_softmax, no_keepdims, r"raised ValueError.*keep the reduced axis")
+    fails(ex.check_softmax, no_keepdims, match=r"raised ValueError.*keep the reduced axis")
 
 
 def test_softmax_max_without_keepdims_on_square_logits_is_named():
@@ -203,7 +203,7 @@ def test_softmax_max_without_keepdims_on_square_logits_is_named():
         e = np.exp(z - z.max(axis=1))
         return e / e.sum(axis=1, keepdims=True)
     with np.errstate(all="ignore"):
-        fails(ex.check_softmax, max_no_keepdims, r"row i's maximum is subtracted from column i", n=4, c=4)
+        fails(ex.check_softmax, max_no_keepdims, match=r"row i's maximum is subtracted from column i", n=4, c=4)
 
 
 def test_a_correct_float32_softmax_is_told_float64_is_expected():
@@ -211,7 +211,7 @@ def test_a_correct_float32_softmax_is_told_float64_is_expected():
         z = z.astype(np.float32)
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
-    fails(ex.check_softmax, float32_softmax, r"right to float32 precision.*must be float64")
+    fails(ex.check_softmax, float32_softmax, match=r"right to float32 precision.*must be float64")
 
 
 def _ce_one_hot_labels(z, y):
@@ -220,9 +220,9 @@ def _ce_one_hot_labels(z, y):
 
 
 def test_cross_entropy_with_labels_used_as_one_hot_is_named():
-    fails(ex.check_cross_entropy, _ce_one_hot_labels, r"raised ValueError.*not one-hot rows")
-    fails(ex.check_cross_entropy, _ce_one_hot_labels, r"Hint: labels holds one integer class index", n=4, c=4)
-    fails(ex.check_cross_entropy, _ce_one_hot_labels, r"Hint: labels holds one integer class index", n=1, c=3)
+    fails(ex.check_cross_entropy, _ce_one_hot_labels, match=r"raised ValueError.*not one-hot rows")
+    fails(ex.check_cross_entropy, _ce_one_hot_labels, match=r"Hint: labels holds one integer class index", n=4, c=4)
+    fails(ex.check_cross_entropy, _ce_one_hot_labels, match=r"Hint: labels holds one integer class index", n=1, c=3)
 
 
 def test_hints_do_not_hand_over_code():
@@ -240,7 +240,7 @@ def _lse(z):
     (lambda z, y: np.mean(_lse(z) - z.max(axis=1) - z[np.arange(len(y)), y]), "add the row's maximum m back"),
 ])
 def test_cross_entropy_names_column_indexing_and_a_forgotten_maximum(wrong, match):
-    fails(ex.check_cross_entropy, wrong, match)
+    fails(ex.check_cross_entropy, wrong, match=match)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -251,7 +251,7 @@ def test_cross_entropy_names_column_indexing_and_a_forgotten_maximum(wrong, matc
 def test_binary_cross_entropy_names_one_axis_mean_and_wrong_terms(wrong, match):
     """A mean over axis 0 passes 1-D logits: the visible check has a 2-D batch as well."""
     with np.errstate(all="ignore"):
-        fails(ex.check_binary_cross_entropy, wrong, match)
+        fails(ex.check_binary_cross_entropy, wrong, match=match)
 
 
 @pytest.mark.parametrize("check,wrong,match", [
@@ -260,4 +260,4 @@ def test_binary_cross_entropy_names_one_axis_mean_and_wrong_terms(wrong, match):
     (ex.check_rmse, lambda p, t: np.sqrt(np.sum((p - t) ** 2) / len(p)), "not by the number of rows only"),
 ])
 def test_regression_losses_over_one_axis_fail_the_visible_check(check, wrong, match):
-    fails(check, wrong, match)
+    fails(check, wrong, match=match)

@@ -14,8 +14,8 @@ from helpers.checking import fails, passes
 # ---------------------------------------------------------------- affine_forward
 
 def test_affine_forward_passes_reference(capsys):
-    passes(ex.check_affine_forward, layers.affine_forward, capsys)
-    passes(ex.check_affine_forward, layers.affine_forward, capsys, seed=4, n=1, d=7, m=2)
+    passes(ex.check_affine_forward, layers.affine_forward, capsys=capsys)
+    passes(ex.check_affine_forward, layers.affine_forward, capsys=capsys, seed=4, n=1, d=7, m=2)
 
 
 def _affine_in_place(x, W, b):
@@ -34,13 +34,13 @@ def _affine_in_place(x, W, b):
     (_affine_in_place, "changed its argument x in place"),
 ])
 def test_affine_forward_rejects_wrong_answers(wrong, match):
-    fails(ex.check_affine_forward, wrong, match)
+    fails(ex.check_affine_forward, wrong, match=match)
 
 
 def test_affine_forward_names_transposed_weights_on_square_layers():
     def transposed(x, W, b):
         return x @ W.T + b, (x, W)
-    fails(ex.check_affine_forward, transposed, "do not transpose W", n=4, d=4, m=4)
+    fails(ex.check_affine_forward, transposed, match="do not transpose W", n=4, d=4, m=4)
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -53,8 +53,8 @@ def test_stub_is_reported_as_not_implemented():
 # ---------------------------------------------------------------- affine_backward
 
 def test_affine_backward_passes_reference(capsys):
-    passes(ex.check_affine_backward, layers.affine_backward, capsys)
-    passes(ex.check_affine_backward, layers.affine_backward, capsys, seed=9, n=10, d=2, m=6)
+    passes(ex.check_affine_backward, layers.affine_backward, capsys=capsys)
+    passes(ex.check_affine_backward, layers.affine_backward, capsys=capsys, seed=9, n=10, d=2, m=6)
 
 
 def _backward_with(dx=None, dW=None, db=None):
@@ -85,21 +85,21 @@ def _backward_in_place(dout, cache):
     (_backward_with(db=lambda g, x, W: g.sum()), r"db has shape \(\).*\(M,\) like b"),
 ])
 def test_affine_backward_rejects_wrong_answers(wrong, match):
-    fails(ex.check_affine_backward, wrong, match)
+    fails(ex.check_affine_backward, wrong, match=match)
 
 
 def test_affine_backward_names_mistakes_of_square_layers():
-    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W), "W must be transposed", n=3, d=3, m=3)
-    fails(ex.check_affine_backward, _backward_with(dW=lambda g, x, W: g.T @ x), "is its transpose", n=3, d=3, m=3)
-    fails(ex.check_affine_backward, _backward_with(db=lambda g, x, W: g.sum(axis=1)), "not over axis 1",
+    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W), match="W must be transposed", n=3, d=3, m=3)
+    fails(ex.check_affine_backward, _backward_with(dW=lambda g, x, W: g.T @ x), match="is its transpose", n=3, d=3, m=3)
+    fails(ex.check_affine_backward, _backward_with(db=lambda g, x, W: g.sum(axis=1)), match="not over axis 1",
           n=3, d=3, m=3)
 
 
 # ---------------------------------------------------------------- sigmoid_backward
 
 def test_sigmoid_backward_passes_reference(capsys):
-    passes(ex.check_sigmoid_backward, sigmoid_backward, capsys)
-    passes(ex.check_sigmoid_backward, sigmoid_backward, capsys, seed=2, shape=(7,))
+    passes(ex.check_sigmoid_backward, sigmoid_backward, capsys=capsys)
+    passes(ex.check_sigmoid_backward, sigmoid_backward, capsys=capsys, seed=2, shape=(7,))
 
 
 def _sigmoid_in_place(dout, cache):
@@ -116,16 +116,16 @@ def _sigmoid_in_place(dout, cache):
     (lambda dout, s: (dout * s * (1 - s)).tolist(), "should be a NumPy array"),
 ])
 def test_sigmoid_backward_rejects_wrong_answers(wrong, match):
-    fails(ex.check_sigmoid_backward, wrong, match)
+    fails(ex.check_sigmoid_backward, wrong, match=match)
 
 
 # ---------------------------------------------------------------- mlp_backward
 
 def test_mlp_backward_passes_reference(capsys):
-    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys)
-    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys, seed=5, sizes=(3, 3, 3, 3), n=3,
+    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys=capsys)
+    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys=capsys, seed=5, sizes=(3, 3, 3, 3), n=3,
            one_hot_targets=True)
-    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys, seed=6, sizes=(2, 1), n=1)
+    passes(ex.check_mlp_backward, backprop.mlp_backward, capsys=capsys, seed=6, sizes=(2, 1), n=1)
 
 
 def _backprop(params, cache, Y, scale=None, prime_of="a", out_prime=True, transpose=False, db_axis=0,
@@ -157,24 +157,24 @@ def _backprop(params, cache, Y, scale=None, prime_of="a", out_prime=True, transp
     (dict(reverse=True), r"shape.*layer order"),
 ])
 def test_mlp_backward_rejects_wrong_answers(switch, match):
-    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y, **switch), match)
+    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y, **switch), match=match)
 
 
 def test_mlp_backward_names_transposed_weights_on_square_layers():
-    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y, transpose=True), "is its transpose",
+    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y, transpose=True), match="is its transpose",
           sizes=(4, 4, 4), n=5)
 
 
 def test_mlp_backward_wants_one_pair_per_layer():
-    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y)[1:], "list of 2 pairs")
-    fails(ex.check_mlp_backward, lambda p, c, Y: {"dW1": 0}, "list of 2 pairs")
+    fails(ex.check_mlp_backward, lambda p, c, Y: _backprop(p, c, Y)[1:], match="list of 2 pairs")
+    fails(ex.check_mlp_backward, lambda p, c, Y: {"dW1": 0}, match="list of 2 pairs")
 
 
 # ---------------------------------------------------------------- numerical_gradient
 
 def test_numerical_gradient_passes_reference(capsys):
-    passes(ex.check_numerical_gradient, backprop.numerical_gradient, capsys)
-    passes(ex.check_numerical_gradient, backprop.numerical_gradient, capsys, seed=8)
+    passes(ex.check_numerical_gradient, backprop.numerical_gradient, capsys=capsys)
+    passes(ex.check_numerical_gradient, backprop.numerical_gradient, capsys=capsys, seed=8)
 
 
 def _forward_diff(f, x, h=1e-5):
@@ -218,7 +218,7 @@ def _flat_only(f, x, h=1e-5):
     (_flat_only, r"shape \(6,\) but should have shape \(3, 2\)"),
 ])
 def test_numerical_gradient_rejects_wrong_answers(wrong, match):
-    fails(ex.check_numerical_gradient, wrong, match)
+    fails(ex.check_numerical_gradient, wrong, match=match)
 
 
 def test_numerical_gradient_may_restore_x_exactly(capsys):
@@ -233,14 +233,14 @@ def test_numerical_gradient_may_restore_x_exactly(capsys):
             x.flat[i] = old
             grad.flat[i] = (f_plus - f_minus) / (2 * h)
         return grad
-    passes(ex.check_numerical_gradient, restores, capsys)
+    passes(ex.check_numerical_gradient, restores, capsys=capsys)
 
 
 # ---------------------------------------------------------------- sgd_step
 
 def test_sgd_step_passes_reference(capsys):
-    passes(ex.check_sgd_step, optim.sgd_step, capsys)
-    passes(ex.check_sgd_step, optim.sgd_step, capsys, seed=3, lr=2.5)
+    passes(ex.check_sgd_step, optim.sgd_step, capsys=capsys)
+    passes(ex.check_sgd_step, optim.sgd_step, capsys=capsys, seed=3, lr=2.5)
 
 
 def _sgd_in_place(w, dw, state, lr):
@@ -257,7 +257,7 @@ def _sgd_in_place(w, dw, state, lr):
     (lambda w, dw, state, lr: (w - lr * dw, {}), "plain SGD keeps no state"),
 ])
 def test_sgd_step_rejects_wrong_answers(wrong, match):
-    fails(ex.check_sgd_step, wrong, match)
+    fails(ex.check_sgd_step, wrong, match=match)
 
 
 def test_a_raising_backward_pass_gets_a_shape_hint():
@@ -270,13 +270,13 @@ def test_a_raising_backward_pass_gets_a_shape_hint():
             if l > 1:
                 delta = (delta @ params[l - 1][0]) * acts[l - 1] * (1 - acts[l - 1])  # W not transposed
         return grads[::-1]
-    fails(ex.check_mlp_backward, untransposed, r"raised ValueError.*Hint: Check the shapes.*W\^\(l\+1\)\.T")
+    fails(ex.check_mlp_backward, untransposed, match=r"raised ValueError.*Hint: Check the shapes.*W\^\(l\+1\)\.T")
     fails(ex.check_affine_backward, lambda dout, cache: (dout @ cache[1], cache[0].T @ dout, dout.sum(0)),
-          r"raised ValueError.*let the shapes")
+          match=r"raised ValueError.*let the shapes")
 
 
 def test_affine_forward_with_transposed_weights_gets_a_hint_on_rectangular_layers():
-    fails(ex.check_affine_forward, lambda x, W, b: (x @ W.T + b, (x, W)), r"raised ValueError.*no transpose is needed")
+    fails(ex.check_affine_forward, lambda x, W, b: (x @ W.T + b, (x, W)), match=r"raised ValueError.*no transpose is needed")
 
 
 # ---------------------------------------------------------------- softmax cross-entropy
@@ -287,8 +287,8 @@ def _ce_naive(z, Y):
 
 
 def test_softmax_cross_entropy_passes_reference(capsys):
-    passes(ex.check_softmax_cross_entropy, backprop.softmax_cross_entropy, capsys)
-    passes(ex.check_softmax_cross_entropy, backprop.softmax_cross_entropy, capsys, seed=5, n=1, c=10)
+    passes(ex.check_softmax_cross_entropy, backprop.softmax_cross_entropy, capsys=capsys)
+    passes(ex.check_softmax_cross_entropy, backprop.softmax_cross_entropy, capsys=capsys, seed=5, n=1, c=10)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -305,7 +305,7 @@ def test_softmax_cross_entropy_passes_reference(capsys):
 ])
 def test_softmax_cross_entropy_rejects_wrong_answers(wrong, match):
     with np.errstate(all="ignore"):
-        fails(ex.check_softmax_cross_entropy, wrong, match)
+        fails(ex.check_softmax_cross_entropy, wrong, match=match)
 
 
 # ---------------------------------------------------------------- train_mlp
@@ -350,10 +350,10 @@ def _train(**mistake):
 
 def test_train_mlp_passes_reference(capsys):
     from autograder.ref_numpy import train
-    passes(ex.check_train_mlp, train.train_full_batch, capsys)
-    passes(ex.check_train_mlp, train.train_full_batch, capsys, seed=3, sizes=(5, 8, 8, 4), n=50, lr=1.0,
+    passes(ex.check_train_mlp, train.train_full_batch, capsys=capsys)
+    passes(ex.check_train_mlp, train.train_full_batch, capsys=capsys, seed=3, sizes=(5, 8, 8, 4), n=50, lr=1.0,
            epochs=40, init_seed=0)
-    passes(ex.check_train_mlp, _train(), capsys)  # the mistake-free variant is the reference
+    passes(ex.check_train_mlp, _train(), capsys=capsys)  # the mistake-free variant is the reference
 
 
 @pytest.mark.parametrize("mistake,match", [
@@ -365,11 +365,11 @@ def test_train_mlp_passes_reference(capsys):
     (dict(loss_after=True), "BEFORE step i"),
 ])
 def test_train_mlp_names_each_mistake(mistake, match):
-    fails(ex.check_train_mlp, _train(**mistake), match)
+    fails(ex.check_train_mlp, _train(**mistake), match=match)
 
 
 def test_train_mlp_wrong_seed_is_found_with_seed_zero_too():
-    fails(ex.check_train_mlp, _train(init_seed=1), "with the seed you are given", init_seed=0)
+    fails(ex.check_train_mlp, _train(init_seed=1), match="with the seed you are given", init_seed=0)
 
 
 def test_train_mlp_that_forgets_to_return_params():
@@ -378,7 +378,7 @@ def test_train_mlp_that_forgets_to_return_params():
     def only_losses(X, Y, sizes, lr, epochs, seed):
         params, losses = train.train_full_batch(X, Y, sizes, lr, epochs, seed)
         return params[:1], losses
-    fails(ex.check_train_mlp, only_losses, "list of 2 pairs")
+    fails(ex.check_train_mlp, only_losses, match="list of 2 pairs")
 
 
 def test_the_notebooks_init_params_is_the_reference_initializer(root):
@@ -405,7 +405,7 @@ def _mean_db(params, cache, Y):
 
 
 def test_mlp_backward_names_an_averaged_db():
-    fails(ex.check_mlp_backward, _mean_db, r"db2: .*db\^l SUMS Delta\^l over the batch")
+    fails(ex.check_mlp_backward, _mean_db, match=r"db2: .*db\^l SUMS Delta\^l over the batch")
 
 
 def _sgd_plus(w, dw, state, lr):
@@ -413,7 +413,7 @@ def _sgd_plus(w, dw, state, lr):
 
 
 def test_sgd_step_label_reads_as_a_sentence():
-    fails(ex.check_sgd_step, _sgd_plus, r"^next_w \(the first value returned by sgd_step\(w, dw, state, lr=0.1\)")
+    fails(ex.check_sgd_step, _sgd_plus, match=r"^next_w \(the first value returned by sgd_step\(w, dw, state, lr=0.1\)")
 
 
 def _ce_mean_over_entries(z, Y):
@@ -422,7 +422,7 @@ def _ce_mean_over_entries(z, Y):
 
 
 def test_softmax_cross_entropy_names_a_mean_over_all_entries():
-    fails(ex.check_softmax_cross_entropy, _ce_mean_over_entries, "not over all N \\* C entries")
+    fails(ex.check_softmax_cross_entropy, _ce_mean_over_entries, match="not over all N \\* C entries")
 
 
 def _nudges_x_in_place(f, x, h=1e-5):

@@ -7,14 +7,9 @@ from autograder.checks import ex06_activations as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import activations as ref
 from autograder.ref_numpy import vanishing as ref_vanishing
+from helpers.checking import fails
 
 NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "elu"]
-
-
-def fails(check, *args, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(*args, **kwargs)
 
 
 def checks(name):

@@ -14,7 +14,7 @@ from helpers.checking import fails, passes
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=7, n_classes=3), dict(seed=4, n=200, n_classes=10)])
 def test_confusion_matrix_passes_reference(kwargs, capsys):
-    passes(ex.check_confusion_matrix, metrics.confusion_matrix, capsys, **kwargs)
+    passes(ex.check_confusion_matrix, metrics.confusion_matrix, capsys=capsys, **kwargs)
 
 
 def _cm_loop(y_true, y_pred, n_classes):
@@ -26,7 +26,7 @@ def _cm_loop(y_true, y_pred, n_classes):
 
 
 def test_confusion_matrix_accepts_a_loop_with_float_counts(capsys):
-    passes(ex.check_confusion_matrix, _cm_loop, capsys)
+    passes(ex.check_confusion_matrix, _cm_loop, capsys=capsys)
 
 
 def _cm_fancy(y_true, y_pred, n_classes):
@@ -53,7 +53,7 @@ def _cm_sorts_in_place(y_true, y_pred, n_classes):
     (_cm_sorts_in_place, "changed its argument y_true in place"),
 ])
 def test_confusion_matrix_rejects_wrong_answers(wrong, match):
-    fails(ex.check_confusion_matrix, wrong, match)
+    fails(ex.check_confusion_matrix, wrong, match=match)
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -67,7 +67,7 @@ def test_stub_is_reported_as_not_implemented():
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=5, n_classes=3), dict(seed=6, n_classes=10)])
 def test_precision_recall_f1_passes_reference(kwargs, capsys):
-    passes(ex.check_precision_recall_f1, metrics.precision_recall_f1, capsys, **kwargs)
+    passes(ex.check_precision_recall_f1, metrics.precision_recall_f1, capsys=capsys, **kwargs)
 
 
 def _prf(cm, average=None, swap=False, nan=False, micro=False, f1_of_means=False, skip_absent=False):
@@ -95,7 +95,7 @@ def _prf(cm, average=None, swap=False, nan=False, micro=False, f1_of_means=False
 
 
 def test_precision_recall_f1_accepts_nan_to_num_answer(capsys):
-    passes(ex.check_precision_recall_f1, _prf, capsys)
+    passes(ex.check_precision_recall_f1, _prf, capsys=capsys)
 
 
 def _prf_raises(cm, average=None):
@@ -116,14 +116,14 @@ def _prf_raises(cm, average=None):
     (lambda cm, average=None: _prf(cm, None), "tuple of 3 values|should be one number|shape"),
 ])
 def test_precision_recall_f1_rejects_wrong_answers(wrong, match):
-    fails(ex.check_precision_recall_f1, wrong, match)
+    fails(ex.check_precision_recall_f1, wrong, match=match)
 
 
 def test_precision_recall_f1_names_the_macro_mistakes_on_hidden_inputs():
     for kwargs in (dict(seed=11, n_classes=3), dict(seed=12, n_classes=8)):
         fails(ex.check_precision_recall_f1, lambda cm, average=None: _prf(cm, average, micro=True),
-              "micro average", **kwargs)
-        fails(ex.check_precision_recall_f1, lambda cm, average=None: _prf(cm, average, swap=True), "swapped",
+              match="micro average", **kwargs)
+        fails(ex.check_precision_recall_f1, lambda cm, average=None: _prf(cm, average, swap=True), match="swapped",
               **kwargs)
 
 
@@ -132,7 +132,7 @@ def test_precision_recall_f1_names_the_macro_mistakes_on_hidden_inputs():
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=7, n=23, n_classes=2, k=3), dict(seed=8, n=101, n_classes=10, k=4),
                                     dict(seed=9, n=12, n_classes=3, k=12)])
 def test_kfold_indices_passes_reference(kwargs, capsys):
-    passes(ex.check_kfold_indices, validation.kfold_indices, capsys, **kwargs)
+    passes(ex.check_kfold_indices, validation.kfold_indices, capsys=capsys, **kwargs)
 
 
 def _kfold_sklearn_style(y, k, seed):
@@ -149,8 +149,8 @@ def _kfold_sklearn_style(y, k, seed):
 
 
 def test_kfold_indices_accepts_another_valid_rule(capsys):
-    passes(ex.check_kfold_indices, _kfold_sklearn_style, capsys)
-    passes(ex.check_kfold_indices, _kfold_sklearn_style, capsys, seed=3, n=47, n_classes=4, k=3)
+    passes(ex.check_kfold_indices, _kfold_sklearn_style, capsys=capsys)
+    passes(ex.check_kfold_indices, _kfold_sklearn_style, capsys=capsys, seed=3, n=47, n_classes=4, k=3)
 
 
 def _unstratified(y, k, seed):
@@ -210,25 +210,25 @@ def _shuffles_y_in_place(y, k, seed):
     (lambda y, k, seed: [f.astype(float) for f in validation.kfold_indices(y, k, seed)], "integer indices"),
 ])
 def test_kfold_indices_rejects_wrong_answers(wrong, match):
-    fails(ex.check_kfold_indices, wrong, match, seed=1)
+    fails(ex.check_kfold_indices, wrong, match=match, seed=1)
 
 
 def test_kfold_indices_dealing_from_fold_0_per_class_fails_the_visible_call():
     """With the notebook's own arguments (seed 0, 63 labels) the random class counts hid this mistake."""
     fails(ex.check_kfold_indices, _per_class_from_fold_0,
-          r"for 24 labels: fold sizes \[8, 4, 4, 4, 4\] differ by more than 1")
+          match=r"for 24 labels: fold sizes \[8, 4, 4, 4, 4\] differ by more than 1")
 
 
 def test_kfold_indices_rejects_unstratified_on_hidden_inputs():
     for kwargs in (dict(seed=21, n=90, n_classes=4, k=3), dict(seed=22, n=200, n_classes=10, k=5)):
-        fails(ex.check_kfold_indices, _unstratified, "not stratified", **kwargs)
+        fails(ex.check_kfold_indices, _unstratified, match="not stratified", **kwargs)
 
 
 # ---------------------------------------------------------------- early_stopping
 
 def test_early_stopping_passes_reference(capsys):
-    passes(ex.check_early_stopping, validation.early_stopping, capsys)
-    passes(ex.check_early_stopping, validation.early_stopping, capsys, seed=5, n_random=50, max_epochs=100)
+    passes(ex.check_early_stopping, validation.early_stopping, capsys=capsys)
+    passes(ex.check_early_stopping, validation.early_stopping, capsys=capsys, seed=5, n_random=50, max_epochs=100)
 
 
 def _stops(losses, patience, returns_stop=False, ties=False, since_previous=False, offset=0, no_reset=False,
@@ -260,7 +260,7 @@ def _stops_with_early_return(losses, patience):
 
 
 def test_early_stopping_accepts_another_correct_style(capsys):
-    passes(ex.check_early_stopping, _stops_with_early_return, capsys)
+    passes(ex.check_early_stopping, _stops_with_early_return, capsys=capsys)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -275,7 +275,7 @@ def test_early_stopping_accepts_another_correct_style(capsys):
     (lambda L, p: _stops(L, p) + 1, "Epochs are numbered from 0"),
 ])
 def test_early_stopping_rejects_wrong_answers(wrong, match):
-    fails(ex.check_early_stopping, wrong, match)
+    fails(ex.check_early_stopping, wrong, match=match)
 
 
 @pytest.mark.parametrize("switch,match", [
@@ -300,7 +300,7 @@ def _prf32(cm, average=None):
 
 def test_precision_recall_f1_in_float32_is_accepted(capsys):
     """The exercise accepts float32 ratios of integer counts (it says so): no claim about float64 inputs."""
-    passes(ex.check_precision_recall_f1, _prf32, capsys)
+    passes(ex.check_precision_recall_f1, _prf32, capsys=capsys)
 
 
 def test_precision_recall_f1_in_float32_that_is_wrong_still_fails_without_a_float64_claim():

@@ -8,17 +8,7 @@ from autograder.checks import ex09_regularization as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import batchnorm as bn
 from autograder.ref_numpy import regularization as reg
-
-
-def fails(check, *fns, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(*fns, **kwargs)
-
-
-def passes(check, *fns, capsys, **kwargs):
-    check(*fns, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+from helpers.checking import fails, passes
 
 
 # ---------------------------------------------------------------- l2_penalty

@@ -8,24 +8,13 @@ import pytest
 from autograder.checks import ex10_cnn as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import conv as ref
-from helpers.checking import solution_namespace
-
-
-def fails(check, match, *fns, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
-    with pytest.raises(AssertionError, match=match):
-        check(*fns, **kwargs)
-
-
-def passes(check, capsys, *fns, **kwargs):
-    check(*fns, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+from helpers.checking import fails, passes, solution_namespace
 
 
 # ---------------------------------------------------------------- conv_output_size
 
 def test_output_size_passes_reference(capsys):
-    passes(ex.check_conv_output_size, capsys, ref.conv_output_size)
+    passes(ex.check_conv_output_size, ref.conv_output_size, capsys=capsys)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -36,14 +25,14 @@ def test_output_size_passes_reference(capsys):
     (lambda n, k, stride, pad: (n + 2 * pad - k) / stride + 1, "float"),
 ])
 def test_output_size_rejects_wrong_answers(wrong, match):
-    fails(ex.check_conv_output_size, match, wrong)
+    fails(ex.check_conv_output_size, wrong, match=match)
 
 
 # ---------------------------------------------------------------- im2col
 
 def test_im2col_passes_reference(capsys):
-    passes(ex.check_im2col, capsys, ref.im2col)
-    passes(ex.check_im2col, capsys, ref.im2col, seed=3, shape=(1, 1, 4, 4), kh=2, kw=2, stride=1, pad=0)
+    passes(ex.check_im2col, ref.im2col, capsys=capsys)
+    passes(ex.check_im2col, ref.im2col, seed=3, shape=(1, 1, 4, 4), kh=2, kw=2, stride=1, pad=0, capsys=capsys)
 
 
 def _six(x, kh, kw, stride, pad):
@@ -68,7 +57,7 @@ def _reordered(axes):
     (lambda x, kh, kw, stride, pad: ref.im2col(x, kh, kw, stride, 0), r"shape .* but should have shape"),
 ])
 def test_im2col_rejects_wrong_layouts(wrong, match):
-    fails(ex.check_im2col, match, wrong)
+    fails(ex.check_im2col, wrong, match=match)
 
 
 # ---------------------------------------------------------------- conv2d_forward
@@ -79,7 +68,7 @@ SHAPES = [dict(), dict(seed=5, n=1, c=1, h=6, w=4, f=2, kh=3, kw=3, stride=1, pa
 
 @pytest.mark.parametrize("kw", SHAPES)
 def test_conv_forward_passes_reference(kw, capsys):
-    passes(ex.check_conv2d_forward, capsys, ref.conv2d_forward, **kw)
+    passes(ex.check_conv2d_forward, ref.conv2d_forward, **kw, capsys=capsys)
 
 
 def _true_convolution(x, w, b, stride, pad):
@@ -117,18 +106,18 @@ def _in_place(x, w, b, stride, pad):
     (_in_place, "changed its argument x in place"),
 ])
 def test_conv_forward_rejects_wrong_answers(wrong, match):
-    fails(ex.check_conv2d_forward, match, wrong)
+    fails(ex.check_conv2d_forward, wrong, match=match)
 
 
 def test_flipped_kernel_is_caught_with_one_channel_and_square_kernels():
-    fails(ex.check_conv2d_forward, "do not flip the kernel", _true_convolution, **SHAPES[1])
+    fails(ex.check_conv2d_forward, _true_convolution, **SHAPES[1], match="do not flip the kernel")
 
 
 def test_nhwc_is_caught_when_channels_equal_width():
     """x read as (N, H, W, C) by a student: with C == W the shapes match, the values do not."""
     def nhwc_input(x, w, b, stride, pad):
         return ref.conv2d_forward(x.transpose(0, 3, 1, 2), w, b, stride, pad)  # x[n, i, j, c] read as NCHW
-    fails(ex.check_conv2d_forward, r"you read it as NHWC", nhwc_input, n=2, c=4, h=4, w=4, f=4, kh=3, kw=3, stride=1, pad=1)
+    fails(ex.check_conv2d_forward, nhwc_input, n=2, c=4, h=4, w=4, f=4, kh=3, kw=3, stride=1, pad=1, match=r"you read it as NHWC")
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -142,7 +131,7 @@ def test_stub_is_reported_as_not_implemented():
 
 @pytest.mark.parametrize("kw", SHAPES)
 def test_conv_backward_passes_reference(kw, capsys):
-    passes(ex.check_conv2d_backward, capsys, ref.conv2d_forward, ref.conv2d_backward, **kw)
+    passes(ex.check_conv2d_backward, ref.conv2d_forward, ref.conv2d_backward, **kw, capsys=capsys)
 
 
 def _backward_flipped_dx(dout, cache):
@@ -175,18 +164,18 @@ def _overwrite_dx(dout, cache):
     (_backward_replace(0, lambda dx, dout, cache: dx.transpose(0, 2, 3, 1)), "dx has the shape of x"),
 ])
 def test_conv_backward_rejects_wrong_answers(wrong, match):
-    fails(ex.check_conv2d_backward, match, ref.conv2d_forward, wrong)
+    fails(ex.check_conv2d_backward, ref.conv2d_forward, wrong, match=match)
 
 
 def test_conv_backward_needs_a_right_forward_first():
-    fails(ex.check_conv2d_backward, "pass its own test first", _true_convolution, ref.conv2d_backward)
+    fails(ex.check_conv2d_backward, _true_convolution, ref.conv2d_backward, match="pass its own test first")
 
 
 def test_conv_backward_refuses_a_cache_changed_in_place():
     def in_place(dout, cache):
         cache[4][...] = 0.0
         return ref.conv2d_backward(dout, cache)
-    fails(ex.check_conv2d_backward, "changed its argument cache in place", ref.conv2d_forward, in_place)
+    fails(ex.check_conv2d_backward, ref.conv2d_forward, in_place, match="changed its argument cache in place")
 
 
 # ---------------------------------------------------------------- max pooling
@@ -197,8 +186,8 @@ POOLS = [dict(), dict(seed=2, shape=(1, 2, 7, 9), size=3, stride=2), dict(seed=3
 @pytest.mark.parametrize("kw", POOLS)
 @pytest.mark.parametrize("ties", [False, True])
 def test_maxpool_passes_reference(kw, ties, capsys):
-    passes(ex.check_maxpool_forward, capsys, ref.maxpool_forward, ties=ties, **kw)
-    passes(ex.check_maxpool_backward, capsys, ref.maxpool_forward, ref.maxpool_backward, ties=ties, **kw)
+    passes(ex.check_maxpool_forward, ref.maxpool_forward, ties=ties, **kw, capsys=capsys)
+    passes(ex.check_maxpool_backward, ref.maxpool_forward, ref.maxpool_backward, ties=ties, **kw, capsys=capsys)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -207,7 +196,7 @@ def test_maxpool_passes_reference(kw, ties, capsys):
     (lambda x, size, stride: ref.maxpool_forward(x, size, 1), r"H_out = floor"),
 ])
 def test_maxpool_forward_rejects_wrong_answers(wrong, match):
-    fails(ex.check_maxpool_forward, match, wrong)
+    fails(ex.check_maxpool_forward, wrong, match=match)
 
 
 def _pool_variant(which):
@@ -244,28 +233,28 @@ def _mask_rule_backward(dout, cache):
     (2, r"ADD their gradients", POOLS[1]),
 ])
 def test_maxpool_backward_rejects_wrong_tie_and_overlap_rules(which, match, kw):
-    fails(ex.check_maxpool_backward, match, *_pool_variant(which), **kw)
+    fails(ex.check_maxpool_backward, *_pool_variant(which), **kw, match=match)
 
 
 def test_maxpool_backward_names_the_mask_rule_of_a_real_student_version():
-    fails(ex.check_maxpool_backward, "every tied entry", _mask_rule_forward, _mask_rule_backward)
+    fails(ex.check_maxpool_backward, _mask_rule_forward, _mask_rule_backward, match="every tied entry")
 
 
 def test_maxpool_backward_without_ties_cannot_tell_the_rules_apart(capsys):
     """Why the tests use ties: on distinct values the mask rule is right."""
-    passes(ex.check_maxpool_backward, capsys, _mask_rule_forward, _mask_rule_backward, ties=False)
+    passes(ex.check_maxpool_backward, _mask_rule_forward, _mask_rule_backward, ties=False, capsys=capsys)
 
 
 def test_maxpool_backward_rejects_average_pooling_gradient():
     def forward(x, size, stride):
         return ref.maxpool_forward(x, size, stride)[0], (x.shape, size, stride)
-    fails(ex.check_maxpool_backward, "average pooling", forward, ref.avgpool_backward)
+    fails(ex.check_maxpool_backward, forward, ref.avgpool_backward, match="average pooling")
 
 
 # ---------------------------------------------------------------- speed
 
 def test_speed_passes_reference(capsys):
-    passes(ex.check_conv2d_speed, capsys, ref.conv2d_forward, ref.conv2d_backward, n=64)
+    passes(ex.check_conv2d_speed, ref.conv2d_forward, ref.conv2d_backward, n=64, capsys=capsys)
 
 
 def _loop_forward(x, w, b, stride, pad):
@@ -287,8 +276,7 @@ def _loop_forward(x, w, b, stride, pad):
 def test_loops_are_right_but_too_slow():
     x, w, b = ex._case(np.random.default_rng(0), 2, 2, 5, 6, 3, 3, 2)
     np.testing.assert_allclose(_loop_forward(x, w, b, 2, 1)[0], ref.conv2d_forward(x, w, b, 2, 1)[0])
-    fails(ex.check_conv2d_speed, r"conv2d_forward took .* this test allows 0.05 s.*too slow",
-          _loop_forward, ref.conv2d_backward, limit_s=0.05, n=16)
+    fails(ex.check_conv2d_speed, _loop_forward, ref.conv2d_backward, limit_s=0.05, n=16, match=r"conv2d_forward took .* this test allows 0.05 s.*too slow")
 
 
 # ---------------------------------------------------------------- the grader and slow loops
@@ -338,7 +326,7 @@ def test_grader_gives_a_slow_loop_zero_for_speed_only_and_says_why(tmp_path, ven
 
 def test_overwriting_overlapping_windows_fails_the_visible_call():
     """The notebook calls the check with size 2, stride 2 (no overlap): the check adds an overlapping case."""
-    fails(ex.check_maxpool_backward, r"size=3, stride=2.*ADD their gradients", *_pool_variant(2))
+    fails(ex.check_maxpool_backward, *_pool_variant(2), match=r"size=3, stride=2.*ADD their gradients")
 
 
 def test_float_output_size_is_a_message_not_a_traceback():
@@ -360,7 +348,7 @@ def _pool_with_a_function_in_its_cache(x, size, stride):
 @pytest.mark.parametrize("check,fn", [(ex.check_conv2d_forward, _forward_with_a_function_in_its_cache),
                                       (ex.check_maxpool_forward, _pool_with_a_function_in_its_cache)])
 def test_a_cache_that_cannot_reach_the_grader_is_refused_in_the_notebook(check, fn):
-    fails(check, r"the cache \(the second value returned by .*holds a function, which is not plain data", fn)
+    fails(check, fn, match=r"the cache \(the second value returned by .*holds a function, which is not plain data")
 
 
 def _offset_loop_backward(dout, cache):
@@ -376,8 +364,8 @@ def _offset_loop_backward(dout, cache):
 
 
 def test_overwriting_in_the_offset_loop_is_named():
-    fails(ex.check_maxpool_backward, r"size=3, stride=2.*ADD their gradients", ref.maxpool_forward,
-          _offset_loop_backward)
+    fails(ex.check_maxpool_backward, ref.maxpool_forward,
+          _offset_loop_backward, match=r"size=3, stride=2.*ADD their gradients")
 
 
 # ---------------------------------------------------------------- cascades (issue 20, items 11, 12)
@@ -401,7 +389,7 @@ def test_a_float_output_size_is_named_first_by_every_function_that_calls_it(chec
                                       "conv_output_size(n=5, ")
     assert "returned the float" in str(info.value) and "use //" in str(info.value)
     right = solution_namespace("10_cnn")
-    passes(check, capsys, *(right[n] for n in names))
+    passes(check, *(right[n] for n in names), capsys=capsys)
 
 
 def test_a_wrong_im2col_is_named_by_the_convolution():
@@ -420,7 +408,7 @@ def test_a_convolution_that_does_not_call_the_broken_helper_is_not_blamed(capsys
     exec("def conv2d_forward(x, w, b, stride=1, pad=0):\n    return _ref.conv2d_forward(x, w, b, stride, pad)\n",
          ns)
     ns["_ref"] = ref
-    passes(ex.check_conv2d_forward, capsys, ns["conv2d_forward"])
+    passes(ex.check_conv2d_forward, ns["conv2d_forward"], capsys=capsys)
 
 
 def test_the_backward_test_names_the_forward_output_without_stray_punctuation():

@@ -17,7 +17,7 @@ def sigmoid(z):
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=1, d=1, h=1), dict(seed=4, n=5, d=2, h=7)])
 def test_step_forward_passes_reference(kwargs, capsys):
-    passes(ex.check_rnn_step_forward, ref.rnn_step_forward, capsys, **kwargs)
+    passes(ex.check_rnn_step_forward, ref.rnn_step_forward, capsys=capsys, **kwargs)
 
 
 def _step(fn):
@@ -44,7 +44,7 @@ def _step_in_place(x, h_prev, Wx, Wh, b):
     (_step_in_place, "changed its argument h_prev"),
 ])
 def test_step_forward_rejects(wrong, match):
-    fails(ex.check_rnn_step_forward, wrong, match)
+    fails(ex.check_rnn_step_forward, wrong, match=match)
 
 
 def test_step_forward_not_implemented():
@@ -58,7 +58,7 @@ def test_step_forward_not_implemented():
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=5, n=1, d=1, h=1), dict(seed=6, n=4, d=6, h=2)])
 def test_step_backward_passes_reference(kwargs, capsys):
-    passes(ex.check_rnn_step_backward, ref.rnn_step_backward, capsys, **kwargs)
+    passes(ex.check_rnn_step_backward, ref.rnn_step_backward, capsys=capsys, **kwargs)
 
 
 def _step_back(da_of):
@@ -88,14 +88,14 @@ def _dwh_from_h_next(dh, cache):
     (_dwh_from_h_next, "dWh"),
 ])
 def test_step_backward_rejects(wrong, match):
-    fails(ex.check_rnn_step_backward, wrong, match)
+    fails(ex.check_rnn_step_backward, wrong, match=match)
 
 
 # ---------------------------------------------------------------- rnn_forward
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=7, n=1, t=1, d=1, h=1), dict(seed=8, n=3, t=12, d=2, h=5)])
 def test_forward_passes_reference(kwargs, capsys):
-    passes(ex.check_rnn_forward, ref.rnn_forward, capsys, **kwargs)
+    passes(ex.check_rnn_forward, ref.rnn_forward, capsys=capsys, **kwargs)
 
 
 def _forward_from_h0(x, h0, Wx, Wh, b):
@@ -125,14 +125,14 @@ def _forward_time_major(x, h0, Wx, Wh, b):
     (_forward_time_major, r"shape \(6, 2, 4\) but should have shape \(2, 6, 4\)"),
 ])
 def test_forward_rejects(wrong, match):
-    fails(ex.check_rnn_forward, wrong, match)
+    fails(ex.check_rnn_forward, wrong, match=match)
 
 
 # ---------------------------------------------------------------- rnn_backward
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=9, n=1, t=1, d=1, h=1), dict(seed=10, n=3, t=15, d=2, h=3)])
 def test_backward_passes_reference(kwargs, capsys):
-    passes(ex.check_rnn_backward, ref.rnn_backward, capsys, **kwargs)
+    passes(ex.check_rnn_backward, ref.rnn_backward, capsys=capsys, **kwargs)
 
 
 def _bptt(dh, cache, carry=True, last=False, backwards=True, wrap=False):
@@ -181,21 +181,21 @@ def _bptt_only_last_dh(dh, cache):
     (_bptt_only_last_dh, "dx"),
 ])
 def test_backward_rejects(wrong, match):
-    fails(ex.check_rnn_backward, wrong, match)
+    fails(ex.check_rnn_backward, wrong, match=match)
 
 
 # ---------------------------------------------------------------- clip_grad_norm
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=11, max_norm=0.5), dict(seed=12, max_norm=20.0)])
 def test_clip_passes_reference(kwargs, capsys):
-    passes(ex.check_clip_grad_norm, ref.clip_grad_norm, capsys, **kwargs)
+    passes(ex.check_clip_grad_norm, ref.clip_grad_norm, capsys=capsys, **kwargs)
 
 
 def test_clip_without_eps_is_accepted(capsys):
     def clip(grads, max_norm):
         norm = np.sqrt(sum(np.sum(g**2) for g in grads))
         return [g * min(1.0, max_norm / norm) for g in grads], norm
-    passes(ex.check_clip_grad_norm, clip, capsys)
+    passes(ex.check_clip_grad_norm, clip, capsys=capsys)
 
 
 def _clip_each(grads, max_norm):
@@ -227,14 +227,14 @@ def _clip_in_place(grads, max_norm):
     (_clip_in_place, "changed its argument grads"),
 ])
 def test_clip_rejects(wrong, match):
-    fails(ex.check_clip_grad_norm, wrong, match)
+    fails(ex.check_clip_grad_norm, wrong, match=match)
 
 
 # ---------------------------------------------------------------- mistakes found by trying the notebook
 
 def test_step_forward_names_a_transposed_wh():
     fails(ex.check_rnn_step_forward, lambda x, h, Wx, Wh, b: (np.tanh(x @ Wx + h @ Wh.T + b), None),
-          "do not transpose it")
+          match="do not transpose it")
 
 
 def _step_back_tanh_twice(dh, cache):
@@ -244,13 +244,13 @@ def _step_back_tanh_twice(dh, cache):
 
 
 def test_step_backward_names_tanh_applied_to_the_cached_output():
-    fails(ex.check_rnn_step_backward, _step_back_tanh_twice, "do not apply tanh to it again")
+    fails(ex.check_rnn_step_backward, _step_back_tanh_twice, match="do not apply tanh to it again")
 
 
 @pytest.mark.parametrize("switch,match", [(dict(backwards=False), "walk BACKWARDS in time"),
                                           (dict(wrap=True), "the state before the first step is h0")])
 def test_backward_names_walking_forwards_and_a_wrapped_first_state(switch, match):
-    fails(ex.check_rnn_backward, lambda dh, cache: tuple(_bptt(dh, cache, **switch)), match)
+    fails(ex.check_rnn_backward, lambda dh, cache: tuple(_bptt(dh, cache, **switch)), match=match)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -260,7 +260,7 @@ def test_backward_names_walking_forwards_and_a_wrapped_first_state(switch, match
                        np.sqrt(sum(np.sum(g ** 2) for g in grads))), "only shrink"),
 ])
 def test_clip_mistakes_are_named_also_with_pytorchs_eps(wrong, match):
-    fails(ex.check_clip_grad_norm, wrong, "Hint: .*" + match)
+    fails(ex.check_clip_grad_norm, wrong, match="Hint: .*" + match)
 
 
 def test_generic_hints_start_with_hint():
@@ -294,8 +294,8 @@ def test_a_float32_step_is_named_by_the_sequence_with_numbers_that_differ():
 
 def test_the_sequence_passes_with_the_right_step(capsys):
     from helpers.checking import solution_namespace
-    passes(ex.check_rnn_forward, solution_namespace("11_rnn")["rnn_forward"], capsys)
-    passes(ex.check_rnn_backward, solution_namespace("11_rnn")["rnn_backward"], capsys)
+    passes(ex.check_rnn_forward, solution_namespace("11_rnn")["rnn_forward"], capsys=capsys)
+    passes(ex.check_rnn_backward, solution_namespace("11_rnn")["rnn_backward"], capsys=capsys)
 
 
 def test_a_wrong_backward_step_is_named_by_bptt():
@@ -304,5 +304,5 @@ def test_a_wrong_backward_step_is_named_by_bptt():
                "    da = dh_next * (1.0 - h_next**2)\n"
                "    return da @ Wx.T, da @ Wh.T, x.T @ da, h_prev.T @ da, da.mean(axis=0)\n")
     ns = solution_namespace("11_rnn", rnn_step_backward=mean_db)
-    fails(ex.check_rnn_backward, ns["rnn_backward"], r"^First fix rnn_step_backward, which rnn_backward calls: .*"
+    fails(ex.check_rnn_backward, ns["rnn_backward"], match=r"^First fix rnn_step_backward, which rnn_backward calls: .*"
           r"db sums over the batch")

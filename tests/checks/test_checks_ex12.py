@@ -17,7 +17,7 @@ def sigmoid(z):
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=1, d=1, h=1), dict(seed=4, n=5, d=2, h=7)])
 def test_step_forward_passes_reference(kwargs, capsys):
-    passes(ex.check_lstm_step_forward, ref.lstm_step_forward, capsys, **kwargs)
+    passes(ex.check_lstm_step_forward, ref.lstm_step_forward, capsys=capsys, **kwargs)
 
 
 def test_step_forward_accepts_plain_sigmoid_and_slices(capsys):
@@ -28,7 +28,7 @@ def test_step_forward_accepts_plain_sigmoid_and_slices(capsys):
         c = f * c_prev + i * g
         h = o * np.tanh(c)
         return h, c, (x, h_prev, c_prev, Wx, Wh, b, np.hstack([i, f, g, o]), c)
-    passes(ex.check_lstm_step_forward, step, capsys)
+    passes(ex.check_lstm_step_forward, step, capsys=capsys)
 
 
 def _lstm_step(x, h_prev, c_prev, Wx, Wh, b, order="ifgo", gate=sigmoid, cand=np.tanh, squash=np.tanh, keep=True):
@@ -100,7 +100,7 @@ def _cache_short(x, h_prev, c_prev, Wx, Wh, b):
      "tuple of 3 values"),
 ])
 def test_step_forward_rejects(wrong, match):
-    fails(ex.check_lstm_step_forward, wrong, match)
+    fails(ex.check_lstm_step_forward, wrong, match=match)
 
 
 def test_step_forward_not_implemented():
@@ -114,7 +114,7 @@ def test_step_forward_not_implemented():
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=5, n=1, d=1, h=1), dict(seed=6, n=4, d=6, h=2)])
 def test_step_backward_passes_reference(kwargs, capsys):
-    passes(ex.check_lstm_step_backward, ref.lstm_step_backward, capsys, **kwargs)
+    passes(ex.check_lstm_step_backward, ref.lstm_step_backward, capsys=capsys, **kwargs)
 
 
 def _step_back(dh, dc, cache, carry=True, tanh_of="c", keep_f=True, dsig=lambda s: s * (1 - s), order="ifgo",
@@ -172,7 +172,7 @@ def _back_dwh_transposed(dh, dc, cache):
     (_back_dwh_transposed, "dWh"),
 ])
 def test_step_backward_rejects(wrong, match):
-    fails(ex.check_lstm_step_backward, wrong, match)
+    fails(ex.check_lstm_step_backward, wrong, match=match)
 
 
 def test_step_backward_names_the_gradient_that_is_wrong():
@@ -185,7 +185,7 @@ def test_step_backward_names_the_gradient_that_is_wrong():
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=7, n=1, t=1, d=1, h=1), dict(seed=8, n=3, t=12, d=2, h=5)])
 def test_forward_passes_reference(kwargs, capsys):
-    passes(ex.check_lstm_forward, ref.lstm_forward, capsys, **kwargs)
+    passes(ex.check_lstm_forward, ref.lstm_forward, capsys=capsys, **kwargs)
 
 
 def test_forward_accepts_a_loop_of_steps(capsys):
@@ -196,7 +196,7 @@ def test_forward_accepts_a_loop_of_steps(capsys):
             hs.append(h), cs.append(c), gs.append(cache[6])
         H = np.stack(hs, axis=1)
         return H, (x, h0, c0, Wx, Wh, b, np.stack(gs, axis=1), np.stack(cs, axis=1), H)
-    passes(ex.check_lstm_forward, forward, capsys)
+    passes(ex.check_lstm_forward, forward, capsys=capsys)
 
 
 def _unrolled(x, h0, c0, Wx, Wh, b, carry_h=True, carry_c=True):
@@ -265,7 +265,7 @@ def _forward_in_place(x, h0, c0, Wx, Wh, b):
     (_forward_in_place, "changed its argument c0"),
 ])
 def test_forward_rejects(wrong, match):
-    fails(ex.check_lstm_forward, wrong, match)
+    fails(ex.check_lstm_forward, wrong, match=match)
 
 
 # ---------------------------------------------------------------- cascades and the cache (issue 20, items 11, 12)
@@ -285,8 +285,8 @@ def test_a_gate_order_mistake_in_the_step_is_named_by_the_sequence(capsys):
     from helpers.checking import solution_namespace
     ns = solution_namespace("12_lstm", lstm_step_forward=GATES_IFOG)
     fails(ex.check_lstm_forward, ns["lstm_forward"],
-          r"^First fix lstm_step_forward, which lstm_forward calls: .*gate order.*Then lstm_forward's own test")
-    passes(ex.check_lstm_forward, solution_namespace("12_lstm")["lstm_forward"], capsys)
+          match=r"^First fix lstm_step_forward, which lstm_forward calls: .*gate order.*Then lstm_forward's own test")
+    passes(ex.check_lstm_forward, solution_namespace("12_lstm")["lstm_forward"], capsys=capsys)
 
 
 def _cache_without(k):
@@ -298,11 +298,11 @@ def _cache_without(k):
 
 @pytest.mark.parametrize("k,name", [(2, "c_prev"), (7, "c"), (0, "x")])
 def test_a_cache_of_the_wrong_length_names_the_missing_entry(k, name):
-    fails(ex.check_lstm_step_forward, _cache_without(k), rf"tuple of 8 values .* but it has 7: {name} is missing")
+    fails(ex.check_lstm_step_forward, _cache_without(k), match=rf"tuple of 8 values .* but it has 7: {name} is missing")
 
 
 def test_a_cache_with_an_extra_value_says_so():
     def step(x, h_prev, c_prev, Wx, Wh, b):
         h, c, cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
         return h, c, cache + (h,)
-    fails(ex.check_lstm_step_forward, step, "but it has 9: 1 value that is none of these")
+    fails(ex.check_lstm_step_forward, step, match="but it has 9: 1 value that is none of these")

@@ -17,7 +17,7 @@ def sigmoid(z):
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=1, m=1), dict(seed=4, n=30, m=2)])
 def test_discriminator_loss_passes_reference(kwargs, capsys):
-    passes(ex.check_discriminator_loss, ref.discriminator_loss, capsys, **kwargs)
+    passes(ex.check_discriminator_loss, ref.discriminator_loss, capsys=capsys, **kwargs)
 
 
 def _naive_d(r, f):
@@ -54,14 +54,14 @@ def _sign_flipped(r, f):
     (lambda r, f: ref.discriminator_loss(r, f)[0], "tuple of 3 values"),
 ])
 def test_discriminator_loss_rejects(wrong, match):
-    fails(ex.check_discriminator_loss, wrong, match)
+    fails(ex.check_discriminator_loss, wrong, match=match)
 
 
 # ---------------------------------------------------------------- generator_loss
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=5, m=1), dict(seed=6, m=40)])
 def test_generator_loss_passes_reference(kwargs, capsys):
-    passes(ex.check_generator_loss, lambda f: ref.generator_loss(f), capsys, **kwargs)
+    passes(ex.check_generator_loss, lambda f: ref.generator_loss(f), capsys=capsys, **kwargs)
 
 
 def _naive_g(f):
@@ -75,14 +75,14 @@ def _naive_g(f):
     (lambda f: (ref.generator_loss(f)[0], sigmoid(f) - 1), "MEAN"),
 ])
 def test_generator_loss_rejects(wrong, match):
-    fails(ex.check_generator_loss, wrong, match)
+    fails(ex.check_generator_loss, wrong, match=match)
 
 
 # ---------------------------------------------------------------- gan_step
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=7, n=1, m=1, k=1, hidden=1), dict(seed=8, n=20, m=9, lr=0.5)])
 def test_gan_step_passes_reference(kwargs, capsys):
-    passes(ex.check_gan_step, lambda g, d, r, z, lr: ref.gan_step(g, d, r, z, lr), capsys, **kwargs)
+    passes(ex.check_gan_step, lambda g, d, r, z, lr: ref.gan_step(g, d, r, z, lr), capsys=capsys, **kwargs)
 
 
 def _through_old_d(gen, disc, real, z, lr):
@@ -121,7 +121,7 @@ def _in_place(gen, disc, real, z, lr):
     (_in_place, "changed its argument gen"),
 ])
 def test_gan_step_rejects(wrong, match):
-    fails(ex.check_gan_step, wrong, match)
+    fails(ex.check_gan_step, wrong, match=match)
 
 
 # ---------------------------------------------------------------- mistakes found by trying the notebook
@@ -133,7 +133,7 @@ def _pooled_mean(real_logits, fake_logits):
 
 
 def test_discriminator_loss_names_one_mean_over_both_batches():
-    fails(ex.check_discriminator_loss, _pooled_mean, r"^loss .*Hint: each part is averaged over its own batch")
+    fails(ex.check_discriminator_loss, _pooled_mean, match=r"^loss .*Hint: each part is averaged over its own batch")
 
 
 def _disc_from_real_only(gen, disc, real, z, lr):
@@ -143,7 +143,7 @@ def _disc_from_real_only(gen, disc, real, z, lr):
 
 def test_gan_step_checks_disc_before_g_loss_and_names_a_one_batch_gradient():
     """D's step is judged before G's loss, which depends on it: the message points at the cause."""
-    fails(ex.check_gan_step, _disc_from_real_only, r"^disc\[0\] weights after the step.*you used only the real ones")
+    fails(ex.check_gan_step, _disc_from_real_only, match=r"^disc\[0\] weights after the step.*you used only the real ones")
 
 
 def test_stability_hint_starts_with_hint():
@@ -158,7 +158,7 @@ def test_gan_step_with_a_wrong_discriminator_loss_points_at_that_function():
         fake = ref.mlp_forward(gen, z)[0]
         logits = [ref.mlp_forward(disc, v)[0][:, 0] for v in (real, fake)]
         return new_gen, new_disc, _pooled_mean(*logits)[0], g_loss
-    fails(ex.check_gan_step, step_with_pooled_loss, r"^d_loss .*from your discriminator_loss")
+    fails(ex.check_gan_step, step_with_pooled_loss, match=r"^d_loss .*from your discriminator_loss")
 
 
 # ---------------------------------------------------------------- cascades (issue 20, item 11)
@@ -171,5 +171,5 @@ def test_a_wrong_loss_is_named_by_the_training_step(capsys):
                 "    loss = np.mean(np.logaddexp(0.0, -real_logits)) + np.mean(np.logaddexp(0.0, fake_logits))\n"
                 "    return float(loss), sig(real_logits) - 1.0, sig(fake_logits)\n")
     ns = solution_namespace("13_gan", discriminator_loss=unscaled)
-    fails(ex.check_gan_step, ns["gan_step"], r"^First fix discriminator_loss, which gan_step calls: ")
-    passes(ex.check_gan_step, solution_namespace("13_gan")["gan_step"], capsys)
+    fails(ex.check_gan_step, ns["gan_step"], match=r"^First fix discriminator_loss, which gan_step calls: ")
+    passes(ex.check_gan_step, solution_namespace("13_gan")["gan_step"], capsys=capsys)

@@ -27,22 +27,29 @@ def in_korean():
             os.environ["DLCOURSE_LANG_STRICT"] = strict
 
 
-def fails(check, fn, match, **kwargs):
-    """``check(fn, **kwargs)`` raises an AssertionError whose message matches ``match`` (a regex),
-    and in Korean an AssertionError in Korean (every message the tests reach has a Korean form)."""
+def fails(check, *fns, match, **kwargs):
+    """``check(*fns, **kwargs)`` raises an AssertionError whose message matches ``match`` (a regex),
+    and in Korean an AssertionError in Korean (every message the tests reach has a Korean form).
+
+    The one way the check tests say "this wrong answer is caught, in these words":
+    ``fails(ex.check_softmax, wrong_softmax, match="axis=-1")``; ``fns`` are what the check takes.
+    """
     with pytest.raises(AssertionError, match=match):
-        check(fn, **kwargs)
+        check(*fns, **kwargs)
     with in_korean(), pytest.raises(AssertionError) as korean:
-        check(fn, **kwargs)
+        check(*fns, **kwargs)
     assert HANGUL.search(str(korean.value)), f"not in Korean: {korean.value}"
 
 
-def passes(check, fn, capsys, **kwargs):
-    """``check(fn, **kwargs)`` succeeds and prints its one line starting with ✓, in Korean too."""
-    check(fn, **kwargs)
+def passes(check, *fns, capsys, **kwargs):
+    """``check(*fns, **kwargs)`` succeeds and prints its one line starting with ✓, in Korean too.
+
+    capsys: pytest's fixture of the calling test (the printed line is read from it).
+    """
+    check(*fns, **kwargs)
     assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
     with in_korean():
-        check(fn, **kwargs)
+        check(*fns, **kwargs)
     line = capsys.readouterr().out
     assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
 
