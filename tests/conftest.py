@@ -32,6 +32,36 @@ def dev():
     return autograder.device()
 
 
+@pytest.fixture
+def make_worker():
+    """Start grading workers the one way the tests do; each is closed when the test ends.
+
+    ``make_worker(timeout=10, allow_weak=True)`` is ``remote.Worker(remote.Limits(timeout=10,
+    allow_weak=True))``: the keywords are ``Limits``'s (``allow_weak=True`` accepts the hook-only
+    sandbox where bubblewrap cannot run). A test may close a worker itself too (closing twice is safe).
+    """
+    from autograder.grading.student.remote import Limits, Worker
+
+    made = []
+
+    def make(**limits):
+        made.append(Worker(Limits(**limits)))
+        return made[-1]
+    yield make
+    for worker in made:
+        worker.close()
+
+
+def pytest_runtest_setup(item):
+    """A test marked ``bwrap`` (pyproject.toml) is skipped, with the reason, where the bubblewrap
+    sandbox cannot run here (no bwrap, no user namespaces, or DLCOURSE_NO_BWRAP set)."""
+    if item.get_closest_marker("bwrap"):
+        from autograder.grading.student import sandbox
+
+        if not sandbox.available():
+            pytest.skip(f"needs the bubblewrap sandbox: {sandbox.unavailable_reason()}")
+
+
 #: Test files that take minutes: started first, so that `pytest -n 2 --dist loadfile`
 #: does not end with one worker running a long file alone. xdist would otherwise reorder
 #: files by their number of tests (few-test long files last): `make test` passes

@@ -5,7 +5,7 @@ import pytest
 
 from autograder.checks.compare import call
 from autograder import wire
-from autograder.grading.student.remote import Limits, RemoteFunction, Worker
+from autograder.grading.student.remote import RemoteFunction
 
 
 def roundtrip(message, fixtures=False):
@@ -54,8 +54,8 @@ def test_call_rejects_mutation_of_nested_arrays():
         call(_mutate_nested, "f(params)", params=[(np.zeros(2), np.zeros(2))])
 
 
-def test_remote_calls_carry_back_nested_changes_and_fixtures():
-    worker = Worker(Limits(timeout=20, allow_weak=True))  # the channel, in whichever sandbox is here
+def test_remote_calls_carry_back_nested_changes_and_fixtures(make_worker):
+    worker = make_worker(timeout=20, allow_weak=True)  # the channel, in whichever sandbox is here
     try:
         assert worker.run("def mutate(params):\n    params[0][1][0] = 99.0\n    return 1\n"
                           "def grad_at_zero(f, x):\n    return f(x)\n") is None

@@ -53,7 +53,8 @@ def test_softmax_rejects_wrong_answers(wrong, match, kwargs):
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=13, shift=1e4), dict(seed=14, shift=-1e4)])
 def test_softmax_without_max_subtraction_fails_with_nan_and_hint(kwargs):
     with np.errstate(all="ignore"):
-        fails(ex.check_softmax, _naive_softmax, match=r"is NaN but should be .*largest exponent of each row is 0", **kwargs)
+        fails(ex.check_softmax, _naive_softmax,
+              match=r"is NaN but should be .*largest exponent of each row is 0", **kwargs)
 
 
 def test_stub_is_reported_as_not_implemented():

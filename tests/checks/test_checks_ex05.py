@@ -89,7 +89,8 @@ def test_affine_backward_rejects_wrong_answers(wrong, match):
 
 
 def test_affine_backward_names_mistakes_of_square_layers():
-    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W), match="W must be transposed", n=3, d=3, m=3)
+    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W), match="W must be transposed",
+          n=3, d=3, m=3)
     fails(ex.check_affine_backward, _backward_with(dW=lambda g, x, W: g.T @ x), match="is its transpose", n=3, d=3, m=3)
     fails(ex.check_affine_backward, _backward_with(db=lambda g, x, W: g.sum(axis=1)), match="not over axis 1",
           n=3, d=3, m=3)
@@ -276,7 +277,8 @@ def test_a_raising_backward_pass_gets_a_shape_hint():
 
 
 def test_affine_forward_with_transposed_weights_gets_a_hint_on_rectangular_layers():
-    fails(ex.check_affine_forward, lambda x, W, b: (x @ W.T + b, (x, W)), match=r"raised ValueError.*no transpose is needed")
+    fails(ex.check_affine_forward, lambda x, W, b: (x @ W.T + b, (x, W)),
+          match=r"raised ValueError.*no transpose is needed")
 
 
 # ---------------------------------------------------------------- softmax cross-entropy

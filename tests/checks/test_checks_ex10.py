@@ -117,7 +117,8 @@ def test_nhwc_is_caught_when_channels_equal_width():
     """x read as (N, H, W, C) by a student: with C == W the shapes match, the values do not."""
     def nhwc_input(x, w, b, stride, pad):
         return ref.conv2d_forward(x.transpose(0, 3, 1, 2), w, b, stride, pad)  # x[n, i, j, c] read as NCHW
-    fails(ex.check_conv2d_forward, nhwc_input, n=2, c=4, h=4, w=4, f=4, kh=3, kw=3, stride=1, pad=1, match=r"you read it as NHWC")
+    fails(ex.check_conv2d_forward, nhwc_input, n=2, c=4, h=4, w=4, f=4, kh=3, kw=3, stride=1, pad=1,
+          match=r"you read it as NHWC")
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -276,7 +277,8 @@ def _loop_forward(x, w, b, stride, pad):
 def test_loops_are_right_but_too_slow():
     x, w, b = ex._case(np.random.default_rng(0), 2, 2, 5, 6, 3, 3, 2)
     np.testing.assert_allclose(_loop_forward(x, w, b, 2, 1)[0], ref.conv2d_forward(x, w, b, 2, 1)[0])
-    fails(ex.check_conv2d_speed, _loop_forward, ref.conv2d_backward, limit_s=0.05, n=16, match=r"conv2d_forward took .* this test allows 0.05 s.*too slow")
+    fails(ex.check_conv2d_speed, _loop_forward, ref.conv2d_backward, limit_s=0.05, n=16,
+          match=r"conv2d_forward took .* this test allows 0.05 s.*too slow")
 
 
 # ---------------------------------------------------------------- the grader and slow loops

@@ -143,7 +143,8 @@ def _disc_from_real_only(gen, disc, real, z, lr):
 
 def test_gan_step_checks_disc_before_g_loss_and_names_a_one_batch_gradient():
     """D's step is judged before G's loss, which depends on it: the message points at the cause."""
-    fails(ex.check_gan_step, _disc_from_real_only, match=r"^disc\[0\] weights after the step.*you used only the real ones")
+    fails(ex.check_gan_step, _disc_from_real_only,
+          match=r"^disc\[0\] weights after the step.*you used only the real ones")
 
 
 def test_stability_hint_starts_with_hint():

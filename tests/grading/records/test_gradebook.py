@@ -14,6 +14,7 @@ import sys
 
 import pytest
 from helpers.grader_attacks import A, POINTS, SOLUTION, STABLE, edit, limits, source, write
+from helpers.paths import ROOT
 
 from autograder.grading.course import classroom, collect
 from autograder.grading.records import feedback, gradebook
@@ -217,8 +218,6 @@ def test_the_weak_sandbox_when_allowed_is_recorded_per_student(tmp_path):
 
 
 def cli(*args, env=None):
-    from helpers.paths import ROOT
-
     return subprocess.run([sys.executable, "-m", "autograder", "--course", str(ROOT), *args], cwd=ROOT,
                           capture_output=True, text=True, env=dict(os.environ, **(env or {})), timeout=300)
 

@@ -8,12 +8,14 @@ before grading, files 0644 under the usual umask, nothing left behind.
 import csv
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
 from autograder.grading.course import classroom, collect
 from autograder.grading.records import feedback, gradebook
 from autograder.grading.records.gradebook import GradebookError
+from helpers.unprivileged import NOBODY, as_nobody, shared_folder
 
 
 def entry(score, status="graded", graded_at="t"):
@@ -108,12 +110,19 @@ def test_grade_refuses_outputs_it_cannot_or_must_not_write(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.csv"], "no temporaries left"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
-def test_a_read_only_folder_is_refused_before_grading(tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir(mode=0o555)
-    with pytest.raises(GradebookError, match="cannot write"):
-        gradebook.check_output(ro / "grades.csv")
+def test_a_read_only_folder_is_refused_before_grading():
+    """As nobody (the check drops to it when the tests run as root, as CI does: root writes anywhere):
+    a folder this user cannot write is refused in one line before grading; one it can write is not."""
+    with shared_folder() as top:
+        ro, rw = Path(top) / "ro", Path(top) / "rw"
+        ro.mkdir(mode=0o555)
+        rw.mkdir()
+        if os.geteuid() == 0:
+            os.chown(rw, NOBODY, NOBODY)
+        assert as_nobody(gradebook.check_output, rw / "grades.csv") == ("ok", None)
+        verdict, said = as_nobody(gradebook.check_output, ro / "grades.csv")
+        assert verdict == "raised" and said.startswith("GradebookError: cannot write"), said
+        assert list(rw.iterdir()) == [] and list(ro.iterdir()) == [], "the probe leaves nothing behind"
 
 
 def test_files_follow_the_umask_and_nothing_is_left_behind(tmp_path):

@@ -4,6 +4,7 @@ These run in whichever mode this machine offers (``allow_weak=True``), because
 they test the grader's side of the channel; the cleanup test runs in both.
 """
 
+import functools
 import os
 import resource
 import threading
@@ -18,8 +19,10 @@ from autograder import wire
 from autograder.grading.student.remote import BudgetExceeded, Limits, RemoteFunction, StudentError, Worker, WorkerGone
 
 
-def start(**limits):
-    return Worker(Limits(**{"timeout": 10, "allow_weak": True, **limits}))
+@pytest.fixture
+def start(make_worker):
+    """start(**limits): a worker of whichever sandbox is here, 10 s per request unless told."""
+    return functools.partial(make_worker, timeout=10, allow_weak=True)
 
 
 def in_thread(fn, seconds):
@@ -37,7 +40,7 @@ def in_thread(fn, seconds):
     return not thread.is_alive(), (box[0] if box else None)
 
 
-def test_a_worker_that_stops_reading_does_not_block_the_grader():
+def test_a_worker_that_stops_reading_does_not_block_the_grader(start):
     w = start(timeout=2)
     try:
         assert w.run("import sys, time\ndef f(x):\n    return 1\n"
@@ -50,7 +53,7 @@ def test_a_worker_that_stops_reading_does_not_block_the_grader():
         w.close()
 
 
-def test_a_huge_reply_is_refused_before_it_is_read():
+def test_a_huge_reply_is_refused_before_it_is_read(start):
     w = start(timeout=30)
     try:
         assert w.run("import numpy as np\ndef big():\n    return np.zeros(200 * 2**20, np.uint8)\n"
@@ -67,7 +70,7 @@ def test_a_huge_reply_is_refused_before_it_is_read():
         w.close()
 
 
-def test_the_reply_cap_is_configurable():
+def test_the_reply_cap_is_configurable(start):
     w = start(reply_mb=1)
     try:
         w.run("import numpy as np\ndef two_mb():\n    return np.zeros(2**21, np.uint8)\n")
@@ -77,7 +80,7 @@ def test_the_reply_cap_is_configurable():
         w.close()
 
 
-def test_messages_from_the_worker_are_capped_and_cleaned():
+def test_messages_from_the_worker_are_capped_and_cleaned(start):
     w = start()
     try:
         error = w.run("raise ValueError('\\ud800' + '\\x1b[31m' + 'x' * 10**6)")
@@ -92,7 +95,7 @@ def test_messages_from_the_worker_are_capped_and_cleaned():
         w.close()
 
 
-def test_a_mutation_hidden_by_patching_the_workers_wire_is_still_seen():
+def test_a_mutation_hidden_by_patching_the_workers_wire_is_still_seen(start):
     w = start()
     try:
         assert w.run("import sys\nsys.modules['wire'].same = lambda a, b: True\n"
@@ -103,7 +106,7 @@ def test_a_mutation_hidden_by_patching_the_workers_wire_is_still_seen():
         w.close()
 
 
-def test_list_growth_and_dict_changes_come_back():
+def test_list_growth_and_dict_changes_come_back(start):
     w = start()
     try:
         w.run("def grow(xs, d):\n    xs.append(1)\n    d['new'] = 2\n    del d['old']\n    return 0\n")
@@ -130,10 +133,8 @@ def test_the_students_time_budget_ends_every_request():
     assert issubclass(BudgetExceeded, WorkerGone)
 
 
-@pytest.mark.parametrize("mode", ["bubblewrap", "hook-only"])
-def test_deeply_nested_folders_are_cleaned_up(mode, monkeypatch):
-    if mode == "bubblewrap" and not sandbox.available():
-        pytest.skip(f"no bubblewrap sandbox here: {sandbox.unavailable_reason()}")
+@pytest.mark.parametrize("mode", [pytest.param("bubblewrap", marks=pytest.mark.bwrap), "hook-only"])
+def test_deeply_nested_folders_are_cleaned_up(start, mode, monkeypatch):
     if mode == "hook-only":
         monkeypatch.setenv("DLCOURSE_NO_BWRAP", "1")
     w = start(timeout=60)
@@ -147,7 +148,7 @@ def test_deeply_nested_folders_are_cleaned_up(mode, monkeypatch):
     assert home is None or not os.path.exists(home)
 
 
-def test_the_workers_folder_is_removed_at_the_end():
+def test_the_workers_folder_is_removed_at_the_end(start):
     w = start()
     root = remote._workers_root()
     assert remote.cleanup_workers_root() is False and os.path.isdir(root)  # still in use

@@ -14,7 +14,6 @@ import sys
 
 import pytest
 
-from autograder.grading.student import sandbox
 from helpers.paths import ROOT
 from helpers.unhook import UNHOOK
 
@@ -22,8 +21,7 @@ A = "04_softmax_losses"
 FULL = 10.0
 WORKER_SOURCE = ROOT / "autograder" / "grading" / "student" / "worker.py"
 
-pytestmark = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
-                                f"{sandbox.unavailable_reason()}")
+pytestmark = pytest.mark.bwrap
 
 
 def attack_cell(classmate, gradebook):

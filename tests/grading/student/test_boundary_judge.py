@@ -53,11 +53,9 @@ def by_id(result):
 
 
 @pytest.fixture
-def w():
+def w(make_worker):
     """A worker (the weak sandbox accepted, as the channel tests do), closed after the test."""
-    worker = Worker(Limits(timeout=30, allow_weak=True))
-    yield worker
-    worker.close()
+    return make_worker(timeout=30, allow_weak=True)
 
 
 # --- controls --------------------------------------------------------------------------------
@@ -221,11 +219,9 @@ def _read(data):
 
 # --- the operating system: what the first review's allow-list left open ------------------------
 
-needs_bwrap = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
-                                 f"{sandbox.unavailable_reason()}")
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_dev_is_read_only_and_dev_shm_is_capped():
     """/dev was a writable tmpfs of half the host's memory (600 MiB written here in 40 files of 15 MiB)."""
     w = Worker(Limits(timeout=30, output_mb=4))
@@ -253,7 +249,7 @@ RESULT = {"dev": attempt(lambda: open("/dev/evil", "wb").write(b"x")), "shm": at
         w.close()
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_without_a_pids_cgroup_a_root_grader_refuses_unless_accepted(monkeypatch):
     """RLIMIT_NPROC does not bind a process whose host uid is root: 100 forks passed a limit of 16."""
     if os.geteuid() != 0:
@@ -290,7 +286,7 @@ if os.fork() == 0:                                                  # a child in
 '''
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_sleeping_finalizers_threads_and_children_neither_delay_nor_survive_the_worker(tmp_path):
     """Expected 10/10, graded, in about the time of an honest notebook (not an hour)."""
     nb = edit(SOLUTION, rmse=STABLE["rmse"] + TIMING_TRAPS)

@@ -12,19 +12,16 @@ import time
 
 import pytest
 
-from autograder.grading.student import remote, sandbox
+from autograder.grading.student import remote
 from autograder.grading.student.remote import Limits, Worker
 from helpers.paths import ROOT
 from helpers.unhook import UNHOOK
 
-pytestmark = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
-                                f"{sandbox.unavailable_reason()}")
+pytestmark = pytest.mark.bwrap
 
 @pytest.fixture
-def worker():
-    w = Worker(Limits(timeout=20, processes=32))
-    yield w
-    w.close()
+def worker(make_worker):
+    return make_worker(timeout=20, processes=32)
 
 
 def attack(worker, code):

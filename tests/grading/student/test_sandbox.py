@@ -4,23 +4,17 @@ import re
 
 import pytest
 
-from autograder.grading.student import sandbox
 from autograder.grading.student.remote import Limits, Worker, WorkerGone
 from helpers.paths import ROOT
 
 SOLUTIONS = str(ROOT / "solutions")
 
 
-@pytest.fixture(params=["bwrap", "hook only"])
-def worker(request, monkeypatch):
-    if request.param == "bwrap":
-        if not sandbox.available():
-            pytest.skip("bubblewrap cannot create namespaces here")
-    else:
+@pytest.fixture(params=[pytest.param("bwrap", marks=pytest.mark.bwrap), "hook only"])
+def worker(request, monkeypatch, make_worker):
+    if request.param == "hook only":
         monkeypatch.setenv("DLCOURSE_NO_BWRAP", "1")
-    w = Worker(Limits(timeout=10, memory_mb=1024, deny_read=(SOLUTIONS,), allow_weak=True))
-    yield w
-    w.close()
+    return make_worker(timeout=10, memory_mb=1024, deny_read=(SOLUTIONS,), allow_weak=True)
 
 
 def outcome(worker, code):
@@ -52,9 +46,8 @@ def test_own_folder_is_writable(worker):
     assert outcome(worker, "open('scratch.txt', 'w').write('ok')\nRESULT = open('scratch.txt').read()") == "ok"
 
 
+@pytest.mark.bwrap
 def test_solutions_invisible_under_bwrap(monkeypatch):
-    if not sandbox.available():
-        pytest.skip("bubblewrap cannot create namespaces here")
     w = Worker(Limits(timeout=10))
     try:
         assert outcome(w, f"import os\nRESULT = os.path.exists({SOLUTIONS!r})") is False

@@ -26,8 +26,6 @@ from autograder.grading.student.remote import Limits, Worker
 from helpers.paths import ROOT
 from helpers.unhook import UNHOOK
 
-needs_bwrap = pytest.mark.skipif(not sandbox.available(), reason=f"no bubblewrap sandbox here: "
-                                 f"{sandbox.unavailable_reason()}")
 PYTHON = sys.executable
 #: A worker's CPU share beside a fork bomb, as a fraction of its share alone, that counts as fair
 #: (measured on the shared 2-core machine at load 10: 0.86 with the cpu group, 0.13 without).
@@ -111,7 +109,7 @@ def test_x32_calls_and_unknown_architectures_are_refused():
         seccomp.program("ppc64le")
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_an_unknown_architecture_is_refused_in_one_line_unless_accepted(monkeypatch):
     monkeypatch.setattr(seccomp.platform, "machine", lambda: "riscv64")
     with pytest.raises(sandbox.SandboxUnavailable, match="without a system-call filter: .*riscv64"):
@@ -185,7 +183,7 @@ def _keyring_attack(disable):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_no_submission_reads_the_graders_keys_or_leaves_one_for_the_next():
     first, second, keys_after = _keyring_attack(disable=False)
     for result in (first, second):
@@ -195,7 +193,7 @@ def test_no_submission_reads_the_graders_keys_or_leaves_one_for_the_next():
     assert keys_after == 1  # the grader's keyring holds its one secret, nothing a worker added
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_without_the_filter_and_the_fresh_keyring_the_secret_leaks():
     """The control: the attack above works against the sandbox of the second round."""
     first, second, keys_after = _keyring_attack(disable=True)
@@ -217,7 +215,7 @@ RESULT = {name: errno_name(libc.syscall(nr, *args)) for name, (nr, args) in NR.i
 '''
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_each_refused_class_fails_with_eperm_in_the_worker():
     machine = platform.machine()
     if machine not in seccomp.ARCHES:
@@ -242,7 +240,7 @@ def test_each_refused_class_fails_with_eperm_in_the_worker():
     assert result == dict.fromkeys(result, "Operation not permitted"), result
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_exercises_still_work_under_the_filter(tmp_path):
     """NumPy, threads, a thread pool, fork, matplotlib: what students' cells do."""
     code = UNHOOK + '''
@@ -320,7 +318,7 @@ def _share_beside_a_bomb(processes):
                 w.close()
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_a_fork_bomb_of_sessions_leaves_a_classmate_its_share():
     """Measured before the change: 1.00 alone, 0.05 beside the attack. Now a core at most for the bomb."""
     if "cpu" not in _cgroup_here()[1]:
@@ -330,7 +328,7 @@ def test_a_fork_bomb_of_sessions_leaves_a_classmate_its_share():
     assert beside >= FAIR_SHARE * alone, (alone, beside)
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_without_a_cpu_group_the_bomb_takes_the_classmates_share(monkeypatch):
     """The control: the same attack without the worker's cpu group (the second round's sandbox)."""
     if "cpu" not in _cgroup_here()[1]:
@@ -361,7 +359,7 @@ RESULT = sorted(os.listdir("/home/w"))
 '''
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_a_reused_cgroup_is_emptied_and_reset_between_students():
     if _cgroup_here()[0] != 1:
         pytest.skip("no writable cgroup v1 here")
@@ -398,7 +396,7 @@ def test_a_reused_cgroup_is_emptied_and_reset_between_students():
     assert not any(os.path.exists(p) for p in paths)  # removed when grading ends
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_closing_a_worker_starts_no_process(monkeypatch):
     """The worker's log went with an ``rm -rf`` subprocess per student; now one unlink."""
     w = Worker(Limits(timeout=10))
@@ -482,7 +480,7 @@ def _as_nobody(script, tmp_path):
     return subprocess.run(argv, capture_output=True, text=True, timeout=240, env=env, cwd="/tmp")
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_as_a_normal_user_without_a_cgroup_the_bound_is_processes_times_memory(tmp_path):
     """Found: --memory 512 let 12 children hold 2.4 GB, and the defaults 64 x --memory. Now 16 x 512 MiB,
     said in one line; --memory 6000 (2 x 6000 MiB > 8192) is refused unless the weak sandbox is accepted."""
@@ -511,7 +509,7 @@ def _grade_cli(submissions, out, *extra, env=None):
                           env=dict(os.environ, **(env or {})))
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_the_no_cgroup_bound_is_printed_and_refused_before_any_student(tmp_path):
     """Simulated (DLCOURSE_NO_CGROUP=1): the grader prints the bound; too large a bound is one line."""
     klass = _one_student_class(tmp_path / "class")
@@ -616,7 +614,7 @@ def test_the_dask_client_refuses_links_and_fifos_and_reads_the_rest(tmp_path):
 
 
 @pytest.mark.slow
-@needs_bwrap
+@pytest.mark.bwrap
 def test_an_800_mb_notebook_on_dask_is_one_students_error(tmp_path):
     klass = _one_student_class(tmp_path / "class")
     dest = klass / "big" / "01_perceptron"
@@ -770,7 +768,7 @@ def _debian_venv_sees(tmp_path, control):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_a_venv_of_the_system_python_does_not_mount_usr_whole(tmp_path):
     seen = _debian_venv_sees(tmp_path, control=False)
     assert seen["prefix"] == "/usr"
@@ -779,7 +777,7 @@ def test_a_venv_of_the_system_python_does_not_mount_usr_whole(tmp_path):
     assert seen["dist"] in (None, []), seen["dist"]  # the distribution's packages are covered
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_binding_the_system_prefix_whole_would_show_a_shell(tmp_path):
     """The control: the second round's rule (--ro-bind /usr /usr) shows every program."""
     seen = _debian_venv_sees(tmp_path, control=True)
@@ -805,13 +803,13 @@ def _vsock_in_worker():
         w.close()
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_no_vsock_socket_reaches_a_virtual_machines_host():
     """AF_VSOCK is not network-namespaced: a worker's empty network namespace does not cover it."""
     assert _vsock_in_worker() == "Operation not permitted"
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_without_the_filter_a_vsock_socket_opens(monkeypatch):
     """The control (on this project's virtual machine: a vsock socket opens inside the sandbox)."""
     monkeypatch.setattr(sandbox, "seccomp_fd", lambda: None)
@@ -850,7 +848,7 @@ def test_a_zip_of_many_entries_is_refused_before_it_is_parsed(tmp_path, monkeypa
     assert collect.zip_directory_problem(path, collect.InputLimits(members=70_000)) == ""
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_dlcourse_no_cgroup_is_obeyed_even_with_released_groups_kept(monkeypatch):
     lim = Limits(timeout=20, processes=55, allow_weak=True)
     Worker(lim).close()  # leaves a released group behind (where cgroups are writable)
@@ -863,7 +861,7 @@ def test_dlcourse_no_cgroup_is_obeyed_even_with_released_groups_kept(monkeypatch
     sandbox.drain_cgroups()
 
 
-@needs_bwrap
+@pytest.mark.bwrap
 def test_check_gives_a_student_no_notes_meant_for_the_instructor(tmp_path):
     """Without a cgroup, grade prints the memory bound for the instructor; a student's check does not
     (it speaks of "a student's code" to the student running their own notebook)."""
