@@ -7,7 +7,7 @@ or as its first line when it has none::
 
 naming the English twin and the first 16 hex digits of the SHA-256 of the English file as it
 was when the page was translated (or last brought up to date). When the English page
-changes, the hash no longer matches and ``check`` (and tests/test_book_ko.py) names the
+changes, the hash no longer matches and ``check`` (and tests/book/test_book_ko.py) names the
 Korean page to update. After updating the translation::
 
     .venv/bin/python _ext/ko_lockstep.py stamp chapters/05_backprop/05_backprop.ko.md

@@ -112,7 +112,8 @@ def check_sigmoid_backward(sigmoid_backward, seed=0, shape=(4, 3)):
 
 # The mistakes are computed from the reference's gradients (in the student kit, its PyTorch
 # twin) and from autograd, never by a backward pass written here in NumPy: a generator whose
-# mistake can be switched off would be the answer, shipped to every student (tests/test_kit_leaks.py).
+# mistake can be switched off would be the answer, shipped to every student
+# (tests/grading/authoring/test_kit_leaks.py).
 
 def _z_prime_backward(params, cache, Y):
     """The gradients when sigma'(z) is taken as z (1 - z): autograd through an activation that has
@@ -369,7 +370,7 @@ def _train_mistakes(X, Y, sizes, lr, epochs, seed):
     Four are the reference's own training with other arguments: without the 1/N every step
     is lr * N * gradient, a squared learning rate is lr * lr, another seed, and the loss after
     each step is the reference's curve one step on. The other two have their mistake built in.
-    No generator here trains right when a switch is left off (tests/test_kit_leaks.py).
+    No generator here trains right when a switch is left off (tests/grading/authoring/test_kit_leaks.py).
     """
     from autograder.ref_numpy import train as ref_train
 

@@ -102,7 +102,7 @@ def _step_grads_for(da, cache):
     """The five gradients a backward step gives when its tanh'(a) * dh_next is ``da`` (a wrong one):
     the reference's own step for dh_next = da / (1 - h_next**2), as the step is linear in dh_next
     (None where tanh saturates). Never the products written here in NumPy: with the right da they
-    would be the answer, shipped to every student (tests/test_kit_leaks.py)."""
+    would be the answer, shipped to every student (tests/grading/authoring/test_kit_leaks.py)."""
     slope = 1 - cache[-1] ** 2
     if np.any(slope == 0):
         return None
@@ -164,7 +164,7 @@ def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
 
 # The BPTT mistakes come from the reference's steps and sequences, each with its mistake
 # built in: no generator here walks back through time right when a switch is left off
-# (that loop is the answer to rnn_backward; tests/test_kit_leaks.py).
+# (that loop is the answer to rnn_backward; tests/grading/authoring/test_kit_leaks.py).
 
 def _bptt_without_carry(dh, cache):
     """Every step backpropagated alone, nothing carried from step t+1: the reference's step on all

@@ -48,7 +48,7 @@ def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
 
     Built from the reference's step (its gates and cell state, or its step on permuted
     weights), each formula with its mistake in it: no generator here computes a right step
-    when a switch is left off (that would ship the answer; tests/test_kit_leaks.py).
+    when a switch is left off (that would ship the answer; tests/grading/authoring/test_kit_leaks.py).
     """
     args = (x, h_prev, c_prev, Wx, Wh, b)
     h, c, cache = ref.lstm_step_forward(*args)
@@ -241,7 +241,7 @@ def check_lstm_step_backward(lstm_step_backward, seed=0, n=3, d=4, h=5):
 # ---------------------------------------------------------------- a whole sequence
 
 # Each sequence mistake has its mistake built in: no generator here carries both states
-# when a switch is left off (that loop is the answer to lstm_forward; tests/test_kit_leaks.py).
+# when a switch is left off (that loop is the answer to lstm_forward; tests/grading/authoring/test_kit_leaks.py).
 
 def _unrolled_without_c(x, h0, c0, Wx, Wh, b):
     """Hidden states (N, T, H) when every step starts from c0 (h is carried)."""

@@ -9,7 +9,7 @@ own copy of the result. Arguments of any other kind (a function, a generator) ar
 remembered: the call runs as before.
 
 The twins must stay pure for this: a result that depends only on the arguments, and no
-argument changed in place. ``tests/test_speed_twins.py`` runs every check of every
+argument changed in place. ``tests/checks/test_memo.py`` runs every check of every
 exercise on the references with ``VERIFY`` on, which recomputes each remembered call
 and compares it with the copy given out, and checks that no twin changed its inputs.
 """

@@ -13,7 +13,7 @@ The language is, in this order: the one set by :func:`set_language` (the Korean 
 call ``set_language("ko")`` in their checks cell), else the environment variable ``DLCOURSE_LANG``
 (``ko``, ``ko_KR.UTF-8``, ``en``; the grader sets it from a notebook's metadata), else English.
 
-tests/test_messages.py checks that every template in the checks has a Korean form with the same
+tests/checks/test_messages.py checks that every template in the checks has a Korean form with the same
 fields, and that the catalogue holds nothing else. With ``DLCOURSE_LANG_STRICT=1`` a template without
 a Korean form raises instead of falling back to English (the tests run the checks that way).
 """

@@ -14,7 +14,7 @@ twins keep a contract of their own, so the kit calls the functions here instead:
 
 Same names, arguments and results as ``autograder.ref_numpy`` (plain NumPy arrays and
 numbers); every value comes from PyTorch, the twin or autograd's own derivative
-kernels. ``tests/test_numpy_caches.py`` compares each with the NumPy reference.
+kernels. ``tests/ref/test_numpy_caches.py`` compares each with the NumPy reference.
 """
 
 import numpy as np

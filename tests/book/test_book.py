@@ -34,7 +34,7 @@ def _env(bin_dir, home):
 def html(tmp_path_factory):
     """Build the book (all chapters executed) and return its html folder.
 
-    The one build of the session, shared with tests/test_book_ko.py: the Korean edition is built
+    The one build of the session, shared with tests/book/test_book_ko.py: the Korean edition is built
     right after, from the same execution cache, into html/ko (tests/book_build.py)."""
     out, result = shared_book(tmp_path_factory)
     assert result["en"]["returncode"] == 0, result["en"]["log"]
@@ -250,7 +250,7 @@ def test_dangling_references_fail_the_build(tmp_path):
 
 # --- the Sources page indexes every correction box ---------------------------------------------
 
-# English sources only: the Korean twins (NN_slug.ko.md) are checked by tests/test_book_ko.py.
+# English sources only: the Korean twins (NN_slug.ko.md) are checked by tests/book/test_book_ko.py.
 CHAPTER_SOURCES = sorted(p for p in (ROOT / "chapters").glob("[0-9][0-9]_*/[0-9][0-9]_*.md")
                          if not p.name.endswith(".ko.md"))
 def test_sources_page_indexes_every_correction_box():

@@ -1,6 +1,6 @@
 """``python -m autograder validate ASSIGNMENT``: what the grader cannot handle is an authoring error now.
 
-Run by ``release`` (and by tests/test_assignments.py for every assignment). Two
+Run by ``release`` (and for every assignment by tests/grading/authoring/test_assignments_odd.py and _even.py). Two
 kinds of check, each failure one line:
 
 - static, on the source notebook: a deliverable that is a class (it cannot cross

@@ -1,6 +1,6 @@
 """No callable the student kit ships computes a graded function's right answer (issue 19.5).
 
-tests/test_student_kit.py looks for the *bodies* of graded references in the kit. This file
+tests/grading/authoring/test_student_kit.py looks for the *bodies* of graded references in the kit. This file
 goes further: it builds the kit, and in the kit's own interpreter calls EVERY function that
 the kit's checks modules define with the arguments the checks give each graded function
 (recorded while the solutions' test cells run, hidden tests included), by name and by

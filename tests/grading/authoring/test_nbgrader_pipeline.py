@@ -3,7 +3,7 @@
 The solution must get full marks and the untouched stub zero, through nbgrader's
 own database and exporter (no autograder code in the loop except the checks the
 notebooks import). Every assignment's notebooks are already checked two-sided by
-nbgrader's own validator (test_assignments.py); this end-to-end run covers a
+nbgrader's own validator (helpers/assignment_tests.py); this end-to-end run covers a
 representative set: the first exercise, one per part of the book, and the last.
 """
 
