@@ -97,7 +97,7 @@ def test_state_that_cannot_cross_the_pipe_is_refused():
         v = momentum * state["v"].v + dw if state else dw
         step = dw + momentum * v if nesterov else v
         return w - lr * step, {"v": Velocity(v)}
-    fails(ex.check_momentum_step, objects, r"state\) holds .*Velocity; keep it plain data")
+    fails(ex.check_momentum_step, objects, r"state\) holds .*Velocity, which is not plain data")
 
 
 # ---------------------------------------------------------------- rmsprop_step

@@ -28,6 +28,11 @@ import types
 
 import numpy as np
 
+from autograder.checks.messages import say
+# The reference's sigmoid, shared by the checks (stable for large |z|). Written out here it would be
+# exercise 06's answer in every student kit, where this reference is withheld (student_kit.ANSWER_BEARING).
+from autograder.ref_numpy.activations import sigmoid  # noqa: F401 - re-exported for the checks
+
 #: Named tolerances. Exact answers (0/1 outputs, counts) use EXACT.
 EXACT = dict(rtol=0.0, atol=0.0)
 #: float64 against the float64 NumPy reference.
@@ -383,6 +388,42 @@ def diagnose(got, mistakes):
             if np.allclose(view.astype(float), wrong, rtol=1e-7, atol=1e-9):
                 hits.append(hint)
     return ("Hint: " + " Or: ".join(hits)) if hits else ""
+
+
+def narrow(hints, rounds):
+    """Of several ``hints`` whose mistakes each give the student's wrong value, those whose mistakes also
+    give the student's values on further cases: one name for one mistake where one case fits several.
+
+    rounds: an iterable of functions, one per further case, each taking the list of hints still in the
+    running and returning those among them whose mistake gives the student's value on its case, or None
+    when its case cannot tell (the student's function fails there: its own verdict comes when the check
+    reaches it). Narrowing stops at one hint, at a None, or at a case that keeps none (the hints before
+    it stay): it never ends with fewer than one hint, so a named mistake is never lost.
+    """
+    left = list(hints)
+    for keep in rounds:
+        if len(left) < 2:
+            break
+        kept = keep(left)
+        if not kept:
+            break
+        left = list(kept)
+    return left
+
+
+def assert_plain_data(label_, value, advice):
+    """Fail, as the grader would, if ``value`` cannot cross the pipe between the grader and the worker.
+
+    The message names what in ``value`` is not plain data (``autograder.wire`` refuses it), then gives
+    ``advice``: what to keep instead, already in the student's language (``say(...)``).
+    """
+    from autograder import wire
+
+    try:
+        wire.encode(value, [])
+    except wire.Unserializable as exc:
+        fail(say("{label} holds {what}, which is not plain data. {advice}",
+                 label=label_, what=str(exc).replace("builtins.", ""), advice=advice))
 
 
 # --- calling the student's function -------------------------------------------------------

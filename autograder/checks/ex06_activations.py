@@ -7,7 +7,7 @@ returns, so ``check_relu_backward(relu_backward, relu_forward)`` runs the pair.
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, unpack
+from autograder.checks.compare import DEVICE, F64, assert_close, call, diagnose, ok, sigmoid, unpack
 from autograder.ref_numpy import activations as ref
 from autograder.ref_numpy import vanishing as ref_vanishing
 from autograder.ref_numpy.mlp import init_params
@@ -114,10 +114,6 @@ def _shape_text(shape):
 # a fixed alpha) is the reference's own output transformed, so that no check writes out
 # a graded function.
 
-def _sigmoid(x):
-    return ref.sigmoid_forward(x)[0]  # the graded reference: a helper here must not be its answer
-
-
 def _relu(x):
     return ref.relu_forward(x)[0]
 
@@ -138,11 +134,11 @@ def _kink_zero(x, dx):
 
 
 def _sigmoid_forward_mistakes(x):
-    return {"sigmoid(x) = 1 / (1 + exp(-x)): check the sign in the exponent.": _sigmoid(-x)}
+    return {"sigmoid(x) = 1 / (1 + exp(-x)): check the sign in the exponent.": sigmoid(-x)}
 
 
 def _sigmoid_backward_mistakes(x, dout):
-    s = _sigmoid(x)
+    s = sigmoid(x)
     return {
         "the derivative is s * (1 - s) with s = sigmoid(x), the OUTPUT; you computed "
         "x * (1 - x) from the input. Cache the output in sigmoid_forward.": ref.sigmoid_backward(dout, x),
@@ -150,14 +146,14 @@ def _sigmoid_backward_mistakes(x, dout):
             ref.sigmoid_backward(np.ones_like(s), s),
         "the derivative of sigmoid is s * (1 - s), not s itself.": dout * s,
         "the cache already holds s = sigmoid(x): do not apply sigmoid to it again.":
-            ref.sigmoid_backward(dout, _sigmoid(s)),
+            ref.sigmoid_backward(dout, sigmoid(s)),
     }
 
 
 def _tanh_forward_mistakes(x):
     return {
-        "tanh(x) = 2 * sigmoid(2x) - 1: the argument of the sigmoid is 2x.": 2 * _sigmoid(x) - 1,
-        "that is the sigmoid; tanh(x) = 2 * sigmoid(2x) - 1 (or np.tanh).": _sigmoid(x),
+        "tanh(x) = 2 * sigmoid(2x) - 1: the argument of the sigmoid is 2x.": 2 * sigmoid(x) - 1,
+        "that is the sigmoid; tanh(x) = 2 * sigmoid(2x) - 1 (or np.tanh).": sigmoid(x),
     }
 
 

@@ -10,7 +10,7 @@ built so that each usual mistake gives another epoch.
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F32, assert_close, call, diagnose, explains, fail, ok, \
+from autograder.checks.compare import DEVICE, EXACT, F32, assert_close, call, diagnose, explains, fail, narrow, ok, \
     plain, torch_twin, unpack
 from autograder.ref_numpy import metrics as ref_metrics
 from autograder.ref_numpy import validation as ref_validation
@@ -281,19 +281,20 @@ def _random_losses(rng, t):
 
 
 def _narrow(early_stopping, cases, hints):
-    """The hints whose mistaken rule gives the student's answer on EVERY case (all of them if none does).
+    """The hints whose mistaken rule also gives the student's answer on the other cases (compare.narrow).
 
     One case often cannot tell several mistakes apart; the others usually can.
     """
-    left = list(hints)
-    for losses, patience in cases:
-        try:
-            got = int(call(early_stopping, "early_stopping", val_losses=list(losses), patience=patience))
-        except (AssertionError, TypeError, ValueError):  # its own verdict comes when the check reaches it
-            return hints
-        variants = _stop_variants(losses, patience)
-        left = [h for h in left if variants[h] == got]
-    return left or hints
+    def on(losses, patience):
+        def keep(left):
+            try:
+                got = int(call(early_stopping, "early_stopping", val_losses=list(losses), patience=patience))
+            except (AssertionError, TypeError, ValueError):  # its own verdict comes when the check reaches it
+                return None
+            variants = _stop_variants(losses, patience)
+            return [h for h in left if variants[h] == got]
+        return keep
+    return narrow(hints, (on(losses, patience) for losses, patience in cases))
 
 
 @explains()

@@ -15,9 +15,8 @@ import math
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, F64, CheckFailed, assert_close, call, diagnose, explains, fail, ok,
-                                       plain, torch_twin, unpack)
-from autograder import wire
+from autograder.checks.compare import (DEVICE, F64, assert_close, assert_plain_data, call, diagnose, explains, fail,
+                                       narrow, ok, plain, torch_twin, unpack)
 from autograder.ref_numpy import optim as ref_optim
 from autograder.ref_numpy import schedules as ref_sched
 
@@ -58,11 +57,7 @@ def _check_state(label, state):
     if not isinstance(state, dict):
         fail(f"{label}[1] (state) should be a dict holding what the next step needs, got "
              f"{type(state).__name__}. Did you forget to return the new state?")
-    try:
-        wire.encode(state, [])
-    except wire.Unserializable as exc:
-        raise CheckFailed(f"{label}[1] (state) holds {exc}; keep it plain data: a dict with str "
-                          "keys of NumPy arrays and numbers.") from None
+    assert_plain_data(f"{label}[1] (state)", state, "Keep it a dict with str keys of NumPy arrays and numbers.")
 
 
 def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
@@ -106,23 +101,24 @@ def _narrow(student, candidates, m_states, s_state, w, r_state, ref_step, proble
     them when the student's function cannot go on): one name for one mistake where step k alone
     fits several (RMSprop's first step is the same without (1 - alpha) and with a bias correction)."""
     gradient, lrs, hyper, k, steps = problem
-    hints = list(candidates)
-    for j in range(k + 1, min(k + 1 + ahead, steps)):
-        g, h = gradient(w, j), dict(hyper, lr=float(lrs[j]))
-        try:
-            with np.errstate(all="ignore"):
-                got, s_state = student(w.copy(), g.copy(), copy.deepcopy(s_state), **h)
-                outs = {hint: candidates[hint](w, g, m_states[hint], **h) for hint in hints}
-        except Exception:  # the student's step fails on its own state: keep what we have
-            break
-        same = [hint for hint in hints if diagnose(got, {hint: outs[hint][0]})]
-        if not same:
-            break
-        hints, m_states = same, {hint: outs[hint][1] for hint in same}
-        if len(hints) == 1:
-            break
-        w, r_state = ref_step(w, g, r_state, **h)
-    return hints
+    chain = {"s_state": s_state, "m_states": m_states, "w": w, "r_state": r_state}  # carried step to step
+
+    def step(j):
+        def keep(hints):
+            w = chain["w"]
+            g, h = gradient(w, j), dict(hyper, lr=float(lrs[j]))
+            try:
+                with np.errstate(all="ignore"):
+                    got, chain["s_state"] = student(w.copy(), g.copy(), copy.deepcopy(chain["s_state"]), **h)
+                    outs = {hint: candidates[hint](w, g, chain["m_states"][hint], **h) for hint in hints}
+            except Exception:  # the student's step fails on its own state: keep what we have
+                return None
+            same = [hint for hint in hints if diagnose(got, {hint: outs[hint][0]})]
+            chain["m_states"] = {hint: outs[hint][1] for hint in same}
+            chain["w"], chain["r_state"] = ref_step(w, g, chain["r_state"], **h)
+            return same
+        return keep
+    return narrow(candidates, (step(j) for j in range(k + 1, min(k + 1 + ahead, steps))))
 
 
 def _nan_hint(value):

@@ -13,9 +13,8 @@ import time
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, EXACT, F64, CheckFailed, assert_close, call, diagnose, explains, fail,
-                                       ok, plain, torch_twin, unpack)
-from autograder.wire import Unserializable, encode
+from autograder.checks.compare import (DEVICE, EXACT, F64, CheckFailed, assert_close, assert_plain_data, call, diagnose,
+                                       explains, fail, ok, plain, torch_twin, unpack)
 from autograder.ref_numpy import conv as ref
 
 #: Seconds one call of conv2d_forward or conv2d_backward may take in the speed test. There
@@ -199,13 +198,9 @@ def check_conv2d_forward(conv2d_forward, seed=0, n=2, c=3, h=5, w=7, f=4, kh=3, 
 
 def assert_plain_cache(label, cache):
     """Fail, as the grader would, if ``cache`` cannot cross the pipe between the grader and the worker."""
-    try:
-        encode(cache, [])
-    except Unserializable as exc:
-        what = str(exc).replace("builtins.", "")
-        fail(f"{label} holds {what}, which is not plain data. The grader sends the cache between processes: "
-             "keep only NumPy arrays, numbers, strings and tuples, lists or dicts (string keys) of those; "
-             "recompute anything else in the backward pass.")
+    assert_plain_data(label, cache, "The grader sends the cache between processes: keep only NumPy arrays, numbers, "
+                      "strings and tuples, lists or dicts (string keys) of those; recompute anything else in the "
+                      "backward pass.")
 
 
 # ---------------------------------------------------------------- convolution backward

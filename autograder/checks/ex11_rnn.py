@@ -4,8 +4,8 @@ reference, ``torch.nn.RNN`` (weights copied in) and autograd."""
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, F64, assert_close, call, describe, diagnose, explains, ok, torch_twin,
-                                       unpack)
+from autograder.checks.compare import (DEVICE, F64, assert_close, call, describe, diagnose, explains, ok, sigmoid,
+                                       torch_twin, unpack)
 from autograder.ref_numpy import rnn as ref
 
 #: Clipping with or without PyTorch's eps = 1e-6 in max_norm / (norm + eps): both are right.
@@ -33,10 +33,6 @@ def _case(seed, n, t, d, h, scale=0.6):
     return rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), Wx, Wh, b, rng.normal(size=(n, t, h))
 
 
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
 # ---------------------------------------------------------------- one step
 
 @explains()
@@ -50,7 +46,7 @@ def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
     a = x @ Wx + h_prev @ Wh + b
     hint = diagnose(out[0], {
         "the cell adds the bias b inside the tanh.": np.tanh(x @ Wx + h_prev @ Wh),
-        "the recurrent cell squashes with tanh (values in (-1, 1), centred on 0), not the sigmoid.": _sigmoid(a),
+        "the recurrent cell squashes with tanh (values in (-1, 1), centred on 0), not the sigmoid.": sigmoid(a),
         "the new state depends on the previous state h_prev through Wh: without it the network has no memory.":
             np.tanh(x @ Wx + b),
         "h_next is the tanh of the sum, not the sum itself.": a,

@@ -5,7 +5,7 @@ copied in, PyTorch's gate order i, f, g, o) and autograd."""
 import numpy as np
 
 from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, explains, fail,
-                                       ok, torch_twin, unpack)
+                                       ok, sigmoid, torch_twin, unpack)
 from autograder.ref_numpy import lstm as ref
 
 SHAPES_HINT = ("a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H columns, one per gate; every "
@@ -20,10 +20,6 @@ ORDER = "PyTorch's gate order: the four blocks of H columns of a are i, f, g, o 
 def _step_of_sequence(lstm_step_forward, case):
     """The student's step, verified on the sizes of the failing sequence check (see compare.explains)."""
     check_lstm_step_forward(lstm_step_forward, seed=case["seed"], n=case["n"], d=case["d"], h=case["h"])
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
 
 
 def _case(seed, n, t, d, h):
@@ -54,7 +50,7 @@ def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
     h, c, cache = ref.lstm_step_forward(*args)
     i, f, g, o = np.split(cache[6], 4, axis=1)
     a_i, a_f, a_g, a_o = np.split(x @ Wx + h_prev @ Wh + b, 4, axis=1)
-    c_sig = f * c_prev + i * _sigmoid(a_g)
+    c_sig = f * c_prev + i * sigmoid(a_g)
     c_tanh = np.tanh(a_f) * c_prev + np.tanh(a_i) * g
     variants = {
         ORDER + "The third block is the candidate g, the fourth the output gate o.": _reordered(args, "ifog"),
@@ -66,7 +62,7 @@ def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
         "the gates i, f and o use the sigmoid (values in (0, 1): the fraction let through), not tanh.":
             (np.tanh(a_o) * np.tanh(c_tanh), c_tanh),
         "h = o * tanh(c): squash the new cell state with tanh before the output gate, not with the sigmoid.":
-            (o * _sigmoid(c), c),
+            (o * sigmoid(c), c),
         "h = o * tanh(c): the output gate multiplies tanh of the cell state, not the cell state itself.":
             (o * c, c),
         "the new cell state keeps f * c_prev: without that term the cell forgets everything at every step.":
