@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 from autograder.grading.student.judge import NotebookResult, TestResult, grade_notebook
+from autograder.grading.student.language import messages_in, notebook_language
 from autograder.grading.student.notebook import load_source, load_student, student_cells
 from autograder.grading.student.text import clean
 
@@ -63,7 +64,17 @@ def releases(course):
 def find_release(course, path, nb):
     """The released notebook that ``nb`` answers, from its content: the release sharing most of
     its solution and test grade_ids (the file's name and folder play no part: students rename
-    and copy notebooks)."""
+    and copy notebooks). A Korean notebook (metadata ``dlcourse.language: ko``) has the same
+    graded cells as the English one: it gets the Korean release (``ko/`` beside the English)."""
+    found = _find_release(course, path, nb)
+    if found is not None and notebook_language(nb) != "en":
+        translated = found.parent / notebook_language(nb) / found.name
+        return translated if translated.is_file() else found
+    return found
+
+
+def _find_release(course, path, nb):
+    """The English release whose graded grade_ids ``nb`` shares most (None: none)."""
     ids = grade_ids(nb)
     scored = sorted(((len(ids & graded_ids(json.loads(c.read_text(encoding="utf-8")))), c)
                      for c in releases(course)), key=lambda pair: -pair[0])
@@ -90,7 +101,8 @@ def check(path, course, limits, say=None):
         say(line)
     source = load_source(release)
     if plain_only():
-        return release, run_plain(source, nb, limits.timeout)
+        with messages_in(None if notebook_language(nb) == "en" else notebook_language(nb)):
+            return release, run_plain(source, nb, limits.timeout)  # its child inherits DLCOURSE_LANG
     return release, grade_notebook(source, path, limits)
 
 
