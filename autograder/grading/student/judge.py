@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from autograder.checks.compare import NotImplementedYet, quiet
 from autograder.grading.student import parsing
+from autograder.grading.student.language import messages_in, notebook_language
 from autograder.grading.student.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, cases, load_student, student_cells,
                                          top_level_names, used_names)
 from autograder.grading.student.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
@@ -174,7 +175,7 @@ def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=M
     result.problems += [short(p) for p in problems]
     session = Session(cells, limits, deadline, budget)
     try:
-        result.tests = run_tests(source, session, missing)
+        result.tests = run_tests(source, session, missing, notebook_language(nb))
     finally:
         session.close()
     result.problems += session.shown_problems()
@@ -185,13 +186,17 @@ def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=M
     return result
 
 
-def run_tests(source, session, missing):
+def run_tests(source, session, missing, language="en"):
     """Every test's result, in the source's order: visible parts of all tests first, then hidden.
 
     Whole-cell (the default): a test earns its points when its visible part and then
     its hidden part run without failing. With ``source.partial_credit`` each check
     call (top-level statement) of the cell is a case that earns its share of the
     points, visible and hidden cases alike (see ``notebook.cases``).
+
+    language: the notebook's ("ko" for a Korean notebook): the checks' messages of the visible
+    tests, which the student reads, come in it; a hidden test shows only the kind of failure
+    (``failure_kind`` reads the English message) and the instructor reads its full one in English.
     """
     session.warm()  # the worker starts and runs the cells while torch may still be loading
     parsing.preload("torch")  # the checks' twins import it, and its import parses: see parsing.py
@@ -200,13 +205,14 @@ def run_tests(source, session, missing):
     outcomes = {t.grade_id: [] for t in source.tests}
     for hidden_pass in (False, True):
         session.hidden = hidden_pass
-        for test in source.tests:
-            plan, scope = plans[test.grade_id]
-            for case in plan:
-                done = outcomes[test.grade_id]
-                if case.hidden != hidden_pass or (not source.partial_credit and any(e for _, e in done)):
-                    continue
-                done.append((case, run_part(case.code, test, scope, namespace, session, source, missing)))
+        with messages_in("en" if hidden_pass else None if language == "en" else language):
+            for test in source.tests:
+                plan, scope = plans[test.grade_id]
+                for case in plan:
+                    done = outcomes[test.grade_id]
+                    if case.hidden != hidden_pass or (not source.partial_credit and any(e for _, e in done)):
+                        continue
+                    done.append((case, run_part(case.code, test, scope, namespace, session, source, missing)))
     return [combine(test, outcomes[test.grade_id], len(plans[test.grade_id][0]), source.partial_credit)
             for test in source.tests]
 
