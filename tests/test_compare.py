@@ -137,6 +137,21 @@ def test_diagnose_names_matching_mistakes_only():
     assert diagnose(None, mistakes) == ""
 
 
+def test_a_hint_without_the_word_gets_it_once():
+    """assert_close writes "Hint: " before a hint that lacks it, and never twice (issue 21 step 4)."""
+    for hint in ("rows are true classes.", "Hint: rows are true classes."):
+        text = message(assert_close, "f(x)", np.array([5.0]), np.array([2.0]), F64, hint)
+        assert text.endswith("). Hint: rows are true classes.") and text.count("Hint:") == 1, text
+        shape = message(assert_close, "f(x)", np.zeros(3), np.zeros(2), F64, hint)
+        assert shape.endswith("(2,). Hint: rows are true classes.") and shape.count("Hint:") == 1, shape
+    assert message(assert_close, "f(x)", np.array([5.0]), np.array([2.0]), F64, "").endswith("1e-09).")
+
+
+def test_two_mistakes_are_named_with_or():
+    x = np.arange(4.0)
+    assert diagnose(x, {"forgot the bias.": x, "wrong sign.": x}) == "Hint: forgot the bias. Or: wrong sign."
+
+
 def _peak_bytes(fn, *args):
     """The largest memory that Python allocations reach while ``fn(*args)`` runs."""
     import tracemalloc

@@ -17,6 +17,23 @@ Labels read as sentences. Build them with :func:`describe`::
 
 and compare with a second reference by naming it: ``assert_close(lab, got, want,
 DEVICE, against="PyTorch")`` says "... is 0.5 but PyTorch gives 0.7".
+
+The vocabulary of a check module (one rule for all of them):
+
+- Every message a student reads is an English template with named fields, shown through
+  :func:`~autograder.checks.messages.say`; its Korean form is in ``checks/ko/<module>.py``.
+- A named mistake is a pair ``{hint: the wrong value}``: the hint says what the student did and how to
+  fix it, the value is what that mistake computes on the check's inputs. :func:`diagnose` names each
+  one that the student's value matches::
+
+      hint = diagnose(got, {say("add the bias: x @ W + b, not x @ W."): x @ W})
+
+- Several named mistakes built together live in a function ``_<check>_mistakes(...)`` returning that
+  dict (``_affine_forward_mistakes(x, W, b)`` for ``check_affine_forward``).
+- A hint that several checks share is an upper-case module constant ``<WHAT>_HINT``, an English
+  template used only as ``say(<WHAT>_HINT)``, never at import (the language is chosen after it).
+- :func:`assert_close` writes "Hint: " (in the student's language) before a hint that lacks it: write
+  hints without it. ``checks/_template.py`` is a short check module that follows all of this.
 """
 
 import contextvars
@@ -249,10 +266,19 @@ def plain(label_, value, shape=None):
     return np.array(_as_array(label_, value, shape), copy=True)
 
 
+def hinted(hint):
+    """``hint`` as a message shows it: "Hint: " in front (in the student's language) unless it has it; '' stays ''."""
+    hint = hint.strip()
+    if not hint or hint.startswith(("Hint:", say("Hint: {hint}", hint="").strip())):
+        return hint
+    return say("Hint: {hint}", hint=hint)
+
+
 def assert_shape(label_, got, shape, hint=""):
-    """Raise if ``got.shape`` differs from ``shape``."""
+    """Raise if ``got.shape`` differs from ``shape`` (``hint`` follows the message, see :func:`hinted`)."""
     shape = tuple(shape)
     if got.shape != shape:
+        hint = hinted(hint)
         extra = f" {hint}" if hint else ""
         if shape == ():
             fail(f"{label_} has shape {got.shape} but should have shape () (one number).{extra}")
@@ -263,10 +289,12 @@ def assert_close(label_, got, want, tol=F64, hint="", against=None):
     """Compare a student's value with a reference; the message names the worst entry.
 
     got: the student's value (any), want: reference array, tol: dict(rtol, atol),
+    hint: what to look at when it differs ("Hint: " is added in front where it lacks it),
     against: the name of the reference when it is not the answer itself ("PyTorch").
     The shape is checked before anything is copied or converted.
     Returns the plain array of ``got``.
     """
+    hint = hinted(hint)
     want = np.asarray(want, dtype=float)
     view = _as_array(label_, got, want.shape)
     assert_shape(label_, view, want.shape, hint)
@@ -387,7 +415,12 @@ def diagnose(got, mistakes):
         with np.errstate(invalid="ignore"):
             if np.allclose(view.astype(float), wrong, rtol=1e-7, atol=1e-9):
                 hits.append(hint)
-    return ("Hint: " + " Or: ".join(hits)) if hits else ""
+    if not hits:
+        return ""
+    text = hits[0]
+    for other in hits[1:]:
+        text = say("{hint} Or: {other}", hint=text, other=other)
+    return say("Hint: {hint}", hint=text)
 
 
 def narrow(hints, rounds):
