@@ -1,4 +1,6 @@
-"""Due dates and late penalties, as nbgrader's ``late_submission_penalty`` does them.
+"""Due dates and late penalties, as nbgrader's ``late_submission_penalty`` does them, and the
+class's rules on each student's record (``settle``: the penalty, the status it leaves, the CSV's
+reason line), which one student's grading (``student.grade``) does not apply.
 
 A rule such as ``10%/day`` takes 10 % of the assignment's points for every started
 day after the due date (``2pt/hour``: 2 points per started hour), never more than
@@ -24,11 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.grading.course.collect import localize, parse_time
+from autograder.grading.records import gradebook
 from autograder.grading.records.gradebook import read_csv_rows, round_points
+from autograder.grading.student.text import short
 
 #: The course's table of due dates: {"01_perceptron": "2026-12-01T23:59+09:00", ...}.
 DUE_DATES = "due_dates.json"
 UNITS = {"day": 86400.0, "hour": 3600.0}
+#: Longest reason kept per failed test or problem in the CSV's one-line reason.
+REASON_CHARS = 300
 RULE = re.compile(r"\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<kind>%|pt)\s*/\s*(?P<unit>day|hour)\s*")
 
 
@@ -118,6 +124,27 @@ def apply(entry, policy, submitted_at, late_flag=False):
         entry["problems"] = list(entry.get("problems", [])) + [
             f"late by {when}: {said} ({policy.describe()}); {before:g} before the penalty"]
     return entry
+
+
+def settle(entry: dict, policy: "LatePolicy | None", sub) -> dict:
+    """The class's rules on one student's record from ``grade_student``, in place: the late
+    penalty (not on an error), the status the penalty leaves, the CSV's one-line reason.
+
+    sub: the student's ``collect.Submission`` (its time and LMS late flag). Returns ``entry``.
+    """
+    if entry["status"] != "error":
+        apply(entry, policy, sub.submitted_at, sub.late)
+        entry["status"] = "graded" if entry["score"] > 0 else "zero"
+    entry["reason"] = reason(entry)
+    return entry
+
+
+def reason(entry: dict) -> str:
+    """One line for the CSV: what was lost and why (each part capped)."""
+    parts = [short(p, REASON_CHARS, False) for p in entry["problems"]]
+    parts += [f"{t['grade_id']}: {short(t['message'], REASON_CHARS, False)}" for t in entry["tests"]
+              if t["points"] < t["max_points"] and t["message"] not in entry["problems"]]
+    return short(" | ".join(parts), gradebook.REASON_CHARS, False)
 
 
 def _duration(seconds):
