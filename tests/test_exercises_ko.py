@@ -10,6 +10,7 @@ import csv
 import json
 import re
 import shutil
+from collections import Counter
 import subprocess
 import sys
 
@@ -92,6 +93,27 @@ def test_every_markdown_cell_in_korean(name):
         assert k.source != e.source
         assert sorted(re.findall(r"\$\$.+?\$\$", e.source, re.S)) == sorted(re.findall(r"\$\$.+?\$\$", k.source, re.S)), \
             f"{name} {nbg(e)['grade_id']}: a displayed formula differs from the English one"
+
+
+def _inline(text):
+    """Inline formulas and inline code of a markdown text (displayed formulas left out), counted."""
+    text = re.sub(r"\$\$.+?\$\$", "", text, flags=re.S)
+    return Counter(re.findall(r"\$[^$\n]+\$", text)) + Counter(re.findall(r"`[^`\n]+`", text))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_formulas_and_code_kept(name):
+    """Every inline formula and inline code of an English cell is in its Korean cell, unchanged (the
+    Korean may repeat one to explain a phrase of a formula)."""
+    for e, k in zip(english(name).cells, korean_nb(name).cells):
+        if e.cell_type == "markdown":
+            lost = _inline(e.source) - _inline(k.source)
+            assert not lost, f"{name} {nbg(e)['grade_id']}: changed or missing in Korean: {sorted(lost)}"
+
+
+def test_inline_counts_the_changed_formula():
+    assert not Counter({"$x$": 1}) - _inline("값 $x$와 `f(x)`")
+    assert Counter({"$x_1$": 1}) - _inline("값 $x1$")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -195,7 +217,7 @@ def e2e_class(tmp_path_factory):
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
     rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
-    return rows, gradebook.load(out), tmp
+    return rows, gradebook.load(gradebook.store_path(out)), tmp
 
 
 def _tests(store, student):
@@ -242,7 +264,8 @@ def test_check_works_on_the_korean_notebook(tmp_path):
         nbformat.write(answered(release, solution, WRONG), path)
         done = _check(path)
         assert done.returncode in (0, 1), done.stderr
-        assert f"{E2E}: visible tests" in done.stdout, done.stdout + done.stderr
+        head = {"en": "visible tests", "ko": "보이는 테스트"}[lang]
+        assert done.stdout.startswith(f"{E2E}: {head}"), done.stdout + done.stderr
         outputs[lang] = done.stdout
     points = {lang: re.findall(r"(test_\w+)\s+([\d.]+)/", out) for lang, out in outputs.items()}
     assert points["en"] == points["ko"] and ("test_mae", "0") in points["ko"] and ("test_softmax", "3") in points["ko"]

@@ -106,9 +106,22 @@ def check(path, course, limits, say=None):
     return release, grade_notebook(source, path, limits)
 
 
+#: The report's own lines in Korean, for a Korean notebook (the checks' messages come from their catalogue).
+REPORT_KO = {
+    "{name}: visible tests (the grader also runs hidden ones)": "{name}: 보이는 테스트 (채점기는 숨은 테스트도 실행한다)",
+    "Visible tests: {score:g}/{total:g} points": "보이는 테스트: {score:g}/{total:g}점",
+}
+
+
 def report(release, result):
-    """The per-exercise report printed to the student."""
-    lines = [f"{release.parent.name}: visible tests (the grader also runs hidden ones)"]
+    """The per-exercise report printed to the student (in Korean for a Korean release, ``ko/NAME.ipynb``)."""
+    korean = release.parent.name == "ko"
+    name = release.parent.parent.name if korean else release.parent.name
+
+    def line(template, **fields):
+        return (REPORT_KO[template] if korean else template).format(**fields)
+
+    lines = [line("{name}: visible tests (the grader also runs hidden ones)", name=name)]
     for test in result.tests:
         mark = "\N{CHECK MARK}" if test.passed else "\N{BALLOT X}"
         lines.append(f"  {mark} {test.grade_id:<28} {test.points:g}/{test.max_points:g}")
@@ -116,7 +129,7 @@ def report(release, result):
             lines.append(f"      {test.message}")
     lines += [f"  ! {p}" for p in result.problems]
     total = sum(t.max_points for t in result.tests)
-    lines.append(f"Visible tests: {result.score:g}/{total:g} points")
+    lines.append(line("Visible tests: {score:g}/{total:g} points", score=result.score, total=total))
     return "\n".join(lines)
 
 
