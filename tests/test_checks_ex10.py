@@ -2,24 +2,34 @@
 naming the mistake: flipped kernel, NHWC order, wrong padding or rounding, im2col layouts,
 tie rules of max pooling, overlapping windows, loops too slow for the speed test."""
 
+import re
+
 import numpy as np
 import pytest
 
 from autograder.checks import ex10_cnn as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import conv as ref
-from checking import solution_namespace
+from checking import HANGUL, in_korean, solution_namespace
 
 
 def fails(check, match, *fns, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
+    """The check raises an AssertionError whose message contains ``match``, and in Korean one in Korean."""
     with pytest.raises(AssertionError, match=match):
         check(*fns, **kwargs)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        check(*fns, **kwargs)
+    assert HANGUL.search(str(korean.value)), f"not in Korean: {korean.value}"
 
 
 def passes(check, capsys, *fns, **kwargs):
+    """The check prints its one line starting with ✓, in Korean too."""
     check(*fns, **kwargs)
     assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    with in_korean():
+        check(*fns, **kwargs)
+    line = capsys.readouterr().out
+    assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
 
 
 # ---------------------------------------------------------------- conv_output_size
@@ -118,6 +128,18 @@ def _in_place(x, w, b, stride, pad):
 ])
 def test_conv_forward_rejects_wrong_answers(wrong, match):
     fails(ex.check_conv2d_forward, match, wrong)
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """A flipped kernel read in Korean: the Korean hint, the same got/want numbers as in English."""
+    with pytest.raises(AssertionError) as english:
+        ex.check_conv2d_forward(_true_convolution)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_conv2d_forward(_true_convolution)
+    got, want = re.search(r"is (\S+) but should be (\S+) ", str(english.value)).groups()
+    assert "교차상관입니다: 커널을 뒤집지 마세요" in str(korean.value) and "do not flip" in str(english.value)
+    assert "do not flip" not in str(korean.value) and not HANGUL.search(str(english.value))
+    assert got in str(korean.value) and want in str(korean.value)
 
 
 def test_flipped_kernel_is_caught_with_one_channel_and_square_kernels():

@@ -13,15 +13,15 @@ MESSAGES = {
         "이 장의 셀은 ReLU가 아닙니다: tanh를 쓰세요.",
     "Wh has shape (H, H) and multiplies h_prev from the right, h_prev @ Wh, like Wx multiplies x "
     "(one example per row): do not transpose it.":
-        "Wh는 형태가 (H, H)이고, Wx가 x에 곱해지듯 h_prev의 오른쪽에서 곱해집니다(h_prev @ Wh, 행마다 "
+        "Wh는 모양이 (H, H)이고, Wx가 x에 곱해지듯 h_prev의 오른쪽에서 곱해집니다(h_prev @ Wh, 행마다 "
         "예제 하나): 전치하지 마세요.",
     "every gradient has the shape of its variable (dx like x, dh_prev like h_prev, dWx like Wx, "
     "dWh like Wh, db like b); let the shapes of the two factors of each product tell you which one "
     "is transposed.":
-        "모든 기울기는 그 변수와 형태가 같습니다(dx는 x, dh_prev는 h_prev, dWx는 Wx, dWh는 Wh, db는 b와 "
-        "같은 형태). 각 곱에서 두 인수의 형태를 보고 어느 쪽을 전치할지 정하세요.",
+        "모든 기울기는 그 변수와 모양이 같습니다(dx는 x, dh_prev는 h_prev, dWx는 Wx, dWh는 Wh, db는 b와 "
+        "같은 모양). 각 곱에서 두 인수의 모양을 보고 어느 쪽을 전치할지 정하세요.",
     "h_next = tanh(x Wx + h_prev Wh + b), shape (N, H).":
-        "h_next = tanh(x Wx + h_prev Wh + b)이고, 형태는 (N, H)입니다.",
+        "h_next = tanh(x Wx + h_prev Wh + b)이고, 모양은 (N, H)입니다.",
     "{label}, against torch.nn.RNN":
         "{label} (torch.nn.RNN과 비교)",
     "rnn_step_forward matches the NumPy reference and torch.nn.RNN":
@@ -42,17 +42,17 @@ MESSAGES = {
     "db sums over the batch (axis 0), it does not average.":
         "db는 배치(축 0)에 대해 합합니다. 평균하지 않습니다.",
     "{label}, against autograd":
-        "{label} (자동 미분과 비교)",
+        "{label} (autograd와 비교)",
     "PyTorch autograd":
-        "PyTorch 자동 미분",
+        "PyTorch autograd 계산",
     "rnn_step_backward matches the NumPy reference and PyTorch autograd (dx, dh_prev, dWx, dWh, db)":
-        "rnn_step_backward가 NumPy 참조 구현 및 PyTorch 자동 미분과 일치합니다 (dx, dh_prev, dWx, dWh, db)",
+        "rnn_step_backward가 NumPy 참조 구현 및 PyTorch autograd와 일치합니다 (dx, dh_prev, dWx, dWh, db)",
     "carry the state: step t starts from the state of step t-1, not from h0 every time.":
         "상태를 이어 가세요: 단계 t는 매번 h0가 아니라 단계 t-1의 상태에서 시작합니다.",
     "h[:, t] is the state AFTER reading x[:, t]; the first entry is not h0.":
         "h[:, t]는 x[:, t]를 읽은 뒤(AFTER)의 상태입니다. 첫 항목은 h0가 아닙니다.",
     "h has shape (N, T, H): the state after each time step, batch first.":
-        "h의 형태는 (N, T, H)입니다: 각 시간 단계 뒤의 상태이며, 배치 축이 맨 앞입니다.",
+        "h의 모양은 (N, T, H)입니다: 각 시간 단계 뒤의 상태이며, 배치 축이 맨 앞입니다.",
     "rnn_forward matches the NumPy reference and torch.nn.RNN":
         "rnn_forward가 NumPy 참조 구현 및 torch.nn.RNN과 일치합니다",
     "at every step add the gradient flowing back from step t+1 (dh_prev of the later step) to dh[:, t]; "
@@ -68,9 +68,9 @@ MESSAGES = {
     "the state before the first step is h0 (h[:, t-1] for t = 0 wraps around to the LAST state).":
         "첫 단계 전의 상태는 h0입니다(t = 0에서 h[:, t-1]은 한 바퀴 돌아 마지막(LAST) 상태가 됩니다).",
     "PyTorch autograd through torch.nn.RNN":
-        "torch.nn.RNN을 거친 PyTorch 자동 미분",
+        "torch.nn.RNN을 거친 PyTorch autograd",
     "rnn_backward matches the NumPy reference and autograd through torch.nn.RNN":
-        "rnn_backward가 NumPy 참조 구현 및 torch.nn.RNN을 거친 자동 미분과 일치합니다",
+        "rnn_backward가 NumPy 참조 구현 및 torch.nn.RNN을 거친 autograd와 일치합니다",
     "clip all gradients together by ONE factor computed from their joint norm, not each array "
     "by its own norm (that changes the direction of the update).":
         "배열마다 자기 노름으로 클리핑하지 말고, 모든 기울기를 합친 노름으로 구한 인수 하나(ONE)로 함께 "

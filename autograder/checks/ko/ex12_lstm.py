@@ -36,7 +36,7 @@ MESSAGES = {
     "{label}: the cache":
         "{label}: 반환한 cache",
     "the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H).":
-        "게이트는 활성화 함수를 거친 값으로, PyTorch의 순서 [i, f, g, o]대로 나란히 저장합니다. 형태는 "
+        "게이트는 활성화 함수를 거친 값으로, PyTorch의 순서 [i, f, g, o]대로 나란히 저장합니다. 모양은 "
         "(N, 4H)입니다.",
     "cache[{k}] is {name}; the cache is ({names}).":
         "cache[{k}]는 {name}입니다. cache는 ({names})입니다.",
@@ -56,12 +56,12 @@ MESSAGES = {
         "값들이 이 순서로 되어 있지 않습니다",
     "a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H columns, one per gate; every "
     "gradient has the shape of its variable (dx like x, dWx like Wx, db like b).":
-        "a = x Wx + h_prev Wh + b의 형태는 (N, 4H)입니다: 게이트마다 H열짜리 블록 하나씩, 네 블록입니다. 모든 "
-        "기울기는 그 변수와 형태가 같습니다(dx는 x, dWx는 Wx, db는 b와 같은 형태).",
+        "a = x Wx + h_prev Wh + b의 모양은 (N, 4H)입니다: 게이트마다 H열짜리 블록 하나씩, 네 블록입니다. 모든 "
+        "기울기는 그 변수와 모양이 같습니다(dx는 x, dWx는 Wx, db는 b와 같은 모양).",
     "c = f * c_prev + i * g, shape (N, H).":
-        "c = f * c_prev + i * g이고, 형태는 (N, H)입니다.",
+        "c = f * c_prev + i * g이고, 모양은 (N, H)입니다.",
     "h = o * tanh(c), shape (N, H).":
-        "h = o * tanh(c)이고, 형태는 (N, H)입니다.",
+        "h = o * tanh(c)이고, 모양은 (N, H)입니다.",
     "{label}: c, against torch.nn.LSTMCell":
         "{label}: c (torch.nn.LSTMCell과 비교)",
     "{label}: h, against torch.nn.LSTMCell":
@@ -95,11 +95,11 @@ MESSAGES = {
         "dc_prev는 dc에 f를 곱한 것이 아니라, 셀 상태 c의 전체(TOTAL) 기울기(dc에 h를 거쳐 돌아오는 부분을 "
         "더한 것)에 f를 곱한 것입니다.",
     "{label}, against autograd":
-        "{label} (자동 미분과 비교)",
+        "{label} (autograd와 비교)",
     "PyTorch autograd through torch.nn.LSTMCell":
-        "torch.nn.LSTMCell을 거친 PyTorch 자동 미분",
+        "torch.nn.LSTMCell을 거친 PyTorch autograd",
     "lstm_step_backward matches the NumPy reference and autograd (dx, dh_prev, dc_prev, dWx, dWh, db)":
-        "lstm_step_backward가 NumPy 참조 구현 및 자동 미분과 일치합니다 (dx, dh_prev, dc_prev, dWx, dWh, db)",
+        "lstm_step_backward가 NumPy 참조 구현 및 autograd와 일치합니다 (dx, dh_prev, dc_prev, dWx, dWh, db)",
     "carry the cell state: step t starts from the c that step t-1 produced, not from c0 every time "
     "(the cell state is the LSTM's long-term memory).":
         "셀 상태를 이어 가세요: 단계 t는 매번 c0가 아니라 단계 t-1이 만든 c에서 시작합니다(셀 상태는 LSTM의 "
@@ -113,7 +113,7 @@ MESSAGES = {
     "h holds the hidden states o * tanh(c), not the cell states c.":
         "h에는 셀 상태 c가 아니라 은닉 상태 o * tanh(c)가 들어갑니다.",
     "h has shape (N, T, H): the hidden state after each time step, batch first.":
-        "h의 형태는 (N, T, H)입니다: 각 시간 단계 뒤의 은닉 상태이며, 배치 축이 맨 앞입니다.",
+        "h의 모양은 (N, T, H)입니다: 각 시간 단계 뒤의 은닉 상태이며, 배치 축이 맨 앞입니다.",
     "{label}, against torch.nn.LSTM":
         "{label} (torch.nn.LSTM과 비교)",
     "lstm_forward matches the NumPy reference and torch.nn.LSTM (every hidden state and the cache)":

@@ -32,9 +32,9 @@ MESSAGES = {
     "{name} has one entry per logit.":
         "{name}에는 로짓마다 항목이 하나씩 있습니다.",
     "{name} against autograd of binary_cross_entropy_with_logits":
-        "{name} (binary_cross_entropy_with_logits의 자동 미분과 비교)",
+        "{name} (binary_cross_entropy_with_logits의 autograd와 비교)",
     "discriminator_loss matches BCE-with-logits and its autograd gradients, even at logits of ±1000":
-        "discriminator_loss가 BCE-with-logits 및 그 자동 미분 기울기와 일치합니다. 로짓이 ±1000이어도 그렇습니다",
+        "discriminator_loss가 BCE-with-logits 및 그 autograd 기울기와 일치합니다. 로짓이 ±1000이어도 그렇습니다",
     "this is the saturating (minimax) loss mean(log(1 - D(G(z)))); the exercise asks for the "
     "non-saturating one, mean(-log D(G(z))), which pushes hardest where D rejects the fakes.":
         "이것은 포화하는(미니맥스) 손실 mean(log(1 - D(G(z))))입니다. 이 연습문제는 포화하지 않는 손실 "
@@ -44,9 +44,9 @@ MESSAGES = {
     "loss = mean(softplus(-fake_logits)); d_fake = (σ(l) - 1) / M.":
         "loss = mean(softplus(-fake_logits))이고 d_fake = (σ(l) - 1) / M입니다.",
     "d_fake against autograd":
-        "d_fake (자동 미분과 비교)",
+        "d_fake (autograd와 비교)",
     "generator_loss is the non-saturating loss and matches autograd, even at logits of ±1000":
-        "generator_loss는 포화하지 않는 손실이며 자동 미분과 일치합니다. 로짓이 ±1000이어도 그렇습니다",
+        "generator_loss는 포화하지 않는 손실이며 autograd와 일치합니다. 로짓이 ±1000이어도 그렇습니다",
     "the generator's step goes through the UPDATED discriminator.":
         "생성자의 스텝은 갱신된(UPDATED) 판별자를 거쳐야 합니다.",
     "use the non-saturating generator loss mean(-log D(G(z))).":
@@ -58,7 +58,7 @@ MESSAGES = {
     "used only the fake ones.":
         "D의 기울기는 진짜 로짓과(AND) 가짜 로짓을 거친 기울기의 합(SUM)입니다. 가짜 로짓 쪽만 썼습니다.",
     "gan_step matches the reference step and PyTorch autograd (D first, then G through the new D)":
-        "gan_step이 참조 구현의 스텝 및 PyTorch 자동 미분과 일치합니다 (D가 먼저, 그다음 새 D를 거쳐 G)",
+        "gan_step이 참조 구현의 스텝 및 PyTorch autograd와 일치합니다 (D가 먼저, 그다음 새 D를 거쳐 G)",
     "d_loss is D's loss on the real and the fake samples before D's step, from your "
     "discriminator_loss (make its own test pass first).":
         "d_loss는 D의 스텝 전에 진짜 표본과 가짜 표본에 대해 잰 D의 손실로, 여러분의 discriminator_loss로 "
@@ -82,7 +82,7 @@ MESSAGES = {
     "the biases of {which} are parameters too: update them.":
         "{which}의 편향도 파라미터입니다: 편향도 갱신하세요.",
     "{which}[{li}] weights against autograd":
-        "{which}[{li}] 가중치 (자동 미분과 비교)",
+        "{which}[{li}] 가중치 (autograd와 비교)",
     "{which}[{li}] bias against autograd":
-        "{which}[{li}] 편향 (자동 미분과 비교)",
+        "{which}[{li}] 편향 (autograd와 비교)",
 }
