@@ -1,6 +1,6 @@
 """The Korean exercise notebooks (issue 22, item 4): exercises/NN_slug/ko/NN_slug.ipynb.
 
-Made by ``release`` from the English release and solutions/NN_slug/NN_slug.ko.md
+Made by ``release`` from the English release and solutions/NN_slug/NN_slug.ko-text.md
 (autograder/grading/authoring/korean.py): the same graded cells (ids, code, points), every
 markdown cell in Korean, and graded, checked and shipped in the kit like the English one.
 """
@@ -51,7 +51,7 @@ def nbg(cell):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_korean_notebook_exists_with_metadata(name):
-    assert korean.text_path(ROOT, name).is_file(), f"no Korean text solutions/{name}/{name}.ko.md"
+    assert korean.text_path(ROOT, name).is_file(), f"no Korean text solutions/{name}/{name}.ko-text.md"
     nb = korean_nb(name)
     assert nb.metadata["dlcourse"] == {"language": "ko"}
     assert notebook_language(nb) == "ko" and notebook_language(english(name)) == "en"
@@ -118,7 +118,7 @@ def test_inline_counts_the_changed_formula():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_korean_notebook_in_step(name):
-    """The Korean notebook is what release makes of the English release and the current .ko.md,
+    """The Korean notebook is what release makes of the English release and the current .ko-text.md,
     whose hashes match the English cells (else: translate, stamp, release)."""
     assert korean_errors(ROOT, name) == []
 
@@ -130,6 +130,13 @@ def _course_copy(tmp_path, names):
             shutil.copytree(ROOT / top / name, course / top / name)
     shutil.copy(ROOT / "nbgrader_config.py", course)
     return course
+
+
+def test_texts_are_not_book_pages():
+    """The book takes every ``*.ko.md`` for a Korean page with an English twin (_ext/ko_lockstep.py):
+    the exercises' Korean texts are named otherwise."""
+    assert not list((ROOT / "solutions").rglob("*.ko.md"))
+    assert all(korean.text_path(ROOT, name).name.endswith(".ko-text.md") for name in NAMES)
 
 
 def test_stale_korean_text_and_notebook_are_found(tmp_path):
@@ -169,7 +176,7 @@ def test_with_language_inside_try():
 @pytest.mark.slow
 def test_release_writes_both_and_keeps_the_text_out(tmp_path, venv_env):
     """``release`` regenerates the English and the Korean notebook, both equal to the committed ones;
-    the .ko.md source is not copied into the release; a Korean text that does not fit is a one-line error."""
+    the .ko-text.md source is not copied into the release; a Korean text that does not fit is a one-line error."""
     name = "01_perceptron"
     course = _course_copy(tmp_path, [name])
     shutil.rmtree(course / "exercises")
@@ -319,4 +326,4 @@ def test_kit_ships_korean_notebooks_and_catalogue(tmp_path):
     assert (out / "autograder" / "checks" / "ko" / "__init__.py").is_file()
     assert list((out / "autograder" / "checks" / "ko").glob("ex*.py"))
     assert "exercises/*/ko/*.ipynb" in (out / "pyproject.toml").read_text()
-    assert not list(out.rglob("*.ko.md")), "the Korean text sources stay in solutions/"
+    assert not list(out.rglob("*.ko-text.md")), "the Korean text sources stay in solutions/"

@@ -1,7 +1,7 @@
 """The Korean exercise notebooks (한국어 연습 노트북): the English notebook's code, Korean text.
 
 One source of code: ``solutions/NN_slug/NN_slug.ipynb``. The Korean text of its markdown cells
-sits beside it in ``solutions/NN_slug/NN_slug.ko.md`` (nbgrader_config.py keeps ``*.ko.md`` out
+sits beside it in ``solutions/NN_slug/NN_slug.ko-text.md`` (nbgrader_config.py keeps ``*.ko-text.md`` out
 of the release), one section per markdown cell, keyed by the cell's grade_id and the hash of the
 English text it translates::
 
@@ -30,7 +30,7 @@ from pathlib import Path
 KO_FOLDER = "ko"
 #: Inserted first in the Korean notebook's checks cell (inside its ``try:`` where it has one).
 LANGUAGE_LINES = ("from autograder.checks.messages import set_language", 'set_language("ko")')
-#: A section's head in a .ko.md file.
+#: A section's head in a .ko-text.md file.
 SECTION = re.compile(r"^<!-- (?P<gid>[\w.-]+) en:(?P<hash>[0-9a-f]{12}|-+) -->$", re.M)
 
 
@@ -39,8 +39,8 @@ class KoreanError(Exception):
 
 
 def text_path(course, name):
-    """``solutions/NAME/NAME.ko.md``: the Korean text of assignment ``name``."""
-    return Path(course) / "solutions" / name / f"{name}.ko.md"
+    """``solutions/NAME/NAME.ko-text.md``: the Korean text of assignment ``name``."""
+    return Path(course) / "solutions" / name / f"{name}.ko-text.md"
 
 
 def release_path(course, name):
@@ -76,7 +76,7 @@ def english_texts(nb):
 
 
 def parse(text):
-    """{grade_id: (hash of the English it translates, Korean text)} of a .ko.md file's sections."""
+    """{grade_id: (hash of the English it translates, Korean text)} of a .ko-text.md file's sections."""
     heads = list(SECTION.finditer(text))
     sections = {}
     for head, after in zip(heads, heads[1:] + [None]):
@@ -88,12 +88,12 @@ def parse(text):
 
 
 def render(sections):
-    """The .ko.md text of {grade_id: (hash, Korean text)} (the inverse of ``parse``)."""
+    """The .ko-text.md text of {grade_id: (hash, Korean text)} (the inverse of ``parse``)."""
     return "\n\n".join(f"<!-- {gid} en:{h} -->\n{body.strip()}" for gid, (h, body) in sections.items()) + "\n"
 
 
 def read_texts(course, name):
-    """The parsed Korean text of ``name``; None where the exercise has no .ko.md yet."""
+    """The parsed Korean text of ``name``; None where the exercise has no .ko-text.md yet."""
     path = text_path(course, name)
     return parse(path.read_text(encoding="utf-8")) if path.exists() else None
 
@@ -154,7 +154,7 @@ def write_release(course, name):
 
 
 def stamp(course, name):
-    """Record the current English cells' hashes in ``name``'s .ko.md (after translating a change);
+    """Record the current English cells' hashes in ``name``'s .ko-text.md (after translating a change);
     a section for a new cell gets the English text to translate, one for a removed cell goes."""
     import nbformat
 

@@ -27,7 +27,7 @@ class ReleaseError(Exception):
 
 def release(course=".", names=None, quiet=True):
     """Generate the student version of each assignment into exercises/, and its Korean twin where
-    solutions/NAME/NAME.ko.md exists; ReleaseError if nbgrader refuses or the Korean text does not fit."""
+    solutions/NAME/NAME.ko-text.md exists; ReleaseError if nbgrader refuses or the Korean text does not fit."""
     from autograder.grading.authoring import korean
 
     names = names or assignments(course)

@@ -10,7 +10,7 @@ kinds of check, each failure one line:
 - through the real grader (``judge.grade_notebook``, sandboxed worker): the
   source's own solution must earn full marks and the released stub
   (``exercises/NAME/NAME.ipynb``) zero on every test;
-- the Korean notebook (``exercises/NAME/ko/NAME.ipynb``, where ``solutions/NAME/NAME.ko.md``
+- the Korean notebook (``exercises/NAME/ko/NAME.ipynb``, where ``solutions/NAME/NAME.ko-text.md``
   exists): its text translates the current English cells, and it is exactly what ``release``
   makes of the English release (so its code cells, ids and points are the English ones).
 """
@@ -104,7 +104,7 @@ def graded_errors(source, solution, stub, limits=None):
 
 
 def korean_errors(course, name):
-    """One line per way the Korean notebook of ``name`` is stale or missing (none without a .ko.md)."""
+    """One line per way the Korean notebook of ``name`` is stale or missing (none without a .ko-text.md)."""
     import nbformat
 
     from autograder.grading.authoring import korean
