@@ -1,6 +1,8 @@
 """Every check of exercise 09 passes the reference and fails plausible wrong answers,
 with a message that names the mistake."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -8,17 +10,26 @@ from autograder.checks import ex09_regularization as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import batchnorm as bn
 from autograder.ref_numpy import regularization as reg
+from checking import HANGUL, in_korean
 
 
 def fails(check, *fns, match, **kwargs):
-    """The check raises an AssertionError whose message contains ``match``."""
+    """The check raises an AssertionError whose message contains ``match``, and in Korean one in Korean."""
     with pytest.raises(AssertionError, match=match):
         check(*fns, **kwargs)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        check(*fns, **kwargs)
+    assert HANGUL.search(str(korean.value)), f"not in Korean: {korean.value}"
 
 
 def passes(check, *fns, capsys, **kwargs):
+    """The check succeeds and prints its one line starting with ✓, in Korean too."""
     check(*fns, **kwargs)
     assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    with in_korean():
+        check(*fns, **kwargs)
+    line = capsys.readouterr().out
+    assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
 
 
 # ---------------------------------------------------------------- l2_penalty
@@ -328,3 +339,22 @@ def test_backward_checks_name_a_wrong_forward_first():
         ex.check_dropout_backward(unscaled, lambda dout, cache: dout * cache)
     with pytest.raises(AssertionError, match=r"its cache feeds the backward pass.*make batchnorm_forward pass"):
         ex.check_batchnorm_backward(_bn_running_in_training(updated=False), bn.batchnorm_backward)
+
+
+# ---------------------------------------------------------------- Korean feedback (issue 22, item 5)
+
+def _numbers(text):
+    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """eps outside the root is named in Korean, with the shapes and values of the English message."""
+    wrong = _bn(eps_inside=False)
+    with pytest.raises(AssertionError) as english:
+        ex.check_batchnorm_forward(wrong)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_batchnorm_forward(wrong)
+    en, ko = str(english.value), str(korean.value)
+    assert "eps goes inside the square root" in en and not HANGUL.search(en)
+    assert "eps는 제곱근 안에 들어갑니다" in ko and "goes inside" not in ko
+    assert _numbers(ko) == _numbers(en)
