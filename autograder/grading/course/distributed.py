@@ -1,11 +1,11 @@
 """Grading a class on a Dask cluster: one task per student, the gradebook kept by the client.
 
 The client (``python -m autograder grade ... --dask ADDRESS``) reads the class,
-sends each student's notebooks as bytes to a Dask worker, and records each
-result in the gradebook as it arrives, exactly as local grading does. Workers
-grade with the course they have (``$DLCOURSE_COURSE``, else the checkout that
-holds the installed ``autograder`` package) inside the same sandboxed worker
-processes as local grading. Each result carries a digest of the source notebooks
+sends each student's notebooks as bytes to a Dask worker, applies the class's rules
+(``late.settle``) to each result and records it in the gradebook as it arrives, exactly
+as local grading does. Workers grade with the course they have (``$DLCOURSE_COURSE``,
+else the checkout that holds the installed ``autograder`` package) inside the same
+sandboxed worker processes as local grading. Each result carries a digest of the source notebooks
 the worker graded with; the client refuses a result whose digest differs from its
 own, so a machine with a stale course cannot grade with old tests.
 

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.course.collect import localize, parse_time
+from autograder.grading.course.collect import Submission, localize, parse_time
 from autograder.grading.records import gradebook
 from autograder.grading.records.gradebook import read_csv_rows, round_points
 from autograder.grading.student.text import short
@@ -42,13 +42,13 @@ RULE = re.compile(r"\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<kind>%|pt)\s*/\s*(?P<unit
 class LatePolicy:
     """due: an aware datetime (None: no due date); amount per started unit, as % of max or points."""
 
-    due: datetime.datetime = None
+    due: datetime.datetime | None = None
     amount: float = 0.0
     percent: bool = True
     unit: str = "day"
     cap_percent: float = 100.0
 
-    def describe(self):
+    def describe(self) -> str:
         rule = f"{self.amount:g}{'%' if self.percent else ' points'} per started {self.unit}"
         return f"due {self.due.isoformat(timespec='minutes')}, {rule}, at most {self.cap_percent:g}%"
 
@@ -87,7 +87,8 @@ def course_due(course, assignment, zone=None):
     return parse_due(table[assignment], zone) if isinstance(table.get(assignment), str) else None
 
 
-def penalty(policy, max_score, submitted_at, late_flag=False):
+def penalty(policy: LatePolicy | None, max_score: float, submitted_at: str,
+            late_flag: bool = False) -> tuple[float, float]:
     """(points taken, seconds late) for a submission at ``submitted_at`` (ISO text, '' if unknown)."""
     if policy is None or policy.due is None:
         return 0.0, 0.0
@@ -101,7 +102,7 @@ def penalty(policy, max_score, submitted_at, late_flag=False):
     return min(units * per_unit, policy.cap_percent / 100 * max_score), late_s
 
 
-def apply(entry, policy, submitted_at, late_flag=False):
+def apply(entry: dict, policy: LatePolicy | None, submitted_at: str, late_flag: bool = False) -> dict:
     """Take the late penalty off ``entry`` (a graded record), keeping the score before it; in place.
 
     An unknown time takes nothing beyond Canvas's LATE flag; it is said once in the run's
@@ -126,7 +127,7 @@ def apply(entry, policy, submitted_at, late_flag=False):
     return entry
 
 
-def settle(entry: dict, policy: "LatePolicy | None", sub) -> dict:
+def settle(entry: dict, policy: LatePolicy | None, sub: Submission) -> dict:
     """The class's rules on one student's record from ``grade_student``, in place: the late
     penalty (not on an error), the status the penalty leaves, the CSV's one-line reason.
 

@@ -6,6 +6,7 @@ and on a Dask worker (``course.distributed``); neither of those imports the othe
 """
 
 import importlib.util
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from autograder.grading.course import collect
 from autograder.grading.records import gradebook
 from autograder.grading.records.record import Record, max_score
 from autograder.grading.student import remote, sandbox
-from autograder.grading.student.judge import grade_notebook
+from autograder.grading.student.judge import TestResult, grade_notebook
 from autograder.grading.student.notebook import MAX_NOTEBOOK_BYTES, SourceNotebook, load_source
 from autograder.grading.student.remote import Limits
 from autograder.grading.student.text import short
@@ -44,7 +45,7 @@ class Grading:
     notebook_bytes: int = MAX_NOTEBOOK_BYTES
 
 
-def sources(course, assignment):
+def sources(course: str | os.PathLike, assignment: str) -> dict[str, SourceNotebook]:
     """The source notebooks of ``assignment``: {name: SourceNotebook}."""
     folder = Path(course) / "solutions" / assignment
     paths = sorted(folder.glob("*.ipynb"))
@@ -53,7 +54,7 @@ def sources(course, assignment):
     return {p.stem: load_source(p) for p in paths}
 
 
-def hidden_paths(course, root, out):
+def hidden_paths(course: str | os.PathLike, root: str | os.PathLike, out: str | os.PathLike) -> tuple[str, ...]:
     """What student code must never read: solutions, the class, the gradebook, the references."""
     paths = [Path(course) / "solutions", Path(root), Path(out), gradebook.store_path(out),
              Path(out).parent / gradebook.PRIVATE, Path(autograder.__file__).parent]
@@ -63,7 +64,7 @@ def hidden_paths(course, root, out):
     return tuple(str(p.resolve()) for p in paths)
 
 
-def sandbox_mode(limits):
+def sandbox_mode(limits: Limits) -> str:
     """The containment workers get here; SandboxRefused if only the weak mode is left and not allowed."""
     why = sandbox.unavailable_reason()
     mode = "hook-only" if why else "bubblewrap"
@@ -76,7 +77,7 @@ def sandbox_mode(limits):
     return mode
 
 
-def check_bounds(limits):
+def check_bounds(limits: Limits) -> None:
     """SandboxRefused, before any student, where the cgroups here leave too weak a bound on a
     student's processes or memory (``remote.containment``); prints that bound where it is weak."""
     try:
@@ -124,7 +125,7 @@ def grade_student(sub: collect.Submission, srcs: dict[str, SourceNotebook], limi
     return record.to_json()
 
 
-def about(sub):
+def about(sub: collect.Submission) -> dict:
     """What the record keeps of the submission itself: name, layout, time, LMS flags (non-empty only)."""
     info = dict(name=sub.name, layout=sub.layout, submitted_at=sub.submitted_at,
                 submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission,
@@ -138,7 +139,7 @@ def _test_id(notebook, grade_id, srcs):
     return f"{notebook}/{grade_id}" if len(srcs) > 1 else grade_id
 
 
-def test_record(test, full_messages):
+def test_record(test: TestResult, full_messages: bool) -> dict:
     """A stored test: the message the student may see; the full one only if the instructor asked."""
     rec = dict(grade_id=test.grade_id, points=test.points, max_points=test.max_points,
                message=test.message, hidden=test.hidden)
