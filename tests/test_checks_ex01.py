@@ -1,7 +1,10 @@
 """Every check of exercise 01 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
+from checking import HANGUL, in_korean
 
 from autograder.checks import ex01_perceptron as ex
 from autograder.checks.compare import NotImplementedYet
@@ -9,16 +12,29 @@ from autograder.ref_numpy import perceptron as ref
 
 
 def fails(check, *args, match):
-    """The check raises an AssertionError whose message contains ``match``."""
+    """The check raises an AssertionError whose message contains ``match``, and in Korean one in Korean
+    (every message it reaches has a Korean form)."""
     with pytest.raises(AssertionError, match=match):
         check(*args)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        check(*args)
+    assert HANGUL.search(str(korean.value)), f"not in Korean: {korean.value}"
+
+
+def passes(capsys, check, *args, **kwargs):
+    """The check passes and prints its one line starting with ✓, in English and in Korean."""
+    check(*args, **kwargs)
+    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    with in_korean():
+        check(*args, **kwargs)
+    line = capsys.readouterr().out
+    assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
 
 
 def test_perceptron_passes_reference(capsys):
-    ex.check_perceptron(ref.perceptron)
-    ex.check_perceptron(ref.perceptron, seed=3, n=40, d=6)
-    ex.check_perceptron(ref.perceptron, seed=12, n=1, d=1)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    passes(capsys, ex.check_perceptron, ref.perceptron)
+    passes(capsys, ex.check_perceptron, ref.perceptron, seed=3, n=40, d=6)
+    passes(capsys, ex.check_perceptron, ref.perceptron, seed=12, n=1, d=1)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -64,8 +80,8 @@ def test_array_pretender_is_refused():
 
 
 @pytest.mark.parametrize("gate", ["and", "or", "nand"])
-def test_gates_pass_reference(gate):
-    ex.check_gate(*ref.GATES[gate], gate)
+def test_gates_pass_reference(gate, capsys):
+    passes(capsys, ex.check_gate, *ref.GATES[gate], gate)
 
 
 @pytest.mark.parametrize("w,b,gate,match", [
@@ -79,9 +95,9 @@ def test_gates_reject_wrong_weights(w, b, gate, match):
     fails(ex.check_gate, w, b, gate, match=match)
 
 
-def test_update_passes_reference():
-    ex.check_perceptron_update(ref.perceptron_update)
-    ex.check_perceptron_update(ref.perceptron_update, seed=5, lr=1.0)
+def test_update_passes_reference(capsys):
+    passes(capsys, ex.check_perceptron_update, ref.perceptron_update)
+    passes(capsys, ex.check_perceptron_update, ref.perceptron_update, seed=5, lr=1.0)
 
 
 def _sign_flipped(w, b, x, y, lr):
@@ -113,8 +129,8 @@ def test_update_rejects_wrong_answers(wrong, match):
     fails(ex.check_perceptron_update, wrong, match=match)
 
 
-def test_train_passes_reference():
-    ex.check_train_perceptron(lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs))
+def test_train_passes_reference(capsys):
+    passes(capsys, ex.check_train_perceptron, lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs))
 
 
 def _count_after_update(X, y, lr, epochs):
@@ -184,8 +200,8 @@ EXERCISE_GATES = {"nor": (np.array([-0.5, -0.5]), 0.2), "andnot": (np.array([0.5
 
 
 @pytest.mark.parametrize("gate", sorted(EXERCISE_GATES))
-def test_exercise_gates_pass_right_weights(gate):
-    ex.check_gate(*EXERCISE_GATES[gate], gate)
+def test_exercise_gates_pass_right_weights(gate, capsys):
+    passes(capsys, ex.check_gate, *EXERCISE_GATES[gate], gate)
 
 
 @pytest.mark.parametrize("w,b,gate,match", [
@@ -203,3 +219,21 @@ def test_chapter_gates_are_not_the_exercise_gates():
     for w, b in ref.GATES.values():
         for gate in EXERCISE_GATES:
             fails(ex.check_gate, w, b, gate, match="gives")
+
+
+def _numbers(text):
+    return re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text)
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """The missing bias: the English message names it in English, the Korean one in Korean, same numbers."""
+    def no_bias(X, w, b):
+        return (X @ w > 0).astype(float)
+    with pytest.raises(AssertionError) as english:
+        ex.check_perceptron(no_bias)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_perceptron(no_bias)
+    english, korean = str(english.value), str(korean.value)
+    assert "Hint: the bias b belongs in the weighted sum" in english and not HANGUL.search(english)
+    assert "힌트: 편향 b는 계단 함수를 적용하기 전에 가중합에 더해야 합니다." in korean and "Hint" not in korean
+    assert sorted(_numbers(korean)) == sorted(_numbers(english)) and len(_numbers(english)) > 5
