@@ -12,7 +12,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 #: Folders that hold one module per topic or exercise, by design (the twins and the checks).
-ONE_PER_TOPIC = {"ref_numpy", "ref_torch", "checks"}
+#: Folders of one module per topic (an exercise, a reference topic), not bound by MAX_MODULES;
+#: checks/ko holds the Korean messages of each check module, under the same name.
+ONE_PER_TOPIC = {"ref_numpy", "ref_torch", "checks", "ko"}
 MAX_MODULES = 10
 #: Modules that must not import the grading pipeline (or the CLI that drives it).
 BELOW_GRADING = ("autograder.ref_numpy", "autograder.ref_torch", "autograder.checks", "autograder.wire",
