@@ -33,6 +33,8 @@ BCE_UNSTABLE_HINT = (
     "log(1 - sigmoid(z)) is log(0) once z > 36.7 (sigmoid(40) rounds to exactly 1.0), "
     "log(sigmoid(z)) once z < -745, and exp(z) overflows for z > 709. Use the softplus form of "
     "the exercise text, which only ever exponentiates a number <= 0.")
+# A named mistake of binary_cross_entropy and mae.
+MEAN_NOT_SUM_HINT = "average over all entries (np.mean), do not return the sum."
 
 
 
@@ -88,7 +90,7 @@ def check_softmax(softmax, seed=0, n=5, c=4, scale=3.0, shift=0.0):
         got = call(softmax, "softmax(logits)", say(SOFTMAX_RAISED_HINT), logits=z)
         hint = diagnose(got, _softmax_mistakes(z))
         if not hint and not _finite(got):
-            hint = "Hint: " + say(SOFTMAX_OVERFLOW_HINT)
+            hint = say(SOFTMAX_OVERFLOW_HINT)
         got = assert_close(label, got, ref.softmax(z), F64,
                            hint or say("Return an array of z's shape whose rows are probabilities summing to 1."))
         assert_close(say("{label} (against PyTorch)", label=label), got, numpy(ref_torch.softmax(z, dev)), DEVICE)
@@ -139,7 +141,7 @@ def check_cross_entropy(cross_entropy, seed=0, n=6, c=4, scale=3.0, shift=0.0):
         got = call(cross_entropy, written, say(LABELS_NOT_ONE_HOT_HINT), logits=z, labels=y)
         hint = diagnose(got, _cross_entropy_mistakes(z, y))
         if not hint and not _finite(got):
-            hint = "Hint: " + (say(LOG_OF_ZERO_HINT) if i == 1 else say(NOT_PROBABILITIES_HINT))
+            hint = say(LOG_OF_ZERO_HINT) if i == 1 else say(NOT_PROBABILITIES_HINT)
         got = assert_close(label, got, ref.cross_entropy(z, y), F64,
                            hint or say("Return one number: the mean over the batch of -log softmax(z_n)[y_n]."))
         assert_close(say("{label} (against PyTorch)", label=label), got,
@@ -155,7 +157,7 @@ def _binary_cross_entropy_mistakes(z, t):
         no_abs = np.maximum(z, 0) - t * z + np.log1p(np.exp(-z))
     log_p = -(np.maximum(-z, 0) + np.log1p(np.exp(-np.abs(z))))  # log sigmoid(z), stable
     mistakes = {
-        say("average over all entries (np.mean), do not return the sum."): per.sum(),
+        say(MEAN_NOT_SUM_HINT): per.sum(),
         say("binary cross-entropy is MINUS the mean of t log p + (1 - t) log(1 - p); check the sign."): -per.mean(),
         say("include the (1 - t) * log(1 - p) term: examples with target 0 count too."): -(t * log_p).mean(),
         say(NOT_PROBABILITIES_HINT):
@@ -188,7 +190,7 @@ def check_binary_cross_entropy(binary_cross_entropy, seed=0, shape=(8,), scale=3
         got = call(binary_cross_entropy, written, logits=z, targets=t)
         hint = diagnose(got, _binary_cross_entropy_mistakes(z, t))
         if not hint and not _finite(got):
-            hint = "Hint: " + (say(BCE_UNSTABLE_HINT) if i == 1 else say(NOT_PROBABILITIES_HINT))
+            hint = say(BCE_UNSTABLE_HINT) if i == 1 else say(NOT_PROBABILITIES_HINT)
         got = assert_close(label, got, ref.binary_cross_entropy(z, t), F64,
                            hint or say("Return one number: the mean over all entries of softplus(z) - t * z."))
         assert_close(say("{label} (against PyTorch)", label=label), got,
@@ -216,7 +218,7 @@ def _mae_mistakes(pred, target):
             "must not cancel)."): np.mean(d),
         say("take the absolute value of each error, then the mean (not the absolute value of the mean)."):
             abs(np.mean(d)),
-        say("average over all entries (np.mean), do not return the sum."): np.sum(np.abs(d)),
+        say(MEAN_NOT_SUM_HINT): np.sum(np.abs(d)),
     }
 
 

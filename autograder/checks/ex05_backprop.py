@@ -356,14 +356,13 @@ def check_softmax_cross_entropy(softmax_cross_entropy, seed=0, n=6, c=4, scale=3
         for i, name in enumerate(names):
             hint = diagnose(out[i], {h: m[i] for h, m in mistakes.items()})
             if not hint and np.abs(z).max() > 1e3 and not np.all(np.isfinite(np.asarray(out[i], dtype=float))):
-                hint = "Hint: " + say(
+                hint = say(
                     "exp overflowed or a probability underflowed to 0 before its log: subtract each row's "
                     "largest logit before exponentiating, and compute log-probabilities without taking the "
                     "log of a probability (chapter 04's log-sum-exp).")
             got = assert_close(f"{label}: {name}", out[i], want[i], F64,
-                               hint or "Hint: " + say("the loss is one number, the mean over the batch of -log "
-                                                      "softmax of the true class; dlogits has the logits' shape "
-                                                      "(N, C)."))
+                               hint or say("the loss is one number, the mean over the batch of -log "
+                                           "softmax of the true class; dlogits has the logits' shape (N, C)."))
             assert_close(say("{label} (against PyTorch autograd)", label=f"{label}: {name}"), got, numpy(twin[i]),
                          DEVICE)
     ok(say("softmax_cross_entropy gives the mean loss and (softmax - Y) / N, also for logits of size 1e4"))

@@ -33,6 +33,8 @@ MESSAGES = {
         "z > 36.7이면 log(1 - sigmoid(z))가 log(0)이 되고(sigmoid(40)은 정확히 1.0으로 반올림됩니다), "
         "z < -745이면 log(sigmoid(z))가 그렇게 되며, z > 709이면 exp(z)가 오버플로합니다. 문제에 나온 "
         "softplus 형태를 쓰세요. 이 형태는 0 이하의 수에만 지수를 취합니다.",
+    "average over all entries (np.mean), do not return the sum.":
+        "합을 반환하지 말고 모든 항목에 대해 평균하세요(np.mean).",
 
     # softmax
     "normalise each row (sum over the classes, axis=-1), not each column (axis=0).":
@@ -80,8 +82,6 @@ MESSAGES = {
         "cross_entropy가 크기 1e4의 로짓에서도 참조 구현 및 F.cross_entropy와 일치합니다",
 
     # binary cross-entropy
-    "average over all entries (np.mean), do not return the sum.":
-        "합을 반환하지 말고 모든 항목에 대해 평균하세요(np.mean).",
     "binary cross-entropy is MINUS the mean of t log p + (1 - t) log(1 - p); check the sign.":
         "이진 교차 엔트로피는 t log p + (1 - t) log(1 - p)의 평균에 마이너스를 붙인 값입니다. 부호를 확인하세요.",
     "include the (1 - t) * log(1 - p) term: examples with target 0 count too.":
