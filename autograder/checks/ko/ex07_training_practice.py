@@ -40,7 +40,7 @@ MESSAGES = {
     "that is the micro average (counts pooled over all classes), which equals the accuracy here. The macro "
     "average computes the metric for each class, then takes their plain mean, so every class weighs the same, "
     "however rare.":
-        "그것은 마이크로 평균(모든 클래스의 개수를 합쳐서 계산)이고, 여기서는 정확도와 같습니다. 매크로 평균은 "
+        "계산한 값은 마이크로 평균(모든 클래스의 개수를 합쳐서 계산)이며, 여기서는 정확도와 같습니다. 매크로 평균은 "
         "클래스마다 지표를 계산한 다음 그 단순 평균을 내므로, 아무리 드문 클래스도 똑같은 무게를 가집니다.",
     "the macro F1 is the mean of the per-class F1 scores, not the F1 of the macro precision and recall.":
         "매크로 F1은 클래스별 F1 점수의 평균이지, 매크로 정밀도와 매크로 재현율로 계산한 F1이 아닙니다.",
@@ -90,7 +90,7 @@ MESSAGES = {
     "{label}: the folds are not stratified: class {c} ({total} examples) has {most} in fold {fuller} but "
     "{least} in fold {emptier}. Spread every class over the k folds separately (counts may differ by at most "
     "1), not the data as a whole.":
-        "{label}: 폴드가 층화되지 않았습니다. 클래스 {c}(예제 {total}개)가 폴드 {fuller}에는 {most}개, "
+        "{label}: 폴드가 층화되지 않았습니다. 클래스 {c}의 예제 {total}개가 폴드 {fuller}에는 {most}개, "
         "폴드 {emptier}에는 {least}개 있습니다. 데이터 전체가 아니라 클래스마다 따로 k개의 폴드에 나누세요"
         "(개수 차이는 많아야 1).",
     "{label}: fold sizes {sizes} differ by more than 1. Keep dealing where the previous class stopped instead "

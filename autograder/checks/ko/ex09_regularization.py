@@ -33,7 +33,7 @@ MESSAGES = {
     "biases are not penalized, so their gradient from the penalty is zero (an array of zeros shaped like b).":
         "편향에는 벌점을 주지 않으므로, 벌점에서 오는 편향의 기울기는 0입니다(b와 모양이 같은 0 배열).",
     "{call} with layers {sizes}":
-        "{call} (층 {sizes})",
+        "{call} (층 크기 {sizes})",
     "penalty = (lam / 2) * sum of W**2 over every layer.":
         "penalty = (lam / 2) * (모든 층에 걸친 W**2의 합)입니다.",
     "grads (the second value returned by {label}) should be a list of {n} pairs (dW, db), one per layer, like "
@@ -47,7 +47,7 @@ MESSAGES = {
     "grads[{layer}] (returned by {label})":
         "grads[{layer}] ({label}의 반환값)",
     "{name}{number} (grads[{layer}][{i}] returned by {label})":
-        "{name}{number} ({label}이(가) 돌려준 grads[{layer}][{i}])",
+        "{name}{number} ({label}의 반환값 grads[{layer}][{i}])",
     "{name} has the shape of {param}: lam * W for W, zeros for b.":
         "{name}의 모양은 {param}와 같습니다. W에는 lam * W, b에는 0입니다.",
     "l2_penalty matches (lam/2)·ΣW² and its gradient, biases excluded (lam = {lam:g})":
