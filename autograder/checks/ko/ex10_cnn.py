@@ -3,7 +3,7 @@
 MESSAGES = {
     "{label} returned the float {got}; a size is an integer: use // "
     "(floor division), which also drops the positions that do not fit.":
-        "{label}가 float {got}를 반환했습니다. 크기는 정수입니다: //(내림 나눗셈)를 쓰세요. 그러면 들어맞지 "
+        "{label}: 반환값이 float {got}입니다. 크기는 정수입니다: //(내림 나눗셈)를 쓰세요. 그러면 들어맞지 "
         "않는 위치도 함께 버려집니다.",
     "H_out = floor((H + 2 pad - kh) / stride) + 1.":
         "H_out = floor((H + 2 pad - kh) / stride) + 1입니다.",
