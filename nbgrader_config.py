@@ -8,3 +8,6 @@ c.CourseDirectory.release_directory = "exercises"
 # Student code must not hang the class: every cell gets this many seconds.
 c.ExecutePreprocessor.timeout = 60
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# The Korean text of an exercise (solutions/NN_slug/NN_slug.ko-text.md) is a source, not a student's file:
+# `release` builds exercises/NN_slug/ko/NN_slug.ipynb from it (autograder/grading/authoring/korean.py).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.ko-text.md"]

@@ -89,14 +89,15 @@ def _grade(args):
     except (LookupError, OSError) as exc:
         return _fail("grade", exc)
 
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory, allow_weak=args.allow_weak_sandbox)
+    limits = Limits(timeout=args.timeout, budget=args.budget, memory_mb=args.memory,
+                    allow_weak=args.allow_weak_sandbox)
     from autograder.grading.course.distributed import DaskError
 
     try:
         policy, zone = _late_policy(args)
         inputs = collect.InputLimits(notebook_bytes=int(args.max_notebook_mb * 2**20),
                                      total_bytes=int(args.max_total_mb * 2**20), zone=zone)
-        options = classroom.Options(budget=args.budget, full_messages=args.full_messages, inputs=inputs,
+        options = classroom.Options(full_messages=args.full_messages, inputs=inputs,
                                     dask=args.dask, late=policy, students=tuple(args.student or ()),
                                     force=args.force, accept_edits=args.accept_csv_edits,
                                     prepare=_prepare(args, zone))
@@ -110,9 +111,9 @@ def _grade(args):
     sections = _similarity_section(args, inputs) if getattr(args, "report", None) else []
     _class_report(args.assignment, args.out, getattr(args, "report", None), sections)
     if args.dask:
-        counts = ", ".join(f"{_line(w)}: {n}" for w, n in options.per_worker.items()) or "none"
+        counts = ", ".join(f"{_line(w)}: {n}" for w, n in results.per_worker.items()) or "none"
         print(f"per worker: {counts}")
-    print(f"gradebook: {_line(args.out)} (sandbox: {options.mode})")
+    print(f"gradebook: {_line(args.out)} (sandbox: {results.mode})")
     return 1 if any(e.get("status") == "error" for e in results.values()) else 0
 
 
@@ -417,13 +418,13 @@ def parser():
     gr.add_argument("--jobs", type=_number(int, 1), default=default_jobs(),
                     help="students graded at once (default: the cores + 1, as workers wait on their pipes "
                          "while the grader checks: bench/RESULTS.md)")
-    gr.add_argument("--timeout", type=_number(float, 0, strict=True), default=30.0,
+    gr.add_argument("--timeout", type=_number(float, 0, strict=True), default=Limits.timeout,
                     help="seconds per cell or call")
     gr.add_argument("--memory", type=_number(int, MIN_MEMORY_MB, what=" MiB, the least a worker needs"),
-                    default=2048, help=f"memory limit per student, MiB (at least {MIN_MEMORY_MB})")
-    gr.add_argument("--budget", type=_number(float, 0), default=None,
+                    default=Limits.memory_mb, help=f"memory limit per student, MiB (at least {MIN_MEMORY_MB})")
+    gr.add_argument("--budget", type=_number(float, 0), default=Limits.budget,
                     help="seconds per student across all cells and calls, after which the remaining "
-                         "tests score 0 (default: 10 x --timeout, at most 600; 0: no budget)")
+                         f"tests score 0 (default: 10 x --timeout, at most {Limits.max_budget:g}; 0: no budget)")
     gr.add_argument("--allow-weak-sandbox", action="store_true",
                     help="grade even where bubblewrap cannot contain student code (audit hook only: "
                          "weaker, a determined submission can leave it), or where a grader running as "

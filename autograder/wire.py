@@ -17,6 +17,7 @@ import os
 import re
 import struct
 import threading
+from collections.abc import Callable
 
 import numpy as np
 from numpy.lib import format as npy
@@ -61,10 +62,10 @@ class Fixture:
     (in a notebook) runs the same code as the worker's copy.
     """
 
-    def __init__(self, name, *params):
+    def __init__(self, name: str, *params: object) -> None:
         self.name, self.params = name, params
 
-    def __call__(self, *args):
+    def __call__(self, *args: object) -> object:
         return FIXTURES[self.name](*self.params)(*args)
 
 
@@ -82,7 +83,7 @@ def _sin_sum(scale):
 FIXTURES = {"quadratic": _quadratic, "sin_sum": _sin_sum}
 
 
-def encode(value, arrays):
+def encode(value: object, arrays: list[np.ndarray]) -> object:
     """value -> JSON-able tree; arrays are appended to ``arrays`` and referenced by index."""
     if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
         raise Unserializable(f"an int of {value.bit_length()} bits (beyond 64 bits)")
@@ -105,7 +106,7 @@ def encode(value, arrays):
     raise Unserializable(f"a {type(value).__module__}.{type(value).__qualname__}")
 
 
-def decode(tree, arrays, fixtures=False, depth=0):
+def decode(tree: object, arrays: list[np.ndarray], fixtures: bool = False, depth: int = 0) -> object:
     """Inverse of ``encode``; Fixture specs become callables only if ``fixtures``.
 
     Raises ValueError for anything ``encode`` cannot have written.
@@ -133,7 +134,7 @@ def decode(tree, arrays, fixtures=False, depth=0):
     raise ValueError(f"malformed value (tag {str(tag)[:20]!r})")
 
 
-def pack(message):
+def pack(message: dict[str, object]) -> bytes:
     """dict with JSON-able keys and any encodable values -> bytes."""
     arrays = []
     meta = json.dumps({k: encode(v, arrays) for k, v in message.items()}).encode()
@@ -145,7 +146,7 @@ def pack(message):
     return HEADER.pack(len(meta), len(blob)) + meta + blob + COUNT.pack(len(arrays))
 
 
-def unpack(meta, blob, count, fixtures=False):
+def unpack(meta: bytes, blob: bytes | bytearray, count: int, fixtures: bool = False) -> dict[str, object]:
     """bytes from ``pack`` (split) -> dict of plain values; arrays are views into ``blob``.
 
     Pass a bytearray as ``blob`` for writable arrays.
@@ -206,7 +207,8 @@ def _npy_header(blob, pos):
     return shape, fortran, dtype, pos + head.tell()
 
 
-def read_message(read, fixtures=False, max_meta=META_BYTES, max_blob=MAX_BYTES, max_arrays=MAX_ARRAYS):
+def read_message(read: Callable[[int], bytes | bytearray], fixtures: bool = False, max_meta: int = META_BYTES,
+                 max_blob: int = MAX_BYTES, max_arrays: int = MAX_ARRAYS) -> dict[str, object]:
     """Read one message with ``read(n) -> bytes-like`` (exactly n bytes or EOFError).
 
     Sizes are checked against ``max_meta`` (JSON) and ``max_blob`` (arrays) before
@@ -223,7 +225,7 @@ def read_message(read, fixtures=False, max_meta=META_BYTES, max_blob=MAX_BYTES, 
     return unpack(meta, blob, count, fixtures)
 
 
-def mutable(value):
+def mutable(value: object) -> bool:
     """True for an argument a function can change in place (arrays, lists, dicts, tuples of them).
 
     The worker sends back every such argument after a call, and the grader expects
@@ -237,7 +239,7 @@ def mutable(value):
     return isinstance(value, tuple) and any(mutable(v) for v in value)
 
 
-def same(a, b):
+def same(a: object, b: object) -> bool:
     """Equal values, arrays compared entry by entry (NaN equals NaN), nested in tuples, lists, dicts.
 
     An array (or NumPy scalar) is never the same as anything else: a list is not
@@ -267,7 +269,7 @@ def _scalar_type(value):
     return next((t for t in (bool, int, float, str) if isinstance(value, t)), type(value))
 
 
-def fd_reader(fd):
+def fd_reader(fd: int) -> Callable[[int], bytearray]:
     """read(n) -> bytearray of exactly n bytes over a blocking file descriptor."""
     def read(n):
         buf = bytearray(n)
@@ -281,7 +283,7 @@ def fd_reader(fd):
     return read
 
 
-def write_all(fd, data):
+def write_all(fd: int, data: bytes) -> None:
     """Write every byte of ``data`` to ``fd``."""
     view = memoryview(data)
     while view:

@@ -12,7 +12,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 #: Folders that hold one module per topic or exercise, by design (the twins and the checks).
-ONE_PER_TOPIC = {"ref_numpy", "ref_torch", "checks"}
+#: Folders of one module per topic (an exercise, a reference topic), not bound by MAX_MODULES;
+#: checks/ko holds the Korean messages of each check module, under the same name.
+ONE_PER_TOPIC = {"ref_numpy", "ref_torch", "checks", "ko"}
 MAX_MODULES = 10
 #: Modules that must not import the grading pipeline (or the CLI that drives it).
 BELOW_GRADING = ("autograder.ref_numpy", "autograder.ref_torch", "autograder.checks", "autograder.wire",
@@ -103,6 +105,43 @@ def test_no_import_cycle_in_the_package():
     graph = import_graph()
     assert "autograder.grading.student.judge" in graph and graph["autograder.cli"], "the graph is empty"
     assert cycles(graph) == []
+
+
+def reachable(graph, start):
+    """Every module ``start`` imports, directly or through others (imports inside functions included)."""
+    seen, todo = set(), [start]
+    while todo:
+        for target in graph.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def test_reachable_follows_a_chain_and_stops_at_its_end():
+    graph = {"a": {"b"}, "b": {"c"}, "c": set(), "d": {"a"}}
+    assert reachable(graph, "a") == {"b", "c"}
+    assert "d" not in reachable(graph, "a") and reachable(graph, "d") == {"a", "b", "c"}
+
+
+def test_the_dask_run_never_reaches_the_local_class_run():
+    """distributed imports the one-student room, never classroom, not even through another module
+    or inside a function; so the two cannot import each other."""
+    graph = import_graph()
+    dist, local = "autograder.grading.course.distributed", "autograder.grading.course.classroom"
+    assert "autograder.grading.student.grade" in graph[dist]
+    assert local not in reachable(graph, dist)
+    assert not (dist in reachable(graph, local) and local in reachable(graph, dist))
+
+
+def test_grading_one_student_never_reaches_the_class_rules():
+    """Late penalties, the CSV's reason line and the class's runs are course-level: no module of the
+    one-student room reaches late, classroom, distributed or plan."""
+    graph = import_graph()
+    rules = {f"autograder.grading.course.{m}" for m in ("late", "classroom", "distributed", "plan")}
+    student = [m for m in graph if m.startswith("autograder.grading.student.")]
+    assert "autograder.grading.student.grade" in student
+    assert {m: sorted(reachable(graph, m) & rules) for m in student if reachable(graph, m) & rules} == {}
 
 
 def test_references_checks_and_the_wire_never_import_the_grading_pipeline():

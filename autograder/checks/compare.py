@@ -17,6 +17,23 @@ Labels read as sentences. Build them with :func:`describe`::
 
 and compare with a second reference by naming it: ``assert_close(lab, got, want,
 DEVICE, against="PyTorch")`` says "... is 0.5 but PyTorch gives 0.7".
+
+The vocabulary of a check module (one rule for all of them):
+
+- Every message a student reads is an English template with named fields, shown through
+  :func:`~autograder.checks.messages.say`; its Korean form is in ``checks/ko/<module>.py``.
+- A named mistake is a pair ``{hint: the wrong value}``: the hint says what the student did and how to
+  fix it, the value is what that mistake computes on the check's inputs. :func:`diagnose` names each
+  one that the student's value matches::
+
+      hint = diagnose(got, {say("add the bias: x @ W + b, not x @ W."): x @ W})
+
+- Several named mistakes built together live in a function ``_<check>_mistakes(...)`` returning that
+  dict (``_affine_forward_mistakes(x, W, b)`` for ``check_affine_forward``).
+- A hint that several checks share is an upper-case module constant ``<WHAT>_HINT``, an English
+  template used only as ``say(<WHAT>_HINT)``, never at import (the language is chosen after it).
+- :func:`assert_close` writes "Hint: " (in the student's language) before a hint that lacks it: write
+  hints without it. ``checks/_template.py`` is a short check module that follows all of this.
 """
 
 import contextvars
@@ -27,6 +44,11 @@ import traceback
 import types
 
 import numpy as np
+
+from autograder.checks.messages import say
+# The reference's sigmoid, shared by the checks (stable for large |z|). Written out here it would be
+# exercise 06's answer in every student kit, where this reference is withheld (student_kit.ANSWER_BEARING).
+from autograder.ref_numpy.activations import sigmoid  # noqa: F401 - re-exported for the checks
 
 #: Named tolerances. Exact answers (0/1 outputs, counts) use EXACT.
 EXACT = dict(rtol=0.0, atol=0.0)
@@ -44,6 +66,7 @@ quiet = contextvars.ContextVar("quiet", default=False)
 #: a few float32 ulps (2**-23 each) relative, with an absolute floor near 0.
 F32_ROUNDING = dict(rtol=8 * 2.0**-23, atol=1e-9)
 
+# English templates, shown through say(FLOAT32, ...) and say(ROUNDED).
 FLOAT32 = ("the result is {dtype}, which keeps only about {digits} significant digits. This exercise asks "
            "for float64 results (NumPy's default), so the result must be float64: do not convert to {dtype}.")
 ROUNDED = ("the result is float64, but it differs from the right values only within float32 rounding "
@@ -123,7 +146,7 @@ def _name_error_lines(shell, etype, value, tb, tb_offset=None):
     cell = "".join(linecache.getlines(frames[-1].filename)) if frames else ""
     name = getattr(value, "name", None)
     if name and "check_" in cell:
-        line = "\N{BALLOT X} NameError: " + _why_undefined(name, shell.user_ns.get("In", []))
+        line = f"\N{BALLOT X} NameError: {_why_undefined(name, shell.user_ns.get('In', []))}"
         value._render_traceback_ = lambda: [line]
     shell.showtraceback((etype, value, tb), running_compiled_code=True)
 
@@ -135,15 +158,16 @@ def _why_undefined(name, inputs):
     pattern = re.compile(rf"^\s*(def\s+{re.escape(name)}\s*\(|{re.escape(name)}\s*=[^=])", re.M)
     defining = [code for code in inputs if isinstance(code, str) and pattern.search(code)]
     if not defining:
-        return (f"{name} is not defined: run the answer cell that defines it first (since the kernel started), "
-                "then this cell.")
+        return say("{name} is not defined: run the answer cell that defines it first (since the kernel started), "
+                   "then this cell.", name=name)
     try:
-        compile(defining[-1], "<answer cell>", "exec")
+        compile(defining[-1], "<answer cell>", "exec")  # not a message (a file name for compile)
     except SyntaxError as exc:
-        return (f"{name} is not defined: its answer cell did not run, because line {exc.lineno} of that cell has a "
-                f"syntax error ({exc.msg}). Fix that line, run the answer cell again, then this cell.")
-    return (f"{name} is not defined: the answer cell that defines it stopped with an error before it got there "
-            "(see that cell's output). Fix it, run it again, then this cell.")
+        return say("{name} is not defined: its answer cell did not run, because line {line} of that cell has a "
+                   "syntax error ({error}). Fix that line, run the answer cell again, then this cell.",
+                   name=name, line=exc.lineno, error=exc.msg)
+    return say("{name} is not defined: the answer cell that defines it stopped with an error before it got there "
+               "(see that cell's output). Fix it, run it again, then this cell.", name=name)
 
 
 # --- labels -----------------------------------------------------------------------------
@@ -155,30 +179,39 @@ def describe(call_text, part=None, index=None, /, **inputs):
     returned value ("dW"), index: its position in the returned tuple (0-based);
     inputs: name=value, described by shape (arrays) or value (numbers).
     """
-    text = call_text + _inputs(inputs)
+    listed = _inputs(inputs)
     if part is None:
-        return text
-    where = f"the {_ordinal(index + 1)} value returned by " if index is not None else "returned by "
-    return f"{part} ({where}{text})"
+        return call_text + (say(" for {inputs}", inputs=listed) if listed else "")
+    if index is None:
+        if not listed:
+            return say("{part} (returned by {call})", part=part, call=call_text)
+        return say("{part} (returned by {call} for {inputs})", part=part, call=call_text, inputs=listed)
+    ordinal = _ordinal(index + 1)
+    if not listed:
+        return say("{part} (the {ordinal} value returned by {call})", part=part, ordinal=ordinal, call=call_text)
+    return say("{part} (the {ordinal} value returned by {call} for {inputs})",
+               part=part, ordinal=ordinal, call=call_text, inputs=listed)
 
 
 def _inputs(inputs):
-    """' for x of shape (4, 5) and lr = 0.1', or '' with no inputs."""
+    """'x of shape (4, 5) and lr = 0.1' (in the student's language), or '' with no inputs."""
     parts = []
     for name, value in inputs.items():
         if isinstance(value, np.ndarray):
-            parts.append(f"{name} of shape {value.shape}")
+            parts.append(say("{name} of shape {shape}", name=name, shape=value.shape))
         elif isinstance(value, (bool, int, float, np.number, str)):
             parts.append(f"{name} = {value!r}" if isinstance(value, str) else f"{name} = {_num(value)}")
         else:
             parts.append(str(name))
-    if not parts:
-        return ""
-    return " for " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
+    if len(parts) < 2:
+        return "".join(parts)
+    return say("{first} and {last}", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def _ordinal(n):
-    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
+    """'first' ... 'fifth', then '6th', in the student's language."""
+    words = {1: say("first"), 2: say("second"), 3: say("third"), 4: say("fourth"), 5: say("fifth")}
+    return words[n] if n in words else say("{n}th", n=n)
 
 
 def _num(x, digits=6):
@@ -202,37 +235,40 @@ def _pair(got, want):
         shown = (f"{a:#.{digits}g}", f"{b:#.{digits}g}") if close else (_num(a, digits), _num(b, digits))
         if shown[0] != shown[1] or a == b or a != a or b != b:
             break
-    note = "" if digits == 6 or not np.isfinite(a - b) else f" (a difference of {abs(a - b):.2g})"
+    note = "" if digits == 6 or not np.isfinite(a - b) else say(" (a difference of {difference:.2g})",
+                                                                  difference=abs(a - b))
     return shown[0], shown[1], note
 
 
 # --- values -----------------------------------------------------------------------------
 
 def _kind(shape):
+    """What a value of ``shape`` is, in words ('a NumPy array of shape (2, 3)')."""
     if shape is None:
-        return "a NumPy array"
-    return "one number" if tuple(shape) == () else f"a NumPy array of shape {tuple(shape)}"
+        return say("a NumPy array")
+    return say("one number") if tuple(shape) == () else say("a NumPy array of shape {shape}", shape=tuple(shape))
 
 
 def _as_array(label_, value, shape=None):
     """``value`` as a plain ndarray view (no copy), or a CheckFailed that says what it is instead."""
     if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**64:
         # NumPy would hold it as an object and fail later with OverflowError: say it in words
-        fail(f"{label_} is an integer of {len(str(abs(value)))} digits, too large for a NumPy number "
-             "(64 bits at most); the grader refuses it too.")
+        fail(say("{label} is an integer of {digits} digits, too large for a NumPy number "
+                 "(64 bits at most); the grader refuses it too.", label=label_, digits=len(str(abs(value)))))
     if isinstance(value, (bool, int, float, np.number, np.bool_)):
         return np.asarray(value)
     if value is None:
-        fail(f"{label_} is None, but should be {_kind(shape)}. Did the function forget to `return` "
-             "its result (or the cell to assign the variable)?")
+        fail(say("{label} is None, but should be {kind}. Did the function forget to `return` "
+                 "its result (or the cell to assign the variable)?", label=label_, kind=_kind(shape)))
     if type(value).__module__.startswith("torch"):
-        fail(f"{label_} is a torch tensor; this exercise asks for NumPy arrays.")
+        fail(say("{label} is a torch tensor; this exercise asks for NumPy arrays.", label=label_))
     if not isinstance(value, np.ndarray):
-        extra = " (make one with np.array(...))" if isinstance(value, (list, tuple)) else ""
-        fail(f"{label_} should be {_kind(shape)}{extra}, but it is a {type(value).__name__}.")
+        extra = say(" (make one with np.array(...))") if isinstance(value, (list, tuple)) else ""
+        fail(say("{label} should be {kind}{extra}, but it is a {type}.",
+                 label=label_, kind=_kind(shape), extra=extra, type=type(value).__name__))
     arr = np.asarray(value).view(np.ndarray)
     if arr.dtype.kind not in "biuf":
-        fail(f"{label_} has dtype {arr.dtype}; expected numbers.")
+        fail(say("{label} has dtype {dtype}; expected numbers.", label=label_, dtype=arr.dtype))
     return arr
 
 
@@ -244,33 +280,45 @@ def plain(label_, value, shape=None):
     return np.array(_as_array(label_, value, shape), copy=True)
 
 
+def hinted(hint):
+    """``hint`` as a message shows it: "Hint: " in front (in the student's language) unless it has it; '' stays ''."""
+    hint = hint.strip()
+    if not hint or hint.startswith(("Hint:", say("Hint: {hint}", hint="").strip())):
+        return hint
+    return say("Hint: {hint}", hint=hint)
+
+
 def assert_shape(label_, got, shape, hint=""):
-    """Raise if ``got.shape`` differs from ``shape``."""
+    """Raise if ``got.shape`` differs from ``shape`` (``hint`` follows the message, see :func:`hinted`)."""
     shape = tuple(shape)
     if got.shape != shape:
+        hint = hinted(hint)
         extra = f" {hint}" if hint else ""
         if shape == ():
-            fail(f"{label_} has shape {got.shape} but should have shape () (one number).{extra}")
-        fail(f"{label_} has shape {got.shape} but should have shape {shape}.{extra}")
+            fail(say("{label} has shape {got} but should have shape () (one number).{extra}",
+                     label=label_, got=got.shape, extra=extra))
+        fail(say("{label} has shape {got} but should have shape {want}.{extra}",
+                 label=label_, got=got.shape, want=shape, extra=extra))
 
 
 def assert_close(label_, got, want, tol=F64, hint="", against=None):
     """Compare a student's value with a reference; the message names the worst entry.
 
     got: the student's value (any), want: reference array, tol: dict(rtol, atol),
+    hint: what to look at when it differs ("Hint: " is added in front where it lacks it),
     against: the name of the reference when it is not the answer itself ("PyTorch").
     The shape is checked before anything is copied or converted.
     Returns the plain array of ``got``.
     """
+    hint = hinted(hint)
     want = np.asarray(want, dtype=float)
     view = _as_array(label_, got, want.shape)
     assert_shape(label_, view, want.shape, hint)
     gotf = view.astype(float)
-    expected = f"{against} gives" if against else "should be"
     bad_nan = np.isnan(gotf) & ~np.isnan(want)
     if bad_nan.any():
         idx = _index(np.argmax(bad_nan.ravel()), want.shape)
-        fail(f"{_subject(label_, idx)} NaN but {expected} {_num(want[idx])}. {hint}".strip())
+        fail(_with_hint(_got_nan(label_, idx, _num(want[idx]), against), hint))
     wrong = _wrong(gotf, want, tol)
     if wrong.any():
         with np.errstate(invalid="ignore"):
@@ -279,8 +327,8 @@ def assert_close(label_, got, want, tol=F64, hint="", against=None):
         worst = _index(int(np.argmax(np.where(wrong, excess, -np.inf))), want.shape)
         hint = _float32_hint(view, gotf, want, hint, tol)
         shown_got, shown_want, note = _pair(gotf[worst], want[worst])
-        fail(f"{_subject(label_, worst)} {shown_got} but {expected} {shown_want}{note} "
-             f"({_count(wrong)}{_tolerance(tol)}). {hint}".strip())
+        fail(_with_hint(_differs(label_, worst, against, shown_got, shown_want, note, _count(wrong),
+                                 _tolerance(tol)), hint))
     _refuse_lost_digits(label_, view, gotf, want, tol)
     return np.array(view, copy=True)
 
@@ -298,8 +346,8 @@ def _refuse_lost_digits(label_, view, gotf, want, tol):
         lost = ~((gotf == want) | (np.isnan(gotf) & np.isnan(want)))
     if lost.any():
         digits = 7 if view.dtype.itemsize == 4 else 3
-        fail(f"{label_}: the values are right to {view.dtype} precision, but "
-             + FLOAT32.format(dtype=view.dtype, digits=digits))
+        fail(say("{label}: the values are right to {dtype} precision, but {why}",
+                 label=label_, dtype=view.dtype, why=say(FLOAT32, dtype=view.dtype, digits=digits)))
 
 
 def _wrong(gotf, want, tol):
@@ -317,15 +365,15 @@ def _float32_hint(view, gotf, want, hint, tol=F64):
     """
     if view.dtype.kind == "f" and view.dtype.itemsize >= 8:
         if 0 < tol["rtol"] < F32_ROUNDING["rtol"] and _rounded_through_float32(gotf, want):
-            return "Hint: " + ROUNDED
+            return hinted(say(ROUNDED))
         return hint
     if view.dtype.kind != "f" or not 0 < tol["rtol"] < F32["rtol"]:
         return hint  # float32 is allowed where the tolerance is float32's: say nothing about it
     digits = 7 if view.dtype.itemsize == 4 else 3
-    words = FLOAT32.format(dtype=view.dtype, digits=digits)
+    words = say(FLOAT32, dtype=view.dtype, digits=digits)
     if not _wrong(gotf, want, F32).any():
-        return "Hint: the values are right to float32 precision, but " + words
-    return (hint + " Also: " if hint else "Note: ") + words
+        return hinted(say("the values are right to float32 precision, but {why}", why=words))
+    return say("{hint} Also: {note}", hint=hint, note=words) if hint else say("Note: {note}", note=words)
 
 
 def _rounded_through_float32(gotf, want):
@@ -345,23 +393,56 @@ def _rounded_through_float32(gotf, want):
     return bool(np.all(np.abs(g - w) <= F32_ROUNDING["atol"] + F32_ROUNDING["rtol"] * np.maximum(np.abs(w), scale)))
 
 
-def _subject(label_, idx):
-    """'LABEL: entry [1, 2] is' for an array, 'LABEL: got' for a number."""
-    return f"{label_}: got" if idx == () else f"{label_}: entry {_fmt_index(idx)} is"
+def _with_hint(message, hint):
+    """``message``, then ``hint`` (already :func:`hinted`) after a space when there is one."""
+    return f"{message} {hint}" if hint else message
+
+
+def _got_nan(label_, idx, want, against):
+    """'LABEL: entry [1, 2] is NaN but should be 0.7.' (or 'LABEL: got NaN but PyTorch gives 0.7.')."""
+    if idx == ():
+        if against:
+            return say("{label}: got NaN but {against} gives {want}.", label=label_, against=against, want=want)
+        return say("{label}: got NaN but should be {want}.", label=label_, want=want)
+    index = _fmt_index(idx)
+    if against:
+        return say("{label}: entry {index} is NaN but {against} gives {want}.",
+                   label=label_, index=index, against=against, want=want)
+    return say("{label}: entry {index} is NaN but should be {want}.", label=label_, index=index, want=want)
+
+
+def _differs(label_, idx, against, got, want, note, count, tolerance):
+    """'LABEL: entry [1, 2] is 0.5 but should be 0.7 (1 of 6 entries is wrong; tolerance ...).' for an
+    array, 'LABEL: got 0.5 but ...' for a number, '... but PyTorch gives 0.7 ...' against a second reference."""
+    if idx == () and against:
+        return say("{label}: got {got} but {against} gives {want}{note} ({count}{tolerance}).", label=label_,
+                   got=got, against=against, want=want, note=note, count=count, tolerance=tolerance)
+    if idx == ():
+        return say("{label}: got {got} but should be {want}{note} ({count}{tolerance}).", label=label_,
+                   got=got, want=want, note=note, count=count, tolerance=tolerance)
+    if against:
+        return say("{label}: entry {index} is {got} but {against} gives {want}{note} ({count}{tolerance}).",
+                   label=label_, index=_fmt_index(idx), got=got, against=against, want=want, note=note,
+                   count=count, tolerance=tolerance)
+    return say("{label}: entry {index} is {got} but should be {want}{note} ({count}{tolerance}).",
+               label=label_, index=_fmt_index(idx), got=got, want=want, note=note, count=count,
+               tolerance=tolerance)
 
 
 def _count(wrong):
+    """'1 of 6 entries is wrong; ' for an array, '' for a number."""
     if wrong.ndim == 0:
         return ""
     n = int(wrong.sum())
-    verb = "is" if n == 1 else "are"
-    return f"{n} of {wrong.size} entries {verb} wrong; "
+    if n == 1:
+        return say("{n} of {size} entries is wrong; ", n=n, size=wrong.size)
+    return say("{n} of {size} entries are wrong; ", n=n, size=wrong.size)
 
 
 def _tolerance(tol):
     if tol["rtol"] == 0 and tol["atol"] == 0:
-        return "the answer must be exact"
-    return f"tolerance rtol={tol['rtol']:g}, atol={tol['atol']:g}"
+        return say("the answer must be exact")
+    return say("tolerance rtol={rtol:g}, atol={atol:g}", rtol=tol["rtol"], atol=tol["atol"])
 
 
 def diagnose(got, mistakes):
@@ -382,7 +463,48 @@ def diagnose(got, mistakes):
         with np.errstate(invalid="ignore"):
             if np.allclose(view.astype(float), wrong, rtol=1e-7, atol=1e-9):
                 hits.append(hint)
-    return ("Hint: " + " Or: ".join(hits)) if hits else ""
+    if not hits:
+        return ""
+    text = hits[0]
+    for other in hits[1:]:
+        text = say("{hint} Or: {other}", hint=text, other=other)
+    return say("Hint: {hint}", hint=text)
+
+
+def narrow(hints, rounds):
+    """Of several ``hints`` whose mistakes each give the student's wrong value, those whose mistakes also
+    give the student's values on further cases: one name for one mistake where one case fits several.
+
+    rounds: an iterable of functions, one per further case, each taking the list of hints still in the
+    running and returning those among them whose mistake gives the student's value on its case, or None
+    when its case cannot tell (the student's function fails there: its own verdict comes when the check
+    reaches it). Narrowing stops at one hint, at a None, or at a case that keeps none (the hints before
+    it stay): it never ends with fewer than one hint, so a named mistake is never lost.
+    """
+    left = list(hints)
+    for keep in rounds:
+        if len(left) < 2:
+            break
+        kept = keep(left)
+        if not kept:
+            break
+        left = list(kept)
+    return left
+
+
+def assert_plain_data(label_, value, advice):
+    """Fail, as the grader would, if ``value`` cannot cross the pipe between the grader and the worker.
+
+    The message names what in ``value`` is not plain data (``autograder.wire`` refuses it), then gives
+    ``advice``: what to keep instead, already in the student's language (``say(...)``).
+    """
+    from autograder import wire
+
+    try:
+        wire.encode(value, [])
+    except wire.Unserializable as exc:
+        fail(say("{label} holds {what}, which is not plain data. {advice}",
+                 label=label_, what=str(exc).replace("builtins.", ""), advice=advice))
 
 
 # --- calling the student's function -------------------------------------------------------
@@ -398,17 +520,21 @@ def call(fn, label_, on_error="", /, **args):
     try:
         out = fn(*copies.values())
     except NotImplementedError:
-        raise NotImplementedYet(f"{label_} is not implemented yet (it raises NotImplementedError).") from None
+        raise NotImplementedYet(say("{label} is not implemented yet (it raises NotImplementedError).",
+                                    label=label_)) from None
     except AssertionError:
         raise
     except Exception as exc:  # the student's bug, reported in words
-        hint = "" if not on_error else f" {on_error}" if on_error.startswith("Hint:") else f" Hint: {on_error}"
-        raise CheckFailed(f"{label_} raised {type(exc).__name__}: {exc}{_student_line(exc)}{hint}") from exc
+        hint = hinted(on_error)
+        raise CheckFailed(say("{label} raised {error}: {message}{line}{hint}", label=label_,
+                              error=type(exc).__name__, message=exc, line=_student_line(exc),
+                              hint=f" {hint}" if hint else "")) from exc
     for name, original in args.items():
         if not callable(original) and not _same(original, copies[name]):
-            fail(f"{label_} changed its argument {name} in place: {_change(name, original, copies[name])}. "
-                 "Leave the inputs unchanged: compute new arrays instead of writing into the ones "
-                 "you received (x = x * 2 makes a new array; x *= 2 or x[...] = ... change the caller's).")
+            fail(say("{label} changed its argument {name} in place: {change}. "
+                     "Leave the inputs unchanged: compute new arrays instead of writing into the ones "
+                     "you received (x = x * 2 makes a new array; x *= 2 or x[...] = ... change the caller's).",
+                     label=label_, name=name, change=_change(name, original, copies[name])))
     return out
 
 
@@ -426,10 +552,10 @@ def _refuse_course_function(fn, label_):
         return  # the grader's RemoteFunction, a functools.partial, a callable object: the student's
     module = getattr(fn, "__module__", None) or ""
     if module.split(".")[0] in FORBIDDEN_PACKAGES and _in_notebook(fn):
-        name = getattr(fn, "__name__", "the function")
-        fail(f"{label_}: {name} comes from {module}, not from your notebook. The grader refuses "
-             f"functions taken from the course package or torch (this answer would score 0): "
-             "write the function yourself.")
+        name = getattr(fn, "__name__", None) or say("the function")
+        fail(say("{label}: {name} comes from {module}, not from your notebook. The grader refuses "
+                 "functions taken from the course package or torch (this answer would score 0): "
+                 "write the function yourself.", label=label_, name=name, module=module))
 
 
 def _in_notebook(fn):
@@ -446,7 +572,7 @@ def _in_notebook(fn):
 def _student_line(exc):
     """' (at `code`)' for the last frame of the traceback outside this package, '' if none."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.line and _is_student_file(f.filename)]
-    return f" (in line {frames[-1].lineno}: `{frames[-1].line.strip()}`)" if frames else ""
+    return say(" (in line {line}: `{code}`)", line=frames[-1].lineno, code=frames[-1].line.strip()) if frames else ""
 
 
 def _is_student_file(filename):
@@ -459,21 +585,29 @@ def _change(name, before, after):
     """What changed inside the argument ``name``, e.g. 'cache[0] entry [1, 2] went from 0.5 to 0'."""
     if isinstance(before, np.ndarray) and isinstance(after, np.ndarray):
         if before.shape != after.shape or before.dtype != after.dtype:
-            return f"{name} went from {before.dtype} {before.shape} to {after.dtype} {after.shape}"
+            return say("{name} went from {old_dtype} {old_shape} to {new_dtype} {new_shape}", name=name,
+                       old_dtype=before.dtype, old_shape=before.shape, new_dtype=after.dtype, new_shape=after.shape)
         equal = before == after
         if before.dtype.kind in "fc":
             equal |= np.isnan(before) & np.isnan(after)
         diff = ~equal
         idx = _index(int(np.argmax(diff.ravel())), before.shape)
-        where = f" entry {_fmt_index(idx)}" if idx != () else ""
         old, new = _num(before[idx]), _num(after[idx])
         if old == new:  # a change in the last digits: adding and later subtracting h does not restore x
-            return (f"{name}{where} went from {float(before[idx])!r} to {float(after[idx])!r} (adding a "
-                    "number and subtracting it again does not always give back the same float: work on a copy)")
-        return f"{name}{where} went from {old} to {new}"
+            old, new = repr(float(before[idx])), repr(float(after[idx]))
+            if idx == ():
+                return say("{name} went from {old} to {new} (adding a number and subtracting it again does not "
+                           "always give back the same float: work on a copy)", name=name, old=old, new=new)
+            return say("{name} entry {index} went from {old} to {new} (adding a number and subtracting it again "
+                       "does not always give back the same float: work on a copy)",
+                       name=name, index=_fmt_index(idx), old=old, new=new)
+        if idx == ():
+            return say("{name} went from {old} to {new}", name=name, old=old, new=new)
+        return say("{name} entry {index} went from {old} to {new}", name=name, index=_fmt_index(idx), old=old, new=new)
     if isinstance(before, list) and isinstance(after, list) and len(before) != len(after):
-        return (f"the list {name} had {len(before)} items and now has {len(after)} (pop, append, del, remove "
-                "and slice assignment change the caller's list; loop over it instead)")
+        return say("the list {name} had {before} items and now has {after} (pop, append, del, remove "
+                   "and slice assignment change the caller's list; loop over it instead)",
+                   name=name, before=len(before), after=len(after))
     if isinstance(before, (tuple, list)) and isinstance(after, (tuple, list)) and len(before) == len(after):
         for i, (a, b) in enumerate(zip(before, after)):
             if not _same(a, b):
@@ -482,7 +616,7 @@ def _change(name, before, after):
         for k in before:
             if not _same(before[k], after[k]):
                 return _change(f"{name}[{k!r}]", before[k], after[k])
-    return f"{name} is no longer what was passed"
+    return say("{name} is no longer what was passed", name=name)
 
 
 # --- when a function fails because of another one --------------------------------------------
@@ -530,8 +664,12 @@ def _cascade(case, helpers, signature):
             verify(helper, case)
         except AssertionError as exc:
             name = _name(users[0])
-            where = f"which {name} calls" if reads[tested.index(users[0])] else f"which {name} may call"
-            return f"First fix {helper_name}, {where}: {exc} Then {_name(tested[0])}'s own test: "
+            if reads[tested.index(users[0])]:
+                where = say("which {name} calls", name=name)
+            else:
+                where = say("which {name} may call", name=name)
+            return say("First fix {helper}, {where}: {error} Then {name}'s own test: ",
+                       helper=helper_name, where=where, error=exc, name=_name(tested[0]))
         except KeyboardInterrupt:
             raise
         except BaseException:  # noqa: BLE001 - a helper that cannot be verified (it raised, or the
@@ -543,7 +681,7 @@ def _cascade(case, helpers, signature):
 
 def _name(fn):
     """The student's name for ``fn``: its __name__, or the name the grader calls it by."""
-    return getattr(fn, "__name__", None) or getattr(fn, "name", None) or "the function"
+    return getattr(fn, "__name__", None) or getattr(fn, "name", None) or say("the function")
 
 
 def sibling(fn, name):
@@ -593,9 +731,10 @@ def _globals_note(case):
                        if not n.startswith("_") and isinstance(fn.__globals__.get(n), _DATA))
         if found:
             names = ", ".join(f"`{n}`" for n in found)
-            notes.append(f" Note: {_name(fn)} reads {names} from the notebook (a variable defined outside the "
-                         "function, perhaps in another cell), not from its arguments: a function should use only "
-                         "its arguments and its own variables, as the test passes other inputs.")
+            notes.append(say(" Note: {name} reads {names} from the notebook (a variable defined outside the "
+                             "function, perhaps in another cell), not from its arguments: a function should use only "
+                             "its arguments and its own variables, as the test passes other inputs.",
+                             name=_name(fn), names=names))
     return "".join(notes)
 
 
@@ -603,10 +742,13 @@ def unpack(label_, out, n):
     """Split a returned tuple of ``n`` values, or say what came back instead."""
     if not isinstance(out, (tuple, list)) or len(out) != n:
         if out is None:
-            fail(f"{label_} returned None, but should return a tuple of {n} values. "
-                 "Did the function forget to `return` them?")
-        kind = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else "")
-        fail(f"{label_} should return a tuple of {n} values, got {kind}.")
+            fail(say("{label} returned None, but should return a tuple of {n} values. "
+                     "Did the function forget to `return` them?", label=label_, n=n))
+        if isinstance(out, (tuple, list)):
+            kind = say("a {type} of length {length}", type=type(out).__name__, length=len(out))
+        else:
+            kind = say("a {type}", type=type(out).__name__)
+        fail(say("{label} should return a tuple of {n} values, got {kind}.", label=label_, n=n, kind=kind))
     return tuple(out)
 
 

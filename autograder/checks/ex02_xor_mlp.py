@@ -2,13 +2,18 @@
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F64, assert_close, call, describe, diagnose, fail, ok, plain, torch_twin
+from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, fail, ok, plain,
+                                       sigmoid, torch_twin)
+from autograder.checks.messages import say
 from autograder.ref_numpy import xor as ref
-from autograder.ref_numpy.activations import sigmoid
 from autograder.ref_numpy.perceptron import GATE_INPUTS, step
 
-SHAPES = ("X has shape (N, n_in), W (n_in, n_out) and b (n_out,); the result has one row per example, "
+# English templates, shown through say(NAME).
+SHAPES_HINT = ("X has shape (N, n_in), W (n_in, n_out) and b (n_out,); the result has one row per example, "
           "shape (N, n_out).")
+ROWS_NOT_COLUMNS = ("W1 holds one row per hidden unit (the lectures' W x form), but here the weights of hidden "
+                    "unit j are column j of W1, since the network computes X @ W1 with one example per row. "
+                    "Hint: write each unit's weights as a column.")
 
 
 def _dense_case(rng, n, n_in, n_out):
@@ -18,13 +23,14 @@ def _dense_case(rng, n, n_in, n_out):
 def _dense_mistakes(X, W, b):
     """{hint: output} of the plausible wrong dense layers whose shapes allow them."""
     formulas = {
-        "W already has shape (n_in, n_out), one column per output unit: do not transpose it.": lambda: X @ W.T + b,
-        "add the bias b to every row.": lambda: X @ W,
-        "one example per ROW: the examples are the rows of X, so X comes first in the product "
-        "(the lectures' W x is the column form).": lambda: W @ X + b,
-        "return one row per example, shape (N, n_out), not its transpose.": lambda: (X @ W + b).T,
-        "b has one bias per output unit: b[j] belongs to column j of the result, added to every row "
-        "(not one bias per example).": lambda: X @ W + b[:, None],
+        say("W already has shape (n_in, n_out), one column per output unit: do not transpose it."):
+            lambda: X @ W.T + b,
+        say("add the bias b to every row."): lambda: X @ W,
+        say("one example per ROW: the examples are the rows of X, so X comes first in the product "
+            "(the lectures' W x is the column form)."): lambda: W @ X + b,
+        say("return one row per example, shape (N, n_out), not its transpose."): lambda: (X @ W + b).T,
+        say("b has one bias per output unit: b[j] belongs to column j of the result, added to every row "
+            "(not one bias per example)."): lambda: X @ W + b[:, None],
     }
     mistakes = {}
     for hint, formula in formulas.items():
@@ -42,30 +48,31 @@ def check_dense_forward(dense_forward, seed=0, n=5, n_in=3, n_out=4):
     # The square case first: there a transposed W or W @ X runs without an error and is named.
     cases = [_dense_case(rng, 3, 3, 3), _dense_case(rng, n, n_in, n_out)]
     for X, W, b in cases:
-        label = describe("dense_forward(X, W, b)", X=X, W=W, b=b)
-        got = call(dense_forward, label, SHAPES, X=X, W=W, b=b)
+        label = describe("dense_forward(X, W, b)", X=X, W=W, b=b)  # not a message (the call, as code)
+        got = call(dense_forward, label, say(SHAPES_HINT), X=X, W=W, b=b)
         hint = diagnose(got, _dense_mistakes(X, W, b))
-        got = assert_close(label, got, ref.dense_forward(X, W, b), F64, hint or SHAPES)
+        got = assert_close(label, got, ref.dense_forward(X, W, b), F64, hint or say(SHAPES_HINT))
         assert_close(label, got, numpy(ref_torch.dense_forward(X, W, b, dev)), DEVICE, against="PyTorch")
-    ok(f"dense_forward matches the NumPy and PyTorch references on {len(cases)} batches")
+    ok(say("dense_forward matches the NumPy and PyTorch references on {n} batches", n=len(cases)))
 
 
 def _as_network(W1, b1, W2, b2):
     """The student's XOR weights as plain arrays of the shapes dense layers need."""
-    W1, b1, W2, b2 = (plain(f"the variable {name}", v).astype(float) for name, v in
+    W1, b1, W2, b2 = (plain(say("the variable {name}", name=name), v).astype(float) for name, v in
                       (("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2)))
     if W1.ndim != 2 or W1.shape[0] != 2:
-        fail(f"W1 should be a NumPy array of shape (2, n_hidden), one row per input; it has shape {W1.shape}.")
+        fail(say("W1 should be a NumPy array of shape (2, n_hidden), one row per input; it has shape {shape}.",
+                 shape=W1.shape))
     h = W1.shape[1]
     if b1.shape != (h,):
-        fail(f"b1 should have shape ({h},), one bias per hidden unit; it has shape {b1.shape}.")
+        fail(say("b1 should have shape ({h},), one bias per hidden unit; it has shape {shape}.", h=h, shape=b1.shape))
     if W2.shape not in ((h, 1), (h,)):
-        fail(f"W2 should have shape ({h}, 1), one row per hidden unit; it has shape {W2.shape}.")
+        fail(say("W2 should have shape ({h}, 1), one row per hidden unit; it has shape {shape}.", h=h, shape=W2.shape))
     if b2.shape not in ((1,), ()):
-        fail(f"b2 should have shape (1,), one output unit; it has shape {b2.shape}.")
+        fail(say("b2 should have shape (1,), one output unit; it has shape {shape}.", shape=b2.shape))
     arrays = (W1, b1, W2.reshape(h, 1), b2.reshape(1))
     if not all(np.all(np.isfinite(a)) for a in arrays):
-        fail("W1, b1, W2 and b2 must hold finite numbers.")
+        fail(say("W1, b1, W2 and b2 must hold finite numbers."))
     return arrays
 
 
@@ -76,21 +83,19 @@ def check_xor_weights(W1, b1, W2, b2):
     out = ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0]
     for x, h, y, want in zip(GATE_INPUTS, hidden, out, ref.XOR_TARGETS):
         if y != want and W1.shape == (2, 2) and _computes_xor(W1.T, b1, W2, b2):
-            fail("W1 holds one row per hidden unit (the lectures' W x form), but here the weights of "
-                 "hidden unit j are column j of W1, since the network computes X @ W1 with one example "
-                 "per row. Hint: write each unit's weights as a column.")
+            fail(say(ROWS_NOT_COLUMNS))
         if y != want:
             x = tuple(int(v) for v in x)
-            fail(f"With W1, b1, W2, b2 the network gives {int(y)} for input {x}, but XOR{x} = {int(want)}. "
-                 f"The hidden units give {h.astype(int).tolist()} there. Hint: XOR is AND(NAND, OR): "
-                 "let the hidden units compute NAND and OR (one per column of W1) and the output unit "
-                 "the AND of the two.")
-    ok("W1, b1, W2, b2 compute XOR on all four inputs")
+            fail(say("With W1, b1, W2, b2 the network gives {got} for input {x}, but XOR{x} = {want}. "
+                     "The hidden units give {hidden} there. Hint: XOR is AND(NAND, OR): "
+                     "let the hidden units compute NAND and OR (one per column of W1) and the output unit "
+                     "the AND of the two.", got=int(y), x=x, want=int(want), hidden=h.astype(int).tolist()))
+    ok(say("W1, b1, W2, b2 compute XOR on all four inputs"))
 
 
 #: The exercise's decomposition, XOR = OR(x1 AND NOT x2, x2 AND NOT x1): what its hidden units
 #: give on GATE_INPUTS. (The chapter builds XOR = AND(NAND, OR), so it never prints this answer.)
-ANDNOT_UNITS = {(0, 0, 1, 0): "x1 and not x2", (0, 1, 0, 0): "x2 and not x1"}
+ANDNOT_UNITS = {(0, 0, 1, 0): "x1 and not x2", (0, 1, 0, 0): "x2 and not x1"}  # not a message (formulas, as keys)
 
 
 def check_xor_by_andnot(W1, b1, W2, b2):
@@ -98,26 +103,25 @@ def check_xor_by_andnot(W1, b1, W2, b2):
     (columns of W1, either order) and an output unit computing their OR."""
     W1, b1, W2, b2 = _as_network(W1, b1, W2, b2)
     if W1.shape[1] != 2:
-        fail(f"W1 should have shape (2, 2), one column per hidden unit (two units); it has shape {W1.shape}.")
+        fail(say("W1 should have shape (2, 2), one column per hidden unit (two units); it has shape {shape}.",
+                 shape=W1.shape))
     units = [tuple(int(v) for v in col) for col in step(ref.dense_forward(GATE_INPUTS, W1, b1)).T]
     if sorted(units) != sorted(ANDNOT_UNITS):
         rows = [tuple(int(v) for v in col) for col in step(ref.dense_forward(GATE_INPUTS, W1.T, b1)).T]
         if sorted(rows) == sorted(ANDNOT_UNITS):
-            fail("W1 holds one row per hidden unit (the lectures' W x form), but here the weights of hidden "
-                 "unit j are column j of W1, since the network computes X @ W1 with one example per row. "
-                 "Hint: write each unit's weights as a column.")
-        fail(f"On the inputs (0, 0), (0, 1), (1, 0), (1, 1) the hidden units give {list(units[0])} and "
-             f"{list(units[1])}, but one should give [0, 0, 1, 0] (x1 and not x2) and the other [0, 1, 0, 0] "
-             "(x2 and not x1). Hint: exercise 01's ANDNOT gate is the first unit; the second is the same "
-             "unit with the roles of the two inputs swapped.")
+            fail(say(ROWS_NOT_COLUMNS))
+        fail(say("On the inputs (0, 0), (0, 1), (1, 0), (1, 1) the hidden units give {first} and {second}, but one "
+                 "should give [0, 0, 1, 0] (x1 and not x2) and the other [0, 1, 0, 0] (x2 and not x1). Hint: "
+                 "exercise 01's ANDNOT gate is the first unit; the second is the same unit with the roles of the "
+                 "two inputs swapped.", first=list(units[0]), second=list(units[1])))
     out = ref.xor_network(GATE_INPUTS, W1, b1, W2, b2)[:, 0]
     for x, y, want in zip(GATE_INPUTS, out, ref.XOR_TARGETS):
         if y != want:
             x = tuple(int(v) for v in x)
-            fail(f"The hidden units are right, but the network gives {int(y)} for input {x}, and "
-                 f"XOR{x} = {int(want)}. Hint: the output unit computes the OR of the two hidden units "
-                 "(W2 and b2 are an OR gate's weights).")
-    ok("W1, b1, W2, b2 compute XOR as OR(x1 and not x2, x2 and not x1) on all four inputs")
+            fail(say("The hidden units are right, but the network gives {got} for input {x}, and "
+                     "XOR{x} = {want}. Hint: the output unit computes the OR of the two hidden units "
+                     "(W2 and b2 are an OR gate's weights).", got=int(y), x=x, want=int(want)))
+    ok(say("W1, b1, W2, b2 compute XOR as OR(x1 and not x2, x2 and not x1) on all four inputs"))
 
 
 def _computes_xor(W1, b1, W2, b2):
@@ -141,16 +145,16 @@ def _network_mistakes(X, W1, b1, W2, b2):
     z1 = X @ W1 + b1
     h = step(z1)
     return {
-        "apply the step to the output layer too: the network returns 0/1 values.": h @ W2 + b2,
-        "apply the step to the hidden layer before the second dense layer "
-        "(without it the two layers collapse into one).": step(z1 @ W2 + b2),
+        say("apply the step to the output layer too: the network returns 0/1 values."): h @ W2 + b2,
+        say("apply the step to the hidden layer before the second dense layer "
+            "(without it the two layers collapse into one)."): step(z1 @ W2 + b2),
         # with (z >= 0) = 1 - step(-z) at both layers, the reference network on negated weights:
         # on inputs without an exact 0 it IS the answer, so no formula here may compute it directly
-        "the step gives 0 when its input is exactly 0 (fire only above 0).":
+        say("the step gives 0 when its input is exactly 0 (fire only above 0)."):
             1.0 - ref.xor_network(X, -W1, -b1, W2, -b2 - W2.sum(axis=0)),
-        "add the hidden layer's bias b1.": step(step(X @ W1) @ W2 + b2),
-        "add the output layer's bias b2.": step(h @ W2),
-        "this network uses the step function, not the sigmoid (that comes in chapter 03).":
+        say("add the hidden layer's bias b1."): step(step(X @ W1) @ W2 + b2),
+        say("add the output layer's bias b2."): step(h @ W2),
+        say("this network uses the step function, not the sigmoid (that comes in chapter 03)."):
             sigmoid(sigmoid(z1) @ W2 + b2),
     }
 
@@ -163,20 +167,21 @@ def check_xor_network(xor_network, seed=0, n=6, n_in=2, n_hidden=2, n_out=1):
     cases = [(GATE_INPUTS, w["W1"], w["b1"], w["W2"], w["b2"]),
              _integer_network(rng, n, n_in, n_hidden, n_out),
              _normal_network(rng, n, n_in, n_hidden, n_out)]
-    generic = ("Hint: the hidden layer is a dense layer followed by the step; the output layer "
-               "is another dense layer followed by the step. Use your dense_forward "
-               "(check_dense_forward must pass first).")
+    generic = say("the hidden layer is a dense layer followed by the step; the output layer "
+                  "is another dense layer followed by the step. Use your dense_forward "
+                  "(check_dense_forward must pass first).")
     for k, (X, W1, b1, W2, b2) in enumerate(cases):
-        label = describe("xor_network(X, W1, b1, W2, b2)", X=X, W1=W1, W2=W2)
-        got = call(xor_network, label, "xor_network should call your dense_forward twice, with a step after each.",
-                    X=X, W1=W1, b1=b1, W2=W2, b2=b2)
+        label = describe("xor_network(X, W1, b1, W2, b2)", X=X, W1=W1, W2=W2)  # not a message (the call, as code)
+        got = call(xor_network, label,
+                   say("xor_network should call your dense_forward twice, with a step after each."),
+                   X=X, W1=W1, b1=b1, W2=W2, b2=b2)
         hint = diagnose(got, _network_mistakes(X, W1, b1, W2, b2))
         if k > 0:  # right on XOR, wrong here: the function ignores the weights (or the X) it was given
-            generic = ("Hint: it was right on XOR with the XOR weights but not with these weights. "
-                       "Compute with the arguments X, W1, b1, W2, b2 the function receives, not with "
-                       "the notebook's variables of section 2 or the XOR table: the grader calls it "
-                       "with other networks.")
+            generic = say("it was right on XOR with the XOR weights but not with these weights. "
+                          "Compute with the arguments X, W1, b1, W2, b2 the function receives, not with "
+                          "the notebook's variables of section 2 or the XOR table: the grader calls it "
+                          "with other networks.")
         got = assert_close(label, got, ref.xor_network(X, W1, b1, W2, b2), EXACT, hint or generic)
         twin = ref_torch.xor_network(X, W1, b1, W2, b2, device=dev)
         assert_close(label, got, numpy(twin), DEVICE, against="PyTorch")
-    ok(f"xor_network matches the NumPy and PyTorch references on XOR and {len(cases) - 1} random networks")
+    ok(say("xor_network matches the NumPy and PyTorch references on XOR and {n} random networks", n=len(cases) - 1))

@@ -10,11 +10,13 @@ built so that each usual mistake gives another epoch.
 
 import numpy as np
 
-from autograder.checks.compare import DEVICE, EXACT, F32, assert_close, call, diagnose, explains, fail, ok, \
+from autograder.checks.compare import DEVICE, EXACT, F32, assert_close, call, diagnose, explains, fail, narrow, ok, \
     plain, torch_twin, unpack
+from autograder.checks.messages import say
 from autograder.ref_numpy import metrics as ref_metrics
 from autograder.ref_numpy import validation as ref_validation
 
+# English templates, shown through say(NAME).
 ROWS_HINT = ("cm[i, j] counts the examples whose TRUE class is i and whose PREDICTED class is j: "
              "rows are true classes, columns are predictions (scikit-learn's convention).")
 #: Precision, recall and F1 are ratios of integer counts: float32 is accepted as well as float64
@@ -47,21 +49,26 @@ def check_confusion_matrix(confusion_matrix, seed=0, n=40, n_classes=4):
     twin, dev, numpy = torch_twin("metrics")
     for N, K in [(n, n_classes), (3 * n, n_classes + 3)]:
         y_true, y_pred = _labels_case(rng, N, K)
-        label = (f"confusion_matrix(y_true, y_pred, n_classes={K}) for {N} labels "
-                 f"(class 0 never predicted, class {K - 1} never occurs)")
-        got = call(confusion_matrix, label, "y_true and y_pred are integer arrays of shape (N,).",
+        label = say("confusion_matrix(y_true, y_pred, n_classes={K}) for {N} labels "
+                    "(class 0 never predicted, class {last} never occurs)", K=K, N=N, last=K - 1)
+        got = call(confusion_matrix, label, say("y_true and y_pred are integer arrays of shape (N,)."),
                    y_true=y_true, y_pred=y_pred, n_classes=K)
         want = ref_metrics.confusion_matrix(y_true, y_pred, K)
-        hint = diagnose(got, {
-            ROWS_HINT + " You put the predictions in the rows.": want.T,
-            "count every example: cm[i, j] grows by one for each n with y_true[n] == i and y_pred[n] == j "
-            "(a fancy-indexed cm[y_true, y_pred] += 1 counts repeated pairs only once).": np.minimum(want, 1),
-        })
+        hint = diagnose(got, _confusion_matrix_mistakes(want))
         got = assert_close(label, got, want, EXACT, hint or
-                           f"The matrix has n_classes x n_classes = {K} x {K} entries, even for classes that "
-                           f"never occur or are never predicted. {ROWS_HINT}")
+                           say("The matrix has n_classes x n_classes = {K} x {K} entries, even for classes that "
+                               "never occur or are never predicted. {rows}", K=K, rows=say(ROWS_HINT)))
         assert_close(label, got, numpy(twin.confusion_matrix(y_true, y_pred, K, dev)), EXACT, against="PyTorch")
-    ok("confusion_matrix counts (true, predicted) pairs like the NumPy and PyTorch references")
+    ok(say("confusion_matrix counts (true, predicted) pairs like the NumPy and PyTorch references"))
+
+
+def _confusion_matrix_mistakes(want):
+    """{hint: the wrong matrix} for the right (K, K) matrix want."""
+    return {
+        say("{rows} You put the predictions in the rows.", rows=say(ROWS_HINT)): want.T,
+        say("count every example: cm[i, j] grows by one for each n with y_true[n] == i and y_pred[n] == j "
+            "(a fancy-indexed cm[y_true, y_pred] += 1 counts repeated pairs only once)."): np.minimum(want, 1),
+    }
 
 
 # ---------------------------------------------------------------- precision, recall, F1
@@ -75,28 +82,28 @@ def _cm_case(rng, n_classes):
     return cm
 
 
-def _prf_mistakes(cm, average):
+def _precision_recall_f1_mistakes(cm, average):
     """{hint: the wrong (precision, recall, f1)} for a confusion matrix cm."""
     p, r, f1 = ref_metrics.precision_recall_f1(cm)
     if average is None:
-        return {"precision and recall are swapped: precision divides TP by the COLUMN sum (all examples "
-                "predicted as the class), recall by the ROW sum (all examples that are the class). "
-                + ROWS_HINT: (r, p, f1)}
+        return {say("precision and recall are swapped: precision divides TP by the COLUMN sum (all examples "
+                    "predicted as the class), recall by the ROW sum (all examples that are the class). {rows}",
+                    rows=say(ROWS_HINT)): (r, p, f1)}
     micro = ref_metrics.accuracy(cm)
     with np.errstate(invalid="ignore", divide="ignore"):
         nan_p = np.where(cm.sum(axis=0) > 0, p, np.nan)
         nan_r = np.where(cm.sum(axis=1) > 0, r, np.nan)
     mp, mr = p.mean(), r.mean()
     return {
-        "that is the micro average (counts pooled over all classes), which equals the accuracy here. "
-        "The macro average computes the metric for each class, then takes their plain mean, so every class "
-        "weighs the same, however rare.": (micro, micro, micro),
-        "the macro F1 is the mean of the per-class F1 scores, not the F1 of the macro precision and recall.":
+        say("that is the micro average (counts pooled over all classes), which equals the accuracy here. "
+            "The macro average computes the metric for each class, then takes their plain mean, so every class "
+            "weighs the same, however rare."): (micro, micro, micro),
+        say("the macro F1 is the mean of the per-class F1 scores, not the F1 of the macro precision and recall."):
             (mp, mr, 2 * mp * mr / (mp + mr)),
-        "every class counts in the macro average, also one whose ratio had a zero denominator (it counts "
-        "as 0): take the mean over all n_classes, do not skip them.": (np.nanmean(nan_p), np.nanmean(nan_r),
-                                                                       f1[(cm.sum(0) + cm.sum(1)) > 0].mean()),
-        "precision and recall are swapped. " + ROWS_HINT: (mr, mp, f1.mean()),
+        say("every class counts in the macro average, also one whose ratio had a zero denominator (it counts "
+            "as 0): take the mean over all n_classes, do not skip them."): (np.nanmean(nan_p), np.nanmean(nan_r),
+                                                                           f1[(cm.sum(0) + cm.sum(1)) > 0].mean()),
+        say("precision and recall are swapped. {rows}", rows=say(ROWS_HINT)): (mr, mp, f1.mean()),
     }
 
 
@@ -107,7 +114,7 @@ def _prf_hint(got, mistakes, i):
     except AssertionError:
         return ""
     if np.isnan(arr.astype(float)).any():
-        return "Hint: " + ZERO_DIVISION_HINT
+        return say(ZERO_DIVISION_HINT)
     return diagnose(arr, {h: v[i] for h, v in mistakes.items()})
 
 
@@ -119,36 +126,42 @@ def check_precision_recall_f1(precision_recall_f1, seed=0, n_classes=5):
     cm = _cm_case(rng, n_classes)
     names = ("precision", "recall", "f1")
     for average in (None, "macro"):
-        label = (f"precision_recall_f1(cm, average={average!r}) for a {n_classes} x {n_classes} cm "
-                 f"(class 1 never predicted, class {n_classes - 1} never occurs)")
-        out = unpack(label, call(precision_recall_f1, label, ZERO_DIVISION_HINT, cm=cm, average=average), 3)
+        label = say("precision_recall_f1(cm, average={average!r}) for a {K} x {K} cm "
+                    "(class 1 never predicted, class {last} never occurs)", average=average, K=n_classes,
+                    last=n_classes - 1)
+        out = unpack(label, call(precision_recall_f1, label, say(ZERO_DIVISION_HINT), cm=cm, average=average), 3)
         want = ref_metrics.precision_recall_f1(cm, average)
         other = twin.precision_recall_f1(cm, average, dev)
-        mistakes = _prf_mistakes(cm, average)
+        mistakes = _precision_recall_f1_mistakes(cm, average)
         for i, name in enumerate(names):
             hint = _prf_hint(out[i], mistakes, i)
-            shape = f"shape ({n_classes},), one number per class" if average is None else "one number"
-            got = assert_close(f"{label}: {name}", out[i], want[i], RATIOS, hint or f"{name} has {shape}.")
+            shape = (say("{name} has shape ({K},), one number per class.", name=name, K=n_classes)
+                     if average is None else say("{name} has one number.", name=name))
+            got = assert_close(f"{label}: {name}", out[i], want[i], RATIOS, hint or shape)
             twin_value = numpy(other[i]) if average is None else other[i]
             assert_close(f"{label}: {name}", got, twin_value, DEVICE, against="PyTorch")
-    ok("precision_recall_f1 matches the references per class and macro-averaged, with 0 for 0/0")
+    ok(say("precision_recall_f1 matches the references per class and macro-averaged, with 0 for 0/0"))
 
 
 # ---------------------------------------------------------------- stratified k-fold
 
 def _folds(kfold_indices, y, k, seed, n):
     """Call the student's function and return its folds as a list of k integer arrays."""
-    label = f"kfold_indices(y, k={k}, seed={seed}) for {n} labels"
-    out = call(kfold_indices, label, "y is an integer array of shape (N,); return a list of k index arrays.",
+    label = say("kfold_indices(y, k={k}, seed={seed}) for {n} labels", k=k, seed=seed, n=n)
+    out = call(kfold_indices, label, say("y is an integer array of shape (N,); return a list of k index arrays."),
                y=y, k=k, seed=seed)
-    if not isinstance(out, (list, tuple)) or len(out) != k:
-        kind = f"a {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (list, tuple)) else "")
-        fail(f"{label} should return a list of k = {k} arrays (the validation indices of each fold), got {kind}.")
+    if isinstance(out, (list, tuple)) and len(out) != k:
+        fail(say("{label} should return a list of k = {k} arrays (the validation indices of each fold), "
+                 "got a {kind} of length {length}.", label=label, k=k, kind=type(out).__name__, length=len(out)))
+    if not isinstance(out, (list, tuple)):
+        fail(say("{label} should return a list of k = {k} arrays (the validation indices of each fold), "
+                 "got a {kind}.", label=label, k=k, kind=type(out).__name__))
     folds = []
     for i, fold in enumerate(out):
-        arr = plain(f"{label}: fold {i}", fold)
+        arr = plain(say("{label}: fold {i}", label=label, i=i), fold)
         if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
-            fail(f"{label}: fold {i} should be a 1-D array of integer indices, got {arr.dtype} of shape {arr.shape}.")
+            fail(say("{label}: fold {i} should be a 1-D array of integer indices, got {dtype} of shape {shape}.",
+                     label=label, i=i, dtype=arr.dtype, shape=arr.shape))
         folds.append(arr.astype(np.int64))
     return label, folds
 
@@ -158,17 +171,19 @@ def _assert_partition(label, folds, n):
     everything = np.concatenate(folds) if folds else np.zeros(0, np.int64)
     outside = everything[(everything < 0) | (everything >= n)]
     if outside.size:
-        fail(f"{label}: index {outside[0]} is not an example: indices run from 0 to N - 1 = {n - 1}.")
+        fail(say("{label}: index {index} is not an example: indices run from 0 to N - 1 = {last}.",
+                 label=label, index=outside[0], last=n - 1))
     seen = np.bincount(everything, minlength=n)
     if (seen > 1).any():
         i = int(np.argmax(seen > 1))
         where = [j for j, f in enumerate(folds) if i in f]
-        fail(f"{label}: example {i} is in {seen[i]} validation folds ({where}); every example must be in "
-             f"exactly one, so that each is validated once.")
+        fail(say("{label}: example {i} is in {count} validation folds ({where}); every example must be in "
+                 "exactly one, so that each is validated once.", label=label, i=i, count=seen[i], where=where))
     if (seen == 0).any():
         i = int(np.argmax(seen == 0))
-        fail(f"{label}: example {i} is in no fold ({int((seen == 0).sum())} of {n} examples are missing); "
-             f"every example must be in exactly one. Do not drop the remainder when k does not divide a count.")
+        fail(say("{label}: example {i} is in no fold ({missing} of {n} examples are missing); every example "
+                 "must be in exactly one. Do not drop the remainder when k does not divide a count.",
+                 label=label, i=i, missing=int((seen == 0).sum()), n=n))
 
 
 def _class_counts(y, folds):
@@ -181,13 +196,15 @@ def _assert_stratified(label, y, folds):
     counts = _class_counts(y, folds)
     for c, row in zip(np.unique(y), counts):
         if row.max() - row.min() > 1:
-            fail(f"{label}: the folds are not stratified: class {c} ({row.sum()} examples) has {row.max()} in fold "
-                 f"{int(np.argmax(row))} but {row.min()} in fold {int(np.argmin(row))}. Spread every class over "
-                 f"the k folds separately (counts may differ by at most 1), not the data as a whole.")
+            fail(say("{label}: the folds are not stratified: class {c} ({total} examples) has {most} in fold "
+                     "{fuller} but {least} in fold {emptier}. Spread every class over the k folds separately "
+                     "(counts may differ by at most 1), not the data as a whole.", label=label, c=c,
+                     total=row.sum(), most=row.max(), fuller=int(np.argmax(row)), least=row.min(),
+                     emptier=int(np.argmin(row))))
     sizes = np.array([len(f) for f in folds])
     if sizes.max() - sizes.min() > 1:
-        fail(f"{label}: fold sizes {sizes.tolist()} differ by more than 1. Keep dealing where the previous class "
-             f"stopped instead of starting every class at fold 0.")
+        fail(say("{label}: fold sizes {sizes} differ by more than 1. Keep dealing where the previous class "
+                 "stopped instead of starting every class at fold 0.", label=label, sizes=sizes.tolist()))
     return counts
 
 
@@ -206,14 +223,15 @@ def check_kfold_indices(kfold_indices, seed=0, n=63, n_classes=3, k=5):
         counts = _assert_stratified(label, y, folds)
         _, again = _folds(kfold_indices, y, k, seed, n)
         if not all(np.array_equal(a, b) for a, b in zip(folds, again)):
-            fail(f"{label}: two calls with the same seed gave different folds. Draw every random number from "
-                 f"one generator made from the seed (np.random.default_rng(seed)), not from the global state.")
+            fail(say("{label}: two calls with the same seed gave different folds. Draw every random number from "
+                     "one generator made from the seed (np.random.default_rng(seed)), not from the global state.",
+                     label=label))
         _, other = _folds(kfold_indices, y, k, seed + 1, n)
         if all(np.array_equal(a, b) for a, b in zip(folds, other)):
-            fail(f"{label}: seeds {seed} and {seed + 1} gave the same folds. Shuffle the examples of each class "
-                 f"with a generator made from the seed.")
+            fail(say("{label}: seeds {seed} and {other} gave the same folds. Shuffle the examples of each class "
+                     "with a generator made from the seed.", label=label, seed=seed, other=seed + 1))
         theirs = [numpy(f) for f in twin.kfold_indices(y, k, seed, dev)]
-        assert_close(f"{label}: the sorted class counts per fold", np.sort(counts, axis=1),
+        assert_close(say("{label}: the sorted class counts per fold", label=label), np.sort(counts, axis=1),
                      np.sort(_class_counts(y, theirs), axis=1), EXACT, against="PyTorch")
     # Every class one example more than k: a dealer that restarts at fold 0 for each class piles the
     # remainders into fold 0, which random class counts may not show.
@@ -221,7 +239,7 @@ def check_kfold_indices(kfold_indices, seed=0, n=63, n_classes=3, k=5):
     label, folds = _folds(kfold_indices, y, k, seed, y.size)
     _assert_partition(label, folds, y.size)
     _assert_stratified(label, y, folds)
-    ok(f"kfold_indices gives {k} stratified folds that partition the data, fixed by the seed")
+    ok(say("kfold_indices gives {k} stratified folds that partition the data, fixed by the seed", k=k))
 
 
 # ---------------------------------------------------------------- early stopping
@@ -241,24 +259,24 @@ def _stopped_at(losses, patience, improves=lambda a, b: a < b, since_best=True, 
     return best
 
 
-def _stop_variants(losses, patience):
+def _early_stopping_mistakes(losses, patience):
     """{hint: the epoch a mistaken rule returns} for one sequence of validation losses."""
     return {
-        "return the best epoch (whose weights you keep), not the epoch where patience ran out.":
+        say("return the best epoch (whose weights you keep), not the epoch where patience ran out."):
             _stopped_at(losses, patience, keep_stop=True),
-        "training stops when patience runs out: the epochs after that are never seen, so the result is the "
-        "best epoch up to the stop, not the minimum of the whole list.": int(np.argmin(losses)),
-        "a tie is not an improvement: an improvement is strictly lower than the best loss so far, so the "
-        "earliest of equal losses is kept.": _stopped_at(losses, patience, improves=lambda a, b: a <= b),
-        "stop after exactly `patience` epochs without improvement, not patience + 1.":
+        say("training stops when patience runs out: the epochs after that are never seen, so the result is the "
+            "best epoch up to the stop, not the minimum of the whole list."): int(np.argmin(losses)),
+        say("a tie is not an improvement: an improvement is strictly lower than the best loss so far, so the "
+            "earliest of equal losses is kept."): _stopped_at(losses, patience, improves=lambda a, b: a <= b),
+        say("stop after exactly `patience` epochs without improvement, not patience + 1."):
             _stopped_at(losses, patience, offset=1),
-        "stop after exactly `patience` epochs without improvement, not patience - 1.":
+        say("stop after exactly `patience` epochs without improvement, not patience - 1."):
             _stopped_at(losses, patience, offset=-1),
-        "count the epochs since the BEST loss, not since the previous epoch: a loss that is lower than the "
-        "previous epoch but not lower than the best is no improvement.": _stopped_at(losses, patience,
-                                                                                    since_best=False),
-        "the counter restarts at 0 at every improvement: it counts the epochs since the best one, not all "
-        "epochs without improvement since epoch 0.": _stopped_at(losses, patience, reset=False),
+        say("count the epochs since the BEST loss, not since the previous epoch: a loss that is lower than the "
+            "previous epoch but not lower than the best is no improvement."): _stopped_at(losses, patience,
+                                                                                         since_best=False),
+        say("the counter restarts at 0 at every improvement: it counts the epochs since the best one, not all "
+            "epochs without improvement since epoch 0."): _stopped_at(losses, patience, reset=False),
     }
 
 
@@ -281,19 +299,20 @@ def _random_losses(rng, t):
 
 
 def _narrow(early_stopping, cases, hints):
-    """The hints whose mistaken rule gives the student's answer on EVERY case (all of them if none does).
+    """The hints whose mistaken rule also gives the student's answer on the other cases (compare.narrow).
 
     One case often cannot tell several mistakes apart; the others usually can.
     """
-    left = list(hints)
-    for losses, patience in cases:
-        try:
-            got = int(call(early_stopping, "early_stopping", val_losses=list(losses), patience=patience))
-        except (AssertionError, TypeError, ValueError):  # its own verdict comes when the check reaches it
-            return hints
-        variants = _stop_variants(losses, patience)
-        left = [h for h in left if variants[h] == got]
-    return left or hints
+    def on(losses, patience):
+        def keep(left):
+            try:
+                got = int(call(early_stopping, "early_stopping", val_losses=list(losses), patience=patience))
+            except (AssertionError, TypeError, ValueError):  # its own verdict comes when the check reaches it
+                return None
+            variants = _early_stopping_mistakes(losses, patience)
+            return [h for h in left if variants[h] == got]
+        return keep
+    return narrow(hints, (on(losses, patience) for losses, patience in cases))
 
 
 @explains()
@@ -306,17 +325,19 @@ def check_early_stopping(early_stopping, seed=0, n_random=20, max_epochs=30):
     for losses, patience in cases:
         shown = ", ".join(f"{v:g}" for v in losses)
         label = f"early_stopping(val_losses=[{shown}], patience={patience})"
-        got = call(early_stopping, label, "val_losses is a list of floats; return an int.",
+        got = call(early_stopping, label, say("val_losses is a list of floats; return an int."),
                    val_losses=list(losses), patience=patience)
         arr = plain(label, got, ())
         if arr.shape != () or arr.dtype.kind not in "iu":
-            fail(f"{label} should return one integer (the index of an epoch), got {arr.dtype} of shape {arr.shape}.")
+            fail(say("{label} should return one integer (the index of an epoch), got {dtype} of shape {shape}.",
+                     label=label, dtype=arr.dtype, shape=arr.shape))
         want = ref_validation.early_stopping(losses, patience)
-        matching = [h for h, v in _stop_variants(losses, patience).items() if v != want and v == int(arr)]
+        mistakes = _early_stopping_mistakes(losses, patience)
+        matching = [h for h, v in mistakes.items() if v != want and v == int(arr)]
         matching = _narrow(early_stopping, cases, matching) if len(matching) > 1 else matching
-        hint = "Hint: " + " Or: ".join(matching) if matching else ""
+        hint = diagnose(arr, {h: mistakes[h] for h in matching})
         got = assert_close(label, arr, want, EXACT, hint or
-                           "Epochs are numbered from 0; stop when `patience` epochs in a row have not beaten "
-                           "the best loss so far, and return the best epoch.")
+                           say("Epochs are numbered from 0; stop when `patience` epochs in a row have not beaten "
+                               "the best loss so far, and return the best epoch."))
         assert_close(label, got, twin.early_stopping(losses, patience, dev), EXACT, against="PyTorch")
-    ok(f"early_stopping keeps the right epoch in {len(cases)} cases")
+    ok(say("early_stopping keeps the right epoch in {n} cases", n=len(cases)))

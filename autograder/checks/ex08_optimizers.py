@@ -15,17 +15,18 @@ import math
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, F64, CheckFailed, assert_close, call, diagnose, explains, fail, ok,
-                                       plain, torch_twin, unpack)
-from autograder import wire
+from autograder.checks.compare import (DEVICE, F64, assert_close, assert_plain_data, call, diagnose, explains, fail,
+                                       narrow, ok, plain, torch_twin, unpack)
+from autograder.checks.messages import say
 from autograder.ref_numpy import optim as ref_optim
 from autograder.ref_numpy import schedules as ref_sched
 
 #: Most optimizer checks: enough steps for the state to matter (the issue asks >= 50).
 STEPS = 60
 
-UPHILL = ("the step goes against the gradient, downhill: subtract the update from w (w - lr * ...); "
-          "you added it.")
+#: Said by every optimizer check (an English template: say(UPHILL_HINT)).
+UPHILL_HINT = ("the step goes against the gradient, downhill: subtract the update from w (w - lr * ...); "
+               "you added it.")
 
 
 # ---------------------------------------------------------------- the test problem
@@ -56,13 +57,10 @@ def _fmt(hyper):
 def _check_state(label, state):
     """The returned state must be a dict of plain data (it crosses the grader's pipe)."""
     if not isinstance(state, dict):
-        fail(f"{label}[1] (state) should be a dict holding what the next step needs, got "
-             f"{type(state).__name__}. Did you forget to return the new state?")
-    try:
-        wire.encode(state, [])
-    except wire.Unserializable as exc:
-        raise CheckFailed(f"{label}[1] (state) holds {exc}; keep it plain data: a dict with str "
-                          "keys of NumPy arrays and numbers.") from None
+        fail(say("{label}[1] (state) should be a dict holding what the next step needs, got {kind}. "
+                 "Did you forget to return the new state?", label=label, kind=type(state).__name__))
+    assert_plain_data(say("{label}[1] (state)", label=label), state,
+                      say("Keep it a dict with str keys of NumPy arrays and numbers."))
 
 
 def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
@@ -74,16 +72,18 @@ def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
     m_states = dict.fromkeys(mistakes)
     for k in range(steps):
         g, h = gradient(w, k), dict(hyper, lr=float(lrs[k]))
-        label = f"{name}(w, dw, state, {_fmt(h)}) at step {k + 1} of {steps}, w of shape {shape}"
+        label = say("{name}(w, dw, state, {hyper}) at step {k} of {steps}, w of shape {shape}",
+                    name=name, hyper=_fmt(h), k=k + 1, steps=steps, shape=shape)
+        next_w = say("{label}[0] (next_w)", label=label)
         out = unpack(label, call(student, label, w=w, dw=g, state=s_state, **h), 2)
         want, r_state = ref_step(w, g, r_state, **h)
         wrong = {}
         for hint, fn in mistakes.items():
             with np.errstate(all="ignore"):
                 wrong[hint], m_states[hint] = fn(w, g, m_states[hint], **h)
-        wrong[UPHILL] = 2 * w - want  # w + step where the answer is w - step
+        wrong[say(UPHILL_HINT)] = 2 * w - want  # w + step where the answer is w - step
         try:
-            got = assert_close(label + "[0] (next_w)", out[0], want, F64)
+            got = assert_close(next_w, out[0], want, F64)
         except AssertionError:  # say it again, naming the mistake (diagnose only when needed: speed)
             hits = [hint for hint in mistakes if diagnose(out[0], {hint: wrong[hint]})]
             if len(hits) > 1:  # several mistakes give this step: keep those that also give the next ones
@@ -91,13 +91,14 @@ def _run(student, name, hyper, seed, shape, steps, mistakes, base_hint):
                                ref_step, (gradient, lrs, hyper, k, steps))
                 wrong = {h_: wrong[h_] for h_ in hits}
             hint = diagnose(out[0], wrong) or _nan_hint(out[0]) or (
-                base_hint if k == 0 else f"Steps 1 to {k} were right: look at what the state carries from "
-                                         f"one call to the next, and at how the learning rate enters. {base_hint}")
-            assert_close(label + "[0] (next_w)", out[0], want, F64, hint)
+                base_hint if k == 0 else say("Steps 1 to {k} were right: look at what the state carries from "
+                                             "one call to the next, and at how the learning rate enters. {base}",
+                                             k=k, base=base_hint))
+            assert_close(next_w, out[0], want, F64, hint)
             raise
         _check_state(label, out[1])
         twin_w, t_state = twin_step(w, g, t_state, **h, device=dev)
-        assert_close(label + " (against torch.optim)", got, numpy(twin_w), DEVICE)
+        assert_close(say("{label} (against torch.optim)", label=label), got, numpy(twin_w), DEVICE)
         s_state, w = out[1], want
 
 
@@ -106,23 +107,24 @@ def _narrow(student, candidates, m_states, s_state, w, r_state, ref_step, proble
     them when the student's function cannot go on): one name for one mistake where step k alone
     fits several (RMSprop's first step is the same without (1 - alpha) and with a bias correction)."""
     gradient, lrs, hyper, k, steps = problem
-    hints = list(candidates)
-    for j in range(k + 1, min(k + 1 + ahead, steps)):
-        g, h = gradient(w, j), dict(hyper, lr=float(lrs[j]))
-        try:
-            with np.errstate(all="ignore"):
-                got, s_state = student(w.copy(), g.copy(), copy.deepcopy(s_state), **h)
-                outs = {hint: candidates[hint](w, g, m_states[hint], **h) for hint in hints}
-        except Exception:  # the student's step fails on its own state: keep what we have
-            break
-        same = [hint for hint in hints if diagnose(got, {hint: outs[hint][0]})]
-        if not same:
-            break
-        hints, m_states = same, {hint: outs[hint][1] for hint in same}
-        if len(hints) == 1:
-            break
-        w, r_state = ref_step(w, g, r_state, **h)
-    return hints
+    chain = {"s_state": s_state, "m_states": m_states, "w": w, "r_state": r_state}  # carried step to step
+
+    def step(j):
+        def keep(hints):
+            w = chain["w"]
+            g, h = gradient(w, j), dict(hyper, lr=float(lrs[j]))
+            try:
+                with np.errstate(all="ignore"):
+                    got, chain["s_state"] = student(w.copy(), g.copy(), copy.deepcopy(chain["s_state"]), **h)
+                    outs = {hint: candidates[hint](w, g, chain["m_states"][hint], **h) for hint in hints}
+            except Exception:  # the student's step fails on its own state: keep what we have
+                return None
+            same = [hint for hint in hints if diagnose(got, {hint: outs[hint][0]})]
+            chain["m_states"] = {hint: outs[hint][1] for hint in same}
+            chain["w"], chain["r_state"] = ref_step(w, g, chain["r_state"], **h)
+            return same
+        return keep
+    return narrow(candidates, (step(j) for j in range(k + 1, min(k + 1 + ahead, steps))))
 
 
 def _nan_hint(value):
@@ -131,8 +133,8 @@ def _nan_hint(value):
     except AssertionError:
         return ""
     if not np.all(np.isfinite(arr)):
-        return ("Hint: NaN or inf: a division by zero? If you divide by 1 - beta**t, count the step "
-                "before using it, so that the first step has t = 1.")
+        return say("NaN or inf: a division by zero? If you divide by 1 - beta**t, count the step "
+                   "before using it, so that the first step has t = 1.")
     return ""
 
 
@@ -142,7 +144,7 @@ def _state(state, key, like):
     return np.zeros_like(like) if not state or key not in state else state[key]
 
 
-def _momentum_mistakes(nesterov):
+def _momentum_step_mistakes(nesterov):
     def lr_in_velocity(w, g, st, lr, momentum, nesterov):
         v = momentum * _state(st, "v", w) + lr * g
         return w - (lr * g + momentum * v if nesterov else v), {"v": v}
@@ -162,17 +164,17 @@ def _momentum_mistakes(nesterov):
         v = momentum * _state(st, "v", w) + g
         return w - lr * (v if nesterov else g + momentum * v), {"v": v}
     return {
-        "PyTorch keeps the velocity in units of the gradient (v = momentum * v + dw) and multiplies "
-        "by the learning rate when it applies it. Adding lr * dw to v gives the same steps only while "
-        "lr is constant; here lr changes from step to step, as under a schedule.": lr_in_velocity,
-        "no dampening: the velocity adds the whole gradient, not (1 - momentum) times it "
-        "(torch.optim.SGD with dampening=0).": dampened,
-        "the velocity must carry over: return it in the state and read it back on the next call.": forgets,
-        "update the velocity first, then step with the new velocity.": old_velocity,
-        ("with nesterov=True the step goes along the look-ahead direction dw + momentum * v, not along v."
+        say("PyTorch keeps the velocity in units of the gradient (v = momentum * v + dw) and multiplies "
+            "by the learning rate when it applies it. Adding lr * dw to v gives the same steps only while "
+            "lr is constant; here lr changes from step to step, as under a schedule."): lr_in_velocity,
+        say("no dampening: the velocity adds the whole gradient, not (1 - momentum) times it "
+            "(torch.optim.SGD with dampening=0)."): dampened,
+        say("the velocity must carry over: return it in the state and read it back on the next call."): forgets,
+        say("update the velocity first, then step with the new velocity."): old_velocity,
+        (say("with nesterov=True the step goes along the look-ahead direction dw + momentum * v, not along v.")
          if nesterov else
-         "with nesterov=False the step goes along the velocity v itself; the look-ahead "
-         "dw + momentum * v is Nesterov's."): other_kind,
+         say("with nesterov=False the step goes along the velocity v itself; the look-ahead "
+             "dw + momentum * v is Nesterov's.")): other_kind,
     }
 
 
@@ -185,14 +187,14 @@ def check_momentum_step(momentum_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.0
     """
     for i, (momentum, nesterov) in enumerate(settings):
         _run(momentum_step, "momentum_step", dict(lr=lr, momentum=momentum, nesterov=nesterov),
-             seed + i, shape, steps, _momentum_mistakes(nesterov),
-             "Momentum keeps a velocity v = momentum * v + dw in the state; see the formulas above.")
-    ok(f"momentum_step matches torch.optim.SGD (plain and Nesterov) over {steps} steps")
+             seed + i, shape, steps, _momentum_step_mistakes(nesterov),
+             say("Momentum keeps a velocity v = momentum * v + dw in the state; see the formulas above."))
+    ok(say("momentum_step matches torch.optim.SGD (plain and Nesterov) over {steps} steps", steps=steps))
 
 
 # ---------------------------------------------------------------- RMSprop
 
-def _rmsprop_mistakes():
+def _rmsprop_step_mistakes():
     def variant(inside=False, unweighted=False, corrected=False, carry=True, root=True, start_at_g2=False):
         def step(w, g, st, lr, alpha, eps):
             t = (st or {}).get("t", 0) + 1
@@ -203,17 +205,17 @@ def _rmsprop_mistakes():
             return w - lr * g / denom, {"s": s, "t": t}
         return step
     return {
-        "epsilon goes outside the square root: dw / (sqrt(s) + eps), as in torch.optim.RMSprop.":
+        say("epsilon goes outside the square root: dw / (sqrt(s) + eps), as in torch.optim.RMSprop."):
             variant(inside=True),
-        "the running average weighs the new squared gradient by (1 - alpha).": variant(unweighted=True),
-        "RMSprop has no bias correction (Adam has): divide by the square root of s itself.":
+        say("the running average weighs the new squared gradient by (1 - alpha)."): variant(unweighted=True),
+        say("RMSprop has no bias correction (Adam has): divide by the square root of s itself."):
             variant(corrected=True),
-        "the average of squared gradients must carry over: keep s in the state.": variant(carry=False),
-        "s keeps the fraction alpha of its old value and adds (1 - alpha) * dw**2; you swapped alpha and "
-        "1 - alpha.": lambda w, g, st, lr, alpha, eps: ref_optim.rmsprop_step(w, g, st, lr, 1 - alpha, eps),
-        "divide by the root of the mean square, sqrt(s), not by s.": variant(root=False),
-        "s starts at 0, as in torch.optim.RMSprop: the first step gives s = (1 - alpha) * dw**2, not dw**2.":
-            variant(start_at_g2=True),
+        say("the average of squared gradients must carry over: keep s in the state."): variant(carry=False),
+        say("s keeps the fraction alpha of its old value and adds (1 - alpha) * dw**2; you swapped alpha and "
+            "1 - alpha."): lambda w, g, st, lr, alpha, eps: ref_optim.rmsprop_step(w, g, st, lr, 1 - alpha, eps),
+        say("divide by the root of the mean square, sqrt(s), not by s."): variant(root=False),
+        say("s starts at 0, as in torch.optim.RMSprop: the first step gives s = (1 - alpha) * dw**2, not "
+            "dw**2."): variant(start_at_g2=True),
     }
 
 
@@ -223,8 +225,8 @@ def check_rmsprop_step(rmsprop_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.01,
     """rmsprop_step(w, dw, state, lr, alpha, eps) against torch.optim.RMSprop over many steps."""
     for i, (alpha, eps) in enumerate(settings):
         _run(rmsprop_step, "rmsprop_step", dict(lr=lr, alpha=alpha, eps=eps), seed + 10 + i, shape, steps,
-             _rmsprop_mistakes(), "RMSprop keeps a running average s of dw**2 in the state; see above.")
-    ok(f"rmsprop_step matches torch.optim.RMSprop over {steps} steps")
+             _rmsprop_step_mistakes(), say("RMSprop keeps a running average s of dw**2 in the state; see above."))
+    ok(say("rmsprop_step matches torch.optim.RMSprop over {steps} steps", steps=steps))
 
 
 # ---------------------------------------------------------------- Adam and AdamW
@@ -265,41 +267,41 @@ def _adam_variant(correct=True, t0=0, frozen=False, inside=False, eps_before=Fal
     return step
 
 
-def _adam_mistakes(weight_decay, decoupled):
+def _adam_step_mistakes(weight_decay, decoupled):
     mistakes = {
-        "Adam corrects the bias of m and v (both start at 0): divide them by 1 - beta1**t and "
-        "1 - beta2**t.": _adam_variant(correct=False),
-        "the bias correction uses the number of steps taken so far, this one included: t = 1 at the "
-        "first step, 2 at the second...": _adam_variant(t0=1),
-        "the step count t must grow by one at every step (keep it in the state).": _adam_variant(frozen=True),
-        "epsilon goes outside the square root: m_hat / (sqrt(v_hat) + eps), as in torch.optim.Adam.":
+        say("Adam corrects the bias of m and v (both start at 0): divide them by 1 - beta1**t and "
+            "1 - beta2**t."): _adam_variant(correct=False),
+        say("the bias correction uses the number of steps taken so far, this one included: t = 1 at the "
+            "first step, 2 at the second..."): _adam_variant(t0=1),
+        say("the step count t must grow by one at every step (keep it in the state)."): _adam_variant(frozen=True),
+        say("epsilon goes outside the square root: m_hat / (sqrt(v_hat) + eps), as in torch.optim.Adam."):
             _adam_variant(inside=True),
-        "add epsilon to sqrt(v_hat), after the bias correction (PyTorch's convention), not to sqrt(v).":
+        say("add epsilon to sqrt(v_hat), after the bias correction (PyTorch's convention), not to sqrt(v)."):
             _adam_variant(eps_before=True),
-        "the first moment weighs the new gradient by (1 - beta1).": _adam_variant(unweighted=True),
-        "BOTH moments start at 0 and need the bias correction: v_hat = v / (1 - beta2**t) as well as "
-        "m_hat = m / (1 - beta1**t).": _adam_variant(correct_v=False),
-        "each moment is corrected with its own beta: m_hat = m / (1 - beta1**t) and v_hat = v / (1 - beta2**t); "
-        "you swapped beta1 and beta2 in the corrections.": _adam_variant(swap_bc=True),
-        "keep the raw running averages m and v in the state; the bias-corrected m_hat and v_hat are only "
-        "used for this step's update.": _adam_variant(store_hat=True),
+        say("the first moment weighs the new gradient by (1 - beta1)."): _adam_variant(unweighted=True),
+        say("BOTH moments start at 0 and need the bias correction: v_hat = v / (1 - beta2**t) as well as "
+            "m_hat = m / (1 - beta1**t)."): _adam_variant(correct_v=False),
+        say("each moment is corrected with its own beta: m_hat = m / (1 - beta1**t) and v_hat = v / "
+            "(1 - beta2**t); you swapped beta1 and beta2 in the corrections."): _adam_variant(swap_bc=True),
+        say("keep the raw running averages m and v in the state; the bias-corrected m_hat and v_hat are only "
+            "used for this step's update."): _adam_variant(store_hat=True),
     }
     if weight_decay:
         if decoupled:
             mistakes.update({
-                "with decoupled=True (AdamW) the decay shrinks w directly, w * (1 - lr * weight_decay), "
-                "and the moments see the raw gradient; adding weight_decay * w to the gradient is Adam's "
-                "L2 penalty.": _adam_variant(decay="l2"),
-                "PyTorch's AdamW multiplies the decay by the learning rate: w shrinks by the factor "
-                "(1 - lr * weight_decay).": _adam_variant(decay="no_lr"),
-                "decay the weights as they were before the step (PyTorch shrinks w first, then takes the "
-                "Adam step).": _adam_variant(decay="after"),
+                say("with decoupled=True (AdamW) the decay shrinks w directly, w * (1 - lr * weight_decay), "
+                    "and the moments see the raw gradient; adding weight_decay * w to the gradient is Adam's "
+                    "L2 penalty."): _adam_variant(decay="l2"),
+                say("PyTorch's AdamW multiplies the decay by the learning rate: w shrinks by the factor "
+                    "(1 - lr * weight_decay)."): _adam_variant(decay="no_lr"),
+                say("decay the weights as they were before the step (PyTorch shrinks w first, then takes the "
+                    "Adam step)."): _adam_variant(decay="after"),
             })
         else:
-            mistakes["with decoupled=False (Adam's L2 penalty) weight_decay * w is added to the gradient "
-                     "before the moments; shrinking w directly is AdamW (decoupled=True)."] = \
+            mistakes[say("with decoupled=False (Adam's L2 penalty) weight_decay * w is added to the gradient "
+                         "before the moments; shrinking w directly is AdamW (decoupled=True).")] = \
                 _adam_variant(decay="decoupled")
-        mistakes["use weight_decay: it is not zero here."] = _adam_variant(decay="none")
+        mistakes[say("use weight_decay: it is not zero here.")] = _adam_variant(decay="none")
     return mistakes
 
 
@@ -314,9 +316,10 @@ def check_adam_step(adam_step, seed=0, shape=(3, 4), steps=STEPS, lr=0.01,
     """
     for i, (beta1, beta2, eps, wd, decoupled) in enumerate(settings):
         hyper = dict(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=wd, decoupled=decoupled)
-        _run(adam_step, "adam_step", hyper, seed + 20 + i, shape, steps, _adam_mistakes(wd, decoupled),
-             "Adam keeps t, m and v in the state; see the formulas above.")
-    ok(f"adam_step matches torch.optim.Adam and AdamW over {steps} steps, with and without weight decay")
+        _run(adam_step, "adam_step", hyper, seed + 20 + i, shape, steps, _adam_step_mistakes(wd, decoupled),
+             say("Adam keeps t, m and v in the state; see the formulas above."))
+    ok(say("adam_step matches torch.optim.Adam and AdamW over {steps} steps, with and without weight decay",
+           steps=steps))
 
 
 # ---------------------------------------------------------------- schedules
@@ -332,7 +335,7 @@ def _check_schedule(student, name, kw, ts, mistakes, base_hint):
         _one_number(label, got)
         hint = diagnose(got, _mistaken_values(mistakes, t, kw))
         got = assert_close(label, got, w, F64, hint or base_hint)
-        assert_close(label + " (against torch.optim.lr_scheduler)", got, th, F64)
+        assert_close(say("{label} (against torch.optim.lr_scheduler)", label=label), got, th, F64)
 
 
 def _mistaken_values(mistakes, t, kw):
@@ -349,60 +352,73 @@ def _mistaken_values(mistakes, t, kw):
 def _one_number(label, got):
     """A schedule returns one number: say so in words for None, lists, arrays and strings."""
     if isinstance(got, np.ndarray) and got.shape != ():
-        fail(f"{label} should return one number (the learning rate), got an array of "
-             f"shape {got.shape}.")
+        fail(say("{label} should return one number (the learning rate), got an array of shape {shape}.",
+                 label=label, shape=got.shape))
+    if got is None:
+        fail(say("{label} should return one number (the learning rate), got NoneType. Did you forget to "
+                 "return it?", label=label))
     if isinstance(got, bool) or not isinstance(got, (int, float, np.number, np.ndarray)):
-        extra = " Did you forget to return it?" if got is None else ""
-        fail(f"{label} should return one number (the learning rate), got "
-             f"{type(got).__name__}.{extra}")
+        fail(say("{label} should return one number (the learning rate), got {kind}.", label=label,
+                 kind=type(got).__name__))
 
 
 @explains()
 def check_step_lr(step_lr, lr0=0.1, settings=((5, 0.5), (1, 0.9), (7, 0.1)), epochs=30):
     """step_lr(t, lr0, step_size, gamma) = StepLR's rate at epoch t, for t = 0 .. epochs - 1."""
-    mistakes = {
-        "the first drop comes after step_size whole epochs: epochs 0 .. step_size - 1 use lr0.":
-            lambda t, lr0, step_size, gamma: lr0 * gamma ** ((t + 1) // step_size),
-        "StepLR drops in stairs: count only the completed periods, the integer t // step_size.":
-            lambda t, lr0, step_size, gamma: lr0 * gamma ** (t / step_size),
-        "each drop MULTIPLIES the rate by gamma (gamma to the power of the number of drops).":
-            lambda t, lr0, step_size, gamma: lr0 * gamma * (t // step_size),
-    }
     for step_size, gamma in settings:
         _check_schedule(step_lr, "step_lr", dict(lr0=lr0, step_size=step_size, gamma=gamma), range(epochs),
-                        mistakes, "StepLR keeps lr0 for step_size epochs, then multiplies it by gamma, and so on.")
-    ok("step_lr matches torch.optim.lr_scheduler.StepLR")
+                        _step_lr_mistakes(),
+                        say("StepLR keeps lr0 for step_size epochs, then multiplies it by gamma, and so on."))
+    ok(say("step_lr matches torch.optim.lr_scheduler.StepLR"))
+
+
+def _step_lr_mistakes():
+    """{hint: the rate t, lr0, step_size, gamma -> rate of a mistaken StepLR}."""
+    return {
+        say("the first drop comes after step_size whole epochs: epochs 0 .. step_size - 1 use lr0."):
+            lambda t, lr0, step_size, gamma: lr0 * gamma ** ((t + 1) // step_size),
+        say("StepLR drops in stairs: count only the completed periods, the integer t // step_size."):
+            lambda t, lr0, step_size, gamma: lr0 * gamma ** (t / step_size),
+        say("each drop MULTIPLIES the rate by gamma (gamma to the power of the number of drops)."):
+            lambda t, lr0, step_size, gamma: lr0 * gamma * (t // step_size),
+    }
 
 
 @explains()
 def check_cosine_lr(cosine_lr, lr0=0.1, settings=((20, 0.0), (7, 0.001), (50, 0.01))):
     """cosine_lr(t, lr0, T_max, eta_min) = CosineAnnealingLR's rate at step t, for t = 0 .. T_max."""
-    # Every mistake is the reference's own rate at another t, T_max or eta_min, or a transform
-    # of it, so that no check spells out the formula the exercise asks for.
+    for T_max, eta_min in settings:
+        _check_schedule(cosine_lr, "cosine_lr", dict(lr0=lr0, T_max=T_max, eta_min=eta_min),
+                        range(T_max + 1), _cosine_lr_mistakes(eta_min),
+                        say("The rate follows half a cosine from lr0 at t = 0 down to eta_min at t = T_max."))
+    ok(say("cosine_lr matches torch.optim.lr_scheduler.CosineAnnealingLR"))
+
+
+def _cosine_lr_mistakes(eta_min):
+    """{hint: the rate t, lr0, T_max, eta_min -> rate of a mistaken cosine schedule}.
+
+    Every mistake is the reference's own rate at another t, T_max or eta_min, or a transform
+    of it, so that no check spells out the formula the exercise asks for.
+    """
     cos_at = ref_sched.cosine_lr
+    ends_at_0 = say("the schedule ends at eta_min, not at 0: the cosine part scales lr0 - eta_min and eta_min "
+                    "is added.")
     mistakes = {
-        "off by one: cosine_lr(0) must be lr0 and cosine_lr(T_max) must be eta_min; the angle at step t "
-        "is pi * t / T_max.": lambda t, lr0, T_max, eta_min: cos_at(t + 1, lr0, T_max, eta_min),
-        "off by one: the angle at step t is pi * t / T_max, so that the rate reaches eta_min at "
-        "t = T_max exactly.": lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max + 1, eta_min),
-        "off by one: the rate reaches eta_min at t = T_max, not at T_max - 1.":
+        say("off by one: cosine_lr(0) must be lr0 and cosine_lr(T_max) must be eta_min; the angle at step t "
+            "is pi * t / T_max."): lambda t, lr0, T_max, eta_min: cos_at(t + 1, lr0, T_max, eta_min),
+        say("off by one: the angle at step t is pi * t / T_max, so that the rate reaches eta_min at "
+            "t = T_max exactly."): lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max + 1, eta_min),
+        say("off by one: the rate reaches eta_min at t = T_max, not at T_max - 1."):
             lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max - 1, eta_min),
-        "the schedule ends at eta_min, not at 0: the cosine part scales lr0 - eta_min and eta_min is added.":
-            lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max, 0.0),
+        ends_at_0: lambda t, lr0, T_max, eta_min: cos_at(t, lr0, T_max, 0.0),
         # eta_min + (lr0 - eta_min) * c, with c the cosine itself rather than its factor (1 + c) / 2,
         # is 2 * rate - lr0 for the right rate.
-        "the factor (1 + cos(angle)) / 2 runs from 1 down to 0; cos(angle) alone goes negative.":
+        say("the factor (1 + cos(angle)) / 2 runs from 1 down to 0; cos(angle) alone goes negative."):
             lambda t, lr0, T_max, eta_min: 2 * cos_at(t, lr0, T_max, eta_min) - lr0,
         # eta_min + (lr0 - eta_min) * (1 + c), the factor without its / 2, is 2 * rate - eta_min
-        "the factor (1 + cos(angle)) / 2 runs from 1 down to 0: without the / 2 it starts at 2 and the rate "
-        "at t = 0 is not lr0.": lambda t, lr0, T_max, eta_min: 2 * cos_at(t, lr0, T_max, eta_min) - eta_min,
+        say("the factor (1 + cos(angle)) / 2 runs from 1 down to 0: without the / 2 it starts at 2 and the rate "
+            "at t = 0 is not lr0."): lambda t, lr0, T_max, eta_min: 2 * cos_at(t, lr0, T_max, eta_min) - eta_min,
     }
-    for T_max, eta_min in settings:
-        if eta_min == 0.0:  # without eta_min the "ends at 0" mistake is right
-            mistakes_here = {h: f for h, f in mistakes.items() if "ends at eta_min" not in h}
-        else:
-            mistakes_here = mistakes
-        _check_schedule(cosine_lr, "cosine_lr", dict(lr0=lr0, T_max=T_max, eta_min=eta_min),
-                        range(T_max + 1), mistakes_here,
-                        "The rate follows half a cosine from lr0 at t = 0 down to eta_min at t = T_max.")
-    ok("cosine_lr matches torch.optim.lr_scheduler.CosineAnnealingLR")
+    if eta_min == 0.0:  # without eta_min the "ends at 0" mistake is right
+        del mistakes[ends_at_0]
+    return mistakes

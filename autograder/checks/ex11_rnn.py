@@ -4,13 +4,14 @@ reference, ``torch.nn.RNN`` (weights copied in) and autograd."""
 
 import numpy as np
 
-from autograder.checks.compare import (DEVICE, F64, assert_close, call, describe, diagnose, explains, ok, torch_twin,
-                                       unpack)
+from autograder.checks.compare import (DEVICE, F64, assert_close, call, describe, diagnose, explains, ok, sigmoid,
+                                       torch_twin, unpack)
+from autograder.checks.messages import say
 from autograder.ref_numpy import rnn as ref
 
 #: Clipping with or without PyTorch's eps = 1e-6 in max_norm / (norm + eps): both are right.
 CLIP = dict(rtol=1e-5, atol=1e-12)
-SHAPES_HINT = ("Hint: every gradient has the shape of its variable (dx like x, dh_prev like h_prev, dWx like Wx, "
+SHAPES_HINT = ("every gradient has the shape of its variable (dx like x, dh_prev like h_prev, dWx like Wx, "
                "dWh like Wh, db like b); let the shapes of the two factors of each product tell you which one "
                "is transposed.")
 GRADS = ("dx", "dh_prev", "dWx", "dWh", "db")
@@ -33,11 +34,22 @@ def _case(seed, n, t, d, h, scale=0.6):
     return rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), Wx, Wh, b, rng.normal(size=(n, t, h))
 
 
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
 # ---------------------------------------------------------------- one step
+
+def _rnn_step_forward_mistakes(x, h_prev, Wx, Wh, b):
+    """{hint: the h_next a known mistake gives}."""
+    a = x @ Wx + h_prev @ Wh + b
+    return {
+        say("the cell adds the bias b inside the tanh."): np.tanh(x @ Wx + h_prev @ Wh),
+        say("the recurrent cell squashes with tanh (values in (-1, 1), centred on 0), not the sigmoid."): sigmoid(a),
+        say("the new state depends on the previous state h_prev through Wh: without it the network has no memory."):
+            np.tanh(x @ Wx + b),
+        say("h_next is the tanh of the sum, not the sum itself."): a,
+        say("ReLU is not the cell of this chapter: use tanh."): np.maximum(a, 0),
+        say("Wh has shape (H, H) and multiplies h_prev from the right, h_prev @ Wh, like Wx multiplies x "
+            "(one example per row): do not transpose it."): np.tanh(x @ Wx + h_prev @ Wh.T + b),
+    }
+
 
 @explains()
 def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
@@ -45,25 +57,29 @@ def check_rnn_step_forward(rnn_step_forward, seed=0, n=3, d=4, h=5):
     x, h_prev, Wx, Wh, b, _ = _case(seed, n, 1, d, h)
     x = x[:, 0]
     twin, dev, numpy = torch_twin("rnn")
-    label = describe("rnn_step_forward(x, h_prev, Wx, Wh, b)", x=x, h_prev=h_prev, Wx=Wx, Wh=Wh)
-    out = unpack(label, call(rnn_step_forward, label, SHAPES_HINT, x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b), 2)
-    a = x @ Wx + h_prev @ Wh + b
-    hint = diagnose(out[0], {
-        "the cell adds the bias b inside the tanh.": np.tanh(x @ Wx + h_prev @ Wh),
-        "the recurrent cell squashes with tanh (values in (-1, 1), centred on 0), not the sigmoid.": _sigmoid(a),
-        "the new state depends on the previous state h_prev through Wh: without it the network has no memory.":
-            np.tanh(x @ Wx + b),
-        "h_next is the tanh of the sum, not the sum itself.": a,
-        "ReLU is not the cell of this chapter: use tanh.": np.maximum(a, 0),
-        "Wh has shape (H, H) and multiplies h_prev from the right, h_prev @ Wh, like Wx multiplies x "
-        "(one example per row): do not transpose it.": np.tanh(x @ Wx + h_prev @ Wh.T + b),
-    })
+    call_text = "rnn_step_forward(x, h_prev, Wx, Wh, b)"  # not a message (the call, as code)
+    label = describe(call_text, x=x, h_prev=h_prev, Wx=Wx, Wh=Wh)
+    out = unpack(label, call(rnn_step_forward, label, say(SHAPES_HINT), x=x, h_prev=h_prev, Wx=Wx, Wh=Wh, b=b), 2)
+    hint = diagnose(out[0], _rnn_step_forward_mistakes(x, h_prev, Wx, Wh, b))
     want = ref.rnn_step_forward(x, h_prev, Wx, Wh, b)[0]
-    got = assert_close(describe("rnn_step_forward(x, h_prev, Wx, Wh, b)", "h_next", 0), out[0], want, F64,
-                       hint or "h_next = tanh(x Wx + h_prev Wh + b), shape (N, H).")
-    assert_close(label + ", against torch.nn.RNN", got, numpy(twin.rnn_step_forward(x, h_prev, Wx, Wh, b, dev)[0]),
-                 DEVICE, against="PyTorch")
-    ok("rnn_step_forward matches the NumPy reference and torch.nn.RNN")
+    got = assert_close(describe(call_text, "h_next", 0), out[0], want, F64,
+                       hint or say("h_next = tanh(x Wx + h_prev Wh + b), shape (N, H)."))
+    assert_close(say("{label}, against torch.nn.RNN", label=label), got,
+                 numpy(twin.rnn_step_forward(x, h_prev, Wx, Wh, b, dev)[0]), DEVICE, against="PyTorch")
+    ok(say("rnn_step_forward matches the NumPy reference and torch.nn.RNN"))
+
+
+def _rnn_step_backward_mistakes(dh, cache):
+    """{hint: the five gradients a known mistake in tanh'(a) * dh_next gives (None where tanh saturates)}."""
+    h_prev, h_next = cache[1], cache[-1]
+    wrong_da = {say("tanh's derivative is 1 - h_next**2, written with the cell's OUTPUT h_next (the cache's last "
+                    "entry), not with h_prev."): dh * (1 - h_prev**2),
+                say("multiply the upstream gradient by tanh's derivative 1 - h_next**2 (chain rule) before the "
+                    "products."): dh,
+                say("tanh's derivative is 1 - h_next**2, not 1 - h_next."): dh * (1 - h_next),
+                say("the cache holds h_next = tanh(a), the OUTPUT: tanh'(a) = 1 - h_next**2 as it is; do not apply "
+                    "tanh to it again."): dh * (1 - np.tanh(h_next) ** 2)}
+    return {hint: _step_grads_for(da, cache) for hint, da in wrong_da.items()}
 
 
 @explains()
@@ -73,29 +89,21 @@ def check_rnn_step_backward(rnn_step_backward, seed=0, n=3, d=4, h=5):
     x, dh = x[:, 0], dh[:, 0]
     _, cache = ref.rnn_step_forward(x, h_prev, Wx, Wh, b)
     twin, dev, numpy = torch_twin("rnn")
-    call_text = "rnn_step_backward(dh_next, cache)"
+    call_text = "rnn_step_backward(dh_next, cache)"  # not a message (the call, as code)
     label = describe(call_text, dh_next=dh)
-    out = unpack(label, call(rnn_step_backward, label, SHAPES_HINT, dh_next=dh, cache=cache), 5)
+    out = unpack(label, call(rnn_step_backward, label, say(SHAPES_HINT), dh_next=dh, cache=cache), 5)
     want = ref.rnn_step_backward(dh, cache)
     autograd = twin.rnn_step_backward(dh, cache, dev)
-    h_next = cache[-1]
-    wrong_da = {"tanh's derivative is 1 - h_next**2, written with the cell's OUTPUT h_next (the cache's last "
-                "entry), not with h_prev.": dh * (1 - h_prev**2),
-                "multiply the upstream gradient by tanh's derivative 1 - h_next**2 (chain rule) before the "
-                "products.": dh,
-                "tanh's derivative is 1 - h_next**2, not 1 - h_next.": dh * (1 - h_next),
-                "the cache holds h_next = tanh(a), the OUTPUT: tanh'(a) = 1 - h_next**2 as it is; do not apply "
-                "tanh to it again.": dh * (1 - np.tanh(h_next) ** 2)}
-    wrong_grads = {hint: _step_grads_for(da, cache) for hint, da in wrong_da.items()}
+    wrong_grads = _rnn_step_backward_mistakes(dh, cache)
     for i, name in enumerate(GRADS):
         mistakes = {hint: grads[i] for hint, grads in wrong_grads.items() if grads is not None}
         if name == "db":
-            mistakes["db sums over the batch (axis 0), it does not average."] = want[4] / n
-        hint = diagnose(out[i], mistakes) or SHAPES_HINT
+            mistakes[say("db sums over the batch (axis 0), it does not average.")] = want[4] / n
+        hint = diagnose(out[i], mistakes) or say(SHAPES_HINT)
         got = assert_close(describe(call_text, name, i, dh_next=dh), out[i], want[i], F64, hint)
-        assert_close(describe(call_text, name, i) + ", against autograd", got, numpy(autograd[i]), DEVICE,
-                     against="PyTorch autograd")
-    ok("rnn_step_backward matches the NumPy reference and PyTorch autograd (dx, dh_prev, dWx, dWh, db)")
+        assert_close(say("{label}, against autograd", label=describe(call_text, name, i)), got, numpy(autograd[i]),
+                     DEVICE, against=say("PyTorch autograd"))
+    ok(say("rnn_step_backward matches the NumPy reference and PyTorch autograd (dx, dh_prev, dWx, dWh, db)"))
 
 
 def _step_grads_for(da, cache):
@@ -111,26 +119,45 @@ def _step_grads_for(da, cache):
 
 # ---------------------------------------------------------------- a whole sequence
 
+def _rnn_forward_mistakes(x, h0, Wx, Wh, b, want):
+    """{hint: the h a known mistake gives}; want: the right h."""
+    return {
+        say("carry the state: step t starts from the state of step t-1, not from h0 every time."):
+            np.tanh(x @ Wx + (h0 @ Wh)[:, None, :] + b),
+        say("h[:, t] is the state AFTER reading x[:, t]; the first entry is not h0."):
+            np.concatenate([h0[:, None], want[:, :-1]], axis=1),
+    }
+
+
 @explains(rnn_step_forward=_step_of_sequence)
 def check_rnn_forward(rnn_forward, seed=0, n=2, t=6, d=3, h=4):
     """rnn_forward(x, h0, Wx, Wh, b) -> (h (N, T, H), cache), against NumPy and torch.nn.RNN."""
     x, h0, Wx, Wh, b, _ = _case(seed, n, t, d, h)
     twin, dev, numpy = torch_twin("rnn")
-    call_text = "rnn_forward(x, h0, Wx, Wh, b)"
+    call_text = "rnn_forward(x, h0, Wx, Wh, b)"  # not a message (the call, as code)
     label = describe(call_text, x=x, h0=h0)
-    out = unpack(label, call(rnn_forward, label, SHAPES_HINT, x=x, h0=h0, Wx=Wx, Wh=Wh, b=b), 2)
+    out = unpack(label, call(rnn_forward, label, say(SHAPES_HINT), x=x, h0=h0, Wx=Wx, Wh=Wh, b=b), 2)
     want = ref.rnn_forward(x, h0, Wx, Wh, b)[0]
-    hint = diagnose(out[0], {
-        "carry the state: step t starts from the state of step t-1, not from h0 every time.":
-            np.tanh(x @ Wx + (h0 @ Wh)[:, None, :] + b),
-        "h[:, t] is the state AFTER reading x[:, t]; the first entry is not h0.":
-            np.concatenate([h0[:, None], want[:, :-1]], axis=1),
-    })
+    hint = diagnose(out[0], _rnn_forward_mistakes(x, h0, Wx, Wh, b, want))
     got = assert_close(describe(call_text, "h", 0, x=x, h0=h0), out[0], want, F64,
-                       hint or "h has shape (N, T, H): the state after each time step, batch first.")
-    assert_close(label + ", against torch.nn.RNN", got, numpy(twin.rnn_forward(x, h0, Wx, Wh, b, dev)[0]),
-                 DEVICE, against="PyTorch")
-    ok("rnn_forward matches the NumPy reference and torch.nn.RNN")
+                       hint or say("h has shape (N, T, H): the state after each time step, batch first."))
+    assert_close(say("{label}, against torch.nn.RNN", label=label), got,
+                 numpy(twin.rnn_forward(x, h0, Wx, Wh, b, dev)[0]), DEVICE, against="PyTorch")
+    ok(say("rnn_forward matches the NumPy reference and torch.nn.RNN"))
+
+
+def _rnn_backward_mistakes(dh, cache, want):
+    """{hint: the five gradients a known BPTT mistake gives}; want: the right ones."""
+    return {
+        say("at every step add the gradient flowing back from step t+1 (dh_prev of the later step) to dh[:, t]; "
+            "the state feeds the next step as well as the output."): _bptt_without_carry(dh, cache),
+        say("every time step contributes to dWx, dWh and db: add them up over the sequence."):
+            _bptt_last_step_weights(dh, cache, want),
+        say("walk BACKWARDS in time, from the last step to the first: the gradient carried into step t comes "
+            "from step t+1, which must be done first."): _bptt_forwards(dh, cache),
+        say("the state before the first step is h0 (h[:, t-1] for t = 0 wraps around to the LAST state)."):
+            _bptt_wrapped(dh, cache),
+    }
 
 
 @explains(rnn_step_backward=_step_back_of_sequence)
@@ -139,27 +166,18 @@ def check_rnn_backward(rnn_backward, seed=0, n=2, t=6, d=3, h=4):
     x, h0, Wx, Wh, b, dh = _case(seed, n, t, d, h)
     _, cache = ref.rnn_forward(x, h0, Wx, Wh, b)
     twin, dev, numpy = torch_twin("rnn")
-    call_text = "rnn_backward(dh, cache)"
+    call_text = "rnn_backward(dh, cache)"  # not a message (the call, as code)
     label = describe(call_text, dh=dh)
-    out = unpack(label, call(rnn_backward, label, SHAPES_HINT, dh=dh, cache=cache), 5)
+    out = unpack(label, call(rnn_backward, label, say(SHAPES_HINT), dh=dh, cache=cache), 5)
     want = ref.rnn_backward(dh, cache)
     autograd = twin.rnn_backward(dh, cache, dev)
-    wrong = {
-        "at every step add the gradient flowing back from step t+1 (dh_prev of the later step) to dh[:, t]; "
-        "the state feeds the next step as well as the output.": _bptt_without_carry(dh, cache),
-        "every time step contributes to dWx, dWh and db: add them up over the sequence.":
-            _bptt_last_step_weights(dh, cache, want),
-        "walk BACKWARDS in time, from the last step to the first: the gradient carried into step t comes "
-        "from step t+1, which must be done first.": _bptt_forwards(dh, cache),
-        "the state before the first step is h0 (h[:, t-1] for t = 0 wraps around to the LAST state).":
-            _bptt_wrapped(dh, cache),
-    }
+    wrong = _rnn_backward_mistakes(dh, cache, want)
     for i, name in enumerate(SEQ_GRADS):
-        hint = diagnose(out[i], {k: v[i] for k, v in wrong.items()}) or SHAPES_HINT
+        hint = diagnose(out[i], {k: v[i] for k, v in wrong.items()}) or say(SHAPES_HINT)
         got = assert_close(describe(call_text, name, i, dh=dh), out[i], want[i], F64, hint)
-        assert_close(describe(call_text, name, i) + ", against autograd", got, numpy(autograd[i]), DEVICE,
-                     against="PyTorch autograd through torch.nn.RNN")
-    ok("rnn_backward matches the NumPy reference and autograd through torch.nn.RNN")
+        assert_close(say("{label}, against autograd", label=describe(call_text, name, i)), got, numpy(autograd[i]),
+                     DEVICE, against=say("PyTorch autograd through torch.nn.RNN"))
+    ok(say("rnn_backward matches the NumPy reference and autograd through torch.nn.RNN"))
 
 
 # The BPTT mistakes come from the reference's steps and sequences, each with its mistake
@@ -215,15 +233,15 @@ def _bptt_wrapped(dh, cache):
 
 # ---------------------------------------------------------------- clipping
 
-def _clip_hint(got, grads, i, max_norm, norm, eps):
-    """The hint for a known clipping mistake that gives ``got`` for array i, with or without PyTorch's eps."""
-    return diagnose(got, {
-        "clip all gradients together by ONE factor computed from their joint norm, not each array "
-        "by its own norm (that changes the direction of the update).":
+def _clip_grad_norm_mistakes(grads, i, max_norm, norm, eps):
+    """{hint: array i a known clipping mistake gives}, with PyTorch's eps or without (eps = 0)."""
+    return {
+        say("clip all gradients together by ONE factor computed from their joint norm, not each array "
+            "by its own norm (that changes the direction of the update)."):
             grads[i] * min(1.0, max_norm / (np.linalg.norm(grads[i]) + eps)),
-        "only shrink: when the norm is already below max_norm, leave the gradients unchanged.":
+        say("only shrink: when the norm is already below max_norm, leave the gradients unchanged."):
             grads[i] * max_norm / (norm + eps),
-    })
+    }
 
 
 @explains()
@@ -233,17 +251,19 @@ def check_clip_grad_norm(clip_grad_norm, seed=0, max_norm=1.0):
     twin, dev, numpy = torch_twin("rnn")
     for scale in (3.0, 0.01):  # one list above the limit, one below
         grads = [scale * rng.normal(size=(3, 4)), scale * rng.normal(size=5), scale * rng.normal(size=(2, 2))]
-        label = describe("clip_grad_norm(grads, max_norm)", max_norm=max_norm) + f" on {len(grads)} arrays"
+        call_text = "clip_grad_norm(grads, max_norm)"  # not a message (the call, as code)
+        label = say("{label} on {count} arrays", label=describe(call_text, max_norm=max_norm), count=len(grads))
         out = unpack(label, call(clip_grad_norm, label, "", grads=grads, max_norm=max_norm), 2)
         want, norm = ref.clip_grad_norm(grads, max_norm)
         twin_grads, _ = twin.clip_grad_norm(grads, max_norm, dev)
-        assert_close(label + ": the norm (second value)", out[1], norm, F64,
-                     "Hint: return the joint L2 norm of ALL the gradients, measured BEFORE clipping: "
-                     "the square root of the sum of every squared entry.")
-        clipped = unpack(label + ": the clipped gradients (first value)", out[0], len(grads))
+        assert_close(say("{label}: the norm (second value)", label=label), out[1], norm, F64,
+                     say("return the joint L2 norm of ALL the gradients, measured BEFORE clipping: "
+                         "the square root of the sum of every squared entry."))
+        clipped = unpack(say("{label}: the clipped gradients (first value)", label=label), out[0], len(grads))
         for i, (got_i, want_i) in enumerate(zip(clipped, want)):
-            hint = next(filter(None, (_clip_hint(got_i, grads, i, max_norm, norm, eps) for eps in (0.0, 1e-6))), "")
-            got = assert_close(f"{label}: gradient {i}", got_i, want_i, CLIP, hint)
-            assert_close(f"{label}: gradient {i}, against torch.nn.utils.clip_grad_norm_", got,
+            hint = next(filter(None, (diagnose(got_i, _clip_grad_norm_mistakes(grads, i, max_norm, norm, eps))
+                                      for eps in (0.0, 1e-6))), "")
+            got = assert_close(say("{label}: gradient {i}", label=label, i=i), got_i, want_i, CLIP, hint)
+            assert_close(say("{label}: gradient {i}, against torch.nn.utils.clip_grad_norm_", label=label, i=i), got,
                          numpy(twin_grads[i]), DEVICE, against="PyTorch")
-    ok("clip_grad_norm matches torch.nn.utils.clip_grad_norm_ above and below the limit")
+    ok(say("clip_grad_norm matches torch.nn.utils.clip_grad_norm_ above and below the limit"))

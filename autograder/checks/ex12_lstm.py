@@ -5,7 +5,8 @@ copied in, PyTorch's gate order i, f, g, o) and autograd."""
 import numpy as np
 
 from autograder.checks.compare import (DEVICE, EXACT, F64, assert_close, call, describe, diagnose, explains, fail,
-                                       ok, torch_twin, unpack)
+                                       ok, sigmoid, torch_twin, unpack)
+from autograder.checks.messages import say
 from autograder.ref_numpy import lstm as ref
 
 SHAPES_HINT = ("a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H columns, one per gate; every "
@@ -13,17 +14,15 @@ SHAPES_HINT = ("a = x Wx + h_prev Wh + b has shape (N, 4H): four blocks of H col
 STEP_CACHE = ("x", "h_prev", "c_prev", "Wx", "Wh", "b", "gates", "c")
 SEQ_CACHE = ("x", "h0", "c0", "Wx", "Wh", "b", "gates", "c", "h")
 STEP_GRADS = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
-CELL_TWICE = "the cell state c is used twice: "
-ORDER = "PyTorch's gate order: the four blocks of H columns of a are i, f, g, o (input, forget, candidate, output). "
+CELL_TWICE_HINT = ("the cell state c is used twice: by the next step (dc) AND by h = o * tanh(c). Its total gradient "
+                   "adds the part that comes back through h; you used dc alone.")
+ORDER_HINT = ("PyTorch's gate order: the four blocks of H columns of a are i, f, g, o (input, forget, candidate, "
+              "output). {detail}")
 
 
 def _step_of_sequence(lstm_step_forward, case):
     """The student's step, verified on the sizes of the failing sequence check (see compare.explains)."""
     check_lstm_step_forward(lstm_step_forward, seed=case["seed"], n=case["n"], d=case["d"], h=case["h"])
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
 
 
 def _case(seed, n, t, d, h):
@@ -43,7 +42,7 @@ def _reordered(args, order):
     return ref.lstm_step_forward(x, h_prev, c_prev, Wx[:, columns], Wh[:, columns], b[columns])[:2]
 
 
-def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
+def _lstm_step_forward_mistakes(x, h_prev, c_prev, Wx, Wh, b):
     """{hint: (h, c)} of the known mistakes of a forward step.
 
     Built from the reference's step (its gates and cell state, or its step on permuted
@@ -54,44 +53,48 @@ def _step_mistakes(x, h_prev, c_prev, Wx, Wh, b):
     h, c, cache = ref.lstm_step_forward(*args)
     i, f, g, o = np.split(cache[6], 4, axis=1)
     a_i, a_f, a_g, a_o = np.split(x @ Wx + h_prev @ Wh + b, 4, axis=1)
-    c_sig = f * c_prev + i * _sigmoid(a_g)
+    c_sig = f * c_prev + i * sigmoid(a_g)
     c_tanh = np.tanh(a_f) * c_prev + np.tanh(a_i) * g
     variants = {
-        ORDER + "The third block is the candidate g, the fourth the output gate o.": _reordered(args, "ifog"),
-        ORDER + "The first block is the input gate i (it scales the candidate), the second the forget gate f "
-                "(it scales c_prev).": _reordered(args, "figo"),
-        ORDER + "The blocks are not in the order g, i, f, o either.": _reordered(args, "gifo"),
-        "the candidate g uses tanh (values in (-1, 1), so that the cell can be pushed down as well as up), "
-        "not the sigmoid.": (o * np.tanh(c_sig), c_sig),
-        "the gates i, f and o use the sigmoid (values in (0, 1): the fraction let through), not tanh.":
+        say(ORDER_HINT, detail=say("The third block is the candidate g, the fourth the output gate o.")):
+            _reordered(args, "ifog"),
+        say(ORDER_HINT, detail=say("The first block is the input gate i (it scales the candidate), the second the "
+                                   "forget gate f (it scales c_prev).")): _reordered(args, "figo"),
+        say(ORDER_HINT, detail=say("The blocks are not in the order g, i, f, o either.")): _reordered(args, "gifo"),
+        say("the candidate g uses tanh (values in (-1, 1), so that the cell can be pushed down as well as up), "
+            "not the sigmoid."): (o * np.tanh(c_sig), c_sig),
+        say("the gates i, f and o use the sigmoid (values in (0, 1): the fraction let through), not tanh."):
             (np.tanh(a_o) * np.tanh(c_tanh), c_tanh),
-        "h = o * tanh(c): squash the new cell state with tanh before the output gate, not with the sigmoid.":
-            (o * _sigmoid(c), c),
-        "h = o * tanh(c): the output gate multiplies tanh of the cell state, not the cell state itself.":
+        say("h = o * tanh(c): squash the new cell state with tanh before the output gate, not with the sigmoid."):
+            (o * sigmoid(c), c),
+        say("h = o * tanh(c): the output gate multiplies tanh of the cell state, not the cell state itself."):
             (o * c, c),
-        "the new cell state keeps f * c_prev: without that term the cell forgets everything at every step.":
+        say("the new cell state keeps f * c_prev: without that term the cell forgets everything at every step."):
             (o * np.tanh(i * g), i * g),
     }
     H = h_prev.shape[1]
     interleaved = np.arange(4 * H).reshape(H, 4).T.ravel()  # block j, unit k <- column 4k + j
-    variants["the four gates are four consecutive BLOCKS of H columns of a (columns 0..H-1 are i, H..2H-1 are "
-             "f, ...), not every fourth column: do not reshape a to (N, H, 4)."] = ref.lstm_step_forward(
+    variants[say("the four gates are four consecutive BLOCKS of H columns of a (columns 0..H-1 are i, H..2H-1 are "
+                 "f, ...), not every fourth column: do not reshape a to (N, H, 4).")] = ref.lstm_step_forward(
         x, h_prev, c_prev, Wx[:, interleaved], Wh[:, interleaved], b[interleaved])[:2]
-    variants["h is computed from the NEW cell state c, not from c_prev."] = (o * np.tanh(c_prev), c)
+    variants[say("h is computed from the NEW cell state c, not from c_prev.")] = (o * np.tanh(c_prev), c)
     return variants
 
 
 def _check_cache(label, cache, want, names):
     """The cache is a tuple of len(names) entries, each equal to the reference's."""
     if isinstance(cache, (tuple, list)) and len(cache) != len(names):
-        fail(f"{label}: the cache should be a tuple of {len(names)} values ({', '.join(names)}), but it has "
-             f"{len(cache)}: {_cache_difference(cache, want, names)}.")
-    cache = unpack(label + ": the cache", cache, len(names))
+        fail(say("{label}: the cache should be a tuple of {count} values ({names}), but it has {got}: {difference}.",
+                 label=label, count=len(names), names=", ".join(names), got=len(cache),
+                 difference=_cache_difference(cache, want, names)))
+    cache = unpack(say("{label}: the cache", label=label), cache, len(names))
     for k, (name, got, expected) in enumerate(zip(names, cache, want)):
-        hint = ("Hint: the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H)."
-                if name == "gates" else f"Hint: cache[{k}] is {name}; the cache is ({', '.join(names)}).")
-        assert_close(f"cache[{k}] ({name}) of {label}", got, expected, F64 if name in ("gates", "c", "h") else EXACT,
-                     hint)
+        if name == "gates":
+            hint = say("the gates are stored activated, side by side in PyTorch's order: [i, f, g, o], shape (N, 4H).")
+        else:
+            hint = say("cache[{k}] is {name}; the cache is ({names}).", k=k, name=name, names=", ".join(names))
+        assert_close(say("cache[{k}] ({name}) of {label}", k=k, name=name, label=label), got, expected,
+                     F64 if name in ("gates", "c", "h") else EXACT, hint)
 
 
 def _cache_difference(cache, want, names):
@@ -112,10 +115,15 @@ def _cache_difference(cache, want, names):
     extra = len(cache) - len(matched)
     parts = []
     if missing:
-        parts.append(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing")
+        names = ", ".join(missing)
+        parts.append(say("{names} is missing", names=names) if len(missing) == 1 else
+                     say("{names} are missing", names=names))
     if extra:
-        parts.append(f"{extra} value{'s' if extra > 1 else ''} that {'is' if extra == 1 else 'are'} none of these")
-    return " and ".join(parts) or "the values are not in this order"
+        parts.append(say("{count} value that is none of these", count=extra) if extra == 1 else
+                     say("{count} values that are none of these", count=extra))
+    if len(parts) == 2:
+        return say("{missing} and {extra}", missing=parts[0], extra=parts[1])
+    return parts[0] if parts else say("the values are not in this order")
 
 
 # ---------------------------------------------------------------- one step forward
@@ -127,22 +135,22 @@ def check_lstm_step_forward(lstm_step_forward, seed=0, n=3, d=4, h=5):
     x = x[:, 0]
     args = dict(x=x, h_prev=h_prev, c_prev=c_prev, Wx=Wx, Wh=Wh, b=b)
     twin, dev, numpy = torch_twin("lstm")
-    call_text = "lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)"
+    call_text = "lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)"  # not a message (the call, as code)
     label = describe(call_text, x=x, h_prev=h_prev, Wx=Wx)
-    out = unpack(label, call(lstm_step_forward, label, SHAPES_HINT, **args), 3)
+    out = unpack(label, call(lstm_step_forward, label, say(SHAPES_HINT), **args), 3)
     want_h, want_c, want_cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
-    mistakes = _step_mistakes(x, h_prev, c_prev, Wx, Wh, b)
+    mistakes = _lstm_step_forward_mistakes(x, h_prev, c_prev, Wx, Wh, b)
     hint_c = diagnose(out[1], {k: v[1] for k, v in mistakes.items()})
     got_c = assert_close(describe(call_text, "c", 1, x=x, Wx=Wx), out[1], want_c, F64,
-                         hint_c or "c = f * c_prev + i * g, shape (N, H).")
+                         hint_c or say("c = f * c_prev + i * g, shape (N, H)."))
     hint_h = diagnose(out[0], {k: v[0] for k, v in mistakes.items()})
     got_h = assert_close(describe(call_text, "h", 0, x=x, Wx=Wx), out[0], want_h, F64,
-                         hint_h or "h = o * tanh(c), shape (N, H).")
+                         hint_h or say("h = o * tanh(c), shape (N, H)."))
     their_h, their_c = (numpy(v) for v in twin.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b, dev))
-    assert_close(label + ": c, against torch.nn.LSTMCell", got_c, their_c, DEVICE, against="PyTorch")
-    assert_close(label + ": h, against torch.nn.LSTMCell", got_h, their_h, DEVICE, against="PyTorch")
+    assert_close(say("{label}: c, against torch.nn.LSTMCell", label=label), got_c, their_c, DEVICE, against="PyTorch")
+    assert_close(say("{label}: h, against torch.nn.LSTMCell", label=label), got_h, their_h, DEVICE, against="PyTorch")
     _check_cache(label, out[2], want_cache, STEP_CACHE)
-    ok("lstm_step_forward matches the NumPy reference and torch.nn.LSTMCell (h, c and the cache)")
+    ok(say("lstm_step_forward matches the NumPy reference and torch.nn.LSTMCell (h, c and the cache)"))
 
 
 # ---------------------------------------------------------------- one step backward
@@ -189,22 +197,21 @@ def _mistaken_grads(dh, dc, cache, dsig_of_tanh=False, dtanh_from_h=False, dtanh
     return tuple(t.numpy() for t in grads)
 
 
-def _back_mistakes(dh, dc, cache):
+def _lstm_step_backward_mistakes(dh, dc, cache):
     """{hint: six gradients} of the known mistakes of a backward step."""
     return {
-        "c also receives dc, the gradient flowing back from the next step: add it to the gradient that reaches "
-        "c through h = o * tanh(c).": ref.lstm_step_backward(dh, np.zeros_like(dc), cache),
-        "the derivative of tanh(c) is 1 - tanh(c)**2, with tanh of the cell state c (the cache's last entry), "
-        "not 1 - h**2: h = o * tanh(c) is not tanh(c).": _mistaken_grads(dh, dc, cache, dtanh_from_h=True),
-        CELL_TWICE + "by the next step (dc) AND by h = o * tanh(c). Its total gradient "
-        "adds the part that comes back through h; you used dc alone.": _mistaken_grads(dh, dc, cache, h_path=False),
-        "the derivative of tanh(c) is 1 - tanh(c)**2, written with tanh of c, not 1 - c**2 from c itself.":
+        say("c also receives dc, the gradient flowing back from the next step: add it to the gradient that reaches "
+            "c through h = o * tanh(c)."): ref.lstm_step_backward(dh, np.zeros_like(dc), cache),
+        say("the derivative of tanh(c) is 1 - tanh(c)**2, with tanh of the cell state c (the cache's last entry), "
+            "not 1 - h**2: h = o * tanh(c) is not tanh(c)."): _mistaken_grads(dh, dc, cache, dtanh_from_h=True),
+        say(CELL_TWICE_HINT): _mistaken_grads(dh, dc, cache, h_path=False),
+        say("the derivative of tanh(c) is 1 - tanh(c)**2, written with tanh of c, not 1 - c**2 from c itself."):
             _mistaken_grads(dh, dc, cache, dtanh_of_c=True),
-        "c = f * c_prev + i * g, so the gradient handed back to c_prev is the cell's gradient times f.":
+        say("c = f * c_prev + i * g, so the gradient handed back to c_prev is the cell's gradient times f."):
             _mistaken_grads(dh, dc, cache, keep_f=False),
-        "the sigmoid's derivative is s * (1 - s), written with the gate's value s; 1 - s**2 is tanh's.":
+        say("the sigmoid's derivative is s * (1 - s), written with the gate's value s; 1 - s**2 is tanh's."):
             _mistaken_grads(dh, dc, cache, dsig_of_tanh=True),
-        "put the gradients on the four blocks of a back in the order of the gates, [i, f, g, o].":
+        say("put the gradients on the four blocks of a back in the order of the gates, [i, f, g, o]."):
             _mistaken_grads(dh, dc, cache, swap_go=True),
     }
 
@@ -216,26 +223,27 @@ def check_lstm_step_backward(lstm_step_backward, seed=0, n=3, d=4, h=5):
     x, dh = x[:, 0], dh[:, 0]
     _, _, cache = ref.lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b)
     twin, dev, numpy = torch_twin("lstm")
-    call_text = "lstm_step_backward(dh, dc, cache)"
+    call_text = "lstm_step_backward(dh, dc, cache)"  # not a message (the call, as code)
     label = describe(call_text, dh=dh, dc=dc)
-    out = unpack(label, call(lstm_step_backward, label, SHAPES_HINT, dh=dh, dc=dc, cache=cache), 6)
+    out = unpack(label, call(lstm_step_backward, label, say(SHAPES_HINT), dh=dh, dc=dc, cache=cache), 6)
     want = ref.lstm_step_backward(dh, dc, cache)
     autograd = twin.lstm_step_backward(dh, dc, cache, dev)
-    wrong = _back_mistakes(dh, dc, cache)
+    wrong = _lstm_step_backward_mistakes(dh, dc, cache)
     for k, name in enumerate(STEP_GRADS):
         mistakes = {hint: grads[k] for hint, grads in wrong.items()}
         if name == "db":
-            mistakes["db sums over the batch (axis 0), it does not average."] = want[5] / n
+            mistakes[say("db sums over the batch (axis 0), it does not average.")] = want[5] / n
         if name == "dc_prev":  # dc_prev is linear in (dh, dc): with dh = 0 only dc's share is left
             # (an answer that forgot the path through h everywhere already failed at dx)
-            mistakes = {k: v for k, v in mistakes.items() if not k.startswith(CELL_TWICE)}
-            mistakes["dc_prev is the TOTAL gradient of the cell state c (dc plus the part that comes back "
-                     "through h) times f, not dc times f."] = ref.lstm_step_backward(np.zeros_like(dh), dc, cache)[2]
-        hint = diagnose(out[k], mistakes) or SHAPES_HINT
+            del mistakes[say(CELL_TWICE_HINT)]
+            mistakes[say("dc_prev is the TOTAL gradient of the cell state c (dc plus the part that comes back "
+                         "through h) times f, not dc times f.")] = ref.lstm_step_backward(np.zeros_like(dh), dc,
+                                                                                           cache)[2]
+        hint = diagnose(out[k], mistakes) or say(SHAPES_HINT)
         got = assert_close(describe(call_text, name, k, dh=dh), out[k], want[k], F64, hint)
-        assert_close(describe(call_text, name, k) + ", against autograd", got, numpy(autograd[k]), DEVICE,
-                     against="PyTorch autograd through torch.nn.LSTMCell")
-    ok("lstm_step_backward matches the NumPy reference and autograd (dx, dh_prev, dc_prev, dWx, dWh, db)")
+        assert_close(say("{label}, against autograd", label=describe(call_text, name, k)), got, numpy(autograd[k]),
+                     DEVICE, against=say("PyTorch autograd through torch.nn.LSTMCell"))
+    ok(say("lstm_step_backward matches the NumPy reference and autograd (dx, dh_prev, dc_prev, dWx, dWh, db)"))
 
 
 # ---------------------------------------------------------------- a whole sequence
@@ -269,29 +277,34 @@ def _unrolled_from_start(x, h0, c0, Wx, Wh, b):
     return ref.lstm_step_forward(x.reshape(n * t, d), repeat(h0), repeat(c0), Wx, Wh, b)[0].reshape(n, t, k)
 
 
+def _lstm_forward_mistakes(x, h0, c0, Wx, Wh, b, want, want_cache):
+    """{hint: the h a known mistake gives}; want, want_cache: the reference's h and cache."""
+    return {
+        say("carry the cell state: step t starts from the c that step t-1 produced, not from c0 every time "
+            "(the cell state is the LSTM's long-term memory)."): _unrolled_without_c(x, h0, c0, Wx, Wh, b),
+        say("carry the hidden state: step t starts from the h that step t-1 produced, not from h0 every time."):
+            _unrolled_without_h(x, h0, c0, Wx, Wh, b),
+        say("carry both states: step t starts from the h and c of step t-1, not from h0 and c0."):
+            _unrolled_from_start(x, h0, c0, Wx, Wh, b),
+        say("h[:, t] is the hidden state AFTER reading x[:, t]; the first entry is not h0."):
+            np.concatenate([h0[:, None], want[:, :-1]], axis=1),
+        say("h holds the hidden states o * tanh(c), not the cell states c."): want_cache[7],
+    }
+
+
 @explains(lstm_step_forward=_step_of_sequence)
 def check_lstm_forward(lstm_forward, seed=0, n=2, t=6, d=3, h=4):
     """lstm_forward(x, h0, c0, Wx, Wh, b) -> (h (N, T, H), cache), against NumPy and torch.nn.LSTM."""
     x, h0, c0, Wx, Wh, b, _, _ = _case(seed, n, t, d, h)
     twin, dev, numpy = torch_twin("lstm")
-    call_text = "lstm_forward(x, h0, c0, Wx, Wh, b)"
+    call_text = "lstm_forward(x, h0, c0, Wx, Wh, b)"  # not a message (the call, as code)
     label = describe(call_text, x=x, h0=h0)
-    out = unpack(label, call(lstm_forward, label, SHAPES_HINT, x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, b=b), 2)
+    out = unpack(label, call(lstm_forward, label, say(SHAPES_HINT), x=x, h0=h0, c0=c0, Wx=Wx, Wh=Wh, b=b), 2)
     want, want_cache = ref.lstm_forward(x, h0, c0, Wx, Wh, b)
-    hint = diagnose(out[0], {
-        "carry the cell state: step t starts from the c that step t-1 produced, not from c0 every time "
-        "(the cell state is the LSTM's long-term memory).": _unrolled_without_c(x, h0, c0, Wx, Wh, b),
-        "carry the hidden state: step t starts from the h that step t-1 produced, not from h0 every time.":
-            _unrolled_without_h(x, h0, c0, Wx, Wh, b),
-        "carry both states: step t starts from the h and c of step t-1, not from h0 and c0.":
-            _unrolled_from_start(x, h0, c0, Wx, Wh, b),
-        "h[:, t] is the hidden state AFTER reading x[:, t]; the first entry is not h0.":
-            np.concatenate([h0[:, None], want[:, :-1]], axis=1),
-        "h holds the hidden states o * tanh(c), not the cell states c.": want_cache[7],
-    })
+    hint = diagnose(out[0], _lstm_forward_mistakes(x, h0, c0, Wx, Wh, b, want, want_cache))
     got = assert_close(describe(call_text, "h", 0, x=x, h0=h0), out[0], want, F64,
-                       hint or "h has shape (N, T, H): the hidden state after each time step, batch first.")
-    assert_close(label + ", against torch.nn.LSTM", got, numpy(twin.lstm_forward(x, h0, c0, Wx, Wh, b, dev)),
-                 DEVICE, against="PyTorch")
+                       hint or say("h has shape (N, T, H): the hidden state after each time step, batch first."))
+    assert_close(say("{label}, against torch.nn.LSTM", label=label), got,
+                 numpy(twin.lstm_forward(x, h0, c0, Wx, Wh, b, dev)), DEVICE, against="PyTorch")
     _check_cache(label, out[1], want_cache, SEQ_CACHE)
-    ok("lstm_forward matches the NumPy reference and torch.nn.LSTM (every hidden state and the cache)")
+    ok(say("lstm_forward matches the NumPy reference and torch.nn.LSTM (every hidden state and the cache)"))

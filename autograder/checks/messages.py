@@ -9,15 +9,19 @@ package ``autograder.checks.ko`` (one module per check module, with the same nam
 ``MESSAGES = {English template: Korean template}``), and is filled with the same fields. A template
 is always filled with ``str.format``, so a literal brace is written ``{{`` or ``}}``.
 
-The language is, in this order: the one set by :func:`set_language` (the Korean exercise notebooks
-call ``set_language("ko")`` in their checks cell), else the environment variable ``DLCOURSE_LANG``
-(``ko``, ``ko_KR.UTF-8``, ``en``; the grader sets it from a notebook's metadata), else English.
+The language is, in this order: the one of the enclosing :func:`speaking` block (the grader grades
+several students at once in threads, each in its notebook's language, so this one is per thread),
+else the one set by :func:`set_language` (the Korean exercise notebooks call ``set_language("ko")``
+in their checks cell), else the environment variable ``DLCOURSE_LANG`` (``ko``, ``ko_KR.UTF-8``,
+``en``), else English.
 
 tests/checks/test_messages.py checks that every template in the checks has a Korean form with the same
 fields, and that the catalogue holds nothing else. With ``DLCOURSE_LANG_STRICT=1`` a template without
 a Korean form raises instead of falling back to English (the tests run the checks that way).
 """
 
+import contextlib
+import contextvars
 import functools
 import importlib
 import os
@@ -30,6 +34,8 @@ LANGUAGES = ("en", "ko")
 # A module global, not a ContextVar: ipykernel runs each cell in a copy of the context, so a
 # ContextVar set in the checks cell would be forgotten by the next cell.
 _chosen = None
+#: The grader's choice for the notebook it grades in this thread (see :func:`speaking`).
+_speaking = contextvars.ContextVar("speaking", default=None)
 
 
 def set_language(code):
@@ -40,8 +46,22 @@ def set_language(code):
     _chosen = code
 
 
+@contextlib.contextmanager
+def speaking(code):
+    """Messages in ``code`` within the block, in this thread (and context) only."""
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r}: choose one of {', '.join(LANGUAGES)}")
+    token = _speaking.set(code)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
 def language():
     """The language the messages are shown in now: "en" or "ko"."""
+    if _speaking.get() is not None:
+        return _speaking.get()
     if _chosen is not None:
         return _chosen
     asked = os.environ.get("DLCOURSE_LANG", "").strip().lower()

@@ -1,19 +1,20 @@
 """Every check of exercise 01 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 from autograder.checks import ex01_perceptron as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import perceptron as ref
-from helpers.checking import fails
 
 
 def test_perceptron_passes_reference(capsys):
-    ex.check_perceptron(ref.perceptron)
-    ex.check_perceptron(ref.perceptron, seed=3, n=40, d=6)
-    ex.check_perceptron(ref.perceptron, seed=12, n=1, d=1)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    passes(ex.check_perceptron, ref.perceptron, capsys=capsys)
+    passes(ex.check_perceptron, ref.perceptron, seed=3, n=40, d=6, capsys=capsys)
+    passes(ex.check_perceptron, ref.perceptron, seed=12, n=1, d=1, capsys=capsys)
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -59,8 +60,8 @@ def test_array_pretender_is_refused():
 
 
 @pytest.mark.parametrize("gate", ["and", "or", "nand"])
-def test_gates_pass_reference(gate):
-    ex.check_gate(*ref.GATES[gate], gate)
+def test_gates_pass_reference(gate, capsys):
+    passes(ex.check_gate, *ref.GATES[gate], gate, capsys=capsys)
 
 
 @pytest.mark.parametrize("w,b,gate,match", [
@@ -74,9 +75,9 @@ def test_gates_reject_wrong_weights(w, b, gate, match):
     fails(ex.check_gate, w, b, gate, match=match)
 
 
-def test_update_passes_reference():
-    ex.check_perceptron_update(ref.perceptron_update)
-    ex.check_perceptron_update(ref.perceptron_update, seed=5, lr=1.0)
+def test_update_passes_reference(capsys):
+    passes(ex.check_perceptron_update, ref.perceptron_update, capsys=capsys)
+    passes(ex.check_perceptron_update, ref.perceptron_update, seed=5, lr=1.0, capsys=capsys)
 
 
 def _sign_flipped(w, b, x, y, lr):
@@ -108,8 +109,8 @@ def test_update_rejects_wrong_answers(wrong, match):
     fails(ex.check_perceptron_update, wrong, match=match)
 
 
-def test_train_passes_reference():
-    ex.check_train_perceptron(lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs))
+def test_train_passes_reference(capsys):
+    passes(ex.check_train_perceptron, lambda X, y, lr, epochs: ref.train_perceptron(X, y, lr, epochs), capsys=capsys)
 
 
 def _count_after_update(X, y, lr, epochs):
@@ -179,8 +180,8 @@ EXERCISE_GATES = {"nor": (np.array([-0.5, -0.5]), 0.2), "andnot": (np.array([0.5
 
 
 @pytest.mark.parametrize("gate", sorted(EXERCISE_GATES))
-def test_exercise_gates_pass_right_weights(gate):
-    ex.check_gate(*EXERCISE_GATES[gate], gate)
+def test_exercise_gates_pass_right_weights(gate, capsys):
+    passes(ex.check_gate, *EXERCISE_GATES[gate], gate, capsys=capsys)
 
 
 @pytest.mark.parametrize("w,b,gate,match", [
@@ -198,3 +199,21 @@ def test_chapter_gates_are_not_the_exercise_gates():
     for w, b in ref.GATES.values():
         for gate in EXERCISE_GATES:
             fails(ex.check_gate, w, b, gate, match="gives")
+
+
+def _numbers(text):
+    return re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text)
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """The missing bias: the English message names it in English, the Korean one in Korean, same numbers."""
+    def no_bias(X, w, b):
+        return (X @ w > 0).astype(float)
+    with pytest.raises(AssertionError) as english:
+        ex.check_perceptron(no_bias)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_perceptron(no_bias)
+    english, korean = str(english.value), str(korean.value)
+    assert "Hint: the bias b belongs in the weighted sum" in english and not HANGUL.search(english)
+    assert "힌트: 편향 b는 계단 함수를 적용하기 전에 가중합에 더해야 합니다." in korean and "Hint" not in korean
+    assert sorted(_numbers(korean)) == sorted(_numbers(english)) and len(_numbers(english)) > 5

@@ -1,21 +1,23 @@
 """Every check of exercise 02 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 from autograder.checks import ex02_xor_mlp as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import xor as ref
 from autograder.ref_numpy.activations import sigmoid
 from autograder.ref_numpy.perceptron import GATE_INPUTS as X4, step
-from helpers.checking import fails
 
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=40, n_in=6, n_out=2), dict(n=1, n_in=1, n_out=1),
                                     dict(n=0)])
 def test_dense_passes_reference(kwargs, capsys):
-    ex.check_dense_forward(ref.dense_forward, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK} dense_forward")
+    line = passes(ex.check_dense_forward, ref.dense_forward, **kwargs, capsys=capsys)
+    assert line.startswith("\N{CHECK MARK} dense_forward")
 
 
 def _in_place(X, W, b):
@@ -41,7 +43,8 @@ def test_dense_rejects_square_only_answers():
     """Right on the square batch only: the second, non-square batch catches it."""
     def square_only(X, W, b):
         return X @ W + b if X.shape == (3, 3) else X @ W.T + b
-    fails(ex.check_dense_forward, square_only, match=r"X of shape \(5, 3\).*raised ValueError.*in line \d+: `return X @ W \+ b if")
+    fails(ex.check_dense_forward, square_only,
+          match=r"X of shape \(5, 3\).*raised ValueError.*in line \d+: `return X @ W \+ b if")
 
 
 def test_stub_is_reported_as_not_implemented():
@@ -54,10 +57,9 @@ def test_stub_is_reported_as_not_implemented():
 
 
 def test_xor_weights_pass_reference(capsys):
-    ex.check_xor_weights(**ref.XOR_WEIGHTS)
+    passes(ex.check_xor_weights, **ref.XOR_WEIGHTS, capsys=capsys)
     w = ref.XOR_WEIGHTS
-    ex.check_xor_weights(w["W1"], w["b1"], w["W2"][:, 0], float(w["b2"][0]))  # (2,) and a number accepted
-    assert capsys.readouterr().out.count("\N{CHECK MARK}") == 2
+    passes(ex.check_xor_weights, w["W1"], w["b1"], w["W2"][:, 0], float(w["b2"][0]), capsys=capsys)  # (2,), a number
 
 
 def test_other_valid_xor_weights_pass():
@@ -69,7 +71,8 @@ def test_other_valid_xor_weights_pass():
 @pytest.mark.parametrize("W1,b1,W2,b2,match", [
     (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1), r"gives 1 for input \(1, 1\)"),
     (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.array([-5.0]), r"gives 0 for input \(0, 1\)"),
-    (np.ones((1, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1), r"W1 should be a NumPy array of shape \(2, n_hidden\)"),
+    (np.ones((1, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(1),
+     r"W1 should be a NumPy array of shape \(2, n_hidden\)"),
     (np.ones((2, 2)), np.zeros(3), np.ones((2, 1)), np.zeros(1), r"b1 should have shape \(2,\)"),
     (np.ones((2, 2)), np.zeros(2), np.ones((1, 2)), np.zeros(1), r"W2 should have shape \(2, 1\)"),
     (np.ones((2, 2)), np.zeros(2), np.ones((2, 1)), np.zeros(2), r"b2 should have shape \(1,\)"),
@@ -90,10 +93,11 @@ def test_xor_weights_use_step_of_zero_is_zero():
 
 
 def test_xor_network_passes_reference(capsys):
-    ex.check_xor_network(lambda *a: ref.xor_network(*a))
-    ex.check_xor_network(lambda *a: ref.xor_network(*a), seed=5, n=30, n_in=4, n_hidden=6, n_out=3)
-    ex.check_xor_network(lambda *a: ref.xor_network(*a), n=1)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK} xor_network")
+    assert passes(ex.check_xor_network, lambda *a: ref.xor_network(*a),
+                  capsys=capsys).startswith("\N{CHECK MARK} xor_network")
+    passes(ex.check_xor_network, lambda *a: ref.xor_network(*a), seed=5, n=30, n_in=4, n_hidden=6, n_out=3,
+           capsys=capsys)
+    passes(ex.check_xor_network, lambda *a: ref.xor_network(*a), n=1, capsys=capsys)
 
 
 def _d(X, W, b):
@@ -107,7 +111,8 @@ def _d(X, W, b):
     (lambda X, W1, b1, W2, b2: step(step(X @ W1) @ W2 + b2), "bias b1"),
     (lambda X, W1, b1, W2, b2: step(step(_d(X, W1, b1)) @ W2), "bias b2"),
     (lambda X, W1, b1, W2, b2: ref.xor_network(X, W1, b1, W2, b2, activation=sigmoid), "not the sigmoid"),
-    (lambda X, W1, b1, W2, b2: ref.xor_network(X, W1, b1, W2, b2).ravel(), r"shape \(4,\) but should have shape \(4, 1\)"),
+    (lambda X, W1, b1, W2, b2: ref.xor_network(X, W1, b1, W2, b2).ravel(),
+     r"shape \(4,\) but should have shape \(4, 1\)"),
     (lambda X, W1, b1, W2, b2: step(_d(step(_d(X, W1, b1)), W1, b2)), "dense_forward twice|shape"),
 ])
 def test_xor_network_rejects_wrong_answers(wrong, match):
@@ -161,10 +166,9 @@ ANDNOT_NET = dict(W1=np.array([[0.5, -0.5], [-0.5, 0.5]]), b1=np.array([-0.2, -0
 
 
 def test_xor_by_andnot_passes_right_weights_in_either_order(capsys):
-    ex.check_xor_by_andnot(**ANDNOT_NET)
+    passes(ex.check_xor_by_andnot, **ANDNOT_NET, capsys=capsys)
     n = ANDNOT_NET
-    ex.check_xor_by_andnot(n["W1"][:, ::-1], n["b1"][::-1], n["W2"][:, 0], float(n["b2"][0]))
-    assert capsys.readouterr().out.count("\N{CHECK MARK}") == 2
+    passes(ex.check_xor_by_andnot, n["W1"][:, ::-1], n["b1"][::-1], n["W2"][:, 0], float(n["b2"][0]), capsys=capsys)
 
 
 def test_xor_by_andnot_refuses_the_chapters_network():
@@ -187,3 +191,21 @@ def test_xor_by_andnot_names_the_row_form():
     net = dict(ANDNOT_NET, W1=np.array([[1.0, -0.6], [-1.0, 1.0]]), b1=np.array([-0.3, -0.5]))
     ex.check_xor_by_andnot(**net)  # columns: x1 and not x2, x2 and not x1
     fails(ex.check_xor_by_andnot, **dict(net, W1=net["W1"].T.copy()), match="one row per hidden unit")
+
+
+def _numbers(text):
+    return sorted(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text))
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """A bias added per example: named in English in English, in Korean in Korean, with the same numbers."""
+    def per_example(X, W, b):
+        return X @ W + b[:, None]
+    with pytest.raises(AssertionError) as english:
+        ex.check_dense_forward(per_example)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_dense_forward(per_example)
+    english, korean = str(english.value), str(korean.value)
+    assert "Hint: b has one bias per output unit" in english and not HANGUL.search(english)
+    assert "힌트: b에는 출력 단위마다 편향이 하나 있습니다" in korean and "Hint" not in korean
+    assert _numbers(korean) == _numbers(english) and len(_numbers(english)) > 5

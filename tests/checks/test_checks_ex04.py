@@ -1,5 +1,7 @@
 """Every check of exercise 04 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,8 @@ from autograder.checks import ex04_softmax_losses as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import losses as ref
 from autograder.ref_numpy.activations import sigmoid
-from helpers.checking import fails
+from autograder.checks.messages import say
+from helpers.checking import HANGUL, fails, in_korean
 
 
 # --- softmax --------------------------------------------------------------------------
@@ -227,8 +230,28 @@ def test_cross_entropy_with_labels_used_as_one_hot_is_named():
 
 
 def test_hints_do_not_hand_over_code():
-    for hint in (ex.SOFTMAX_OVERFLOW, ex.LOG_OF_ZERO, ex.BCE_UNSTABLE, ex.SOFTMAX_RAISED, ex.LABELS_NOT_ONE_HOT):
+    hints = (ex.SOFTMAX_OVERFLOW_HINT, ex.LOG_OF_ZERO_HINT, ex.BCE_UNSTABLE_HINT, ex.SOFTMAX_RAISED_HINT,
+             ex.LABELS_NOT_ONE_HOT_HINT)
+    for hint in hints:
         assert "np." not in hint and "keepdims=True" not in hint
+    with in_korean():
+        for hint in hints:
+            assert HANGUL.search(say(hint)) and "np." not in say(hint) and "keepdims=True" not in say(hint)
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """Normalising each column: the Korean message names the same mistake, entry and numbers."""
+    def columns(z):
+        return _stable(z, 0)
+    with pytest.raises(AssertionError) as english:
+        ex.check_softmax(columns)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_softmax(columns)
+    english, korean = str(english.value), str(korean.value)
+    assert "not each column (axis=0)" in english and not HANGUL.search(english)
+    assert "각 열(axis=0)이 아니라 각 행을 정규화하세요" in korean and "not each column" not in korean
+    numbers = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?|\[\d+, \d+\]|\(\d+, \d+\)")
+    assert numbers.findall(english) and set(numbers.findall(english)) == set(numbers.findall(korean))
 
 
 def _lse(z):

@@ -1,5 +1,7 @@
 """Every check of exercise 05 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -8,7 +10,7 @@ from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import backprop, layers, optim
 from autograder.ref_numpy.activations import sigmoid, sigmoid_backward
 from autograder.ref_numpy.mlp import init_params, mlp_forward_cache
-from helpers.checking import fails, passes
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 
 # ---------------------------------------------------------------- affine_forward
@@ -89,8 +91,8 @@ def test_affine_backward_rejects_wrong_answers(wrong, match):
 
 
 def test_affine_backward_names_mistakes_of_square_layers():
-    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W), match="W must be transposed",
-          n=3, d=3, m=3)
+    fails(ex.check_affine_backward, _backward_with(dx=lambda g, x, W: g @ W),
+          match="W must be transposed", n=3, d=3, m=3)
     fails(ex.check_affine_backward, _backward_with(dW=lambda g, x, W: g.T @ x), match="is its transpose", n=3, d=3, m=3)
     fails(ex.check_affine_backward, _backward_with(db=lambda g, x, W: g.sum(axis=1)), match="not over axis 1",
           n=3, d=3, m=3)
@@ -259,6 +261,22 @@ def _sgd_in_place(w, dw, state, lr):
 ])
 def test_sgd_step_rejects_wrong_answers(wrong, match):
     fails(ex.check_sgd_step, wrong, match=match)
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """w + lr * dw: the Korean message names the same mistake, with the same label numbers, entry and values."""
+    def ascent(w, dw, state, lr):
+        return w + lr * dw, state
+    with pytest.raises(AssertionError) as english:
+        ex.check_sgd_step(ascent, lr=0.25)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_sgd_step(ascent, lr=0.25)
+    english, korean = str(english.value), str(korean.value)
+    assert "steps against the gradient" in english and not HANGUL.search(english)
+    assert "기울기의 반대 방향으로 나아갑니다" in korean and "against the gradient" not in korean
+    numbers = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?|\[\d+, \d+\]|\(\d+, \d+\)")
+    assert "lr=0.25" in english and "lr=0.25" in korean
+    assert numbers.findall(english) and set(numbers.findall(english)) == set(numbers.findall(korean))
 
 
 def test_a_raising_backward_pass_gets_a_shape_hint():

@@ -1,5 +1,7 @@
 """Every check of exercise 06 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,7 @@ from autograder.checks import ex06_activations as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import activations as ref
 from autograder.ref_numpy import vanishing as ref_vanishing
-from helpers.checking import fails
+from helpers.checking import HANGUL, fails, in_korean
 
 NAMES = ["sigmoid", "tanh", "relu", "leaky_relu", "elu"]
 
@@ -29,6 +31,11 @@ def test_activation_checks_pass_reference(name, seed, shape, capsys):
     check_backward(backward, forward, seed=seed, shape=shape)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and all(line.startswith("\N{CHECK MARK}") for line in lines)
+    with in_korean():
+        check_forward(forward, seed=seed, shape=shape)
+        check_backward(backward, forward, seed=seed, shape=shape)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(line.startswith("\N{CHECK MARK}") and HANGUL.search(line) for line in lines)
 
 
 # --- forward passes -------------------------------------------------------------------
@@ -152,6 +159,21 @@ def test_more_backward_mistakes_are_named(check, backward, forward, match):
         fails(check, backward, forward, match=match)
 
 
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """Leaky ReLU's backward with x >= 0: the Korean message names the same kink, entry and numbers."""
+    def right_kink(d, c):
+        return d * np.where(c[0] >= 0, 1.0, c[1])
+    with pytest.raises(AssertionError) as english:
+        ex.check_leaky_relu_backward(right_kink, _leaky_fwd)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_leaky_relu_backward(right_kink, _leaky_fwd)
+    english, korean = str(english.value), str(korean.value)
+    assert "use the slope of the left side, alpha" in english and not HANGUL.search(english)
+    assert "PyTorch처럼 왼쪽 기울기 alpha를 쓰세요" in korean and "left side" not in korean
+    numbers = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?|\[\d+, \d+\]|\(\d+, \d+\)")
+    assert numbers.findall(english) and set(numbers.findall(english)) == set(numbers.findall(korean))
+
+
 def test_relu_backward_from_the_output_is_accepted():
     """Caching the output and testing out > 0 is as right as testing x > 0."""
     ex.check_relu_backward(lambda d, out: d * (out > 0), lambda x: (np.maximum(x, 0), np.maximum(x, 0)))
@@ -192,6 +214,10 @@ def test_array_pretender_is_refused():
 def test_grad_norms_check_passes_reference(kwargs, capsys):
     ex.check_grad_norms_per_layer(ref_vanishing.grad_norms_per_layer, **kwargs)
     assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    with in_korean():
+        ex.check_grad_norms_per_layer(ref_vanishing.grad_norms_per_layer, **kwargs)
+    line = capsys.readouterr().out
+    assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
 
 
 def _norms(fn):

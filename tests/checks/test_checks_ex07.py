@@ -1,13 +1,15 @@
 """Every check of exercise 07 passes the reference and fails plausible wrong answers,
 with a message that names the mistake."""
 
+import re
+
 import numpy as np
 import pytest
 
 from autograder.checks import ex07_training_practice as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import metrics, validation
-from helpers.checking import fails, passes
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 
 # ---------------------------------------------------------------- confusion_matrix
@@ -318,3 +320,23 @@ def test_exercise_07_states_the_number_types():
     path = Path(__file__).resolve().parents[2] / "solutions" / "07_training_practice" / "07_training_practice.ipynb"
     text = "".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
     assert "float64 (NumPy's default) or float32 are both accepted" in text
+
+
+# ---------------------------------------------------------------- Korean feedback (issue 22, item 5)
+
+def _numbers(text):
+    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """The transposed matrix is named in Korean, with the numbers of the English message."""
+    def transposed(y_true, y_pred, n_classes):
+        return metrics.confusion_matrix(y_true, y_pred, n_classes).T
+    with pytest.raises(AssertionError) as english:
+        ex.check_confusion_matrix(transposed)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_confusion_matrix(transposed)
+    en, ko = str(english.value), str(korean.value)
+    assert "You put the predictions in the rows." in en and not HANGUL.search(en)
+    assert "예측을 행에 놓았습니다." in ko and "predictions" not in ko
+    assert _numbers(ko) == _numbers(en)

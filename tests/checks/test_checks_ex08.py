@@ -14,7 +14,7 @@ import pytest
 from autograder.checks import ex08_optimizers as ex
 from autograder.checks.compare import CheckFailed, NotImplementedYet
 from autograder.ref_numpy import optim, schedules
-from helpers.checking import fails, passes
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 
 # ---------------------------------------------------------------- momentum_step
@@ -97,7 +97,7 @@ def test_state_that_cannot_cross_the_pipe_is_refused():
         v = momentum * state["v"].v + dw if state else dw
         step = dw + momentum * v if nesterov else v
         return w - lr * step, {"v": Velocity(v)}
-    fails(ex.check_momentum_step, objects, match=r"state\) holds .*Velocity; keep it plain data")
+    fails(ex.check_momentum_step, objects, match=r"state\) holds .*Velocity, which is not plain data")
 
 
 # ---------------------------------------------------------------- rmsprop_step
@@ -293,3 +293,22 @@ def test_rmsprop_mistakes_alike_at_the_first_step_get_one_name(wrong, named, not
     message = str(info.value)
     assert "step 1 of 60" in message and "Or:" not in message
     assert not re.search(not_named, message)
+
+
+# ---------------------------------------------------------------- Korean feedback (issue 22, item 5)
+
+def _numbers(text):
+    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """Epsilon inside the root is named in Korean, with the step, shape and values of the English message."""
+    wrong = student_rmsprop(eps_inside=True)
+    with pytest.raises(AssertionError) as english:
+        ex.check_rmsprop_step(wrong)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_rmsprop_step(wrong)
+    en, ko = str(english.value), str(korean.value)
+    assert "epsilon goes outside the square root" in en and not HANGUL.search(en)
+    assert "엡실론은 제곱근 바깥에 더합니다" in ko and "epsilon" not in ko
+    assert _numbers(ko) == _numbers(en)

@@ -2,13 +2,15 @@
 naming the mistake: flipped kernel, NHWC order, wrong padding or rounding, im2col layouts,
 tie rules of max pooling, overlapping windows, loops too slow for the speed test."""
 
+import re
+
 import numpy as np
 import pytest
 
 from autograder.checks import ex10_cnn as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import conv as ref
-from helpers.checking import fails, passes, solution_namespace
+from helpers.checking import HANGUL, fails, in_korean, passes, solution_namespace
 
 
 # ---------------------------------------------------------------- conv_output_size
@@ -107,6 +109,18 @@ def _in_place(x, w, b, stride, pad):
 ])
 def test_conv_forward_rejects_wrong_answers(wrong, match):
     fails(ex.check_conv2d_forward, wrong, match=match)
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """A flipped kernel read in Korean: the Korean hint, the same got/want numbers as in English."""
+    with pytest.raises(AssertionError) as english:
+        ex.check_conv2d_forward(_true_convolution)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_conv2d_forward(_true_convolution)
+    got, want = re.search(r"is (\S+) but should be (\S+) ", str(english.value)).groups()
+    assert "교차상관입니다: 커널을 뒤집지 마세요" in str(korean.value) and "do not flip" in str(english.value)
+    assert "do not flip" not in str(korean.value) and not HANGUL.search(str(english.value))
+    assert got in str(korean.value) and want in str(korean.value)
 
 
 def test_flipped_kernel_is_caught_with_one_channel_and_square_kernels():

@@ -1,11 +1,13 @@
 """Every check of exercise 13 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
 
 from autograder.checks import ex13_gan as ex
 from autograder.ref_numpy import gan as ref
-from helpers.checking import fails, passes
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 
 def sigmoid(z):
@@ -134,6 +136,18 @@ def _pooled_mean(real_logits, fake_logits):
 
 def test_discriminator_loss_names_one_mean_over_both_batches():
     fails(ex.check_discriminator_loss, _pooled_mean, match=r"^loss .*Hint: each part is averaged over its own batch")
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """The pooled mean read in Korean: the Korean hint, the same got/want numbers as in English."""
+    with pytest.raises(AssertionError) as english:
+        ex.check_discriminator_loss(_pooled_mean)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_discriminator_loss(_pooled_mean)
+    got, want = re.search(r"got (\S+) but should be (\S+) ", str(english.value)).groups()
+    assert "N + M개 로짓 전체를 한꺼번에 평균하지 않습니다" in str(korean.value)
+    assert "not one mean over all" not in str(korean.value) and not HANGUL.search(str(english.value))
+    assert got in str(korean.value) and want in str(korean.value)
 
 
 def _disc_from_real_only(gen, disc, real, z, lr):

@@ -137,6 +137,21 @@ def test_diagnose_names_matching_mistakes_only():
     assert diagnose(None, mistakes) == ""
 
 
+def test_a_hint_without_the_word_gets_it_once():
+    """assert_close writes "Hint: " before a hint that lacks it, and never twice (issue 21 step 4)."""
+    for hint in ("rows are true classes.", "Hint: rows are true classes."):
+        text = message(assert_close, "f(x)", np.array([5.0]), np.array([2.0]), F64, hint)
+        assert text.endswith("). Hint: rows are true classes.") and text.count("Hint:") == 1, text
+        shape = message(assert_close, "f(x)", np.zeros(3), np.zeros(2), F64, hint)
+        assert shape.endswith("(2,). Hint: rows are true classes.") and shape.count("Hint:") == 1, shape
+    assert message(assert_close, "f(x)", np.array([5.0]), np.array([2.0]), F64, "").endswith("1e-09).")
+
+
+def test_two_mistakes_are_named_with_or():
+    x = np.arange(4.0)
+    assert diagnose(x, {"forgot the bias.": x, "wrong sign.": x}) == "Hint: forgot the bias. Or: wrong sign."
+
+
 def _peak_bytes(fn, *args):
     """The largest memory that Python allocations reach while ``fn(*args)`` runs."""
     import tracemalloc
@@ -446,3 +461,33 @@ def test_a_helper_the_grader_stops_leaves_the_verdict_as_it_was():
     ns["twice"] = lambda x: 2 * x
     check = compare.explains(twice=lambda helper, case: hangs(case["x"]))(_check_double)
     assert message(check, ns["double"]).startswith("double(3): got 7")
+
+
+# --- in Korean -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def korean(monkeypatch):
+    """The checks speak Korean, strictly (a message without a Korean form raises)."""
+    from autograder.checks import messages
+    monkeypatch.setenv("DLCOURSE_LANG_STRICT", "1")
+    monkeypatch.setattr(messages, "_chosen", "ko")
+
+
+def test_a_label_reads_in_korean_with_the_same_shapes(korean):
+    x, W = np.zeros((4, 5)), np.zeros((5, 3))
+    assert describe("affine_forward(x, W, b)", x=x, W=W) == (
+        "affine_forward(x, W, b) (x의 모양 (4, 5) 및 W의 모양 (5, 3)일 때)")
+    assert describe("affine_forward(x, W, b)", "out", 0, x=x) == (
+        "out (affine_forward(x, W, b)의 첫 번째 반환값, x의 모양 (4, 5)일 때)")
+    assert describe("softmax(z)", "p") == "p (softmax(z)의 반환값)"
+
+
+def test_a_wrong_entry_reads_in_korean_with_the_same_numbers_and_one_hint_word(korean):
+    text = message(assert_close, "f(x)", np.array([1.0, 2.5]), np.array([1.0, 2.0]), F64, "행은 참 클래스입니다.")
+    assert text == ("f(x): 항목 [1]의 값은 2.5인데 정답은 2입니다 (2개 중 1개 틀림; 허용 오차 rtol=1e-07, atol=1e-09). "
+                    "힌트: 행은 참 클래스입니다.")
+    assert message(assert_close, "f(x)", np.zeros(3), np.zeros(2), F64, "힌트: 모양.").count("힌트:") == 1
+    assert diagnose(np.zeros(2), {"편향.": np.zeros(2), "부호.": np.zeros(2)}) == "힌트: 편향. 또는: 부호."
+    mutated = message(call, lambda x: x.__setitem__(0, 3.0), "f(x)", x=np.zeros(3))
+    assert mutated.startswith("f(x): 인자 x을(를) 제자리에서 바꿨습니다: "
+                              "x의 항목 [0]이(가) 0에서 3(으)로 바뀌었습니다.")

@@ -162,6 +162,32 @@ def test_the_language_comes_from_the_call_then_the_environment(monkeypatch):
         messages.set_language("fr")
 
 
+def test_a_speaking_block_holds_in_its_own_thread_only(monkeypatch):
+    """The grader grades an English and a Korean notebook at once, in two threads."""
+    import threading
+
+    monkeypatch.setattr(messages, "_chosen", None)
+    monkeypatch.delenv("DLCOURSE_LANG", raising=False)
+    inside, beside, entered, read = [], [], threading.Event(), threading.Event()
+
+    def korean_student():
+        with messages.speaking("ko"):
+            entered.set()
+            read.wait(10)  # still inside while the English student's thread reads its language
+            inside.append(messages.language())
+
+    thread = threading.Thread(target=korean_student)
+    thread.start()
+    entered.wait(10)
+    beside.append(messages.language())
+    read.set()
+    thread.join(10)
+    assert inside == ["ko"] and beside == ["en"] and messages.language() == "en"
+    with pytest.raises(ValueError):
+        with messages.speaking("jp"):
+            pass
+
+
 def test_english_fills_the_template_as_written(monkeypatch):
     monkeypatch.setattr(messages, "_chosen", "en")
     assert say("{label} is {value}", label="f(x)", value=3) == "f(x) is 3"

@@ -42,16 +42,19 @@ def fails(check, *fns, match, **kwargs):
 
 
 def passes(check, *fns, capsys, **kwargs):
-    """``check(*fns, **kwargs)`` succeeds and prints its one line starting with ✓, in Korean too.
+    """``check(*fns, **kwargs)`` succeeds and prints its one line starting with ✓, in Korean too;
+    -> the English line.
 
-    capsys: pytest's fixture of the calling test (the printed line is read from it).
+    capsys: pytest's fixture of the calling test (the printed lines are read from it).
     """
     check(*fns, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK}")
+    english = capsys.readouterr().out
+    assert english.startswith("\N{CHECK MARK}")
     with in_korean():
         check(*fns, **kwargs)
     line = capsys.readouterr().out
     assert line.startswith("\N{CHECK MARK}") and HANGUL.search(line), line
+    return english
 
 
 def solution_namespace(slug, **replaced):

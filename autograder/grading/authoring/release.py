@@ -1,4 +1,5 @@
-"""Release: regenerate exercises/ from solutions/ with nbgrader generate_assignment."""
+"""Release: regenerate exercises/ from solutions/ with nbgrader generate_assignment, then each
+exercise's Korean notebook (exercises/NN_slug/ko/NN_slug.ipynb, see ``korean``) from the English one."""
 
 import os
 import re
@@ -25,7 +26,10 @@ class ReleaseError(Exception):
 
 
 def release(course=".", names=None, quiet=True):
-    """Generate the student version of each assignment into exercises/; ReleaseError if nbgrader refuses."""
+    """Generate the student version of each assignment into exercises/, and its Korean twin where
+    solutions/NAME/NAME.ko-text.md exists; ReleaseError if nbgrader refuses or the Korean text does not fit."""
+    from autograder.grading.authoring import korean
+
     names = names or assignments(course)
     for name in names:
         if not (Path(course) / "solutions" / name).is_dir():
@@ -36,6 +40,10 @@ def release(course=".", names=None, quiet=True):
         if done.returncode != 0:
             raise ReleaseError(f"nbgrader could not release {name}: {reason(done.stdout + done.stderr)} (the full "
                                f"log: nbgrader generate_assignment {name} --force, in {course})")
+        try:
+            korean.write_release(course, name)
+        except korean.KoreanError as exc:
+            raise ReleaseError(f"{name}: the Korean notebook: {exc}") from None
     return names
 
 

@@ -2,7 +2,8 @@
 
 The kit is a folder with
 
-- ``exercises/``: the released notebooks (no solutions, no hidden tests), also inside the
+- ``exercises/``: the released notebooks (no solutions, no hidden tests; each in English and, in
+  ``exercises/NN_slug/ko/``, in Korean), also inside the
   package (``autograder/exercises/``), so that ``python -m autograder check`` finds the
   visible tests from any folder;
 - ``pyproject.toml``: the course's own versions of NumPy, PyTorch (the CPU build on
@@ -156,7 +157,7 @@ dependencies = [
 include = ["autograder*"]
 
 [tool.setuptools.package-data]
-autograder = ["exercises/*/*.ipynb"]
+autograder = ["exercises/*/*.ipynb", "exercises/*/ko/*.ipynb"]
 '''
 
 #: The one command a student types, per operating system, in an activated virtual environment
@@ -180,7 +181,8 @@ That installs the course's own versions of NumPy and PyTorch ({torch}; on Linux 
 build, from PyTorch's CPU index: PyPI's Linux wheel brings 3 GB of CUDA libraries), the
 checks, and JupyterLab with a Python kernel. Nothing else is needed.
 
-Open an exercise with `jupyter lab exercises/NN_slug/NN_slug.ipynb`, write your code in the
+Open an exercise with `jupyter lab exercises/NN_slug/NN_slug.ipynb` (in Korean:
+`exercises/NN_slug/ko/NN_slug.ipynb`, 한국어판), write your code in the
 answer cells and run each test cell under it. `python -m autograder check NOTEBOOK`
 runs the visible tests of a saved notebook as the grader does, from any folder and whatever
 the file is called. The grader also runs hidden tests (other inputs, same checks).
@@ -308,12 +310,14 @@ def build(course, out):
         shutil.copytree(package / folder, target / folder, ignore=ignore)
     shimmed = _write_ref_numpy(package / "ref_numpy", target / "ref_numpy", graded)
     notebooks = []
-    for path in sorted(Path(course, "exercises").glob("*/*.ipynb")):
+    exercises = Path(course, "exercises")
+    for path in sorted([*exercises.glob("*/*.ipynb"), *exercises.glob("*/ko/*.ipynb")]):  # English, Korean
+        where = path.relative_to(exercises).as_posix()
         for folder in (out, target):  # the student's copy; the package's, for `check` from anywhere
-            dest = folder / "exercises" / path.parent.name / path.name
+            dest = folder / "exercises" / where
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, dest)
-        notebooks.append(f"exercises/{path.parent.name}/{path.name}")
+        notebooks.append(f"exercises/{where}")
     for name, text in files.items():
         (out / name).write_text(text)
     return {"shimmed": shimmed, "notebooks": notebooks}

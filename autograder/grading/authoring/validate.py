@@ -9,13 +9,17 @@ kinds of check, each failure one line:
   student's to change or delete, and the checks cell is not in their notebook);
 - through the real grader (``judge.grade_notebook``, sandboxed worker): the
   source's own solution must earn full marks and the released stub
-  (``exercises/NAME/NAME.ipynb``) zero on every test.
+  (``exercises/NAME/NAME.ipynb``) zero on every test;
+- the Korean notebook (``exercises/NAME/ko/NAME.ipynb``, where ``solutions/NAME/NAME.ko-text.md``
+  exists): its text translates the current English cells, and it is exactly what ``release``
+  makes of the English release (so its code cells, ids and points are the English ones).
 """
 
 import ast
 import builtins
 from pathlib import Path
 
+from autograder.grading.authoring import korean
 from autograder.grading.student.notebook import load_source, top_level_names, used_names
 
 
@@ -99,6 +103,29 @@ def graded_errors(source, solution, stub, limits=None):
     return errors, totals
 
 
+def korean_errors(course, name):
+    """One line per way the Korean notebook of ``name`` is stale or missing (none without a .ko-text.md)."""
+    import nbformat
+
+    from autograder.grading.authoring import korean
+
+    sections = korean.read_texts(course, name)
+    english = Path(course) / "exercises" / name / f"{name}.ipynb"
+    if sections is None or not english.exists():
+        return []
+    english_nb = nbformat.read(english, as_version=4)
+    problems = korean.stale(korean.english_texts(english_nb), sections)
+    if problems:
+        return [f"{name}: {korean.text_path(course, name)}: {p}" for p in problems]
+    path = korean.release_path(course, name)
+    if not path.exists():
+        return [f"{name}: {path} is missing (run python -m autograder release {name})"]
+    if nbformat.read(path, as_version=4) != korean.koreanize(english_nb, sections):
+        return [f"{name}: {path} is not what release makes of the English notebook and "
+                f"{korean.text_path(course, name).name} (run python -m autograder release {name})"]
+    return []
+
+
 def validate(course, name, limits=None):
     """(errors, summary line) for assignment ``name`` of the course at ``course``."""
     folder = Path(course) / "solutions" / name
@@ -117,4 +144,8 @@ def validate(course, name, limits=None):
         errors += found
         parts.append(f"{path.stem}: solution {totals.get('the solution', 0):g}/{source.max_score:g}, "
                      f"stub {totals.get('the released stub', 0):g}")
+    found = korean_errors(course, name)
+    errors += found
+    if not found and korean.release_path(course, name).exists():
+        parts.append("Korean notebook in step")
     return errors, "; ".join(parts)

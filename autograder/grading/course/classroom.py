@@ -1,5 +1,6 @@
 """Grade a whole class: find the submissions, grade them in parallel, record each one."""
 
+import dataclasses
 import os
 import sys
 import tempfile
@@ -9,22 +10,26 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from autograder.grading.course import collect
+from autograder.grading.course import collect, distributed
+from autograder.grading.course.late import settle
+from autograder.grading.course.plan import Graded, Options, RunPlan  # noqa: F401 - Options: the class's API
 from autograder.grading.records import gradebook
 from autograder.grading.student import parsing, remote, sandbox
-from autograder.grading.student.grade import (MIN_MEMORY_MB, Options, SandboxRefused,  # noqa: F401 - the class's API
-                                              about, check_bounds, default_budget, error_entry,
-                                              grade_student, hidden_paths, sandbox_mode, sources, test_record)
+from autograder.grading.student.grade import (MIN_MEMORY_MB, Grading, SandboxRefused,  # noqa: F401 - the class's API
+                                              about, check_bounds, error_entry, grade_student, hidden_paths,
+                                              sandbox_mode, sources, test_record)
 from autograder.grading.student.remote import Limits
 from autograder.grading.student.text import short
 
 
 def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None, progress=True,
-                options=None, warn=None):
-    """Grade every submission; return {student_id: record}. Records are stored as they finish.
+                options=None, warn=None) -> Graded:
+    """Grade every submission; return {student_id: record} (a ``Graded``, which also says the
+    sandbox mode, the budget and the Dask workers' shares). Records are stored as they finish.
 
-    Before any student is graded: the gradebook must be readable (GradebookError)
-    and the sandbox strong or the weak one allowed (SandboxRefused).
+    limits: a ``Limits`` (every time limit too); options: an ``Options`` (frozen: nothing is
+    written into either). Before any student is graded: the gradebook must be readable
+    (GradebookError) and the sandbox strong or the weak one allowed (SandboxRefused).
     """
     # torch (the checks' twins) loads while submissions open and the first workers start
     threading.Thread(target=parsing.preload, args=("torch",), name="torch-import", daemon=True).start()
@@ -34,10 +39,8 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
     gradebook.check_output(out, options.force)
     gradebook.check_edits(out, options.accept_edits)
     limits = limits or Limits()
-    options.mode = sandbox_mode(limits)
+    mode = sandbox_mode(limits)
     check_bounds(limits)
-    if options.budget is None:
-        options.budget = default_budget(limits.timeout)
     gradebook.private_dir(Path(out).parent)
     try:
         with tempfile.TemporaryDirectory(prefix="dlcourse-grade-") as work:
@@ -51,10 +54,12 @@ def grade_class(assignment, submissions, out, course=".", jobs=None, limits=None
             subs = chosen(subs, options.students)
             if options.prepare:
                 options.prepare(subs)
-            limits.deny_read = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
+            hidden = hidden_paths(course, opened.root, out) + tuple(limits.deny_read)
+            plan = RunPlan(assignment, course, out, srcs, dataclasses.replace(limits, deny_read=hidden),
+                           Grading(mode, options.full_messages, options.inputs.notebook_bytes), options.late)
             if options.dask:
-                return _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progress)
-            return _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress)
+                return _grade_on_dask(plan, subs, options.dask, progress)
+            return Graded(_grade_all(plan, subs, jobs, progress), mode, plan.limits.student_budget())
     finally:
         remote.cleanup_workers_root()
         _settle(out, warn)
@@ -88,21 +93,23 @@ def chosen(subs, students):
     return picked
 
 
-def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
+def _grade_all(plan: RunPlan, subs: list, jobs: int | None, progress: bool) -> dict[str, dict]:
+    """Grade ``subs`` in a pool of threads here (each drives its student's worker process); the
+    class's rules on each record (``late.settle``); {student_id: record}, stored as each finishes."""
     results = {}
     pool = ThreadPoolExecutor(max_workers=jobs or (os.cpu_count() or 1) + 1)  # as cli.default_jobs
     try:
-        futures = {pool.submit(grade_student, s, srcs, limits, options): s for s in subs}
+        futures = {pool.submit(grade_student, s, plan.srcs, plan.limits, plan.grading): s for s in subs}
         for future in tqdm(as_completed(futures), total=len(futures), disable=not progress,
-                           desc=f"grading {assignment}", unit="student"):
+                           desc=f"grading {plan.assignment}", unit="student"):
             sub = futures[future]
             try:
-                entry = future.result()
+                entry = settle(future.result(), plan.late, sub)
             except sandbox.SandboxUnavailable as exc:
                 raise SandboxRefused(short(exc, 500, False)) from None
             except Exception as exc:  # noqa: BLE001 - one student's failure must not stop the class
-                entry = dict(error_entry(srcs, exc, options.mode), **about(sub))  # still named, same LMS identity
-            results[sub.student_id] = _record(out, assignment, sub.student_id, entry, srcs, options)
+                entry = dict(error_entry(plan.srcs, exc, plan.grading.mode), **about(sub))  # same LMS identity
+            results[sub.student_id] = _record(plan, sub.student_id, entry)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -110,30 +117,27 @@ def _grade_all(subs, srcs, limits, options, out, assignment, jobs, progress):
     return results
 
 
-def _grade_on_dask(subs, srcs, limits, options, out, assignment, course, progress):
+def _grade_on_dask(plan: RunPlan, subs: list, address: str, progress: bool) -> Graded:
     """As _grade_all, one Dask task per student; this process alone writes the gradebook."""
-    from autograder.grading.course import distributed
-
     results = {}
 
-    def store(student_id, entry):
-        results[student_id] = _record(out, assignment, student_id, entry, srcs, options)
+    def store(sub, entry):
+        results[sub.student_id] = _record(plan, sub.student_id, entry)
 
-    options.per_worker = distributed.run(assignment, subs, srcs, store, options.dask, course, limits, options,
-                                         progress)
-    return results
+    per_worker = distributed.run(plan, subs, address, store, progress)
+    return Graded(results, plan.grading.mode, plan.limits.student_budget(), per_worker)
 
 
-def _record(out, assignment, student_id, entry, srcs, options):
+def _record(plan: RunPlan, student_id: str, entry: dict) -> dict:
     """Store ``entry``; if only this entry cannot be stored, store an error record for the student."""
     try:
-        gradebook.record(out, assignment, student_id, entry, batch=True)
+        gradebook.record(plan.out, plan.assignment, student_id, entry, batch=True)
         return entry
     except gradebook.GradebookError:
         raise
     except Exception as exc:  # noqa: BLE001 - this student's record, not the run
-        entry = error_entry(srcs, exc, options.mode, what="record")
-        gradebook.record(out, assignment, student_id, entry, batch=True)
+        entry = error_entry(plan.srcs, exc, plan.grading.mode, what="record")
+        gradebook.record(plan.out, plan.assignment, student_id, entry, batch=True)
         return entry
 
 

@@ -96,16 +96,16 @@ class InputLimits:
     total_bytes: int = 500 * 2**20
     members: int = 50_000
     #: The zone of times written without one (zip member times, timestamp.txt); None: this machine's.
-    zone: datetime.tzinfo = None
+    zone: datetime.tzinfo | None = None
 
 
 @dataclass
 class Submission:
     student_id: str                                  # the id recorded (safe_id of raw_id)
-    notebooks: dict = field(default_factory=dict)    # source notebook name -> path
+    notebooks: dict[str, Path | None] = field(default_factory=dict)  # source notebook name -> path
     problem: str = ""                                # why nothing can be graded (status zero)
-    refused: dict = field(default_factory=dict)      # notebook name -> why the grader refused it (error)
-    notes: list = field(default_factory=list)        # renamed id, duplicate id, ...
+    refused: dict[str, str] = field(default_factory=dict)  # notebook name -> why the grader refused it (error)
+    notes: list[str] = field(default_factory=list)   # renamed id, duplicate id, ...
     raw_id: str = ""
     origin: str = ""                                 # "folder X/" or "file X.ipynb", for messages
     name: str = ""                                   # the student's name, for display (Canvas, Moodle)
@@ -127,8 +127,8 @@ class Opened:
     refused: dict = field(default_factory=dict)      # path on disk (placeholder) -> reason
     warnings: list = field(default_factory=list)
     zips: list = field(default_factory=list)         # zip files inside the class (never unpacked)
-    workdir: Path = None                             # where a student's zipped notebook may be unpacked
-    limits: InputLimits = None
+    workdir: Path | None = None                      # where a student's zipped notebook may be unpacked
+    limits: InputLimits | None = None
 
 
 def _id_char(char):

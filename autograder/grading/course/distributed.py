@@ -1,11 +1,11 @@
 """Grading a class on a Dask cluster: one task per student, the gradebook kept by the client.
 
 The client (``python -m autograder grade ... --dask ADDRESS``) reads the class,
-sends each student's notebooks as bytes to a Dask worker, and records each
-result in the gradebook as it arrives, exactly as local grading does. Workers
-grade with the course they have (``$DLCOURSE_COURSE``, else the checkout that
-holds the installed ``autograder`` package) inside the same sandboxed worker
-processes as local grading. Each result carries a digest of the source notebooks
+sends each student's notebooks as bytes to a Dask worker, applies the class's rules
+(``late.settle``) to each result and records it in the gradebook as it arrives, exactly
+as local grading does. Workers grade with the course they have (``$DLCOURSE_COURSE``,
+else the checkout that holds the installed ``autograder`` package) inside the same
+sandboxed worker processes as local grading. Each result carries a digest of the source notebooks
 the worker graded with; the client refuses a result whose digest differs from its
 own, so a machine with a stale course cannot grade with old tests.
 
@@ -22,9 +22,13 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from autograder.grading.course import collect
+from autograder.grading.course import collect, late
+from autograder.grading.course.plan import RunPlan
 from autograder.grading.records import record
+from autograder.grading.student import grade
+from autograder.grading.student.grade import Grading
 from autograder.grading.student.notebook import BrokenNotebook
+from autograder.grading.student.remote import Limits
 
 #: Workers a task may be lost with before the student is recorded as an error.
 ALLOWED_FAILURES = 1
@@ -54,16 +58,17 @@ def worker_course():
     return Path(env) if env else Path(autograder.__file__).resolve().parents[1]
 
 
-def grade_task(assignment, sub, notebooks, limits, options, expected):
+def grade_task(assignment: str, sub: collect.Submission, notebooks: dict[str, bytes], limits: Limits,
+               grading: Grading, expected: str) -> dict:
     """Run on a Dask worker: grade one student from the notebooks' bytes.
 
     sub: the client's Submission without its paths; notebooks: {source notebook name:
-    bytes}; expected: the client's source digest. Returns {"digest", "worker",
-    "entry"}; entry is None when the digests differ (the worker then grades nothing).
+    bytes}; grading: the client's, whose sandbox mode this worker replaces with its own;
+    expected: the client's source digest. Returns {"digest", "worker", "entry"}; entry is
+    None when the digests differ (the worker then grades nothing). The class's rules
+    (``late.settle``) are the client's.
     """
     from distributed import get_worker
-
-    from autograder.grading.student import grade
 
     course = worker_course()
     name = _worker_name(get_worker)
@@ -72,7 +77,7 @@ def grade_task(assignment, sub, notebooks, limits, options, expected):
         return dict(digest=digest, worker=name, entry=None)
     srcs = grade.sources(course, assignment)
     try:
-        options.mode = grade.sandbox_mode(limits)
+        grading = dataclasses.replace(grading, mode=grade.sandbox_mode(limits))
         grade.check_bounds(limits)
     except grade.SandboxRefused as exc:
         return dict(digest=digest, worker=name, entry=error_entry(
@@ -84,7 +89,7 @@ def grade_task(assignment, sub, notebooks, limits, options, expected):
             path.write_bytes(blob)
             sub.notebooks[nb_name] = path
         limits = dataclasses.replace(limits, deny_read=grade.hidden_paths(course, work, Path(work) / "grades.csv"))
-        entry = grade.grade_student(sub, srcs, limits, options)
+        entry = grade.grade_student(sub, srcs, limits, grading)
     return dict(digest=digest, worker=name, entry=entry)
 
 
@@ -129,19 +134,19 @@ def read_notebook(path, max_bytes):
     return read_capped(path, max_bytes)
 
 
-def submit_one(client, assignment, sub, limits, options, expected):
+def submit_one(client, plan: RunPlan, sub: collect.Submission, expected: str):
     """A future grading ``sub``; notebooks the client cannot read within the cap travel as refusals."""
     blobs, refused = {}, dict(sub.refused)
     for name, path in sub.notebooks.items():
         if name in refused:
             continue
         try:
-            blobs[name] = read_notebook(path, options.inputs.notebook_bytes)
+            blobs[name] = read_notebook(path, plan.grading.notebook_bytes)
         except BrokenNotebook as exc:
             refused[name] = str(exc)
     bare = dataclasses.replace(sub, notebooks={name: None for name in sub.notebooks}, refused=refused)
-    return client.submit(grade_task, assignment, bare, blobs, limits, options, expected,
-                         key=f"grade-{assignment}-{os.urandom(8).hex()}", pure=False, retries=ALLOWED_FAILURES)
+    return client.submit(grade_task, plan.assignment, bare, blobs, plan.limits, plan.grading, expected,
+                         key=f"grade-{plan.assignment}-{os.urandom(8).hex()}", pure=False, retries=ALLOWED_FAILURES)
 
 
 def in_flight(client):
@@ -153,13 +158,10 @@ def in_flight(client):
     return max(4, 2 * threads)
 
 
-def submit_all(client, assignment, subs, limits, options, expected):
-    """One future per student: {future: Submission}. Refused notebooks travel as refusals, not bytes."""
-    return {submit_one(client, assignment, sub, limits, options, expected): sub for sub in subs}
-
-
-def outcome(future, srcs_max, expected):
-    """(entry, worker) from a finished future; lost workers and stale courses become errors."""
+def outcome(future, plan: RunPlan, sub: collect.Submission, expected: str) -> tuple[dict, str | None]:
+    """(entry, worker) from a finished future, the class's rules applied (``late.settle``); lost
+    workers and stale courses become errors."""
+    srcs_max = record.max_score(plan.srcs)
     try:
         reply = future.result()
     except Exception as exc:  # noqa: BLE001 - a lost task is that student's error, not the class's
@@ -171,7 +173,7 @@ def outcome(future, srcs_max, expected):
         return error_entry(srcs_max, f"refused: worker {worker} has a different source notebook "
                                      f"(digest {digest[:12]}, expected {expected[:12]}); "
                                      "update the course on that machine"), worker
-    return reply["entry"], reply["worker"]
+    return late.settle(reply["entry"], plan.late, sub), reply["worker"]
 
 
 def error_entry(max_score, reason):
@@ -197,9 +199,8 @@ def close(client, cluster):
                 pass
 
 
-
-def run(assignment, subs, srcs, store, address, course, limits, options, progress=True):
-    """Grade ``subs`` on the cluster at ``address``; ``store(student_id, entry)`` as each arrives.
+def run(plan: RunPlan, subs: list, address: str, store, progress: bool = True) -> dict[str, int]:
+    """Grade ``subs`` on the cluster at ``address``; ``store(sub, entry)`` as each arrives.
 
     Returns {worker: students graded}. Only this process writes the gradebook (through
     ``store``), one atomic record per student, so an interrupted run stays consistent.
@@ -207,24 +208,24 @@ def run(assignment, subs, srcs, store, address, course, limits, options, progres
     from distributed import as_completed
     from tqdm import tqdm
 
-    expected = source_digest(course, assignment)
-    total = record.max_score(srcs)
-    client, cluster = connect(address, course)
+    expected = source_digest(plan.course, plan.assignment)
+    client, cluster = connect(address, plan.course)
     workers = []
     try:
         # A window of students at a time: the client never holds the whole class's notebooks.
         waiting, futures = iter(subs), {}
         for sub in itertools.islice(waiting, in_flight(client)):
-            futures[submit_one(client, assignment, sub, limits, options, expected)] = sub
+            futures[submit_one(client, plan, sub, expected)] = sub
         done = as_completed(list(futures))
         for future in tqdm(done, total=len(subs), disable=not progress,
-                           desc=f"grading {assignment} on dask", unit="student"):
-            entry, worker = outcome(future, total, expected)
-            store(futures.pop(future).student_id, entry)
+                           desc=f"grading {plan.assignment} on dask", unit="student"):
+            sub = futures.pop(future)
+            entry, worker = outcome(future, plan, sub, expected)
+            store(sub, entry)
             workers.append(worker)
             nxt = next(waiting, None)
             if nxt is not None:
-                new = submit_one(client, assignment, nxt, limits, options, expected)
+                new = submit_one(client, plan, nxt, expected)
                 futures[new] = nxt
                 done.add(new)
     finally:

@@ -1,4 +1,6 @@
-"""Due dates and late penalties, as nbgrader's ``late_submission_penalty`` does them.
+"""Due dates and late penalties, as nbgrader's ``late_submission_penalty`` does them, and the
+class's rules on each student's record (``settle``: the penalty, the status it leaves, the CSV's
+reason line), which one student's grading (``student.grade``) does not apply.
 
 A rule such as ``10%/day`` takes 10 % of the assignment's points for every started
 day after the due date (``2pt/hour``: 2 points per started hour), never more than
@@ -23,12 +25,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.grading.course.collect import localize, parse_time
+from autograder.grading.course.collect import Submission, localize, parse_time
+from autograder.grading.records import gradebook
 from autograder.grading.records.gradebook import read_csv_rows, round_points
+from autograder.grading.student.text import short
 
 #: The course's table of due dates: {"01_perceptron": "2026-12-01T23:59+09:00", ...}.
 DUE_DATES = "due_dates.json"
 UNITS = {"day": 86400.0, "hour": 3600.0}
+#: Longest reason kept per failed test or problem in the CSV's one-line reason.
+REASON_CHARS = 300
 RULE = re.compile(r"\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<kind>%|pt)\s*/\s*(?P<unit>day|hour)\s*")
 
 
@@ -36,13 +42,13 @@ RULE = re.compile(r"\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<kind>%|pt)\s*/\s*(?P<unit
 class LatePolicy:
     """due: an aware datetime (None: no due date); amount per started unit, as % of max or points."""
 
-    due: datetime.datetime = None
+    due: datetime.datetime | None = None
     amount: float = 0.0
     percent: bool = True
     unit: str = "day"
     cap_percent: float = 100.0
 
-    def describe(self):
+    def describe(self) -> str:
         rule = f"{self.amount:g}{'%' if self.percent else ' points'} per started {self.unit}"
         return f"due {self.due.isoformat(timespec='minutes')}, {rule}, at most {self.cap_percent:g}%"
 
@@ -81,7 +87,8 @@ def course_due(course, assignment, zone=None):
     return parse_due(table[assignment], zone) if isinstance(table.get(assignment), str) else None
 
 
-def penalty(policy, max_score, submitted_at, late_flag=False):
+def penalty(policy: LatePolicy | None, max_score: float, submitted_at: str,
+            late_flag: bool = False) -> tuple[float, float]:
     """(points taken, seconds late) for a submission at ``submitted_at`` (ISO text, '' if unknown)."""
     if policy is None or policy.due is None:
         return 0.0, 0.0
@@ -95,7 +102,7 @@ def penalty(policy, max_score, submitted_at, late_flag=False):
     return min(units * per_unit, policy.cap_percent / 100 * max_score), late_s
 
 
-def apply(entry, policy, submitted_at, late_flag=False):
+def apply(entry: dict, policy: LatePolicy | None, submitted_at: str, late_flag: bool = False) -> dict:
     """Take the late penalty off ``entry`` (a graded record), keeping the score before it; in place.
 
     An unknown time takes nothing beyond Canvas's LATE flag; it is said once in the run's
@@ -118,6 +125,27 @@ def apply(entry, policy, submitted_at, late_flag=False):
         entry["problems"] = list(entry.get("problems", [])) + [
             f"late by {when}: {said} ({policy.describe()}); {before:g} before the penalty"]
     return entry
+
+
+def settle(entry: dict, policy: LatePolicy | None, sub: Submission) -> dict:
+    """The class's rules on one student's record from ``grade_student``, in place: the late
+    penalty (not on an error), the status the penalty leaves, the CSV's one-line reason.
+
+    sub: the student's ``collect.Submission`` (its time and LMS late flag). Returns ``entry``.
+    """
+    if entry["status"] != "error":
+        apply(entry, policy, sub.submitted_at, sub.late)
+        entry["status"] = "graded" if entry["score"] > 0 else "zero"
+    entry["reason"] = reason(entry)
+    return entry
+
+
+def reason(entry: dict) -> str:
+    """One line for the CSV: what was lost and why (each part capped)."""
+    parts = [short(p, REASON_CHARS, False) for p in entry["problems"]]
+    parts += [f"{t['grade_id']}: {short(t['message'], REASON_CHARS, False)}" for t in entry["tests"]
+              if t["points"] < t["max_points"] and t["message"] not in entry["problems"]]
+    return short(" | ".join(parts), gradebook.REASON_CHARS, False)
 
 
 def _duration(seconds):

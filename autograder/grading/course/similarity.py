@@ -280,7 +280,7 @@ def _shared_cells(pairs, by_id, weights):
 
 def compare(assignment, submissions, course, options=None, warn=None):
     """The Result of comparing the class ``submissions`` of ``assignment`` (nothing is written)."""
-    from autograder.grading.course.classroom import sources
+    from autograder.grading.student.grade import sources
 
     options = options or Options()
     srcs = sources(course, assignment)

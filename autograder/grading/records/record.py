@@ -17,7 +17,7 @@ def now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def max_score(srcs) -> float:
+def max_score(srcs: dict) -> float:
     """The points an assignment is worth: the sum over its source notebooks ({name: SourceNotebook})."""
     return sum(s.max_score for s in srcs.values())
 
@@ -36,9 +36,9 @@ class Record:
     reason: str = ""
     sandbox: str = ""
     graded_at: str = field(default_factory=now)
-    tests: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    about: dict = field(default_factory=dict)
+    tests: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    about: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The record as the gradebook stores it: a flat dict of JSON values."""

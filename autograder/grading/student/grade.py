@@ -1,27 +1,26 @@
 """Grade one student: the assignment's sources, the sandbox this machine gives, one record.
 
-Used by the whole class's run here (``course.classroom``) and on a Dask worker
-(``course.distributed``); neither imports the other.
+Only what the student's notebooks earned: the class's rules (late penalties, the CSV's reason
+line) are ``course.late.settle``'s. Used by the whole class's run here (``course.classroom``)
+and on a Dask worker (``course.distributed``); neither of those imports the other.
 """
 
 import importlib.util
+import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import autograder
-from autograder.grading.course import collect, late
+from autograder.grading.course import collect
 from autograder.grading.records import gradebook
 from autograder.grading.records.record import Record, max_score
 from autograder.grading.student import remote, sandbox
-from autograder.grading.student.judge import grade_notebook
-from autograder.grading.student.notebook import load_source
+from autograder.grading.student.judge import TestResult, grade_notebook
+from autograder.grading.student.notebook import MAX_NOTEBOOK_BYTES, SourceNotebook, load_source
+from autograder.grading.student.remote import Limits
 from autograder.grading.student.text import short
 
-#: Longest reason kept per failed test or problem in the CSV's one-line reason.
-REASON_CHARS = 300
-#: Largest default time budget per student (seconds).
-MAX_BUDGET = 600.0
 #: Smallest --memory (MiB) accepted. Measured: the solution of 06_activations grades full marks at
 #: 192 MiB and loses a test at 160 MiB (bubblewrap, this machine); 256 leaves a margin.
 MIN_MEMORY_MB = 256
@@ -31,36 +30,22 @@ class SandboxRefused(Exception):
     """Student code would run without the strong sandbox, and the instructor did not allow that."""
 
 
-@dataclass
-class Options:
-    """How a class is graded, beyond the worker's Limits.
+@dataclass(frozen=True)
+class Grading:
+    """How each student of a run is graded, beyond the worker's Limits; the same for all (frozen).
 
-    budget: seconds per student across all cells and calls (None: default_budget,
-    0: none); full_messages: also store the full message of failed hidden tests
-    (for the instructor; feedback never shows it); mode: the sandbox mode, set by grade_class.
+    mode: the sandbox mode this machine gives ('bubblewrap' or 'hook-only', ``sandbox_mode``),
+    recorded where no worker started; full_messages: also store the full message of failed
+    hidden tests (for the instructor; feedback never shows it); notebook_bytes: the largest
+    submitted notebook read.
     """
 
-    budget: float = None
-    full_messages: bool = False
-    inputs: collect.InputLimits = field(default_factory=collect.InputLimits)
     mode: str = ""
-    #: Dask scheduler (``tcp://host:port`` or ``local:N``) to grade on; None grades here.
-    dask: str = None
-    #: {worker: students graded}, set by a Dask run for the summary.
-    per_worker: dict = field(default_factory=dict)
-    #: Due date and late-penalty rule (None: no penalty).
-    late: object = None  # a late.LatePolicy
-    #: Grade only these student ids (recorded or raw names); empty: everyone.
-    students: tuple = ()
-    #: Replace an --out file that grade did not write.
-    force: bool = False
-    #: Record hand edits of the CSV's scores as manual scores instead of refusing to run.
-    accept_edits: bool = False
-    #: Called with the submissions chosen, before grading (submission times, kept LMS identities).
-    prepare: object = None
+    full_messages: bool = False
+    notebook_bytes: int = MAX_NOTEBOOK_BYTES
 
 
-def sources(course, assignment):
+def sources(course: str | os.PathLike, assignment: str) -> dict[str, SourceNotebook]:
     """The source notebooks of ``assignment``: {name: SourceNotebook}."""
     folder = Path(course) / "solutions" / assignment
     paths = sorted(folder.glob("*.ipynb"))
@@ -69,7 +54,7 @@ def sources(course, assignment):
     return {p.stem: load_source(p) for p in paths}
 
 
-def hidden_paths(course, root, out):
+def hidden_paths(course: str | os.PathLike, root: str | os.PathLike, out: str | os.PathLike) -> tuple[str, ...]:
     """What student code must never read: solutions, the class, the gradebook, the references."""
     paths = [Path(course) / "solutions", Path(root), Path(out), gradebook.store_path(out),
              Path(out).parent / gradebook.PRIVATE, Path(autograder.__file__).parent]
@@ -79,12 +64,7 @@ def hidden_paths(course, root, out):
     return tuple(str(p.resolve()) for p in paths)
 
 
-def default_budget(timeout):
-    """Seconds one student may use across all cells and calls: 10 timeouts, at most MAX_BUDGET."""
-    return min(10 * timeout, MAX_BUDGET)
-
-
-def sandbox_mode(limits):
+def sandbox_mode(limits: Limits) -> str:
     """The containment workers get here; SandboxRefused if only the weak mode is left and not allowed."""
     why = sandbox.unavailable_reason()
     mode = "hook-only" if why else "bubblewrap"
@@ -97,7 +77,7 @@ def sandbox_mode(limits):
     return mode
 
 
-def check_bounds(limits):
+def check_bounds(limits: Limits) -> None:
     """SandboxRefused, before any student, where the cgroups here leave too weak a bound on a
     student's processes or memory (``remote.containment``); prints that bound where it is weak."""
     try:
@@ -106,15 +86,19 @@ def check_bounds(limits):
         raise SandboxRefused(short(exc, 500, False)) from None
 
 
-def grade_student(sub, srcs, limits, options=None):
-    """One student's record: score, max, status, reason, sandbox mode and per-test details.
+def grade_student(sub: collect.Submission, srcs: dict[str, SourceNotebook], limits: Limits,
+                  grading: Grading | None = None) -> dict:
+    """One student's record as their notebooks earned it: score, max, status, sandbox mode and
+    per-test details (a Record's JSON). The class's rules (late penalty, the CSV's reason line)
+    are ``course.late.settle``'s, applied by the run that called this.
 
-    The student's time budget (``options.budget`` seconds) starts now and covers
+    The student's time budget (``limits.student_budget()`` seconds) starts now and covers
     every notebook, cell and call; its deadline goes to every worker started.
     """
-    options = options or Options()
-    deadline = time.monotonic() + options.budget if options.budget else None
-    record = Record(score=0.0, max_score=max_score(srcs), sandbox=options.mode,
+    grading = grading or Grading()
+    budget = limits.student_budget()
+    deadline = time.monotonic() + budget if budget else None
+    record = Record(score=0.0, max_score=max_score(srcs), sandbox=grading.mode,
                     problems=list(sub.notes) + ([sub.problem] if sub.problem else []))
     errors = []
     for name, src in srcs.items():
@@ -127,25 +111,21 @@ def grade_student(sub, srcs, limits, options=None):
             record.tests += [dict(grade_id=_test_id(name, t.grade_id, srcs), points=0.0, max_points=t.points,
                                   message=why) for t in src.tests]
             continue
-        result = grade_notebook(src, path, limits, deadline, options.budget, options.inputs.notebook_bytes)
+        result = grade_notebook(src, path, limits, deadline, budget, grading.notebook_bytes)
         record.problems += result.problems
         if result.error:
             errors.append(result.error)
             record.problems += [] if result.error in result.problems else [result.error]
         record.sandbox = result.sandbox or record.sandbox
-        record.tests += [dict(test_record(t, options.full_messages), grade_id=_test_id(name, t.grade_id, srcs))
+        record.tests += [dict(test_record(t, grading.full_messages), grade_id=_test_id(name, t.grade_id, srcs))
                          for t in result.tests]
     record.score = sum(t["points"] for t in record.tests)
+    record.status = "error" if errors else "graded" if record.score > 0 else "zero"
     record.about.update(about(sub))
-    entry = record.to_json()
-    if not errors:
-        late.apply(entry, options.late, sub.submitted_at, sub.late)
-    entry["status"] = "error" if errors else "graded" if entry["score"] > 0 else "zero"
-    entry["reason"] = reason(entry)
-    return entry
+    return record.to_json()
 
 
-def about(sub):
+def about(sub: collect.Submission) -> dict:
     """What the record keeps of the submission itself: name, layout, time, LMS flags (non-empty only)."""
     info = dict(name=sub.name, layout=sub.layout, submitted_at=sub.submitted_at,
                 submitted_from=sub.submitted_from, late_flag=sub.late, resubmission=sub.resubmission,
@@ -159,7 +139,7 @@ def _test_id(notebook, grade_id, srcs):
     return f"{notebook}/{grade_id}" if len(srcs) > 1 else grade_id
 
 
-def test_record(test, full_messages):
+def test_record(test: TestResult, full_messages: bool) -> dict:
     """A stored test: the message the student may see; the full one only if the instructor asked."""
     rec = dict(grade_id=test.grade_id, points=test.points, max_points=test.max_points,
                message=test.message, hidden=test.hidden)
@@ -170,15 +150,7 @@ def test_record(test, full_messages):
     return rec
 
 
-def reason(entry):
-    """One line for the CSV: what was lost and why (each part capped)."""
-    parts = [short(p, REASON_CHARS, False) for p in entry["problems"]]
-    parts += [f"{t['grade_id']}: {short(t['message'], REASON_CHARS, False)}" for t in entry["tests"]
-              if t["points"] < t["max_points"] and t["message"] not in entry["problems"]]
-    return short(" | ".join(parts), gradebook.REASON_CHARS, False)
-
-
-def error_entry(srcs, error, mode, what="grade"):
+def error_entry(srcs: dict[str, SourceNotebook], error: BaseException, mode: str, what: str = "grade") -> dict:
     """The record of a student the grader could not grade or record (never shown as a score)."""
     return Record(score=0.0, max_score=max_score(srcs), status="error", sandbox=mode,
                   reason=f"could not {what} this student: {type(error).__name__}: {short(error, 500, False)}").to_json()

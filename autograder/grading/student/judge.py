@@ -15,6 +15,7 @@ the student's own exception text, which could carry the hidden inputs home.
 
 import ast
 import builtins
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from functools import lru_cache
 
 from autograder.checks.compare import NotImplementedYet, quiet
 from autograder.grading.student import parsing
-from autograder.grading.student.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, cases, load_student, student_cells,
-                                         top_level_names, used_names)
-from autograder.grading.student.remote import BudgetExceeded, RemoteFunction, StudentError, Worker, WorkerGone
+from autograder.grading.student.language import messages_in, notebook_language
+from autograder.grading.student.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, SourceNotebook, Test, cases,
+                                                 load_student, student_cells, top_level_names, used_names)
+from autograder.grading.student.remote import (BudgetExceeded, Limits, RemoteFunction, StudentError, Worker,
+                                               WorkerGone)
 from autograder.grading.student.text import short
 
 #: How many times one submission may kill or hang its process before the rest scores 0.
@@ -49,20 +52,20 @@ class TestResult:
     error: bool = False      # the grader failed (the check itself raised): no verdict on the student
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         return self.points == self.max_points
 
 
 @dataclass
 class NotebookResult:
     notebook: str
-    tests: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    tests: list[TestResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
     error: str = ""          # set when the grader refused the notebook: status error, no score
     sandbox: str = ""        # the worker's containment mode
 
     @property
-    def score(self):
+    def score(self) -> float:
         return sum(t.points for t in self.tests)
 
 
@@ -76,7 +79,8 @@ class Session:
     restarted worker's cells can read the clock, which the dying call chose.
     """
 
-    def __init__(self, cells, limits, deadline=None, budget=None):
+    def __init__(self, cells: list[tuple[str, str]], limits: Limits, deadline: float | None = None,
+                 budget: float | None = None) -> None:
         self.cells, self.limits, self.deadline, self.budget = cells, limits, deadline, budget
         self.skip, self.errors, self.restarts = {}, {}, 0
         self.worker, self.exhausted, self.mode = None, "", ""
@@ -149,13 +153,14 @@ class Session:
         return shown
 
 
-def budget_message(budget):
+def budget_message(budget: float | None) -> str:
     """The reason of every test left when the student's time budget ran out."""
     size = f" of {budget:g} s" if budget else ""
     return f"the time budget{size} for this student was used up; the remaining tests score 0"
 
 
-def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=MAX_NOTEBOOK_BYTES):
+def grade_notebook(source: SourceNotebook, path: str | os.PathLike, limits: Limits, deadline: float | None = None,
+                   budget: float | None = None, max_bytes: int = MAX_NOTEBOOK_BYTES) -> NotebookResult:
     """Score the student's notebook at ``path`` against ``source`` (a SourceNotebook).
 
     deadline: time.monotonic() value after which the remaining tests score 0
@@ -174,7 +179,7 @@ def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=M
     result.problems += [short(p) for p in problems]
     session = Session(cells, limits, deadline, budget)
     try:
-        result.tests = run_tests(source, session, missing)
+        result.tests = run_tests(source, session, missing, notebook_language(nb))
     finally:
         session.close()
     result.problems += session.shown_problems()
@@ -185,13 +190,18 @@ def grade_notebook(source, path, limits, deadline=None, budget=None, max_bytes=M
     return result
 
 
-def run_tests(source, session, missing):
+def run_tests(source: SourceNotebook, session: Session, missing: list[str],
+              language: str = "en") -> list[TestResult]:
     """Every test's result, in the source's order: visible parts of all tests first, then hidden.
 
     Whole-cell (the default): a test earns its points when its visible part and then
     its hidden part run without failing. With ``source.partial_credit`` each check
     call (top-level statement) of the cell is a case that earns its share of the
     points, visible and hidden cases alike (see ``notebook.cases``).
+
+    language: the notebook's ("ko" for a Korean notebook): the checks' messages of the visible
+    tests, which the student reads, come in it; a hidden test shows only the kind of failure
+    (``failure_kind`` reads the English message) and the instructor reads its full one in English.
     """
     session.warm()  # the worker starts and runs the cells while torch may still be loading
     parsing.preload("torch")  # the checks' twins import it, and its import parses: see parsing.py
@@ -200,18 +210,19 @@ def run_tests(source, session, missing):
     outcomes = {t.grade_id: [] for t in source.tests}
     for hidden_pass in (False, True):
         session.hidden = hidden_pass
-        for test in source.tests:
-            plan, scope = plans[test.grade_id]
-            for case in plan:
-                done = outcomes[test.grade_id]
-                if case.hidden != hidden_pass or (not source.partial_credit and any(e for _, e in done)):
-                    continue
-                done.append((case, run_part(case.code, test, scope, namespace, session, source, missing)))
+        with messages_in("en" if hidden_pass else None if language == "en" else language):
+            for test in source.tests:
+                plan, scope = plans[test.grade_id]
+                for case in plan:
+                    done = outcomes[test.grade_id]
+                    if case.hidden != hidden_pass or (not source.partial_credit and any(e for _, e in done)):
+                        continue
+                    done.append((case, run_part(case.code, test, scope, namespace, session, source, missing)))
     return [combine(test, outcomes[test.grade_id], len(plans[test.grade_id][0]), source.partial_credit)
             for test in source.tests]
 
 
-def combine(test, outcomes, n_cases, partial):
+def combine(test: Test, outcomes: list, n_cases: int, partial: bool) -> TestResult:
     """One TestResult from the cases run: whole-cell, or each case's share with partial credit."""
     failures = [(case, exc) for case, exc in outcomes if exc is not None]
     if not failures:
@@ -254,7 +265,7 @@ def run_part(code, test, scope, namespace, session, source, missing):
         quiet.reset(token)
 
 
-def failed(test, exc, hidden):
+def failed(test: Test, exc: BaseException, hidden: bool) -> TestResult:
     """A zero for ``test``: the full message, or for a hidden part only the kind of failure.
 
     An exception of the trusted check itself (not a verdict, not the student's)
@@ -271,7 +282,7 @@ def failed(test, exc, hidden):
     return TestResult(test.grade_id, 0.0, test.points, shown, hidden=hidden, full_message=full)
 
 
-def grader_fault(exc):
+def grader_fault(exc: BaseException) -> bool:
     """True if ``exc`` is neither a check's verdict nor anything the student's code raised or caused."""
     if isinstance(exc, (AssertionError, WorkerGone, NotImplementedError, StudentError)):
         return False
@@ -283,14 +294,14 @@ def grader_fault(exc):
     return True
 
 
-def message(exc):
+def message(exc: BaseException) -> str:
     """The whole message of a failed test (student text included)."""
     if isinstance(exc, (AssertionError, WorkerGone)):
         return str(exc) or "a check failed"
     return f"{type(exc).__name__}: {exc}"
 
 
-def failure_kind(exc):
+def failure_kind(exc: BaseException) -> str:
     """What kind of failure ``exc`` is, in words that carry no value from the test or the student."""
     if isinstance(exc, BudgetExceeded):
         return "the time budget for this student was used up"

@@ -33,29 +33,41 @@ NAME_CHARS = 100
 LAUNCH = "import sys; sys.path.insert(0, %r); import worker; sys.path.pop(0); worker.main()"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Limits:
-    """What one student's code may use.
+    """What one student's code may use, every time limit of a run included (frozen: a run that
+    needs other limits makes a copy with ``dataclasses.replace``).
 
-    timeout: seconds per cell or call; memory_mb: address space (and, with a memory
-    cgroup, resident memory plus the home tmpfs, with ``output_mb`` added);
-    output_mb: the home's size in bubblewrap mode (per file in hook-only mode);
-    processes: processes and threads at once (lowered where no memory cgroup bounds the
-    student: see ``containment``); reply_mb / reply_json_kb: the largest
-    reply accepted (arrays / JSON part); deny_read: folders the hook-only mode hides
-    (bubblewrap shows only an allow-list anyway); allow_weak: accept the hook-only
-    mode where bubblewrap cannot run (otherwise ``Worker`` raises SandboxUnavailable).
+    Time, in seconds: timeout per cell or call; start: the least a worker has to start Python and
+    import NumPy (``max(timeout, start)``); budget: one student across every cell and call (None:
+    ``student_budget``'s default, 0: none); max_budget: the largest default budget.
+    memory_mb: address space (and, with a memory cgroup, resident memory plus the home tmpfs, with
+    ``output_mb`` added); output_mb: the home's size in bubblewrap mode (per file in hook-only
+    mode); processes: processes and threads at once (lowered where no memory cgroup bounds the
+    student: see ``containment``); reply_mb / reply_json_kb: the largest reply accepted (arrays /
+    JSON part); deny_read: folders the hook-only mode hides (bubblewrap shows only an allow-list
+    anyway); allow_weak: accept the hook-only mode where bubblewrap cannot run (otherwise
+    ``Worker`` raises SandboxUnavailable).
     """
 
     timeout: float = 30.0
+    start: float = 60.0
+    budget: float | None = None
+    max_budget: float = 600.0
     memory_mb: int = 2048
     output_mb: int = 16
     processes: int = 64
     reply_mb: int = 64
     reply_json_kb: int = 1024
-    forbidden_modules: tuple = ("torch", "functorch", "torchgen", "autograder", "nbgrader", "ctypes", "_ctypes")
-    deny_read: tuple = field(default_factory=tuple)
+    forbidden_modules: tuple[str, ...] = ("torch", "functorch", "torchgen", "autograder", "nbgrader", "ctypes",
+                                          "_ctypes")
+    deny_read: tuple[str, ...] = field(default_factory=tuple)
     allow_weak: bool = False
+
+    def student_budget(self) -> float:
+        """Seconds one student may use across all cells and calls (0: no budget); by default
+        10 timeouts, at most ``max_budget``."""
+        return min(10 * self.timeout, self.max_budget) if self.budget is None else self.budget
 
 
 class WorkerGone(BaseException):
@@ -81,7 +93,7 @@ class Worker:
     'bubblewrap', or 'hook-only' when ``limits.allow_weak`` accepted it.
     """
 
-    def __init__(self, limits, deadline=None):
+    def __init__(self, limits: Limits, deadline: float | None = None) -> None:
         self.limits, self.deadline = limits, deadline
         self.mode = sandbox.mode()
         if self.mode != "bubblewrap" and not limits.allow_weak:
@@ -100,7 +112,7 @@ class Worker:
         _LIVE.add(id(self))
         try:
             self._start()
-            self._receive(max(limits.timeout, 60.0), "starting Python")
+            self._receive(max(limits.timeout, limits.start), "starting Python")
         except BaseException:
             self.close()
             raise
@@ -147,7 +159,7 @@ class Worker:
                 os.close(fd)
         self.alive = True
 
-    def request(self, message, timeout, what):
+    def request(self, message: dict, timeout: float, what: str) -> dict:
         """Send ``message``; return the reply dict or raise WorkerGone (BudgetExceeded)."""
         self._check_budget(what)
         if not self.alive:
@@ -168,14 +180,14 @@ class Worker:
                 raise WorkerGone(f"the notebook's process died while {what}") from None
         return self._receive(timeout, what)
 
-    def run(self, source):
+    def run(self, source: str) -> str | None:
         """Run one cell; None or the error it raised (cleaned text)."""
         error = self.request({"op": "run", "source": source}, self.limits.timeout, "running a cell").get("error")
         if error is not None and not isinstance(error, str):
             self._garbage("running a cell")
         return None if error is None else clean(error)
 
-    def get(self, name):
+    def get(self, name: str) -> dict:
         """What the student's namespace holds under ``name``: a dict with 'kind' (and 'value'/'type')."""
         reply = self.request({"op": "get", "name": name}, self.limits.timeout, f"looking up {name}")
         kind = reply.get("kind")
@@ -187,7 +199,7 @@ class Worker:
             return {"kind": kind, "type": clean(reply["type"], 200, newlines=False)}
         self._garbage(f"looking up {name}")
 
-    def call(self, name, args, kwargs):
+    def call(self, name: str, args: tuple | list, kwargs: dict) -> tuple[object, dict[int | str, object]]:
         """Call the student's function ``name``; return (result, {index or keyword: argument after the call}).
 
         The worker must send back exactly the arguments ``wire.mutable`` names (those the
@@ -209,7 +221,7 @@ class Worker:
             self._garbage(f"running {name}")
         return reply["result"], {(k[1:] if k.startswith("=") else int(k)): v for k, v in after.items()}
 
-    def close(self):
+    def close(self) -> None:
         """Stop the process and everything it started; remove its files. Never raises."""
         if self.alive:
             try:
@@ -320,7 +332,7 @@ class Worker:
             _LIVE.discard(id(self))
 
 
-def fresh_keyring():
+def fresh_keyring() -> str:
     """Code the worker runs first: leave the grader's session keyring for a new, empty one.
 
     keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL), the one key call the seccomp filter lets
@@ -334,7 +346,7 @@ def fresh_keyring():
     return f"import ctypes\ntry:\n    ctypes.CDLL(None).syscall({keyctl}, 1, None)\nexcept Exception:\n    pass\n"
 
 
-def containment(limits, cgroup, strong):
+def containment(limits: Limits, cgroup: sandbox.Cgroup, strong: bool) -> int | None:
     """The RLIMIT_NPROC a worker gets (None: its pids cgroup bounds it); SandboxUnavailable if refused.
 
     Without a memory cgroup only RLIMIT_AS bounds memory, per process: a student may hold
@@ -375,7 +387,7 @@ def containment(limits, cgroup, strong):
     return processes
 
 
-def preflight(limits):
+def preflight(limits: Limits) -> None:
     """Check, before any student, that a worker could start here with ``limits`` (SandboxUnavailable if not)."""
     group = sandbox.acquire_cgroup(f"dlcourse-{os.getpid()}-{next(_COUNTER)}", limits.processes,
                                    (limits.memory_mb + limits.output_mb + 64) * 2**20)
@@ -398,10 +410,10 @@ class RemoteFunction:
     type or length) fails the call with ChangedArgument.
     """
 
-    def __init__(self, worker, name):
+    def __init__(self, worker: Worker, name: str) -> None:
         self.worker, self.name = worker, name
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: object, **kwargs: object) -> object:
         result, after = self.worker.call(self.name, args, kwargs)
         for key, value in after.items():
             target = args[key] if isinstance(key, int) else kwargs[key]
@@ -469,7 +481,7 @@ def _code_dir():
     return os.path.join(_workers_root(), "code")
 
 
-def cleanup_workers_root():
+def cleanup_workers_root() -> None:
     """Remove this grader's workers folder (call when grading ends; also runs at exit).
 
     While any worker of this process is still open the folder stays (they run from it);

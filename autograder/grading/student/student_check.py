@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 from autograder.grading.student.judge import NotebookResult, TestResult, grade_notebook
+from autograder.grading.student.language import messages_in, notebook_language
 from autograder.grading.student.notebook import load_source, load_student, student_cells
 from autograder.grading.student.text import clean
 
@@ -63,7 +64,17 @@ def releases(course):
 def find_release(course, path, nb):
     """The released notebook that ``nb`` answers, from its content: the release sharing most of
     its solution and test grade_ids (the file's name and folder play no part: students rename
-    and copy notebooks)."""
+    and copy notebooks). A Korean notebook (metadata ``dlcourse.language: ko``) has the same
+    graded cells as the English one: it gets the Korean release (``ko/`` beside the English)."""
+    found = _find_release(course, path, nb)
+    if found is not None and notebook_language(nb) != "en":
+        translated = found.parent / notebook_language(nb) / found.name
+        return translated if translated.is_file() else found
+    return found
+
+
+def _find_release(course, path, nb):
+    """The English release whose graded grade_ids ``nb`` shares most (None: none)."""
     ids = grade_ids(nb)
     scored = sorted(((len(ids & graded_ids(json.loads(c.read_text(encoding="utf-8")))), c)
                      for c in releases(course)), key=lambda pair: -pair[0])
@@ -90,13 +101,27 @@ def check(path, course, limits, say=None):
         say(line)
     source = load_source(release)
     if plain_only():
-        return release, run_plain(source, nb, limits.timeout)
+        with messages_in(None if notebook_language(nb) == "en" else notebook_language(nb)):
+            return release, run_plain(source, nb, limits.timeout)  # its child inherits DLCOURSE_LANG
     return release, grade_notebook(source, path, limits)
 
 
+#: The report's own lines in Korean, for a Korean notebook (the checks' messages come from their catalogue).
+REPORT_KO = {
+    "{name}: visible tests (the grader also runs hidden ones)": "{name}: 보이는 테스트 (채점기는 숨은 테스트도 실행한다)",
+    "Visible tests: {score:g}/{total:g} points": "보이는 테스트: {score:g}/{total:g}점",
+}
+
+
 def report(release, result):
-    """The per-exercise report printed to the student."""
-    lines = [f"{release.parent.name}: visible tests (the grader also runs hidden ones)"]
+    """The per-exercise report printed to the student (in Korean for a Korean release, ``ko/NAME.ipynb``)."""
+    korean = release.parent.name == "ko"
+    name = release.parent.parent.name if korean else release.parent.name
+
+    def line(template, **fields):
+        return (REPORT_KO[template] if korean else template).format(**fields)
+
+    lines = [line("{name}: visible tests (the grader also runs hidden ones)", name=name)]
     for test in result.tests:
         mark = "\N{CHECK MARK}" if test.passed else "\N{BALLOT X}"
         lines.append(f"  {mark} {test.grade_id:<28} {test.points:g}/{test.max_points:g}")
@@ -104,7 +129,7 @@ def report(release, result):
             lines.append(f"      {test.message}")
     lines += [f"  ! {p}" for p in result.problems]
     total = sum(t.max_points for t in result.tests)
-    lines.append(f"Visible tests: {result.score:g}/{total:g} points")
+    lines.append(line("Visible tests: {score:g}/{total:g} points", score=result.score, total=total))
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ import signal
 import sys
 import traceback
 import types
+from collections.abc import Callable
 
 try:  # Unix only: a student's `check` on Windows runs without rlimits
     import resource
@@ -48,7 +49,7 @@ WRITE_EVENTS = (
 )
 
 
-def set_limits(memory_mb, output_mb, nproc=None):
+def set_limits(memory_mb: int, output_mb: int, nproc: int | None = None) -> None:
     """Address space, file size (and, without a pids cgroup, process) limits.
 
     A write past the size limit fails instead of killing the process.
@@ -65,7 +66,7 @@ def set_limits(memory_mb, output_mb, nproc=None):
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def make_hook(config):
+def make_hook(config: dict) -> Callable[[str, tuple], None]:
     """The audit hook: a closure over the rules, so student code cannot edit them."""
     home = os.path.realpath(config["home"])
     deny = tuple(os.path.realpath(p) + os.sep for p in config["deny_read"])
@@ -139,7 +140,7 @@ class Cells:
         self.user_ns = self.module.__dict__
         self.shell, self.count, self.future = None, 0, False
 
-    def run(self, source):
+    def run(self, source: str) -> str | None:
         """Run one cell; None or a description of its error."""
         if not source.strip():
             return None  # IPython runs nothing either
@@ -225,7 +226,7 @@ def neuter_process_spawning():
     _posixsubprocess.fork_exec = refuse
 
 
-def describe(exc, with_type=True):
+def describe(exc: BaseException, with_type: bool = True) -> str:
     """'Type: message (line N)', the line being in the student's own code."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<")]
     where = f" (line {frames[-1].lineno})" if frames else ""
@@ -240,19 +241,19 @@ def describe(exc, with_type=True):
     return f"{type(exc).__name__}{': ' + text if text else ''}{where}"
 
 
-def short(text):
+def short(text: str) -> str:
     """``text`` cut to ``MESSAGE_CHARS`` characters."""
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " …"
 
 
-def run_cell(shell, source):
+def run_cell(shell, source: str) -> str | None:
     """Run one cell; return None or a description of its error."""
     result = shell.run_cell(source, store_history=False)
     err = result.error_before_exec or result.error_in_exec
     return None if err is None else describe(err)
 
 
-def lookup(shell, name, wire):
+def lookup(shell: Cells, name: str, wire: types.ModuleType) -> dict:
     """What ``name`` is in the student's namespace: a callable, data, or missing."""
     if name not in shell.user_ns:
         return {"kind": "missing"}
@@ -266,7 +267,7 @@ def lookup(shell, name, wire):
     return {"kind": "value", "value": value}
 
 
-def call(shell, request, wire):
+def call(shell: Cells, request: dict, wire: types.ModuleType) -> dict:
     """Call a student's function; send back its result and every argument it could have changed.
 
     The grader compares those arguments with what it sent, and expects every one
@@ -294,7 +295,7 @@ def call(shell, request, wire):
     return {"ok": True, "result": result, "after": after}
 
 
-def serve(shell, wire, fd_in, fd_out):
+def serve(shell: Cells, wire: types.ModuleType, fd_in: int, fd_out: int) -> None:
     """Answer requests until 'bye' or end of input."""
     read = wire.fd_reader(fd_in)
     while True:
@@ -318,7 +319,9 @@ def serve(shell, wire, fd_in, fd_out):
         wire.write_all(fd_out, data)
 
 
-def main():
+def main() -> None:
+    """Run as the worker: argv is FD_IN FD_OUT CONFIG_JSON (home, memory_mb, output_mb, nproc, deny_read,
+    check_paths, forbidden_modules: ``remote.Worker._start``); never returns."""
     fd_in, fd_out, config = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import wire

@@ -81,7 +81,9 @@ def test_every_graded_name_in_the_kit_is_a_shim(kit):
 
 def test_kit_holds_released_notebooks_without_solutions(kit):
     out, made = kit
-    assert len(made["notebooks"]) == len(list((ROOT / "solutions").glob("*/*.ipynb")))
+    sources = len(list((ROOT / "solutions").glob("*/*.ipynb")))
+    assert len(made["notebooks"]) == 2 * sources  # each in English and in Korean (exercises/NN/ko/)
+    assert len([rel for rel in made["notebooks"] if "/ko/" in rel]) == sources
     for rel in made["notebooks"]:
         text = (out / rel).read_text()
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
@@ -177,6 +179,12 @@ def test_students_command_runs_the_kits_package(kit, installed, tmp_path):
                            str(out / "exercises" / name / f"{name}.ipynb")],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
     assert stub.returncode == 1 and "Visible tests: 0/" in stub.stdout, stub.stdout + stub.stderr
+    korean = tmp_path / "내 연습.ipynb"  # the Korean stub, renamed, checked from outside the kit's folder
+    shutil.copy(out / "exercises" / name / "ko" / f"{name}.ipynb", korean)
+    stub = subprocess.run([sys.executable, "-m", "autograder", "check", str(korean)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert stub.returncode == 1 and stub.stdout.startswith(f"{name}: 보이는 테스트"), stub.stdout + stub.stderr
+    assert "보이는 테스트: 0/" in stub.stdout and "\N{CHECK MARK}" not in stub.stdout
 
 
 # --- what a student installs and runs (issue 18): pins, kernel, check from anywhere, no Unix-only imports ---

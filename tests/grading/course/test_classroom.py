@@ -270,3 +270,33 @@ def test_an_assignment_of_two_notebooks_names_the_notebook_of_each_test(tmp_path
     assert len(ids) == len(set(ids)) and "part_a/test_perceptron" in ids and "part_b/test_perceptron" in ids
     assert "part_a/test_perceptron:" in results["ann"]["reason"], results["ann"]["reason"]
     assert "part_b/test_perceptron: notebook part_b.ipynb was not submitted" in results["bo"]["reason"]
+
+
+def test_a_run_leaves_its_inputs_as_given_and_returns_what_it_learnt(tmp_path):
+    """Before: grade_class wrote the sandbox mode and the default budget into the caller's Options (a
+    Dask run its per-worker counts) and the hidden paths into its Limits. Now both are frozen, the
+    result says what the run learnt, and the late rule is applied by the class run (late.settle)."""
+    import dataclasses
+    import datetime
+
+    from autograder.grading.course import classroom
+    from autograder.grading.course.late import LatePolicy
+    from autograder.grading.student.remote import Limits
+
+    dest = tmp_path / "class" / "ann" / A / f"{A}.ipynb"
+    dest.parent.mkdir(parents=True)
+    dest.write_text(json.dumps(SOLUTION))
+    due = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1, hours=1)
+    limits = Limits(timeout=20.0, allow_weak=True)
+    options = classroom.Options(full_messages=True, late=LatePolicy(due, 10.0, True, "day"))
+    before = (dataclasses.astuple(limits), dataclasses.astuple(options))
+    results = classroom.grade_class(A, tmp_path / "class", tmp_path / "grades.csv", ROOT, jobs=1,
+                                    limits=limits, progress=False, options=options)
+    assert (dataclasses.astuple(limits), dataclasses.astuple(options)) == before and limits.deny_read == ()
+    assert (results.mode, results.budget, results.per_worker) == (MODE, 200.0, {})
+    ann = results["ann"]
+    assert dict(results) == {"ann": ann} and (ann["score_before_penalty"], ann["penalty"]) == (FULL, 2.0)
+    assert ann["score"] == FULL - 2.0 and ann["status"] == "graded" and "late by 1 d " in ann["reason"]
+    for frozen, name in ((limits, "deny_read"), (options, "late")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(frozen, name, None)

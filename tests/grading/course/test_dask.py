@@ -117,7 +117,7 @@ def _run_in_thread(address, submissions, out, course=ROOT):
             options = classroom.Options(dask=address)
             results = classroom.grade_class(ASSIGNMENT, submissions, out, course, limits=Limits(timeout=10),
                                             progress=False, options=options)
-            box["result"] = results, options.per_worker
+            box["result"] = results, results.per_worker
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             box["error"] = exc
     thread = threading.Thread(target=target)

@@ -399,8 +399,8 @@ def test_a_student_the_grader_fails_on_keeps_the_name_and_lms_identity(tmp_path,
     sub = collect.Submission("12345", raw_id="12345", name="kimminsu", layout="canvas", lms_file="901")
     monkeypatch.setattr(classroom, "grade_student", lambda *args: 1 / 0)
     src = type("Source", (), {"max_score": 10.0})()
-    results = classroom._grade_all([sub], {A: src}, None, classroom.Options(mode="test"), tmp_path / "g.csv", A,
-                                   1, False)
+    plan = classroom.RunPlan(A, ".", tmp_path / "g.csv", {A: src}, None, classroom.Grading(mode="test"))
+    results = classroom._grade_all(plan, [sub], 1, False)
     rec = results["12345"]
     assert rec["status"] == "error" and (rec["name"], rec["layout"], rec["lms_file"]) == ("kimminsu", "canvas", "901")
 

@@ -16,7 +16,7 @@ import pytest
 from helpers.grader_attacks import A, POINTS, SOLUTION, STABLE, edit, limits, source, write
 from helpers.paths import ROOT
 
-from autograder.grading.course import classroom, collect
+from autograder.grading.course import classroom, collect, late
 from autograder.grading.records import feedback, gradebook
 from autograder.grading.records.gradebook import FORMULA_START, GradebookError
 
@@ -25,7 +25,7 @@ def grade_and_record(tmp_path, nb, student="s"):
     """Grade ``nb`` as one student, record it in tmp_path/grades.csv; return (entry, csv path)."""
     path = write(tmp_path / "class" / student / A, nb)
     sub = collect.Submission(student, notebooks={A: path}, raw_id=student)
-    entry = classroom.grade_student(sub, {A: source()}, limits())
+    entry = late.settle(classroom.grade_student(sub, {A: source()}, limits()), None, sub)
     out = tmp_path / "grades.csv"
     gradebook.record(out, A, student, entry)
     return entry, out

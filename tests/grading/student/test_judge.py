@@ -10,7 +10,7 @@ import time
 import pytest
 from helpers.grader_attacks import FULL, POINTS, SOLUTION, STABLE, STUB, add_cells, edit, limits, source, write
 
-from autograder.grading.course import classroom, collect
+from autograder.grading.course import classroom, collect, late
 from autograder.grading.records import gradebook
 from autograder.grading.student.judge import TestResult as Result, failure_kind, grade_notebook
 
@@ -172,7 +172,7 @@ def test_refused_notebooks_make_the_student_an_error_never_a_score(tmp_path):
     link.parent.mkdir(parents=True)
     link.symlink_to(source_root() / "04_softmax_losses" / "04_softmax_losses.ipynb")
     sub = collect.find(tmp_path, "04_softmax_losses", ["04_softmax_losses"])[0]
-    entry = classroom.grade_student(sub, {"04_softmax_losses": source()}, limits())
+    entry = late.settle(classroom.grade_student(sub, {"04_softmax_losses": source()}, limits()), None, sub)
     assert entry["status"] == "error" and entry["score"] == 0.0
     assert "symbolic link" in entry["reason"]
     out = tmp_path / "grades.csv"
@@ -196,5 +196,5 @@ def test_a_check_that_crashes_is_the_graders_error_not_a_zero(tmp_path):
     assert rmse.message.startswith("the grader could not run this test (IndexError in the check)")
     assert "test_rmse" in result.error and result.score == FULL - POINTS["test_rmse"]
     sub = collect.Submission("s", notebooks={"04_softmax_losses": write(tmp_path / "s", SOLUTION)}, raw_id="s")
-    entry = classroom.grade_student(sub, {"04_softmax_losses": src}, limits())
+    entry = late.settle(classroom.grade_student(sub, {"04_softmax_losses": src}, limits()), None, sub)
     assert entry["status"] == "error" and "could not run test_rmse" in entry["reason"]
