@@ -17,7 +17,7 @@ import sys
 import nbformat
 import pytest
 
-from conftest import ROOT
+from helpers.paths import ROOT
 
 from autograder.grading.authoring import korean
 from autograder.grading.authoring.validate import korean_errors
