@@ -47,6 +47,7 @@ def make_worker():
     def make(**limits):
         made.append(Worker(Limits(**limits)))
         return made[-1]
+
     yield make
     for worker in made:
         worker.close()
