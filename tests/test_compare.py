@@ -491,3 +491,17 @@ def test_a_wrong_entry_reads_in_korean_with_the_same_numbers_and_one_hint_word(k
     mutated = message(call, lambda x: x.__setitem__(0, 3.0), "f(x)", x=np.zeros(3))
     assert mutated.startswith("f(x): 인자 x을(를) 제자리에서 바꿨습니다: "
                               "x의 항목 [0]이(가) 0에서 3(으)로 바뀌었습니다.")
+
+
+# --- the authors' template (checks/_template.py) ---------------------------------------------------
+
+def test_the_template_check_passes_the_answer_and_names_its_mistakes(capsys):
+    from autograder.checks import _template
+
+    _template.check_double(lambda x: 2 * x)
+    assert capsys.readouterr().out == "\N{CHECK MARK} double matches on 5 random numbers\n"
+    squared = message(_template.check_double, lambda x: x * x)
+    assert squared.startswith("double(x) for x of shape (5,): entry") and squared.endswith(
+        "Hint: twice x, not x squared.")
+    shape = message(_template.check_double, lambda x: np.stack([2 * x, 2 * x]))
+    assert shape.endswith("Hint: x has shape (N,); return an array of the same shape.") and shape.count("Hint:") == 1
