@@ -46,9 +46,7 @@ import types
 import numpy as np
 
 from autograder.checks.messages import say
-# The reference's sigmoid, shared by the checks (stable for large |z|). Written out here it would be
-# exercise 06's answer in every student kit, where this reference is withheld (student_kit.ANSWER_BEARING).
-from autograder.ref_numpy.activations import sigmoid  # noqa: F401 - re-exported for the checks
+from autograder.ref_numpy import activations as _activations
 
 #: Named tolerances. Exact answers (0/1 outputs, counts) use EXACT.
 EXACT = dict(rtol=0.0, atol=0.0)
@@ -469,6 +467,16 @@ def diagnose(got, mistakes):
     for other in hits[1:]:
         text = say("{hint} Or: {other}", hint=text, other=other)
     return say("Hint: {hint}", hint=text)
+
+
+def sigmoid(z):
+    """1 / (1 + exp(-z)) elementwise, for the checks' references and mistakes: the reference's own.
+
+    Written out here it would be exercise 06's answer (sigmoid_forward) in every student kit, which
+    computes the withheld reference by its PyTorch twin instead; looked up at each call, so that a
+    test that withholds sigmoid_forward (tests/grading/authoring/test_kit_leaks.py) withholds this too.
+    """
+    return _activations.sigmoid_forward(z)[0]
 
 
 def narrow(hints, rounds):

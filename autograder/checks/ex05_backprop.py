@@ -410,7 +410,9 @@ def _train_mlp_mistakes(X, Y, sizes, lr, epochs, seed):
     from autograder.ref_numpy import train as ref_train
 
     n, wrong_seed = X.shape[0], 0 if seed != 0 else 1
-    losses = lambda lr_=lr, epochs_=epochs, seed_=seed: ref_train.train_full_batch(X, Y, sizes, lr_, epochs_, seed_)[1]
+
+    def losses(lr_=lr, epochs_=epochs, seed_=seed):
+        return ref_train.train_full_batch(X, Y, sizes, lr_, epochs_, seed_)[1]
     return {
         say("the loss is a mean over the N examples, so the output error is (softmax - Y) / N; without the 1/N "
             "every step is N times too large."): losses(lr_=lr * n),

@@ -117,7 +117,7 @@ def _narrow(student, candidates, m_states, s_state, w, r_state, ref_step, proble
                 with np.errstate(all="ignore"):
                     got, chain["s_state"] = student(w.copy(), g.copy(), copy.deepcopy(chain["s_state"]), **h)
                     outs = {hint: candidates[hint](w, g, chain["m_states"][hint], **h) for hint in hints}
-            except Exception:  # the student's step fails on its own state: keep what we have
+            except Exception:  # noqa: BLE001 - the student's step fails on its own state: keep what we have
                 return None
             same = [hint for hint in hints if diagnose(got, {hint: outs[hint][0]})]
             chain["m_states"] = {hint: outs[hint][1] for hint in same}

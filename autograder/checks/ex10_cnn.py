@@ -96,20 +96,22 @@ def check_conv_output_size(conv_output_size, cases=((28, 3, 1, 1), (28, 5, 1, 0)
             fail(say("{label} returned the float {got}; a size is an integer: use // "
                      "(floor division), which also drops the positions that do not fit.", label=label, got=repr(got)))
         want = ref.conv_output_size(n, k, stride, pad)
-        hint = diagnose(got, _conv_output_size_mistakes(n, k, stride, pad))
+        hint = diagnose(got, _conv_output_size_mistakes(n, k, stride, pad, want))
         assert_close(label, got, want, EXACT, hint or say("H_out = floor((H + 2 pad - kh) / stride) + 1."))
     ok(say("conv_output_size matches floor((n + 2 pad - k) / stride) + 1"))
 
 
-def _conv_output_size_mistakes(n, k, stride, pad):
-    """{hint: the size a known mistake gives}."""
-    return {
+def _conv_output_size_mistakes(n, k, stride, pad, want):
+    """{hint: the size a known mistake gives}, without the mistakes that give the right size ``want`` here
+    (with pad = 0 forgetting the padding changes nothing: that is no mistake, and no answer to hand out)."""
+    mistakes = {
         say("pad adds zeros on BOTH sides: n + 2 pad."): (n + pad - k) // stride + 1,
         say("count the padding: the padded input has n + 2 pad entries."): (n - k) // stride + 1,
         say("the first window starts at 0, so there is one more position: ... + 1."): (n + 2 * pad - k) // stride,
         say("divide by the stride, and round DOWN (floor): a window that would run past the padded "
             "input is dropped, as PyTorch does."): -(-(n + 2 * pad - k) // stride) + 1,
     }
+    return {hint: size for hint, size in mistakes.items() if size != want}
 
 
 # ---------------------------------------------------------------- im2col

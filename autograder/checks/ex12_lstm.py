@@ -273,7 +273,9 @@ def _unrolled_from_start(x, h0, c0, Wx, Wh, b):
     """Hidden states (N, T, H) when every step starts from h0 and c0: the reference's step on all
     N * T inputs as one batch."""
     (n, t, d), k = x.shape, h0.shape[1]
-    repeat = lambda s: np.repeat(s[:, None], t, axis=1).reshape(n * t, k)
+
+    def repeat(s):
+        return np.repeat(s[:, None], t, axis=1).reshape(n * t, k)
     return ref.lstm_step_forward(x.reshape(n * t, d), repeat(h0), repeat(c0), Wx, Wh, b)[0].reshape(n, t, k)
 
 

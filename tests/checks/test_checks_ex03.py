@@ -1,13 +1,15 @@
 """Every check of exercise 03 passes the reference and fails plausible wrong answers."""
 
+import re
+
 import numpy as np
 import pytest
+from helpers.checking import HANGUL, fails, in_korean, passes
 
 from autograder.checks import ex03_forward_mnist as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import data, losses, mlp
 from autograder.ref_numpy.activations import sigmoid
-from helpers.checking import fails
 
 
 # --- one_hot ---
@@ -15,8 +17,7 @@ from helpers.checking import fails
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=3, n=1, num_classes=1000), dict(seed=4, n=30, num_classes=2),
                                     dict(seed=5, n=4, num_classes=1)])
 def test_one_hot_passes_reference(kwargs, capsys):
-    ex.check_one_hot(data.one_hot, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK} one_hot")
+    assert passes(ex.check_one_hot, data.one_hot, **kwargs, capsys=capsys).startswith("\N{CHECK MARK} one_hot")
 
 
 def test_one_hot_accepts_integer_and_eye_answers():
@@ -65,8 +66,7 @@ def test_stub_is_reported_as_not_implemented():
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=2, n=1, shape=(5, 7)), dict(seed=3, n=3, shape=(28, 28)),
                                     dict(seed=4, n=2, shape=(1, 9))])
 def test_flatten_passes_reference(kwargs, capsys):
-    ex.check_flatten(data.flatten, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK} flatten")
+    assert passes(ex.check_flatten, data.flatten, **kwargs, capsys=capsys).startswith("\N{CHECK MARK} flatten")
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -106,8 +106,7 @@ def _loop(X, params, act=sigmoid, last=True, bias=True, transpose=False):
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=5, n=1, sizes=(784, 30, 10)), dict(seed=6, n=3, sizes=(5, 8, 7, 2)),
                                     dict(seed=7, n=4, sizes=(3, 2), scale=50.0)])
 def test_mlp_forward_passes_reference(kwargs, capsys):
-    ex.check_mlp_forward(_good_forward, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK} mlp_forward")
+    assert passes(ex.check_mlp_forward, _good_forward, **kwargs, capsys=capsys).startswith("\N{CHECK MARK} mlp_forward")
 
 
 def test_mlp_forward_accepts_naive_sigmoid():
@@ -145,8 +144,7 @@ def test_mlp_forward_in_place_mutation_is_refused():
 
 @pytest.mark.parametrize("kwargs", [{}, dict(seed=1, n=1, num_classes=100), dict(seed=2, n=50, num_classes=3)])
 def test_mse_passes_reference(kwargs, capsys):
-    ex.check_mse(losses.mse, **kwargs)
-    assert capsys.readouterr().out.startswith("\N{CHECK MARK} mse")
+    assert passes(ex.check_mse, losses.mse, **kwargs, capsys=capsys).startswith("\N{CHECK MARK} mse")
 
 
 @pytest.mark.parametrize("wrong,match", [
@@ -225,3 +223,21 @@ def test_mlp_forward_error_hint_says_hint_once():
     with pytest.raises(AssertionError) as info:
         ex.check_mlp_forward(two_layers_only)
     assert "raised IndexError" in str(info.value) and str(info.value).count("Hint:") == 1
+
+
+def _numbers(text):
+    return sorted(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text))
+
+
+def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
+    """The factor 1/2 in mse: named in English in English, in Korean in Korean, with the same numbers."""
+    def half(pred, target):
+        return 0.5 * np.mean((pred - target) ** 2)
+    with pytest.raises(AssertionError) as english:
+        ex.check_mse(half)
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        ex.check_mse(half)
+    english, korean = str(english.value), str(korean.value)
+    assert "Hint: mse has no factor 1/2" in english and not HANGUL.search(english)
+    assert "힌트: mse에는 1/2 배가 없습니다" in korean and "Hint" not in korean
+    assert _numbers(korean) == _numbers(english) and len(_numbers(english)) > 5

@@ -152,6 +152,27 @@ def test_two_mistakes_are_named_with_or():
     assert diagnose(x, {"forgot the bias.": x, "wrong sign.": x}) == "Hint: forgot the bias. Or: wrong sign."
 
 
+def test_narrow_keeps_the_mistakes_that_also_fit_the_next_cases():
+    fits = [{"a", "b", "c"}, {"a", "b"}, {"b"}, {"c"}]
+    rounds = [lambda left, keep=keep: [h for h in left if h in keep] for keep in fits]
+    assert compare.narrow(["a", "b", "c"], rounds) == ["b"]                # stops at one
+    assert compare.narrow(["a", "c"], rounds[1:]) == ["a"]
+    assert compare.narrow(["a", "c"], [lambda left: []]) == ["a", "c"]       # a case that keeps none: no change
+    assert compare.narrow(["a", "c"], [lambda left: None, rounds[3]]) == ["a", "c"]  # cannot tell: stop
+
+
+def test_plain_data_passes_and_anything_else_is_named_with_the_advice():
+    compare.assert_plain_data("cache", (np.zeros(2), 1.5, {"k": [1, "s"]}), "Keep arrays.")
+    text = message(compare.assert_plain_data, "cache", (np.zeros(2), print), "Keep arrays.")
+    assert text == "cache holds a builtin_function_or_method, which is not plain data. Keep arrays."
+
+
+def test_the_shared_sigmoid_is_the_references():
+    from autograder.ref_numpy import activations
+    z = np.array([-800.0, -1.0, 0.0, 2.0, 800.0])
+    np.testing.assert_array_equal(compare.sigmoid(z), activations.sigmoid(z))
+
+
 def _peak_bytes(fn, *args):
     """The largest memory that Python allocations reach while ``fn(*args)`` runs."""
     import tracemalloc
@@ -491,3 +512,17 @@ def test_a_wrong_entry_reads_in_korean_with_the_same_numbers_and_one_hint_word(k
     mutated = message(call, lambda x: x.__setitem__(0, 3.0), "f(x)", x=np.zeros(3))
     assert mutated.startswith("f(x): 인자 x을(를) 제자리에서 바꿨습니다: "
                               "x의 항목 [0]이(가) 0에서 3(으)로 바뀌었습니다.")
+
+
+# --- the authors' template (checks/_template.py) ---------------------------------------------------
+
+def test_the_template_check_passes_the_answer_and_names_its_mistakes(capsys):
+    from autograder.checks import _template
+
+    _template.check_double(lambda x: 2 * x)
+    assert capsys.readouterr().out == "\N{CHECK MARK} double matches on 5 random numbers\n"
+    squared = message(_template.check_double, lambda x: x * x)
+    assert squared.startswith("double(x) for x of shape (5,): entry") and squared.endswith(
+        "Hint: twice x, not x squared.")
+    shape = message(_template.check_double, lambda x: np.stack([2 * x, 2 * x]))
+    assert shape.endswith("Hint: x has shape (N,); return an array of the same shape.") and shape.count("Hint:") == 1

@@ -93,7 +93,7 @@ MESSAGES = {
     # 학생의 함수 호출
     "{label} is not implemented yet (it raises NotImplementedError).":
         "{label}: 아직 구현되지 않았습니다(NotImplementedError를 일으킵니다).",
-    "{label} raised {error}: {message}{line}{hint}": "{label}에서 {error} 예외가 발생했습니다: {message}{line}{hint}",
+    "{label} raised {error}: {message}{line}{hint}": "{label}: {error} 예외가 발생했습니다: {message}{line}{hint}",
     "{label} changed its argument {name} in place: {change}. Leave the inputs unchanged: compute new arrays "
     "instead of writing into the ones you received (x = x * 2 makes a new array; x *= 2 or x[...] = ... change "
     "the caller's).":

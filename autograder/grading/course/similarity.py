@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.grading.course import collect, fingerprint
-from autograder.grading.student.notebook import BrokenNotebook, load_student, split_hidden, student_cells, top_level_names
+from autograder.grading.student.notebook import (BrokenNotebook, load_student, split_hidden, student_cells,
+                                                  top_level_names)
 from autograder.grading.student.text import clean
 
 #: Default threshold: a pair at or above it is flagged.

@@ -179,7 +179,8 @@ def _own_page(path):
             head = handle.read(300)
     except OSError:
         return False
-    return head.startswith(b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>") and b"</title><style>body" in head
+    return (head.startswith(b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>")
+            and b"</title><style>body" in head)
 
 
 def export(gradebook_csv, out_csv, fmt="plain", force=False, columns=None, roster=None, warn=None):

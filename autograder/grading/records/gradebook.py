@@ -388,9 +388,9 @@ def check_edits(csv_path, accept=False):
                                      f"score is a number from 0 to {top:g}; fix it") from None
             entry["manual_score"] = dict(score=score, replaced=recorded, by=getpass.getuser(),
                                          at=now())
+            graded = recorded if recorded != "" else "not graded"
             entry["reason"] = short(f"manual score {score:g} by {entry['manual_score']['by']} "
-                                    f"(graded {recorded if recorded != '' else 'not graded'}) | {entry.get('reason', '')}",
-                                    REASON_CHARS, False)
+                                    f"(graded {graded}) | {entry.get('reason', '')}", REASON_CHARS, False)
         _save(csv_path, data)
     return data
 

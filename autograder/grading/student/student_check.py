@@ -108,7 +108,8 @@ def check(path, course, limits, say=None):
 
 #: The report's own lines in Korean, for a Korean notebook (the checks' messages come from their catalogue).
 REPORT_KO = {
-    "{name}: visible tests (the grader also runs hidden ones)": "{name}: 보이는 테스트 (채점기는 숨은 테스트도 실행한다)",
+    "{name}: visible tests (the grader also runs hidden ones)":
+        "{name}: 보이는 테스트 (채점기는 숨겨진 테스트도 실행한다)",
     "Visible tests: {score:g}/{total:g} points": "보이는 테스트: {score:g}/{total:g}점",
 }
 

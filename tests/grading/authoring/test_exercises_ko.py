@@ -91,8 +91,8 @@ def test_every_markdown_cell_in_korean(name):
             continue
         assert len(HANGUL.findall(k.source)) >= MIN_HANGUL, f"{name} {nbg(e)['grade_id']} is not in Korean"
         assert k.source != e.source
-        assert sorted(re.findall(r"\$\$.+?\$\$", e.source, re.S)) == sorted(re.findall(r"\$\$.+?\$\$", k.source, re.S)), \
-            f"{name} {nbg(e)['grade_id']}: a displayed formula differs from the English one"
+        shown = [sorted(re.findall(r"\$\$.+?\$\$", text, re.S)) for text in (e.source, k.source)]
+        assert shown[0] == shown[1], f"{name} {nbg(e)['grade_id']}: a displayed formula differs from the English one"
 
 
 def _inline(text):
@@ -327,3 +327,21 @@ def test_kit_ships_korean_notebooks_and_catalogue(tmp_path):
     assert list((out / "autograder" / "checks" / "ko").glob("ex*.py"))
     assert "exercises/*/ko/*.ipynb" in (out / "pyproject.toml").read_text()
     assert not list(out.rglob("*.ko-text.md")), "the Korean text sources stay in solutions/"
+
+
+@pytest.mark.slow
+def test_plain_check_speaks_korean_too(tmp_path):
+    """Where the worker cannot run (Windows: ``run_plain``), the checks run in the child Python: a Korean
+    notebook's messages are Korean there too, an English one's English."""
+    import os
+
+    solution = nbformat.read(ROOT / "solutions" / E2E / f"{E2E}.ipynb", as_version=4)
+    env = dict(os.environ, DLCOURSE_PLAIN_CHECK="1")
+    env.pop("DLCOURSE_LANG", None)
+    for lang, release in (("en", english(E2E)), ("ko", korean_nb(E2E))):
+        path = tmp_path / f"plain_{lang}.ipynb"
+        nbformat.write(answered(release, solution, {"mae": WRONG["mae"]}), path)
+        done = _check(path, env)
+        failed = [line for line in done.stdout.splitlines() if line.startswith("      ")]
+        assert failed, done.stdout + done.stderr
+        assert bool(HANGUL.search(failed[0])) == (lang == "ko"), done.stdout

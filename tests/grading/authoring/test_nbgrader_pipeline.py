@@ -38,6 +38,7 @@ def test_nbgrader_pipeline(name, tmp_path, venv_env):
     nbgrader(course, venv_env, "db", "student", "add", "bob")
     nbgrader(course, venv_env, "generate_assignment", name)
     released = course / "exercises" / name / f"{name}.ipynb"
+    assert sorted(p.name for p in released.parent.iterdir()) == [released.name]  # no Korean text source copied
     for student, notebook in (("alice", course / "solutions" / name / f"{name}.ipynb"), ("bob", released)):
         target = course / "submitted" / student / name
         target.mkdir(parents=True)
