@@ -19,6 +19,7 @@ from helpers.unhook import UNHOOK
 
 pytestmark = pytest.mark.bwrap
 
+
 @pytest.fixture
 def worker(make_worker):
     return make_worker(timeout=20, processes=32)
