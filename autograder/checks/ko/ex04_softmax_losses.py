@@ -40,15 +40,15 @@ MESSAGES = {
     "normalise each row (sum over the classes, axis=-1), not each column (axis=0).":
         "각 열(axis=0)이 아니라 각 행을 정규화하세요(클래스에 걸쳐 합하기, axis=-1).",
     "normalise each row separately; you divided by the sum over the whole array.":
-        "행마다 따로 정규화하세요. 배열 전체의 합으로 나눴습니다.",
+        "행마다 따로 정규화하세요. 지금은 배열 전체의 합으로 나눴습니다.",
     "apply np.exp before normalising: softmax(z)_k = exp(z_k) / sum_j exp(z_j).":
         "정규화하기 전에 np.exp를 적용하세요: softmax(z)_k = exp(z_k) / sum_j exp(z_j).",
     "keep the summed axis (keepdims=True) so that each row is divided by its own sum.":
         "합한 축을 유지하세요(keepdims=True). 그래야 각 행이 자기 합으로 나뉩니다.",
     "keep the reduced axis when you take each row's maximum (keepdims=True): without it "
     "row i's maximum is subtracted from column i.":
-        "각 행의 최댓값을 구할 때 줄인 축을 유지하세요(keepdims=True). 그러지 않으면 행 i의 최댓값이 "
-        "열 i에서 빠집니다.",
+        "각 행의 최댓값을 구할 때 줄인 축을 유지하세요(keepdims=True). 그러지 않으면 행 i의 최댓값을 "
+        "열 i에서 빼게 됩니다.",
     "softmax(logits) for logits of shape {shape} (max abs value {top:.3g})":
         "모양이 {shape}, 최대 절댓값이 {top:.3g}인 logits에 대한 softmax(logits)",
     "Return an array of z's shape whose rows are probabilities summing to 1.":
