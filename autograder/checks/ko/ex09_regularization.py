@@ -62,16 +62,16 @@ MESSAGES = {
     # dropout
     "inverted dropout divides the kept units by (1 - p), so that the expected output equals x and nothing has "
     "to change in evaluation.":
-        "역 드롭아웃은 남긴 단위을 (1 - p)로 나눕니다. 그래서 출력의 기댓값이 x와 같고, 평가할 때 바꿀 것이 "
+        "역 드롭아웃은 남긴 단위를 (1 - p)로 나눕니다. 그래서 출력의 기댓값이 x와 같고, 평가할 때 바꿀 것이 "
         "없습니다.",
     "divide the kept units by the probability of KEEPING them, 1 - p, not by p.":
-        "남긴 단위을 p가 아니라 남길 확률 1 - p로 나누세요.",
+        "남긴 단위를 p가 아니라 남길 확률 1 - p로 나누세요.",
     "multiplying by (1 - p) is the old, non-inverted dropout's rule for evaluation; inverted dropout divides "
     "the kept units by (1 - p) during training.":
         "(1 - p)를 곱하는 것은 예전의 역이 아닌 드롭아웃이 평가할 때 쓰는 규칙입니다. 역 드롭아웃은 학습 중에 "
-        "남긴 단위을 (1 - p)로 나눕니다.",
+        "남긴 단위를 (1 - p)로 나눕니다.",
     "p is the probability of DROPPING a unit: keep it where the random number is >= p.":
-        "p는 단위을 떨어뜨릴 확률입니다. 난수가 >= p인 곳의 단위을 남기세요.",
+        "p는 단위를 떨어뜨릴 확률입니다. 난수가 >= p인 곳의 단위를 남기세요.",
     "make the mask exactly as the exercise says (keep = np.random.default_rng(seed).random(x.shape) >= p), so "
     "that the grader can reproduce it.":
         "채점기가 같은 마스크를 재현할 수 있도록, 연습문제에 적힌 그대로 마스크를 만드세요"
@@ -101,7 +101,7 @@ MESSAGES = {
         "dropout_forward: 학습 모드에서는 시드마다 새 마스크를 쓰는 역 드롭아웃, 평가 모드에서는 항등 "
         "함수입니다(p = {p:g})",
     "in evaluation (train=False) dropout does nothing: every unit is used, out = x.":
-        "평가할 때(train=False) 드롭아웃은 아무것도 하지 않습니다. 모든 단위을 쓰며 out = x입니다.",
+        "평가할 때(train=False) 드롭아웃은 아무것도 하지 않습니다. 모든 단위를 쓰며 out = x입니다.",
     "with inverted dropout the scaling happened during training; in evaluation out = x, with no factor (1 - p).":
         "역 드롭아웃에서는 크기 조정이 학습 중에 이미 끝났습니다. 평가할 때는 인수 (1 - p) 없이 "
         "out = x입니다.",
@@ -112,12 +112,12 @@ MESSAGES = {
     "PyTorch autograd":
         "PyTorch autograd 계산",
     "dropout_backward passes the gradient through the kept units, scaled, and all of it in evaluation":
-        "dropout_backward가 학습 모드에서는 남긴 단위으로만 기울기를 크기 조정해 보내고, 평가 모드에서는 "
+        "dropout_backward가 학습 모드에서는 남긴 단위로만 기울기를 크기 조정해 보내고, 평가 모드에서는 "
         "기울기를 모두 보냅니다",
     "in evaluation the forward pass was out = x, so dx = dout: no mask.":
         "평가할 때 순전파는 out = x였으므로 dx = dout입니다. 마스크는 없습니다.",
     "the gradient flows only through the kept units: multiply dout by the same mask as the forward pass.":
-        "기울기는 남긴 단위으로만 흐릅니다. dout에 순전파와 같은 마스크를 곱하세요.",
+        "기울기는 남긴 단위로만 흐릅니다. dout에 순전파와 같은 마스크를 곱하세요.",
     "the forward pass scaled the kept units by 1 / (1 - p); the backward pass multiplies dout by the same "
     "factor.":
         "순전파가 남긴 단위에 1 / (1 - p)를 곱했으므로, 역전파도 dout에 같은 인수를 곱합니다.",
