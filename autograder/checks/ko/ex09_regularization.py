@@ -120,7 +120,7 @@ MESSAGES = {
         "기울기는 남긴 단위로만 흐릅니다. dout에 순전파와 같은 마스크를 곱하세요.",
     "the forward pass scaled the kept units by 1 / (1 - p); the backward pass multiplies dout by the same "
     "factor.":
-        "순전파가 남긴 단위에 1 / (1 - p)를 곱했으므로, 역전파도 dout에 같은 인수를 곱합니다.",
+        "순전파가 남긴 단위에 1 / (1 - p)를 곱했으므로, 역방향 계산도 dout에 같은 인수를 곱합니다.",
 
     # batch normalization
     "the statistics are per feature, over the batch: average over axis 0 (the rows), not axis 1.":
@@ -182,17 +182,17 @@ MESSAGES = {
     "dxhat = dout * gamma: the gradient reaches xhat through the scale gamma.":
         "dxhat = dout * gamma입니다. 기울기는 크기 gamma를 거쳐 xhat에 이릅니다.",
     "dgamma sums dout * xhat (the normalized input) over the batch, not dout * x.":
-        "dgamma는 dout * x가 아니라 dout * xhat(정규화한 입력)을 배치에 걸쳐 더합니다.",
+        "dgamma는 dout * x가 아니라 dout * xhat(정규화한 입력)을 배치에 걸쳐 합합니다.",
     "gamma multiplies xhat, so dgamma sums dout * xhat over the batch; the sum of dout alone is dbeta.":
-        "gamma는 xhat에 곱해지므로, dgamma는 dout * xhat을 배치에 걸쳐 더합니다. dout만 더한 것은 dbeta입니다.",
+        "gamma는 xhat에 곱해지므로, dgamma는 dout * xhat을 배치에 걸쳐 합합니다. dout만 합한 것은 dbeta입니다.",
     "dgamma SUMS dout * xhat over the batch (axis 0); it does not average.":
-        "dgamma는 dout * xhat을 배치(axis 0)에 걸쳐 더합니다. 평균하지 않습니다.",
+        "dgamma는 dout * xhat을 배치(axis 0)에 걸쳐 합합니다. 평균하지 않습니다.",
     "dgamma sums over the batch, axis 0 (one number per feature), not over axis 1.":
-        "dgamma는 axis 1이 아니라 배치 축 axis 0에 걸쳐 더합니다(특징마다 수 하나).",
+        "dgamma는 axis 1이 아니라 배치 축인 axis 0에 걸쳐 합합니다(특징마다 수 하나).",
     "dbeta SUMS dout over the batch (axis 0); it does not average.":
-        "dbeta는 dout을 배치(axis 0)에 걸쳐 더합니다. 평균하지 않습니다.",
+        "dbeta는 dout을 배치(axis 0)에 걸쳐 합합니다. 평균하지 않습니다.",
     "dbeta sums over the batch, axis 0 (one number per feature), not over axis 1.":
-        "dbeta는 axis 1이 아니라 배치 축 axis 0에 걸쳐 더합니다(특징마다 수 하나).",
+        "dbeta는 axis 1이 아니라 배치 축인 axis 0에 걸쳐 합합니다(특징마다 수 하나).",
     "batchnorm_backward(dout, cache) for dout of shape {shape} and the cache of {fwd}":
         "모양이 {shape}인 dout과 {fwd}의 cache에 대한 batchnorm_backward(dout, cache)",
     "in evaluation the mean and variance are the running statistics, constants: dx = dout * gamma / "
