@@ -111,8 +111,8 @@ MESSAGES = {
         "그것은 MSE입니다: 평균 제곱 오차의 제곱근을 취하세요.",
     "average the squared errors before the square root (np.sqrt(np.mean(d ** 2))).":
         "제곱근을 취하기 전에 제곱 오차를 평균하세요(np.sqrt(np.mean(d ** 2))).",
-    "the square root applies to the mean, not to the sum divided by N.":
-        "제곱근은 평균에 취합니다. 합의 제곱근을 N으로 나누는 것이 아닙니다.",
+    "the square root applies to the mean: sqrt(sum / N), not sqrt(sum) / N.":
+        "제곱근은 평균에 취합니다: sqrt(sum) / N이 아니라 sqrt(sum / N)입니다.",
     "divide by the number of entries (all axes), not by the number of rows only.":
         "행의 수로만 나누지 말고 항목의 수(모든 축)로 나누세요.",
     "{name}(pred, target) for arrays of shape {shape}":

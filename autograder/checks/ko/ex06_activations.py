@@ -22,6 +22,7 @@ MESSAGES = {
     "{name}_backward(dout, cache) for x of shape {shape}, alpha={alpha}":
         "x의 모양이 {shape}, alpha={alpha}일 때 {name}_backward(dout, cache)",
     "{label} (against PyTorch autograd)": "{label} (PyTorch autograd와 비교)",
+    "{n}-element": "원소 {n}개짜리",
     "scalar": "스칼라",
 
     # sigmoid
