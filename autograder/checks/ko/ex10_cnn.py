@@ -189,7 +189,8 @@ MESSAGES = {
     "per call). The exercise asks for the fast version: a Python loop over every output value is too slow "
     "at this size. Build the columns with im2col (loops over the kernel offsets are fine) and compute every "
     "output with one matrix product.":
-        "{shapes}에서 {name}이(가) 끝나기 전에 실행을 멈췄습니다: 이 테스트가 허용하는 시간(호출당 {limit:g} s)보다 오래 "
+        "{shapes}에서 {name}이(가) 끝나기 전에 실행을 멈췄습니다: "
+        "이 테스트가 허용하는 시간(호출당 {limit:g} s)보다 오래 "
         "걸렸습니다. 이 연습문제는 빠른 버전을 요구합니다: 출력 값 하나하나를 도는 Python 루프는 이 크기에서 "
         "너무 느립니다. im2col로 열을 만들고(커널 오프셋에 대한 루프는 괜찮습니다) 모든 출력을 행렬곱 한 번으로 "
         "계산하세요.",

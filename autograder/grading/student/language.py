@@ -2,9 +2,10 @@
 
 A Korean exercise notebook (exercises/NN_slug/ko/NN_slug.ipynb) says so in its metadata,
 ``{"dlcourse": {"language": "ko"}}``. The checks run in the grader's process (never in the
-student's worker), so the grader shows their messages in that language by setting
-``DLCOURSE_LANG``, which ``autograder.checks.messages.language`` reads, while it runs the
-notebook's visible tests. Nothing here imports the checks.
+student's worker), so the grader shows their messages in that language while it runs the
+notebook's visible tests: per thread (``messages.speaking``), because the grader grades several
+students at once in threads, an English and a Korean notebook side by side. Only ``check``'s
+plain path, one student in a child process, speaks through the environment (``DLCOURSE_LANG``).
 """
 
 import os
@@ -25,8 +26,21 @@ def notebook_language(nb):
 
 @contextmanager
 def messages_in(lang):
-    """The checks speak ``lang`` while the block runs (``DLCOURSE_LANG``); None leaves the language as it is
-    (the environment's: a student may ask for Korean with DLCOURSE_LANG=ko)."""
+    """The checks speak ``lang`` while the block runs, in this thread only; None leaves the language as it
+    is (the environment's: a student may ask for Korean with DLCOURSE_LANG=ko)."""
+    if lang is None:
+        yield
+        return
+    from autograder.checks.messages import speaking
+
+    with speaking(lang):
+        yield
+
+
+@contextmanager
+def child_messages_in(lang):
+    """``DLCOURSE_LANG=lang`` while the block runs, for a child process it starts (``check``'s plain
+    path: one student, one thread); None leaves the environment as it is."""
     if lang is None:
         yield
         return
