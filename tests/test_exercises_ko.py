@@ -23,7 +23,7 @@ from conftest import ROOT
 from autograder.grading.authoring import korean
 from autograder.grading.authoring.validate import korean_errors
 from autograder.grading.records import gradebook
-from autograder.grading.student.language import messages_in, notebook_language
+from autograder.grading.student.notebook import messages_in, notebook_language
 
 NAMES = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -20,8 +20,8 @@ import threading
 from pathlib import Path
 
 from autograder.grading.student.judge import NotebookResult, TestResult, grade_notebook
-from autograder.grading.student.language import child_messages_in, notebook_language
-from autograder.grading.student.notebook import load_source, load_student, student_cells
+from autograder.grading.student.notebook import (child_messages_in, load_source, load_student, notebook_language,
+                                                 student_cells)
 from autograder.grading.student.text import clean
 
 
