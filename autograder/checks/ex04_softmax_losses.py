@@ -229,7 +229,7 @@ def _rmse_mistakes(pred, target):
         say("that is the MSE: take the square root of the mean squared error."): ref.mse(pred, target),
         say("average the squared errors before the square root (np.sqrt(np.mean(d ** 2)))."):
             np.sqrt(np.sum(d * d)),
-        say("the square root applies to the mean, not to the sum divided by N."): np.sqrt(np.sum(d * d)) / d.size,
+        say("the square root applies to the mean: sqrt(sum / N), not sqrt(sum) / N."): np.sqrt(np.sum(d * d)) / d.size,
         say("divide by the number of entries (all axes), not by the number of rows only."):
             np.sqrt(np.sum(d * d) / len(d)),
     }

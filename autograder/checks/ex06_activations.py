@@ -114,6 +114,9 @@ def _backward_case(bwd, fwd, name, x, dout, alpha, mistakes):
 
 
 def _shape_text(shape):
+    """'4x3' for a matrix, '3-element' for a vector (not '3'), 'scalar' for ()."""
+    if len(shape) == 1:
+        return say("{n}-element", n=shape[0])
     return "x".join(str(n) for n in shape) or say("scalar")
 
 

@@ -180,7 +180,7 @@ def test_mae_rejects_wrong_answers(wrong, match, kwargs):
     (lambda p, t: np.mean(np.abs(p - t)), "that is the MAE"),
     (lambda p, t: np.mean((p - t) ** 2), "take the square root"),
     (lambda p, t: np.sqrt(np.sum((p - t) ** 2)), "average the squared errors before the square root"),
-    (lambda p, t: np.sqrt(np.sum((p - t) ** 2)) / (p - t).size, "not to the sum divided by N"),
+    (lambda p, t: np.sqrt(np.sum((p - t) ** 2)) / (p - t).size, r"sqrt\(sum / N\), not sqrt\(sum\) / N"),
 ])
 def test_rmse_rejects_wrong_answers(wrong, match):
     fails(ex.check_rmse, wrong, match=match)

@@ -269,3 +269,10 @@ def test_grad_norms_tiny_errors_in_tiny_norms_are_caught():
         norms[0] *= 1.001
         return norms
     fails(ex.check_grad_norms_per_layer, off, sizes=(4,) + (8,) * 9 + (1,), match=r"entry \[0\]")
+
+
+def test_the_pass_line_names_a_vector_by_its_length(capsys):
+    """'on a 5-element array', not 'on a 5 array' (a 1-D shape printed as its one number)."""
+    ex.check_sigmoid_forward(ref.sigmoid_forward, shape=(5,))
+    line = capsys.readouterr().out
+    assert "on a 5-element array" in line and "on a 5 array" not in line

@@ -10,7 +10,7 @@ MESSAGES = {
         "예제 하나가 한 행(ROW)입니다: 예제는 X의 행이므로 곱에서 X가 먼저 옵니다"
         "(강의의 W x는 열 형태입니다).",
     "return one row per example, shape (N, n_out), not its transpose.":
-        "예제마다 행이 하나인 (N, n_out) 모양으로 반환하세요. 그 전치가 아닙니다.",
+        "그 전치가 아니라, 예제마다 행이 하나인 (N, n_out) 모양으로 반환하세요.",
     "b has one bias per output unit: b[j] belongs to column j of the result, added to every row "
     "(not one bias per example).":
         "b에는 출력 단위마다 편향이 하나 있습니다: b[j]는 결과의 j번째 열에 속하며 모든 행에 더해집니다"
@@ -55,7 +55,7 @@ MESSAGES = {
         "01의 ANDNOT 게이트가 첫 번째 단위이고, 두 번째 단위는 두 입력의 역할을 맞바꾼 같은 단위입니다.",
     "The hidden units are right, but the network gives {got} for input {x}, and XOR{x} = {want}. Hint: the "
     "output unit computes the OR of the two hidden units (W2 and b2 are an OR gate's weights).":
-        "은닉 단위들은 맞지만, 신경망이 입력 {x}에 대해 {got}을 내고 XOR{x} = {want}입니다. 힌트: 출력 단위는 "
+        "은닉 단위들은 맞지만, 신경망이 입력 {x}에 대해 {got}을 내는데 XOR{x} = {want}입니다. 힌트: 출력 단위는 "
         "두 은닉 단위의 OR를 계산합니다(W2와 b2는 OR 게이트의 가중치입니다).",
     "W1, b1, W2, b2 compute XOR as OR(x1 and not x2, x2 and not x1) on all four inputs":
         "W1, b1, W2, b2가 네 입력 모두에서 XOR을 OR(x1 and not x2, x2 and not x1)로 계산합니다",

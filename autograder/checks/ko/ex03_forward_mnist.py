@@ -56,7 +56,7 @@ MESSAGES = {
     "this network uses the sigmoid (outputs between 0 and 1), not tanh.":
         "이 신경망은 tanh가 아니라 시그모이드(출력이 0과 1 사이)를 씁니다.",
     "{call} for X of shape {shape} and layer sizes {sizes}":
-        "{call} (X의 모양 {shape} 및 층 크기 {sizes}일 때)",
+        "{call} (X의 모양이 {shape}, 층 크기가 {sizes}일 때)",
     "params is a list of (W, b), one pair per layer, W of shape (n_in, n_out); X has one example per row. Each "
     "layer takes the previous layer's activations (X for the first), computes its weighted input with W and b, "
     "and applies the sigmoid.":

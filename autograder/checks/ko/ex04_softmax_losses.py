@@ -40,15 +40,15 @@ MESSAGES = {
     "normalise each row (sum over the classes, axis=-1), not each column (axis=0).":
         "각 열(axis=0)이 아니라 각 행을 정규화하세요(클래스에 걸쳐 합하기, axis=-1).",
     "normalise each row separately; you divided by the sum over the whole array.":
-        "행마다 따로 정규화하세요. 배열 전체의 합으로 나눴습니다.",
+        "행마다 따로 정규화하세요. 지금은 배열 전체의 합으로 나눴습니다.",
     "apply np.exp before normalising: softmax(z)_k = exp(z_k) / sum_j exp(z_j).":
         "정규화하기 전에 np.exp를 적용하세요: softmax(z)_k = exp(z_k) / sum_j exp(z_j).",
     "keep the summed axis (keepdims=True) so that each row is divided by its own sum.":
         "합한 축을 유지하세요(keepdims=True). 그래야 각 행이 자기 합으로 나뉩니다.",
     "keep the reduced axis when you take each row's maximum (keepdims=True): without it "
     "row i's maximum is subtracted from column i.":
-        "각 행의 최댓값을 구할 때 줄인 축을 유지하세요(keepdims=True). 그러지 않으면 행 i의 최댓값이 "
-        "열 i에서 빠집니다.",
+        "각 행의 최댓값을 구할 때 줄인 축을 유지하세요(keepdims=True). 그러지 않으면 행 i의 최댓값을 "
+        "열 i에서 빼게 됩니다.",
     "softmax(logits) for logits of shape {shape} (max abs value {top:.3g})":
         "모양이 {shape}, 최대 절댓값이 {top:.3g}인 logits에 대한 softmax(logits)",
     "Return an array of z's shape whose rows are probabilities summing to 1.":
@@ -111,8 +111,8 @@ MESSAGES = {
         "그것은 MSE입니다: 평균 제곱 오차의 제곱근을 취하세요.",
     "average the squared errors before the square root (np.sqrt(np.mean(d ** 2))).":
         "제곱근을 취하기 전에 제곱 오차를 평균하세요(np.sqrt(np.mean(d ** 2))).",
-    "the square root applies to the mean, not to the sum divided by N.":
-        "제곱근은 평균에 취합니다. 합의 제곱근을 N으로 나누는 것이 아닙니다.",
+    "the square root applies to the mean: sqrt(sum / N), not sqrt(sum) / N.":
+        "제곱근은 평균에 취합니다: sqrt(sum) / N이 아니라 sqrt(sum / N)입니다.",
     "divide by the number of entries (all axes), not by the number of rows only.":
         "행의 수로만 나누지 말고 항목의 수(모든 축)로 나누세요.",
     "{name}(pred, target) for arrays of shape {shape}":

@@ -90,8 +90,8 @@ MESSAGES = {
     "dW{l} must have the shape of W{l}, {shape}: dW^l = A^(l-1).T @ Delta^l, and db{l} the "
     "shape ({m},): Delta^l summed over the batch (axis 0). Return the pairs in layer "
     "order [(dW1, db1), (dW2, db2), ...].":
-        "dW{l}의 모양은 W{l}의 모양과 같아야 합니다({shape}): dW^l = A^(l-1).T @ Delta^l. db{l}은 Delta^l을 "
-        "배치에 걸쳐(axis 0) 합한 값으로, 모양이 ({m},)입니다. 쌍들은 층 순서대로 "
+        "dW{l}의 모양은 W{l}의 모양과 같아야 합니다({shape}): dW^l = A^(l-1).T @ Delta^l. db{l}의 모양은 "
+        "({m},)이어야 합니다: Delta^l을 배치에 걸쳐(axis 0) 합한 값입니다. 쌍들은 층 순서대로 "
         "[(dW1, db1), (dW2, db2), ...]로 반환하세요.",
     "mlp_backward(params, cache, Y) for sizes {sizes} and N = {n}":
         "sizes = {sizes}, N = {n}일 때 mlp_backward(params, cache, Y)",

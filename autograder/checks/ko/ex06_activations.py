@@ -15,13 +15,14 @@ MESSAGES = {
     "{label} (its cache feeds the backward pass)": "{label} (그 cache가 역방향 계산의 입력이 됩니다)",
     "{name}_backward is tested with the cache of your {name}_forward: "
     "make {name}_forward pass its own check first.":
-        "{name}_backward는 여러분이 만든 {name}_forward의 cache로 검사합니다: 먼저 {name}_forward가 자기 "
+        "{name}_backward는 직접 작성한 {name}_forward의 cache로 검사합니다: 먼저 {name}_forward가 자기 "
         "검사를 통과하게 하세요.",
     "{name}_backward(dout, cache) for x of shape {shape}":
         "x의 모양이 {shape}일 때 {name}_backward(dout, cache)",
     "{name}_backward(dout, cache) for x of shape {shape}, alpha={alpha}":
         "x의 모양이 {shape}, alpha={alpha}일 때 {name}_backward(dout, cache)",
     "{label} (against PyTorch autograd)": "{label} (PyTorch autograd와 비교)",
+    "{n}-element": "원소 {n}개짜리",
     "scalar": "스칼라",
 
     # sigmoid
@@ -30,11 +31,11 @@ MESSAGES = {
     "the derivative is s * (1 - s) with s = sigmoid(x), the OUTPUT; you computed "
     "x * (1 - x) from the input. Cache the output in sigmoid_forward.":
         "도함수는 '출력' s = sigmoid(x)로 쓴 s * (1 - s)입니다. 입력으로 x * (1 - x)를 계산했습니다. "
-        "sigmoid_forward에서 출력을 캐시에 담으세요.",
+        "sigmoid_forward에서 출력을 cache에 담으세요.",
     "the derivative of sigmoid is s * (1 - s), not s itself.":
         "시그모이드의 도함수는 s 자체가 아니라 s * (1 - s)입니다.",
     "the cache already holds s = sigmoid(x): do not apply sigmoid to it again.":
-        "캐시에는 이미 s = sigmoid(x)가 들어 있습니다: 여기에 시그모이드를 다시 적용하지 마세요.",
+        "cache에는 이미 s = sigmoid(x)가 들어 있습니다: 여기에 시그모이드를 다시 적용하지 마세요.",
 
     # tanh
     "tanh(x) = 2 * sigmoid(2x) - 1: the argument of the sigmoid is 2x.":
@@ -44,13 +45,13 @@ MESSAGES = {
     "the derivative is 1 - t**2 with t = tanh(x), the OUTPUT; you computed 1 - x**2 "
     "from the input. Cache the output in tanh_forward.":
         "도함수는 '출력' t = tanh(x)로 쓴 1 - t**2입니다. 입력으로 1 - x**2를 계산했습니다. "
-        "tanh_forward에서 출력을 캐시에 담으세요.",
+        "tanh_forward에서 출력을 cache에 담으세요.",
     "the derivative is 1 - t**2 (squared), not 1 - t.":
         "도함수는 1 - t가 아니라 1 - t**2(제곱)입니다.",
     "that is the sigmoid's derivative formula; for tanh it is 1 - t**2.":
         "그것은 시그모이드의 도함수 공식입니다. tanh의 도함수는 1 - t**2입니다.",
     "the cache already holds t = tanh(x): do not apply tanh to it again.":
-        "캐시에는 이미 t = tanh(x)가 들어 있습니다: 여기에 tanh를 다시 적용하지 마세요.",
+        "cache에는 이미 t = tanh(x)가 들어 있습니다: 여기에 tanh를 다시 적용하지 마세요.",
 
     # ReLU
     "return max(0, x) itself, not the 0/1 mask x > 0.":
@@ -67,14 +68,14 @@ MESSAGES = {
         "ReLU의 국소 도함수는 ReLU(x) 자체가 아니라 0 또는 1입니다.",
     "where x < 0 the gradient is 0: you let dout through everywhere. (If your cache holds ReLU's "
     "output, remember that it is >= 0 everywhere: a test out >= 0 is always true.)":
-        "x < 0인 곳에서 기울기는 0입니다: 모든 곳에서 dout을 그대로 통과시켰습니다. (캐시에 ReLU의 출력을 "
+        "x < 0인 곳에서 기울기는 0입니다: 모든 곳에서 dout을 그대로 통과시켰습니다. (cache에 ReLU의 출력을 "
         "담았다면 출력은 모든 곳에서 >= 0이라는 점을 기억하세요: out >= 0이라는 판별은 항상 참입니다.)",
 
     # Leaky ReLU
     "for x < 0 Leaky ReLU returns alpha * x, not 0 (that is ReLU).":
         "x < 0에서 Leaky ReLU는 0이 아니라 alpha * x를 반환합니다(0은 ReLU입니다).",
     "use the argument alpha, not a fixed slope of 0.01.":
-        "고정된 기울기 0.01이 아니라 인수 alpha를 쓰세요.",
+        "고정된 기울기 0.01이 아니라 인자 alpha를 쓰세요.",
     "for x < 0 the slope is alpha, not 0 (that is ReLU's derivative).":
         "x < 0에서 기울기는 0이 아니라 alpha입니다(0은 ReLU의 도함수입니다).",
     "at x = 0 exactly use the slope of the left side, alpha, as PyTorch does: "
@@ -87,7 +88,7 @@ MESSAGES = {
     "multiply the local slope by the upstream gradient dout (chain rule).":
         "국소 기울기에 상류 기울기 dout을 곱하세요(연쇄 법칙).",
     "keep alpha in the cache and use it; the slope is not a fixed 0.01.":
-        "alpha를 캐시에 담아 두고 쓰세요. 기울기는 고정된 0.01이 아닙니다.",
+        "alpha를 cache에 담아 두고 쓰세요. 기울기는 고정된 0.01이 아닙니다.",
 
     # ELU
     "for x <= 0 ELU is alpha * (exp(x) - 1): subtract the 1.":
@@ -108,7 +109,7 @@ MESSAGES = {
         "x가 정확히 0인 곳에서는 PyTorch처럼 왼쪽 기울기 alpha * exp(0) = alpha를 쓰세요. 그곳에 기울기 0을 "
         "주었습니다(x = 0이 두 경우 어디에도 들지 않았습니다).",
     "for x <= 0 the derivative is alpha * exp(x): keep alpha in the cache.":
-        "x <= 0에서 도함수는 alpha * exp(x)입니다: alpha를 캐시에 담아 두세요.",
+        "x <= 0에서 도함수는 alpha * exp(x)입니다: alpha를 cache에 담아 두세요.",
 
     # 검사 통과
     "sigmoid_forward matches the references on a {shape} array":
@@ -156,7 +157,7 @@ MESSAGES = {
     "pass given the cache of layer l-1's activation, and W^l is the weight of the layer delta^l belongs to.":
         "마지막 층의 노름이 맞으므로 비용의 기울기도 맞습니다. 오류는 delta를 층을 따라 뒤로 전달하는 데 "
         "있습니다: delta^(l-1) = (delta^l (W^l)^T) * f'(z^(l-1))이고, 여기서 f'은 층 l-1의 활성화 함수의 "
-        "캐시를 받은 역방향 계산에서 나오며, W^l은 delta^l이 속한 층의 가중치입니다.",
+        "cache를 받은 역방향 계산에서 나오며, W^l은 delta^l이 속한 층의 가중치입니다.",
     "grad_norms_per_layer(X, Y, params, {activation!r}) for layer sizes {sizes}":
         "층 크기가 {sizes}일 때 grad_norms_per_layer(X, Y, params, {activation!r})",
     "Return an array with one number per layer: np.linalg.norm(dW) for each W.":

@@ -24,7 +24,7 @@ MESSAGES = {
         "한 번도 나오지 않거나 예측되지 않는 클래스가 있어도 행렬의 항목은 n_classes x n_classes = {K} x {K}개"
         "입니다. {rows}",
     "confusion_matrix counts (true, predicted) pairs like the NumPy and PyTorch references":
-        "confusion_matrix는 NumPy와 PyTorch 참조 구현처럼 (참, 예측) 쌍을 셉니다",
+        "confusion_matrix가 NumPy 및 PyTorch 참조 구현처럼 (참, 예측) 쌍을 셉니다",
     "{rows} You put the predictions in the rows.":
         "{rows} 예측을 행에 놓았습니다.",
     "count every example: cm[i, j] grows by one for each n with y_true[n] == i and y_pred[n] == j (a "
@@ -57,22 +57,22 @@ MESSAGES = {
     "{name} has shape ({K},), one number per class.":
         "{name}의 모양은 ({K},)로, 클래스마다 수 하나입니다.",
     "{name} has one number.":
-        "{name}은(는) 수 하나입니다.",
+        "{name}의 값은 수 하나입니다.",
     "precision_recall_f1 matches the references per class and macro-averaged, with 0 for 0/0":
-        "precision_recall_f1은 클래스별로도, 매크로 평균으로도 참조 구현과 일치합니다(0/0은 0)",
+        "precision_recall_f1이 클래스별로도, 매크로 평균으로도 참조 구현과 일치합니다(0/0은 0)",
 
     # stratified k-fold
     "kfold_indices(y, k={k}, seed={seed}) for {n} labels":
         "레이블 {n}개에 대한 kfold_indices(y, k={k}, seed={seed})",
     "y is an integer array of shape (N,); return a list of k index arrays.":
-        "y는 모양이 (N,)인 정수 배열입니다. 인덱스 배열 k개의 리스트를 돌려주세요.",
+        "y는 모양이 (N,)인 정수 배열입니다. 인덱스 배열 k개의 리스트를 반환하세요.",
     "{label} should return a list of k = {k} arrays (the validation indices of each fold), got a {kind} of "
     "length {length}.":
-        "{label}은(는) 배열 k = {k}개(각 폴드의 검증 인덱스)의 리스트를 돌려줘야 하는데, 길이 {length}인 "
-        "{kind}을(를) 돌려주었습니다.",
+        "{label}: 배열 k = {k}개(각 폴드의 검증 인덱스)의 리스트를 반환해야 하는데, 반환된 것은 길이가 "
+        "{length}인 {kind}입니다.",
     "{label} should return a list of k = {k} arrays (the validation indices of each fold), got a {kind}.":
-        "{label}은(는) 배열 k = {k}개(각 폴드의 검증 인덱스)의 리스트를 돌려줘야 하는데, {kind}을(를) "
-        "돌려주었습니다.",
+        "{label}: 배열 k = {k}개(각 폴드의 검증 인덱스)의 리스트를 반환해야 하는데, 반환된 것은 "
+        "{kind}입니다.",
     "{label}: fold {i}":
         "{label}: 폴드 {i}",
     "{label}: fold {i} should be a 1-D array of integer indices, got {dtype} of shape {shape}.":
@@ -108,12 +108,12 @@ MESSAGES = {
     "{label}: the sorted class counts per fold":
         "{label}: 폴드별 클래스 개수(정렬한 값)",
     "kfold_indices gives {k} stratified folds that partition the data, fixed by the seed":
-        "kfold_indices는 데이터를 빠짐없이 겹치지 않게 나누는 층화 폴드 {k}개를 만들고, 시드가 같으면 폴드도 "
+        "kfold_indices가 데이터를 빠짐없이 겹치지 않게 나누는 층화 폴드 {k}개를 만들고, 시드가 같으면 폴드도 "
         "같습니다",
 
     # early stopping
     "return the best epoch (whose weights you keep), not the epoch where patience ran out.":
-        "patience가 다한 에포크가 아니라 가장 좋은 에포크(그 가중치를 남기는 에포크)를 돌려주세요.",
+        "patience가 다한 에포크가 아니라 가장 좋은 에포크(그 가중치를 남기는 에포크)를 반환하세요.",
     "training stops when patience runs out: the epochs after that are never seen, so the result is the best "
     "epoch up to the stop, not the minimum of the whole list.":
         "patience가 다하면 학습이 멈추므로 그 뒤의 에포크는 볼 수 없습니다. 결과는 리스트 전체의 최솟값이 "
@@ -135,14 +135,14 @@ MESSAGES = {
         "개선될 때마다 카운터는 0부터 다시 셉니다. 에포크 0부터 개선이 없었던 에포크를 모두 세는 것이 아니라, "
         "가장 좋은 에포크 이후의 에포크를 셉니다.",
     "val_losses is a list of floats; return an int.":
-        "val_losses는 float의 리스트입니다. int 하나를 돌려주세요.",
+        "val_losses는 float의 리스트입니다. int 하나를 반환하세요.",
     "{label} should return one integer (the index of an epoch), got {dtype} of shape {shape}.":
-        "{label}은(는) 정수 하나(에포크의 인덱스)를 돌려줘야 하는데, 모양이 {shape}인 {dtype}을(를) "
-        "돌려주었습니다.",
+        "{label}: 정수 하나(에포크의 인덱스)를 반환해야 하는데, 반환된 것은 모양이 {shape}인 "
+        "{dtype}입니다.",
     "Epochs are numbered from 0; stop when `patience` epochs in a row have not beaten the best loss so far, and "
     "return the best epoch.":
         "에포크 번호는 0부터 셉니다. 지금까지 가장 좋은 손실보다 낮아지지 않은 에포크가 `patience`개 이어지면 "
-        "멈추고, 가장 좋은 에포크를 돌려주세요.",
+        "멈추고, 가장 좋은 에포크를 반환하세요.",
     "early_stopping keeps the right epoch in {n} cases":
-        "early_stopping은 {n}가지 경우 모두에서 올바른 에포크를 남깁니다",
+        "early_stopping이 {n}가지 경우 모두에서 올바른 에포크를 남깁니다",
 }

@@ -7,8 +7,8 @@ MESSAGES = {
     # the state and the chain of steps
     "{label}[1] (state) should be a dict holding what the next step needs, got {kind}. Did you forget to "
     "return the new state?":
-        "{label}[1] (state)은(는) 다음 스텝에 필요한 것을 담은 dict여야 하는데, {kind}입니다. 새 상태를 "
-        "돌려주는 것을 잊지 않았나요?",
+        "{label}[1] (state): 다음 스텝에 필요한 것을 담은 dict여야 하는데, {kind}입니다. 새 상태를 "
+        "반환하는 것을 잊지 않았나요?",
     "{label}[1] (state)":
         "{label}[1] (상태 state)",
     "Keep it a dict with str keys of NumPy arrays and numbers.":
@@ -40,7 +40,7 @@ MESSAGES = {
         "dampening은 없습니다. 속도에는 기울기의 (1 - momentum)배가 아니라 기울기 전체를 더합니다"
         "(dampening=0인 torch.optim.SGD).",
     "the velocity must carry over: return it in the state and read it back on the next call.":
-        "속도는 다음 스텝으로 이어져야 합니다. 상태에 담아 돌려주고 다음 호출에서 다시 읽으세요.",
+        "속도는 다음 스텝으로 이어져야 합니다. 상태에 담아 반환하고 다음 호출에서 다시 읽으세요.",
     "update the velocity first, then step with the new velocity.":
         "먼저 속도를 갱신한 다음, 새 속도로 스텝을 밟으세요.",
     "with nesterov=True the step goes along the look-ahead direction dw + momentum * v, not along v.":
@@ -52,7 +52,7 @@ MESSAGES = {
     "Momentum keeps a velocity v = momentum * v + dw in the state; see the formulas above.":
         "모멘텀은 상태에 속도 v = momentum * v + dw를 유지합니다. 위의 공식을 보세요.",
     "momentum_step matches torch.optim.SGD (plain and Nesterov) over {steps} steps":
-        "momentum_step은 {steps}스텝 동안 torch.optim.SGD(보통 모멘텀과 네스테로프)와 일치합니다",
+        "momentum_step이 {steps}스텝 동안 torch.optim.SGD(보통 모멘텀과 네스테로프)와 일치합니다",
 
     # RMSprop
     "epsilon goes outside the square root: dw / (sqrt(s) + eps), as in torch.optim.RMSprop.":
@@ -75,7 +75,7 @@ MESSAGES = {
     "RMSprop keeps a running average s of dw**2 in the state; see above.":
         "RMSprop은 상태에 dw**2의 이동 평균 s를 유지합니다. 위를 보세요.",
     "rmsprop_step matches torch.optim.RMSprop over {steps} steps":
-        "rmsprop_step은 {steps}스텝 동안 torch.optim.RMSprop과 일치합니다",
+        "rmsprop_step이 {steps}스텝 동안 torch.optim.RMSprop과 일치합니다",
 
     # Adam and AdamW
     "Adam corrects the bias of m and v (both start at 0): divide them by 1 - beta1**t and 1 - beta2**t.":
@@ -123,23 +123,23 @@ MESSAGES = {
     "Adam keeps t, m and v in the state; see the formulas above.":
         "Adam은 상태에 t, m, v를 유지합니다. 위의 공식을 보세요.",
     "adam_step matches torch.optim.Adam and AdamW over {steps} steps, with and without weight decay":
-        "adam_step은 가중치 감쇠가 있을 때도 없을 때도 {steps}스텝 동안 torch.optim.Adam, AdamW와 "
+        "adam_step이 가중치 감쇠가 있을 때도 없을 때도 {steps}스텝 동안 torch.optim.Adam, AdamW와 "
         "일치합니다",
 
     # schedules
     "{label} (against torch.optim.lr_scheduler)":
         "{label} (torch.optim.lr_scheduler와 비교)",
     "{label} should return one number (the learning rate), got an array of shape {shape}.":
-        "{label}은(는) 수 하나(학습률)를 돌려줘야 하는데, 모양이 {shape}인 배열을 돌려주었습니다.",
+        "{label}: 수 하나(학습률)를 반환해야 하는데, 반환된 것은 모양이 {shape}인 배열입니다.",
     "{label} should return one number (the learning rate), got NoneType. Did you forget to return it?":
-        "{label}은(는) 수 하나(학습률)를 돌려줘야 하는데, NoneType을 돌려주었습니다. return을 잊지 "
+        "{label}: 수 하나(학습률)를 반환해야 하는데, 반환된 것은 NoneType입니다. return을 잊지 "
         "않았나요?",
     "{label} should return one number (the learning rate), got {kind}.":
-        "{label}은(는) 수 하나(학습률)를 돌려줘야 하는데, {kind}을(를) 돌려주었습니다.",
+        "{label}: 수 하나(학습률)를 반환해야 하는데, 반환된 것은 {kind}입니다.",
     "StepLR keeps lr0 for step_size epochs, then multiplies it by gamma, and so on.":
         "StepLR은 step_size 에포크 동안 lr0을 유지하고, 그다음 gamma를 곱하고, 이를 되풀이합니다.",
     "step_lr matches torch.optim.lr_scheduler.StepLR":
-        "step_lr은 torch.optim.lr_scheduler.StepLR과 일치합니다",
+        "step_lr이 torch.optim.lr_scheduler.StepLR과 일치합니다",
     "the first drop comes after step_size whole epochs: epochs 0 .. step_size - 1 use lr0.":
         "첫 감소는 step_size 에포크가 다 지난 뒤에 옵니다. 에포크 0 .. step_size - 1은 lr0을 씁니다.",
     "StepLR drops in stairs: count only the completed periods, the integer t // step_size.":
@@ -149,19 +149,19 @@ MESSAGES = {
     "The rate follows half a cosine from lr0 at t = 0 down to eta_min at t = T_max.":
         "학습률은 코사인의 반 주기를 따라 t = 0의 lr0에서 t = T_max의 eta_min까지 내려갑니다.",
     "cosine_lr matches torch.optim.lr_scheduler.CosineAnnealingLR":
-        "cosine_lr은 torch.optim.lr_scheduler.CosineAnnealingLR과 일치합니다",
+        "cosine_lr이 torch.optim.lr_scheduler.CosineAnnealingLR과 일치합니다",
     "the schedule ends at eta_min, not at 0: the cosine part scales lr0 - eta_min and eta_min is added.":
         "스케줄은 0이 아니라 eta_min에서 끝납니다. 코사인 부분은 lr0 - eta_min에 곱하고, 거기에 eta_min을 "
         "더합니다.",
     "off by one: cosine_lr(0) must be lr0 and cosine_lr(T_max) must be eta_min; the angle at step t is "
     "pi * t / T_max.":
-        "하나 어긋났습니다. cosine_lr(0)은 lr0, cosine_lr(T_max)는 eta_min이어야 합니다. 스텝 t의 각도는 "
+        "한 칸 어긋났습니다. cosine_lr(0)은 lr0, cosine_lr(T_max)는 eta_min이어야 합니다. 스텝 t의 각도는 "
         "pi * t / T_max입니다.",
     "off by one: the angle at step t is pi * t / T_max, so that the rate reaches eta_min at t = T_max exactly.":
-        "하나 어긋났습니다. 스텝 t의 각도는 pi * t / T_max이므로, 학습률은 정확히 t = T_max에서 eta_min에 "
+        "한 칸 어긋났습니다. 스텝 t의 각도는 pi * t / T_max이므로, 학습률은 정확히 t = T_max에서 eta_min에 "
         "이릅니다.",
     "off by one: the rate reaches eta_min at t = T_max, not at T_max - 1.":
-        "하나 어긋났습니다. 학습률은 T_max - 1이 아니라 t = T_max에서 eta_min에 이릅니다.",
+        "한 칸 어긋났습니다. 학습률은 T_max - 1이 아니라 t = T_max에서 eta_min에 이릅니다.",
     "the factor (1 + cos(angle)) / 2 runs from 1 down to 0; cos(angle) alone goes negative.":
         "인수 (1 + cos(angle)) / 2는 1에서 0까지 내려갑니다. cos(angle)만 쓰면 음수가 됩니다.",
     "the factor (1 + cos(angle)) / 2 runs from 1 down to 0: without the / 2 it starts at 2 and the rate at "

@@ -25,11 +25,11 @@ MESSAGES = {
     "the book's convention is penalty = (lam / 2) * (sum of all W**2), whose gradient is lam * W: the 2 of the "
     "derivative of W**2 cancels the 1/2, so there is no factor 2.":
         "이 책의 관례는 penalty = (lam / 2) * (모든 W**2의 합)이고, 그 기울기는 lam * W입니다. W**2를 미분해서 "
-        "나오는 2가 1/2과 약분되므로 인수 2는 없습니다.",
+        "나오는 2가 1/2과 약분되므로 계수 2는 없습니다.",
     "the gradient of (lam / 2) * W**2 is lam * W: multiply by lam.":
         "(lam / 2) * W**2의 기울기는 lam * W입니다. lam을 곱하세요.",
     "the gradient of the penalty is lam * W: return it, not the updated weights.":
-        "벌점의 기울기는 lam * W입니다. 갱신한 가중치가 아니라 이 기울기를 돌려주세요.",
+        "벌점의 기울기는 lam * W입니다. 갱신한 가중치가 아니라 이 기울기를 반환하세요.",
     "biases are not penalized, so their gradient from the penalty is zero (an array of zeros shaped like b).":
         "편향에는 벌점을 주지 않으므로, 벌점에서 오는 편향의 기울기는 0입니다(b와 모양이 같은 0 배열).",
     "{call} with layers {sizes}":
@@ -51,27 +51,27 @@ MESSAGES = {
     "{name} has the shape of {param}: lam * W for W, zeros for b.":
         "{name}의 모양은 {param}와 같습니다. W에는 lam * W, b에는 0입니다.",
     "l2_penalty matches (lam/2)·ΣW² and its gradient, biases excluded (lam = {lam:g})":
-        "l2_penalty는 편향을 빼고 (lam/2)·ΣW² 및 그 기울기와 일치합니다(lam = {lam:g})",
+        "l2_penalty가 편향을 빼고 (lam/2)·ΣW² 및 그 기울기와 일치합니다(lam = {lam:g})",
     "{label} (its cache feeds the backward pass)":
         "{label} (그 cache가 역방향 계산의 입력이 됩니다)",
     "{name}_backward is tested with the cache of your {name}_forward: make {name}_forward pass its own check "
     "first.":
-        "{name}_backward는 여러분이 만든 {name}_forward의 cache로 검사합니다: 먼저 {name}_forward가 자기 "
+        "{name}_backward는 직접 작성한 {name}_forward의 cache로 검사합니다: 먼저 {name}_forward가 자기 "
         "검사를 통과하게 하세요.",
 
     # dropout
     "inverted dropout divides the kept units by (1 - p), so that the expected output equals x and nothing has "
     "to change in evaluation.":
-        "역 드롭아웃은 남긴 유닛을 (1 - p)로 나눕니다. 그래서 출력의 기댓값이 x와 같고, 평가할 때 바꿀 것이 "
+        "역 드롭아웃은 남긴 단위를 (1 - p)로 나눕니다. 그래서 출력의 기댓값이 x와 같고, 평가할 때 바꿀 것이 "
         "없습니다.",
     "divide the kept units by the probability of KEEPING them, 1 - p, not by p.":
-        "남긴 유닛을 p가 아니라 남길 확률 1 - p로 나누세요.",
+        "남긴 단위를 p가 아니라 남길 확률 1 - p로 나누세요.",
     "multiplying by (1 - p) is the old, non-inverted dropout's rule for evaluation; inverted dropout divides "
     "the kept units by (1 - p) during training.":
         "(1 - p)를 곱하는 것은 예전의 역이 아닌 드롭아웃이 평가할 때 쓰는 규칙입니다. 역 드롭아웃은 학습 중에 "
-        "남긴 유닛을 (1 - p)로 나눕니다.",
+        "남긴 단위를 (1 - p)로 나눕니다.",
     "p is the probability of DROPPING a unit: keep it where the random number is >= p.":
-        "p는 유닛을 떨어뜨릴 확률입니다. 난수가 >= p인 곳의 유닛을 남기세요.",
+        "p는 단위를 떨어뜨릴 확률입니다. 난수가 >= p인 곳의 단위를 남기세요.",
     "make the mask exactly as the exercise says (keep = np.random.default_rng(seed).random(x.shape) >= p), so "
     "that the grader can reproduce it.":
         "채점기가 같은 마스크를 재현할 수 있도록, 연습문제에 적힌 그대로 마스크를 만드세요"
@@ -98,33 +98,33 @@ MESSAGES = {
         "평가할 때는 out = x입니다.",
     "dropout_forward: inverted dropout with a new mask per seed in training, identity in evaluation "
     "(p = {p:g})":
-        "dropout_forward: 훈련 모드에서는 시드마다 새 마스크를 쓰는 역 드롭아웃, 평가 모드에서는 항등 "
+        "dropout_forward: 학습 모드에서는 시드마다 새 마스크를 쓰는 역 드롭아웃, 평가 모드에서는 항등 "
         "함수입니다(p = {p:g})",
     "in evaluation (train=False) dropout does nothing: every unit is used, out = x.":
-        "평가할 때(train=False) 드롭아웃은 아무것도 하지 않습니다. 모든 유닛을 쓰며 out = x입니다.",
+        "평가할 때(train=False) 드롭아웃은 아무것도 하지 않습니다. 모든 단위를 쓰며 out = x입니다.",
     "with inverted dropout the scaling happened during training; in evaluation out = x, with no factor (1 - p).":
         "역 드롭아웃에서는 크기 조정이 학습 중에 이미 끝났습니다. 평가할 때는 인수 (1 - p) 없이 "
         "out = x입니다.",
     "{call}, cache from {fwd}":
-        "{call} (캐시는 {fwd}의 것)",
+        "{call} (cache는 {fwd}의 것)",
     "dx = dout times what the forward pass multiplied x by.":
         "dx는 dout에, 순전파가 x에 곱한 것을 똑같이 곱한 값입니다.",
     "PyTorch autograd":
         "PyTorch autograd 계산",
     "dropout_backward passes the gradient through the kept units, scaled, and all of it in evaluation":
-        "dropout_backward는 훈련 모드에서는 남긴 유닛으로만 기울기를 크기 조정해 보내고, 평가 모드에서는 "
+        "dropout_backward가 학습 모드에서는 남긴 단위로만 기울기를 크기 조정해 보내고, 평가 모드에서는 "
         "기울기를 모두 보냅니다",
     "in evaluation the forward pass was out = x, so dx = dout: no mask.":
         "평가할 때 순전파는 out = x였으므로 dx = dout입니다. 마스크는 없습니다.",
     "the gradient flows only through the kept units: multiply dout by the same mask as the forward pass.":
-        "기울기는 남긴 유닛으로만 흐릅니다. dout에 순전파와 같은 마스크를 곱하세요.",
+        "기울기는 남긴 단위로만 흐릅니다. dout에 순전파와 같은 마스크를 곱하세요.",
     "the forward pass scaled the kept units by 1 / (1 - p); the backward pass multiplies dout by the same "
     "factor.":
-        "순전파가 남긴 유닛에 1 / (1 - p)를 곱했으므로, 역전파도 dout에 같은 인수를 곱합니다.",
+        "순전파가 남긴 단위에 1 / (1 - p)를 곱했으므로, 역방향 계산도 dout에 같은 인수를 곱합니다.",
 
     # batch normalization
     "the statistics are per feature, over the batch: average over axis 0 (the rows), not axis 1.":
-        "통계량은 특성마다 배치에 걸쳐 계산합니다. axis 1이 아니라 axis 0(행들)에 대해 평균하세요.",
+        "통계량은 특징마다 배치에 걸쳐 계산합니다. axis 1이 아니라 axis 0(행들)에 대해 평균하세요.",
     "eps goes inside the square root: (x - mean) / sqrt(var + eps).":
         "eps는 제곱근 안에 들어갑니다: (x - mean) / sqrt(var + eps).",
     "normalize the batch with its biased variance (divide by N), as PyTorch does; only the running variance "
@@ -137,11 +137,11 @@ MESSAGES = {
         "gamma로 크기를 바꾼 다음 beta만큼 옮기세요(순서를 거꾸로 하지 마세요).",
     "in training (train=True) normalize with the mean and biased variance of THIS batch; the running "
     "statistics are only updated here, and used in evaluation.":
-        "훈련 모드(train=True)에서는 이 배치의 평균과 편향된 분산으로 정규화하세요. 이동 평균 통계는 여기서 "
+        "학습 모드(train=True)에서는 이 배치의 평균과 편향된 분산으로 정규화하세요. 이동 평균 통계는 여기서 "
         "갱신만 하고, 평가할 때 씁니다.",
     "in training (train=True) normalize with the mean and biased variance of THIS batch, not with the running "
     "statistics you just updated (they are for evaluation).":
-        "훈련 모드(train=True)에서는 방금 갱신한 이동 평균 통계(평가용)가 아니라 이 배치의 평균과 편향된 "
+        "학습 모드(train=True)에서는 방금 갱신한 이동 평균 통계(평가용)가 아니라 이 배치의 평균과 편향된 "
         "분산으로 정규화하세요.",
     "PyTorch's convention is running = (1 - momentum) * running + momentum * batch: momentum weighs the NEW "
     "batch.":
@@ -160,17 +160,17 @@ MESSAGES = {
     "{axis} (Without keepdims the row statistics even line up with the columns.)":
         "{axis} (keepdims가 없으면 행의 통계량이 열을 따라 브로드캐스트되어 모양까지 맞아떨어집니다.)",
     "in evaluation the running statistics are used, not updated: return them unchanged.":
-        "평가할 때 이동 평균 통계는 쓰기만 하고 갱신하지 않습니다. 그대로 돌려주세요.",
+        "평가할 때 이동 평균 통계는 쓰기만 하고 갱신하지 않습니다. 그대로 반환하세요.",
     "in evaluation (train=False) normalize with the running statistics, not the batch's.":
         "평가할 때(train=False)는 배치의 통계량이 아니라 이동 평균 통계로 정규화하세요.",
     "x has one example per row: the mean and variance are per feature, over the batch (axis 0), each of shape "
     "(D,) like gamma.":
-        "x는 한 행에 예제 하나입니다. 평균과 분산은 특성마다 배치(axis 0)에 걸쳐 계산하며, 각각 gamma처럼 "
+        "x는 한 행에 예제 하나입니다. 평균과 분산은 특징마다 배치(axis 0)에 걸쳐 계산하며, 각각 gamma처럼 "
         "모양이 (D,)입니다.",
     "out has x's shape (N, D).":
         "out의 모양은 x와 같은 (N, D)입니다.",
     "batchnorm_forward matches torch.nn.functional.batch_norm, running statistics included":
-        "batchnorm_forward는 이동 평균 통계까지 torch.nn.functional.batch_norm과 일치합니다",
+        "batchnorm_forward가 이동 평균 통계까지 torch.nn.functional.batch_norm과 일치합니다",
     "the batch mean and variance are functions of x as well; treating them as constants leaves out two terms "
     "of dx (derive the gradients through the mean and the variance).":
         "배치 평균과 분산도 x의 함수입니다. 이들을 상수로 다루면 dx의 두 항이 빠집니다(평균과 분산을 거치는 "
@@ -182,19 +182,19 @@ MESSAGES = {
     "dxhat = dout * gamma: the gradient reaches xhat through the scale gamma.":
         "dxhat = dout * gamma입니다. 기울기는 크기 gamma를 거쳐 xhat에 이릅니다.",
     "dgamma sums dout * xhat (the normalized input) over the batch, not dout * x.":
-        "dgamma는 dout * x가 아니라 dout * xhat(정규화한 입력)을 배치에 걸쳐 더합니다.",
+        "dgamma는 dout * x가 아니라 dout * xhat(정규화한 입력)을 배치에 걸쳐 합합니다.",
     "gamma multiplies xhat, so dgamma sums dout * xhat over the batch; the sum of dout alone is dbeta.":
-        "gamma는 xhat에 곱해지므로, dgamma는 dout * xhat을 배치에 걸쳐 더합니다. dout만 더한 것은 dbeta입니다.",
+        "gamma는 xhat에 곱해지므로, dgamma는 dout * xhat을 배치에 걸쳐 합합니다. dout만 합한 것은 dbeta입니다.",
     "dgamma SUMS dout * xhat over the batch (axis 0); it does not average.":
-        "dgamma는 dout * xhat을 배치(axis 0)에 걸쳐 더합니다. 평균하지 않습니다.",
+        "dgamma는 dout * xhat을 배치(axis 0)에 걸쳐 합합니다. 평균하지 않습니다.",
     "dgamma sums over the batch, axis 0 (one number per feature), not over axis 1.":
-        "dgamma는 axis 1이 아니라 배치 축 axis 0에 걸쳐 더합니다(특성마다 수 하나).",
+        "dgamma는 axis 1이 아니라 배치 축인 axis 0에 걸쳐 합합니다(특징마다 수 하나).",
     "dbeta SUMS dout over the batch (axis 0); it does not average.":
-        "dbeta는 dout을 배치(axis 0)에 걸쳐 더합니다. 평균하지 않습니다.",
+        "dbeta는 dout을 배치(axis 0)에 걸쳐 합합니다. 평균하지 않습니다.",
     "dbeta sums over the batch, axis 0 (one number per feature), not over axis 1.":
-        "dbeta는 axis 1이 아니라 배치 축 axis 0에 걸쳐 더합니다(특성마다 수 하나).",
+        "dbeta는 axis 1이 아니라 배치 축인 axis 0에 걸쳐 합합니다(특징마다 수 하나).",
     "batchnorm_backward(dout, cache) for dout of shape {shape} and the cache of {fwd}":
-        "모양이 {shape}인 dout과 {fwd}의 캐시에 대한 batchnorm_backward(dout, cache)",
+        "모양이 {shape}인 dout과 {fwd}의 cache에 대한 batchnorm_backward(dout, cache)",
     "in evaluation the mean and variance are the running statistics, constants: dx = dout * gamma / "
     "sqrt(running_var + eps), with no mean terms.":
         "평가할 때 평균과 분산은 이동 평균 통계, 곧 상수입니다. dx = dout * gamma / sqrt(running_var + eps)이고 "
@@ -202,5 +202,5 @@ MESSAGES = {
     "{name} has shape {shape}.":
         "{name}의 모양은 {shape}입니다.",
     "batchnorm_backward matches PyTorch autograd in training and evaluation mode":
-        "batchnorm_backward는 훈련 모드와 평가 모드에서 PyTorch autograd와 일치합니다",
+        "batchnorm_backward가 학습 모드와 평가 모드에서 PyTorch autograd와 일치합니다",
 }

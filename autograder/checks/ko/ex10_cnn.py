@@ -95,13 +95,13 @@ MESSAGES = {
         "창이 겹치는 곳에서는 입력 픽셀 하나가 자기를 읽은 모든 창에서 기울기를 받습니다: dx에 더하세요"
         "(ADD, +=). 덮어쓰지 마세요.",
     "dw sums over the batch (the 1/N of the cost is already inside dout); do not divide by N.":
-        "dw는 배치에 대해 합합니다(비용의 1/N은 이미 dout 안에 들어 있습니다). N으로 나누지 마세요.",
+        "dw는 배치에 걸쳐 합합니다(비용의 1/N은 이미 dout 안에 들어 있습니다). N으로 나누지 마세요.",
     "dw[f, c, p, q] pairs the upstream gradient with the input it multiplied in the forward "
     "pass; you paired it with the kernel flipped.":
-        "dw[f, c, p, q]는 상류 기울기를 순전파에서 그것과 곱해진 입력과 짝짓습니다. 뒤집은 커널과 "
-        "짝지었습니다.",
+        "dw[f, c, p, q]는 상류 기울기를, 순전파에서 가중치 w[f, c, p, q]가 곱해졌던 입력과 짝짓습니다. "
+        "지금은 뒤집은 커널과 짝지었습니다.",
     "db sums dout over the batch AND the output positions (axes 0, 2, 3), not the mean.":
-        "db는 dout을 배치와(AND) 출력 위치에 걸쳐(축 0, 2, 3) 합한 것이며, 평균이 아닙니다.",
+        "db는 dout을 배치와(AND) 출력 위치에 걸쳐(axis 0, 2, 3) 합한 것이며, 평균이 아닙니다.",
     "out (the first value returned by {label}, which the backward test needs first)":
         "out ({label}의 첫 번째 반환값으로, 역방향 테스트에 먼저 필요합니다)",
     "make {name} pass its own test first.":
@@ -189,7 +189,8 @@ MESSAGES = {
     "per call). The exercise asks for the fast version: a Python loop over every output value is too slow "
     "at this size. Build the columns with im2col (loops over the kernel offsets are fine) and compute every "
     "output with one matrix product.":
-        "{shapes}에서 {name}가 끝나기 전에 멈췄습니다: 이 테스트가 허용하는 시간(호출당 {limit:g} s)보다 오래 "
+        "{shapes}에서 {name}이(가) 끝나기 전에 실행을 멈췄습니다: "
+        "이 테스트가 허용하는 시간(호출당 {limit:g} s)보다 오래 "
         "걸렸습니다. 이 연습문제는 빠른 버전을 요구합니다: 출력 값 하나하나를 도는 Python 루프는 이 크기에서 "
         "너무 느립니다. im2col로 열을 만들고(커널 오프셋에 대한 루프는 괜찮습니다) 모든 출력을 행렬곱 한 번으로 "
         "계산하세요.",

@@ -19,7 +19,7 @@ MESSAGES = {
     "dWh like Wh, db like b); let the shapes of the two factors of each product tell you which one "
     "is transposed.":
         "모든 기울기는 그 변수와 모양이 같습니다(dx는 x, dh_prev는 h_prev, dWx는 Wx, dWh는 Wh, db는 b와 "
-        "같은 모양). 각 곱에서 두 인수의 모양을 보고 어느 쪽을 전치할지 정하세요.",
+        "같은 모양). 각 곱에서 두 인수의 모양을 보면 어느 쪽을 전치해야 하는지 알 수 있습니다.",
     "h_next = tanh(x Wx + h_prev Wh + b), shape (N, H).":
         "h_next = tanh(x Wx + h_prev Wh + b)이고, 모양은 (N, H)입니다.",
     "{label}, against torch.nn.RNN":
@@ -40,7 +40,7 @@ MESSAGES = {
         "cache에는 출력(OUTPUT)인 h_next = tanh(a)가 들어 있습니다: tanh'(a) = 1 - h_next**2를 그대로 "
         "쓰고, tanh를 다시 적용하지 마세요.",
     "db sums over the batch (axis 0), it does not average.":
-        "db는 배치(축 0)에 대해 합합니다. 평균하지 않습니다.",
+        "db는 배치(axis 0)에 걸쳐 합합니다. 평균하지 않습니다.",
     "{label}, against autograd":
         "{label} (autograd와 비교)",
     "PyTorch autograd":
@@ -76,9 +76,9 @@ MESSAGES = {
         "배열마다 자기 노름으로 클리핑하지 말고, 모든 기울기를 합친 노름으로 구한 인수 하나(ONE)로 함께 "
         "클리핑하세요(따로 하면 갱신의 방향이 바뀝니다).",
     "only shrink: when the norm is already below max_norm, leave the gradients unchanged.":
-        "줄이기만 하세요: 노름이 이미 max_norm보다 작으면 기울기를 바꾸지 않습니다.",
+        "줄이기만 하세요: 노름이 이미 max_norm보다 작으면 기울기를 그대로 두세요.",
     "{label} on {count} arrays":
-        "{label}, 배열 {count}개에 대해",
+        "{label} (배열 {count}개에 대해)",
     "{label}: the norm (second value)":
         "{label}: 노름(두 번째 반환값)",
     "return the joint L2 norm of ALL the gradients, measured BEFORE clipping: "

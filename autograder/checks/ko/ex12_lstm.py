@@ -89,7 +89,7 @@ MESSAGES = {
     "put the gradients on the four blocks of a back in the order of the gates, [i, f, g, o].":
         "a의 네 블록에 대한 기울기를 게이트 순서 [i, f, g, o]대로 되돌려 놓으세요.",
     "db sums over the batch (axis 0), it does not average.":
-        "db는 배치(축 0)에 대해 합합니다. 평균하지 않습니다.",
+        "db는 배치(axis 0)에 걸쳐 합합니다. 평균하지 않습니다.",
     "dc_prev is the TOTAL gradient of the cell state c (dc plus the part that comes back "
     "through h) times f, not dc times f.":
         "dc_prev는 dc에 f를 곱한 것이 아니라, 셀 상태 c의 전체(TOTAL) 기울기(dc에 h를 거쳐 돌아오는 부분을 "

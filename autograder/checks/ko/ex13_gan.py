@@ -61,7 +61,7 @@ MESSAGES = {
         "gan_step이 참조 구현의 스텝 및 PyTorch autograd와 일치합니다 (D가 먼저, 그다음 새 D를 거쳐 G)",
     "d_loss is D's loss on the real and the fake samples before D's step, from your "
     "discriminator_loss (make its own test pass first).":
-        "d_loss는 D의 스텝 전에 진짜 표본과 가짜 표본에 대해 잰 D의 손실로, 여러분의 discriminator_loss로 "
+        "d_loss는 D의 스텝 전에 진짜 표본과 가짜 표본에 대해 잰 D의 손실로, 직접 작성한 discriminator_loss로 "
         "계산합니다(먼저 그 함수의 테스트를 통과시키세요).",
     "the generator's step goes through the UPDATED discriminator: take D's step first, then "
     "recompute D(G(z)) with the new D.":
@@ -69,7 +69,7 @@ MESSAGES = {
         "다시 계산하세요.",
     "g_loss is G's loss before its own step, measured by the updated D, from your "
     "generator_loss (make its own test pass first).":
-        "g_loss는 G 자신의 스텝 전에 갱신된 D로 잰 G의 손실로, 여러분의 generator_loss로 계산합니다"
+        "g_loss는 G 자신의 스텝 전에 갱신된 D로 잰 G의 손실로, 직접 작성한 generator_loss로 계산합니다"
         "(먼저 그 함수의 테스트를 통과시키세요).",
     "{which} (returned by gan_step)":
         "{which} (gan_step이 반환한 값)",

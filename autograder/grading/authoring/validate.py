@@ -147,5 +147,5 @@ def validate(course, name, limits=None):
     found = korean_errors(course, name)
     errors += found
     if not found and korean.release_path(course, name).exists():
-        parts.append("Korean notebook in step")
+        parts.insert(0, "Korean notebook in step")  # first: the summary ends with the English totals
     return errors, "; ".join(parts)

@@ -23,9 +23,9 @@ from functools import lru_cache
 
 from autograder.checks.compare import NotImplementedYet, quiet
 from autograder.grading.student import parsing
-from autograder.grading.student.language import messages_in, notebook_language
 from autograder.grading.student.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, SourceNotebook, Test, cases,
-                                                 load_student, student_cells, top_level_names, used_names)
+                                                 load_student, messages_in, notebook_language, student_cells,
+                                                 top_level_names, used_names)
 from autograder.grading.student.remote import (BudgetExceeded, Limits, RemoteFunction, StudentError, Worker,
                                                WorkerGone)
 from autograder.grading.student.text import short

@@ -20,8 +20,8 @@ import threading
 from pathlib import Path
 
 from autograder.grading.student.judge import NotebookResult, TestResult, grade_notebook
-from autograder.grading.student.language import messages_in, notebook_language
-from autograder.grading.student.notebook import load_source, load_student, student_cells
+from autograder.grading.student.notebook import (child_messages_in, load_source, load_student, notebook_language,
+                                                 student_cells)
 from autograder.grading.student.text import clean
 
 
@@ -101,7 +101,7 @@ def check(path, course, limits, say=None):
         say(line)
     source = load_source(release)
     if plain_only():
-        with messages_in(None if notebook_language(nb) == "en" else notebook_language(nb)):
+        with child_messages_in(None if notebook_language(nb) == "en" else notebook_language(nb)):
             return release, run_plain(source, nb, limits.timeout)  # its child inherits DLCOURSE_LANG
     return release, grade_notebook(source, path, limits)
 

@@ -8,6 +8,7 @@ markdown cell in Korean, and graded, checked and shipped in the kit like the Eng
 import copy
 import csv
 import json
+import os
 import re
 import shutil
 from collections import Counter
@@ -22,7 +23,7 @@ from helpers.paths import ROOT
 from autograder.grading.authoring import korean
 from autograder.grading.authoring.validate import korean_errors
 from autograder.grading.records import gradebook
-from autograder.grading.student.language import messages_in, notebook_language
+from autograder.grading.student.notebook import messages_in, notebook_language
 
 NAMES = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -294,6 +295,7 @@ def test_messages_in_sets_and_restores(monkeypatch):
     monkeypatch.setattr(messages, "_chosen", None)
     with messages_in("ko"):
         assert messages.language() == "ko"
+        assert "DLCOURSE_LANG" not in os.environ  # per thread: the grader grades students side by side
     assert messages.language() == "en"
     monkeypatch.setenv("DLCOURSE_LANG", "ko")
     with messages_in(None):
