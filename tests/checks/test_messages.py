@@ -19,6 +19,10 @@ from autograder.checks.messages import fields, say
 CHECKS = Path(compare.__file__).parent
 #: Modules whose strings are messages: compare.py and one module per exercise.
 MODULES = sorted(p.stem for p in CHECKS.glob("*.py") if p.stem == "compare" or re.match(r"ex\d\d_", p.stem))
+#: Grading modules with a few lines a student reads (their other strings are the instructor's):
+#: only their say() templates are read.
+SPOKEN = {"judge": CHECKS.parent / "grading" / "student" / "judge.py",
+          "student_check": CHECKS.parent / "grading" / "student" / "student_check.py"}
 #: A line whose prose string is not shown to a student (kept rare; each one says why).
 NOT_A_MESSAGE = "# not a message"
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -36,12 +40,18 @@ def _docstrings(tree):
 
 
 def _is_say(node):
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "say"
+    """say(...) or messages.say(...)."""
+    if not isinstance(node, ast.Call):
+        return False
+    fn = node.func
+    return (isinstance(fn, ast.Name) and fn.id == "say") or (
+        isinstance(fn, ast.Attribute) and fn.attr == "say" and isinstance(fn.value, ast.Name)
+        and fn.value.id == "messages")
 
 
 def read_module(stem):
     """(templates {template: line}, problems [str]) of checks/<stem>.py."""
-    path = CHECKS / f"{stem}.py"
+    path = SPOKEN.get(stem, CHECKS / f"{stem}.py")
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
     tree = ast.parse(source)
@@ -63,7 +73,7 @@ def read_module(stem):
                 problems.append(f"{stem}.py:{node.lineno}: say() fills {sorted(named)} but its template names "
                                 f"{sorted(fields(first.value))}")
             templates.setdefault(first.value, node.lineno)
-    for node in ast.walk(tree):
+    for node in ast.walk(tree) if stem not in SPOKEN else ():
         if NOT_A_MESSAGE in lines[getattr(node, "lineno", 1) - 1]:
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
@@ -105,7 +115,7 @@ def test_every_message_goes_through_the_catalogue(stem):
     assert not problems, "\n".join(problems[:20])
 
 
-@pytest.mark.parametrize("stem", MODULES)
+@pytest.mark.parametrize("stem", MODULES + sorted(SPOKEN))
 def test_every_message_has_a_korean_form_with_the_same_fields(stem):
     templates, _ = read_module(stem)
     ko = korean(stem)
@@ -117,7 +127,7 @@ def test_every_message_has_a_korean_form_with_the_same_fields(stem):
     assert not english, f"Korean forms without Korean words: {english[:5]}"
 
 
-@pytest.mark.parametrize("stem", MODULES)
+@pytest.mark.parametrize("stem", MODULES + sorted(SPOKEN))
 def test_the_catalogue_holds_only_messages_in_use(stem):
     templates, _ = read_module(stem)
     stale = [t for t in korean(stem) if t not in templates]
@@ -126,12 +136,19 @@ def test_the_catalogue_holds_only_messages_in_use(stem):
 
 def test_each_catalogue_module_has_its_check_module():
     ko = {p.stem for p in (CHECKS / "ko").glob("*.py")} - {"__init__"}
-    assert ko <= set(MODULES), ko - set(MODULES)
+    assert ko <= set(MODULES) | set(SPOKEN), ko - set(MODULES) - set(SPOKEN)
+
+
+def test_the_grading_modules_say_their_student_lines_through_the_catalogue():
+    """A template of judge.py / student_check.py is found (the reader sees messages.say), so the two-sided
+    Korean tests above hold for them too."""
+    assert "a hidden test failed: {kind}" in read_module("judge")[0]
+    assert "Visible tests: {score:g}/{total:g} points" in read_module("student_check")[0]
 
 
 def test_the_same_template_reads_the_same_in_every_module():
     seen = {}
-    for stem in MODULES:
+    for stem in MODULES + sorted(SPOKEN):
         for english, hangul in korean(stem).items():
             assert seen.setdefault(english, hangul) == hangul, f"two Korean forms of {english!r}"
 
@@ -210,3 +227,16 @@ def test_a_wrong_value_reads_in_korean_with_the_same_numbers(in_korean):
     with pytest.raises(compare.CheckFailed) as english_failure:
         compare.assert_close("f(x)", np.array([1.0, 2.5]), np.array([1.0, 2.0]))
     assert not HANGUL.search(str(english_failure.value)) and "2.5" in str(english_failure.value)
+
+
+def test_a_hidden_failure_reads_in_the_notebooks_language(in_korean):
+    """What a student reads of a failed hidden test: its kind, in Korean for a Korean notebook."""
+    from autograder.grading.student import judge
+    from autograder.grading.student.notebook import Test
+
+    test = Test("test_f", 2.0, "check_f(f)")
+    wrong = compare.CheckFailed("f(x): entry [1] is 2.5 but should be 2 (1 of 2 entries is wrong)")
+    korean_line = judge.failed(test, wrong, hidden=True).message
+    assert korean_line == "숨겨진 테스트 실패: 값이 틀렸습니다" and "2.5" not in korean_line
+    with messages.speaking("en"):
+        assert judge.failed(test, wrong, hidden=True).message == "a hidden test failed: wrong value"

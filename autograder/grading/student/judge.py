@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from autograder.checks import messages
 from autograder.checks.compare import NotImplementedYet, quiet
 from autograder.grading.student import parsing
 from autograder.grading.student.notebook import (MAX_NOTEBOOK_BYTES, BrokenNotebook, SourceNotebook, Test, cases,
@@ -218,8 +219,9 @@ def run_tests(source: SourceNotebook, session: Session, missing: list[str],
                     if case.hidden != hidden_pass or (not source.partial_credit and any(e for _, e in done)):
                         continue
                     done.append((case, run_part(case.code, test, scope, namespace, session, source, missing)))
-    return [combine(test, outcomes[test.grade_id], len(plans[test.grade_id][0]), source.partial_credit)
-            for test in source.tests]
+    with messages_in(None if language == "en" else language):  # what a hidden failure shows, in its words
+        return [combine(test, outcomes[test.grade_id], len(plans[test.grade_id][0]), source.partial_credit)
+                for test in source.tests]
 
 
 def combine(test: Test, outcomes: list, n_cases: int, partial: bool) -> TestResult:
@@ -273,12 +275,12 @@ def failed(test: Test, exc: BaseException, hidden: bool) -> TestResult:
     """
     full = short(message(exc))
     if grader_fault(exc):
-        shown = f"the grader could not run this test ({_builtin_name(exc).strip(' ()') or 'an error'} " \
-                "in the check); your instructor will look at it"
+        shown = messages.say("the grader could not run this test ({error} in the check); your instructor will "
+                             "look at it", error=_builtin_name(exc).strip(" ()") or messages.say("an error"))
         full = f"the check itself failed: {full}"
         return TestResult(test.grade_id, 0.0, test.points, shown if hidden else full, hidden=hidden,
                           full_message=full, error=True)
-    shown = f"a hidden test failed: {failure_kind(exc)}" if hidden else full
+    shown = messages.say("a hidden test failed: {kind}", kind=failure_kind(exc)) if hidden else full
     return TestResult(test.grade_id, 0.0, test.points, shown, hidden=hidden, full_message=full)
 
 
@@ -302,28 +304,31 @@ def message(exc: BaseException) -> str:
 
 
 def failure_kind(exc: BaseException) -> str:
-    """What kind of failure ``exc`` is, in words that carry no value from the test or the student."""
+    """What kind of failure ``exc`` is, in words that carry no value from the test or the student.
+
+    Read from the check's English words (hidden tests run in English); said in the notebook's language.
+    """
     if isinstance(exc, BudgetExceeded):
-        return "the time budget for this student was used up"
+        return messages.say("the time budget for this student was used up")
     if isinstance(exc, WorkerGone):
-        return "timed out" if "timed out" in str(exc) else "the notebook's process stopped"
+        return messages.say("timed out") if "timed out" in str(exc) else messages.say("the notebook's process stopped")
     if isinstance(exc, NotImplementedYet):
-        return "not implemented"
+        return messages.say("not implemented")
     student = exc.__cause__ if isinstance(exc, AssertionError) else exc
     if student is not None and not isinstance(student, AssertionError):
-        return "raised an exception" + _builtin_name(student)
+        return messages.say("raised an exception") + _builtin_name(student)
     if isinstance(exc, Unusable):
-        return "a name the test needs is missing or unusable"
+        return messages.say("a name the test needs is missing or unusable")
     text = str(exc)  # the check's own words (the student's text was handled above)
     if "changed its argument" in text:
-        return "changed an input in place"
+        return messages.say("changed an input in place")
     if "is None, but should" in text or "returned None" in text:
-        return "returned None"
+        return messages.say("returned None")
     if "should have shape" in text or "should return a tuple" in text:
-        return "wrong shape"
+        return messages.say("wrong shape")
     if any(words in text for words in ("torch tensor", "has dtype", ", but it is a ", "should be a NumPy")):
-        return "wrong type of result"
-    return "wrong value"
+        return messages.say("wrong type of result")
+    return messages.say("wrong value")
 
 
 def _builtin_name(exc):

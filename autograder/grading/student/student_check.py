@@ -19,9 +19,10 @@ import sys
 import threading
 from pathlib import Path
 
+from autograder.checks import messages
 from autograder.grading.student.judge import NotebookResult, TestResult, grade_notebook
-from autograder.grading.student.notebook import (child_messages_in, load_source, load_student, notebook_language,
-                                                 student_cells)
+from autograder.grading.student.notebook import (child_messages_in, load_source, load_student, messages_in,
+                                                 notebook_language, student_cells)
 from autograder.grading.student.text import clean
 
 
@@ -106,23 +107,18 @@ def check(path, course, limits, say=None):
     return release, grade_notebook(source, path, limits)
 
 
-#: The report's own lines in Korean, for a Korean notebook (the checks' messages come from their catalogue).
-REPORT_KO = {
-    "{name}: visible tests (the grader also runs hidden ones)":
-        "{name}: 보이는 테스트 (채점기는 숨겨진 테스트도 실행한다)",
-    "Visible tests: {score:g}/{total:g} points": "보이는 테스트: {score:g}/{total:g}점",
-}
-
-
 def report(release, result):
-    """The per-exercise report printed to the student (in Korean for a Korean release, ``ko/NAME.ipynb``)."""
+    """The per-exercise report printed to the student (in Korean for a Korean release, ``ko/NAME.ipynb``;
+    its own lines come from the checks' catalogue, autograder/checks/ko/student_check.py)."""
     korean = release.parent.name == "ko"
     name = release.parent.parent.name if korean else release.parent.name
+    with messages_in("ko" if korean else None):
+        return _report_lines(name, result)
 
-    def line(template, **fields):
-        return (REPORT_KO[template] if korean else template).format(**fields)
 
-    lines = [line("{name}: visible tests (the grader also runs hidden ones)", name=name)]
+def _report_lines(name, result):
+    """The report's lines, in the language of the enclosing messages_in block."""
+    lines = [messages.say("{name}: visible tests (the grader also runs hidden ones)", name=name)]
     for test in result.tests:
         mark = "\N{CHECK MARK}" if test.passed else "\N{BALLOT X}"
         lines.append(f"  {mark} {test.grade_id:<28} {test.points:g}/{test.max_points:g}")
@@ -130,7 +126,7 @@ def report(release, result):
             lines.append(f"      {test.message}")
     lines += [f"  ! {p}" for p in result.problems]
     total = sum(t.max_points for t in result.tests)
-    lines.append(line("Visible tests: {score:g}/{total:g} points", score=result.score, total=total))
+    lines.append(messages.say("Visible tests: {score:g}/{total:g} points", score=result.score, total=total))
     return "\n".join(lines)
 
 
