@@ -55,6 +55,7 @@ book: venv fonts
 # Two workers; each test file stays on one worker, so a module fixture (the book build) runs once.
 # (--dist loadgroup does not group with pytest 9: xdist renames node ids that pytest 9 no longer reads.)
 test: venv fonts sysdeps
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder
 
 release: venv

@@ -253,7 +253,7 @@ def _run_notebooks(names):
                     try:
                         exec(compile(source, f"{path.name}", "exec"), namespace)
                         error = None
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - every error of a cell is a finding to report
                         error = exc
                 results.append((path.stem, cell.metadata.get("nbgrader", {}).get("grade_id"), source, error))
     return results
@@ -307,11 +307,12 @@ def test_every_twin_keeps_the_mps_rules(mac, monkeypatch):
             except RuntimeError as exc:
                 if "META device type not an accelerator" not in str(exc):  # torch.Generator(device=...)
                     errors[name] = exc
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every error of a check is a finding to report
                 errors[name] = exc
     assert not errors, "\n".join(f"{k}: {type(e).__name__}: {e}" for k, e in errors.items())
     missing = _public_twins() - called
-    assert not missing, f"twins that no test runs on the emulated device (add them to _chapter_calls): {sorted(missing)}"
+    assert not missing, ("twins that no test runs on the emulated device (add them to _chapter_calls): "
+                         f"{sorted(missing)}")
 
 
 def _public_twins():
@@ -390,8 +391,8 @@ def _chapter_calls():
         "cnn.build_model": lambda: cnn.build_model(0, FAKE),
         "cnn.init_cnn": lambda: cnn.init_cnn(0, FAKE),
         "cnn.cnn_forward": lambda: cnn.cnn_forward(images, cnn_params, FAKE),
-        "cnn.cnn_backward": lambda: cnn.cnn_backward(rng.normal(size=(4, 10)), cnn.cnn_forward(images, cnn_params, FAKE)[1],
-                                                     FAKE),
+        "cnn.cnn_backward": lambda: cnn.cnn_backward(rng.normal(size=(4, 10)),
+                                                     cnn.cnn_forward(images, cnn_params, FAKE)[1], FAKE),
         "cnn.softmax_cross_entropy": lambda: cnn.softmax_cross_entropy(rng.normal(size=(4, 10)), image_labels, FAKE),
         "cnn.train_cnn": lambda: cnn.train_cnn(images, image_labels, 1, 2, 0.1, val=(images, image_labels),
                                                progress=False, device=FAKE),
@@ -416,7 +417,8 @@ def _chapter_calls():
         "lstm.lstm_backward": lambda: lstm.lstm_backward(rng.normal(size=(2, 3, 5)), lstm_cache, FAKE),
         "memory_task.gradient_norm_by_lag": lambda: memory_task.gradient_norm_by_lag(
             "lstm", rng.normal(size=(2, 5, 1)), np_lstm.init_lstm(1, 3, 0), device=FAKE),
-        "memory_task.train": lambda: memory_task.train("LSTM", 5, iterations=2, hidden=3, batch=4, every=1, device=FAKE),
+        "memory_task.train":
+            lambda: memory_task.train("LSTM", 5, iterations=2, hidden=3, batch=4, every=1, device=FAKE),
         "metrics.accuracy": lambda: metrics.accuracy(np.array([[3, 1], [0, 2]]), FAKE),
         "mlp.init_params": lambda: mlp.init_params([4, 3, 2], 0, device=FAKE),
         "mlp.predict": lambda: mlp.predict(x, params, device=FAKE),
@@ -441,7 +443,8 @@ def _chapter_calls():
         "train.evaluate": lambda: train.evaluate(model, torch.zeros(5, 4, device=FAKE),
                                                  torch.as_tensor(labels, device=FAKE)),
         "train.minibatches": lambda: train.minibatches(5, 2, 0, 0, FAKE),
-        "train.quadratic_cost": lambda: train.quadratic_cost(torch.ones(2, 2, device=FAKE), torch.zeros(2, 2, device=FAKE)),
+        "train.quadratic_cost":
+            lambda: train.quadratic_cost(torch.ones(2, 2, device=FAKE), torch.zeros(2, 2, device=FAKE)),
         "train.train_mlp": lambda: train.train_mlp(x, labels, [4, 3, 2], 1, 2, 0.5, val=(x, labels), progress=False,
                                                    device=FAKE),
         "vanishing.activation_rms_per_layer": lambda: vanishing.activation_rms_per_layer(x, params, device=FAKE),

@@ -85,7 +85,8 @@ def test_folder_that_is_no_venv_is_refused_and_kept(tmp_path):
 
 def _course_copy(tmp_path, requires):
     (tmp_path / ".ci").mkdir()
-    text = (ROOT / "pyproject.toml").read_text().replace('requires-python = ">=3.11"', f'requires-python = "{requires}"')
+    text = (ROOT / "pyproject.toml").read_text()
+    text = text.replace('requires-python = ">=3.11"', f'requires-python = "{requires}"')
     (tmp_path / "pyproject.toml").write_text(text)
     shutil.copy(ROOT / ".ci" / "constraints.txt", tmp_path / ".ci")
     return tmp_path
@@ -131,7 +132,8 @@ def test_make_venv_from_fresh_clone_with_system_python_grades(tmp_path):
     """README's setup on a fresh clone with Debian's python: make venv, then a smoke grade of exercise 01."""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True, timeout=300)
-    for path in (".ci/venv.py", ".ci/constraints.txt", "Makefile", "pyproject.toml"):  # this checkout's, committed or not
+    # this checkout's, committed or not
+    for path in (".ci/venv.py", ".ci/constraints.txt", "Makefile", "pyproject.toml"):
         shutil.copy(ROOT / path, clone / path)
     # Not the outer make's variables either: under `make test` MAKELEVEL/MAKEFLAGS make the inner make
     # print "Entering directory" lines, which are not what a user typing `make venv` sees.

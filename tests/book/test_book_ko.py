@@ -122,7 +122,8 @@ def translation_problems(english, korean):
         problems.append("literalinclude/glue/image/figure directives differ")
     da, db = Counter(doc_targets(english)), Counter(t.removesuffix(".ko") for t in doc_targets(korean))
     if da != db:
-        problems.append(f"doc targets: only English {list((da - db).elements())}, only Korean {list((db - da).elements())}")
+        only_en, only_ko = list((da - db).elements()), list((db - da).elements())
+        problems.append(f"doc targets: only English {only_en}, only Korean {only_ko}")
     if len(re.findall(r"[\uac00-\ud7a3]", korean)) < len(korean) / 20:
         problems.append("hardly any Hangul: is it translated?")
     return problems

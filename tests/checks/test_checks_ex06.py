@@ -68,7 +68,8 @@ def _relu_in_place(x):
     (ex.check_leaky_relu_forward, lambda x, alpha=0.01: (np.where(x > 0, x, 0.01 * x), x), "not a fixed slope"),
     (ex.check_leaky_relu_forward, lambda x, alpha: (np.where(x > 0, x, alpha * x), x), "raised TypeError"),
     (ex.check_elu_forward, lambda x, alpha=1.0: (np.where(x > 0, x, alpha * np.exp(x)), x), "subtract the 1"),
-    (ex.check_elu_forward, lambda x, alpha=1.0: (np.where(x > 0, x, np.expm1(x)), x), "multiply exp\\(x\\) - 1 by alpha"),
+    (ex.check_elu_forward, lambda x, alpha=1.0: (np.where(x > 0, x, np.expm1(x)), x),
+     "multiply exp\\(x\\) - 1 by alpha"),
 ])
 def test_forward_checks_reject_wrong_answers(check, wrong, match):
     with np.errstate(all="ignore"):

@@ -238,7 +238,8 @@ def _mask_rule_backward(dout, cache):
         for j in range(out.shape[3]):
             win = x[:, :, i * stride:i * stride + size, j * stride:j * stride + size]
             mask = win == out[:, :, i, j][:, :, None, None]
-            dx[:, :, i * stride:i * stride + size, j * stride:j * stride + size] += mask * dout[:, :, i, j][:, :, None, None]
+            rows, cols = slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
+            dx[:, :, rows, cols] += mask * dout[:, :, i, j][:, :, None, None]
     return dx
 
 
@@ -374,7 +375,8 @@ def _offset_loop_backward(dout, cache):
     dx = np.zeros(x_shape)
     for p in range(size):
         for q in range(size):
-            window = (slice(None), slice(None), slice(p, p + stride * h_out, stride), slice(q, q + stride * w_out, stride))
+            window = (slice(None), slice(None), slice(p, p + stride * h_out, stride),
+                      slice(q, q + stride * w_out, stride))
             dx[window] = np.where(arg == p * size + q, dout, 0.0)
     return dx
 

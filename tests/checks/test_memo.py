@@ -7,7 +7,6 @@ every call of the first pass is remembered and verified in the second.
 """
 
 import types
-from pathlib import Path
 
 import numpy as np
 import pytest

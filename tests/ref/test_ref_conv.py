@@ -25,7 +25,8 @@ def conv_case(seed, n, c, h, w, f, kh, kw, scale=1.0):
     return (scale * rng.normal(size=(n, c, h, w)), rng.normal(size=(f, c, kh, kw)), rng.normal(size=f))
 
 
-@pytest.mark.parametrize("h,k,s,p", [(28, 3, 1, 1), (28, 5, 1, 0), (7, 3, 2, 1), (8, 3, 3, 0), (5, 5, 1, 0), (6, 4, 3, 2)])
+@pytest.mark.parametrize("h,k,s,p", [(28, 3, 1, 1), (28, 5, 1, 0), (7, 3, 2, 1), (8, 3, 3, 0), (5, 5, 1, 0),
+                                     (6, 4, 3, 2)])
 def test_output_size_matches_torch(h, k, s, p):
     out = F.conv2d(torch.zeros(1, 1, h, h), torch.zeros(1, 1, k, k), stride=s, padding=p)
     assert ref.conv_output_size(h, k, s, p) == out.shape[-1] == ref_torch.conv_output_size(h, k, s, p)

@@ -90,6 +90,7 @@ def test_mlp_backward_matches_numeric():
     x, dout = rng.normal(size=(5, 2)), rng.normal(size=(5, 3))
     out, caches = ref.mlp_forward(params, x)
     dx, grads = ref.mlp_backward(dout, caches)
-    f = lambda: float(np.sum(dout * ref.mlp_forward(params, x)[0]))
+    def f():
+        return float(np.sum(dout * ref.mlp_forward(params, x)[0]))
     np.testing.assert_allclose(dx, numeric(f, x), **NUMERIC)
     np.testing.assert_allclose(grads[0][0], numeric(f, params[0][0]), **NUMERIC)

@@ -29,7 +29,8 @@ def test_step_follows_the_equations_in_torch_gate_order():
     x, h0, c0, Wx, Wh, b, _, _ = case(0, 3, 1, 4, 5)
     h, c, cache = ref.lstm_step_forward(x[:, 0], h0, c0, Wx, Wh, b)
     a = x[:, 0] @ Wx + h0 @ Wh + b
-    sig = lambda z: 1 / (1 + np.exp(-z))
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
     i, f, g, o = sig(a[:, :5]), sig(a[:, 5:10]), np.tanh(a[:, 10:15]), sig(a[:, 15:])
     np.testing.assert_allclose(c, f * c0 + i * g, **SAME)
     np.testing.assert_allclose(h, o * np.tanh(c), **SAME)
@@ -96,7 +97,8 @@ def test_bptt_matches_autograd(n, t, d, h, dev):
 @pytest.mark.parametrize("n,t,d,h", SHAPES[:3])
 def test_bptt_matches_numeric_gradients(n, t, d, h):
     x, h0, c0, Wx, Wh, b, dh, _ = case(11, n, t, d, h)
-    loss = lambda: float(np.sum(dh * ref.lstm_forward(x, h0, c0, Wx, Wh, b)[0]))
+    def loss():
+        return float(np.sum(dh * ref.lstm_forward(x, h0, c0, Wx, Wh, b)[0]))
     grads = ref.lstm_backward(dh, ref.lstm_forward(x, h0, c0, Wx, Wh, b)[1])
     for mine, wrt in zip(grads, (x, h0, c0, Wx, Wh, b)):
         np.testing.assert_allclose(mine, numeric_grad(loss, wrt), **NUMERIC)

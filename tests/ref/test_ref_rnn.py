@@ -51,7 +51,8 @@ def test_bptt_matches_autograd(n, t, d, h, dev):
 @pytest.mark.parametrize("n,t,d,h", SHAPES[:3])
 def test_bptt_matches_numeric_gradients(n, t, d, h):
     x, h0, Wx, Wh, b, dh = case(11, n, t, d, h)
-    loss = lambda: float(np.sum(dh * ref.rnn_forward(x, h0, Wx, Wh, b)[0]))
+    def loss():
+        return float(np.sum(dh * ref.rnn_forward(x, h0, Wx, Wh, b)[0]))
     grads = ref.rnn_backward(dh, ref.rnn_forward(x, h0, Wx, Wh, b)[1])
     for mine, wrt in zip(grads, (x, h0, Wx, Wh, b)):
         np.testing.assert_allclose(mine, numeric_grad(loss, wrt), **NUMERIC)
@@ -63,7 +64,8 @@ def test_step_backward_matches_autograd_and_numeric(dev):
     mine = ref.rnn_step_backward(dh[:, 0], cache)
     for got, want in zip(mine, ref_torch.rnn_step_backward(dh[:, 0], cache, dev)):
         np.testing.assert_allclose(got, numpy(want), **DEVICE)
-    loss = lambda: float(np.sum(dh[:, 0] * ref.rnn_step_forward(x[:, 0], h0, Wx, Wh, b)[0]))
+    def loss():
+        return float(np.sum(dh[:, 0] * ref.rnn_step_forward(x[:, 0], h0, Wx, Wh, b)[0]))
     np.testing.assert_allclose(mine[3], numeric_grad(loss, Wh), **NUMERIC)
 
 

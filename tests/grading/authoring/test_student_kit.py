@@ -36,7 +36,8 @@ def kit(tmp_path_factory):
 
 
 def _texts(folder):
-    return {p: p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb")}
+    return {p: p.read_text(errors="replace") for p in folder.rglob("*")
+            if p.is_file() and p.suffix in (".py", ".ipynb")}
 
 
 def _leaks(out):
@@ -377,7 +378,8 @@ def test_kit_installs_into_a_fresh_virtualenv_and_checks_from_anywhere(kit, desk
     run = subprocess.run([str(python), "-m", "autograder", "check", str(desktop)], capture_output=True, text=True,
                          cwd=cwd, env=env, timeout=600)
     assert run.returncode == 0 and "Visible tests: 7/7" in run.stdout, run.stdout + run.stderr[-2000:]
-    stub = subprocess.run([str(python), "-m", "autograder", "check", str(out / "exercises" / "12_lstm" / "12_lstm.ipynb")],
+    notebook = out / "exercises" / "12_lstm" / "12_lstm.ipynb"
+    stub = subprocess.run([str(python), "-m", "autograder", "check", str(notebook)],
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
     assert stub.returncode == 1 and "Visible tests: 0/7" in stub.stdout, stub.stdout + stub.stderr[-2000:]
     blocked = _blocked_check(python, desktop, cwd, _no_bwrap_path(tmp_path, venv / "bin"))

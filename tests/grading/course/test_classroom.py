@@ -121,7 +121,8 @@ CLASS = {
         "import socket\nsocket.create_connection(('127.0.0.1', 9))\n" + GOOD_PERCEPTRON), 7.0, ["test_perceptron"]),
     "kills_grader": (perceptron_cell(
         "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n" + GOOD_PERCEPTRON), 7.0, ["not allowed"]),
-    "loops_in_call": (edit(SOLUTION, train_perceptron="def train_perceptron(X, y, lr, epochs):\n    while True:\n        pass\n"),
+    "loops_in_call": (edit(SOLUTION,
+                           train_perceptron="def train_perceptron(X, y, lr, epochs):\n    while True:\n        pass\n"),
                       8.0, ["timed out"]),
     "loops_in_cell": (edit(SOLUTION, gates="while True:\n    pass\n"), 7.0, ["timed out"]),
     "memory_blowup": (perceptron_cell(

@@ -316,7 +316,7 @@ def test_two_notebooks_in_a_moodle_folder_the_newest_is_graded_and_said(tmp_path
                                  f"Ann Lee_203_assignsubmission_file_/{A} (1).ipynb": newer})
     sub = subs["203"]
     assert sub.notebooks[A].name == f"{A} (1).ipynb" and f"graded {A} (1).ipynb, the newest" in sub.notes[-1]
-    same = {f"Bo Ray_204_assignsubmission_file_/{A}.ipynb": NB, f"Bo Ray_204_assignsubmission_file_/try.ipynb": NB}
+    same = {f"Bo Ray_204_assignsubmission_file_/{A}.ipynb": NB, "Bo Ray_204_assignsubmission_file_/try.ipynb": NB}
     (tmp_path / "x").mkdir()
     subs, _ = subs_of(tmp_path / "x", same)
     assert subs["204"].notebooks[A].name == f"{A}.ipynb" and "the one named as the assignment" in subs["204"].notes[-1]

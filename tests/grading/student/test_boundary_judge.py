@@ -1,8 +1,8 @@
 """A second security review of ``grade``: attacks on the channel and the judge, each with its verdict.
 
 The first review's findings (issue 7) are in the other ``test_boundary_*`` files, ``test_judge.py``,
-``grading/course/test_collect.py`` and ``grading/records/test_gradebook.py``. These are the holes a later review found: a submission
-that hides an in-place change by patching the worker's bookkeeping, a result
+``grading/course/test_collect.py`` and ``grading/records/test_gradebook.py``. These are the holes a later
+review found: a submission that hides an in-place change by patching the worker's bookkeeping, a result
 the checks cannot convert (status ``error`` instead of a zero), and replies
 that are cheap to send and dear to read. Every attack states its expected
 score, status and reason; honest and blank controls run under the same limits.

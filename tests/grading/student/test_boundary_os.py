@@ -48,7 +48,8 @@ def secrets(tmp_path):
     klass.mkdir(parents=True)
     (klass / "04_softmax.ipynb").write_text("classmate's work")
     (tmp_path / "grades.json").write_text("{}")
-    return {"git": ROOT / ".git" / "HEAD", "solution": ROOT / "solutions" / "04_softmax_losses" / "04_softmax_losses.ipynb",
+    return {"git": ROOT / ".git" / "HEAD",
+            "solution": ROOT / "solutions" / "04_softmax_losses" / "04_softmax_losses.ipynb",
             "worker_source": ROOT / "autograder" / "grading" / "student" / "worker.py",
             "classmate": klass / "04_softmax.ipynb", "gradebook": tmp_path / "grades.json",
             "workers_code": os.path.join(remote._workers_root(), "code", "worker.py")}
@@ -66,7 +67,8 @@ for key, path in paths.items():
     RESULT[key + " dir_fd"] = attempt(lambda: os.read(os.open(path.lstrip("/"), os.O_RDONLY, dir_fd=root), 20))
     RESULT[key + " listdir"] = attempt(lambda: os.listdir(os.path.dirname(path)))
     RESULT[key + " readline"] = attempt(lambda: readline.read_history_file(path))
-    RESULT[key + " sqlite"] = attempt(lambda: sqlite3.connect("file:" + path + "?mode=ro", uri=True).execute("select 1").fetchall())
+    RESULT[key + " sqlite"] = attempt(
+        lambda: sqlite3.connect("file:" + path + "?mode=ro", uri=True).execute("select 1").fetchall())
 '''
     result = attack(worker, code)
     for what, outcome in result.items():
@@ -89,7 +91,8 @@ for key, path in paths.items():
     RESULT[key + " append"] = attempt(lambda: open(path, "a").write("pwned"))
     RESULT[key + " truncate"] = attempt(lambda: os.open(path, os.O_RDONLY | os.O_TRUNC))
     RESULT[key + " mkfifo"] = attempt(lambda: os.mkfifo(os.path.join(os.path.dirname(path), "fifo")))
-    RESULT[key + " sqlite"] = attempt(lambda: sqlite3.connect(os.path.join(os.path.dirname(path), "x.db")).execute("create table t(x)"))
+    RESULT[key + " sqlite"] = attempt(
+        lambda: sqlite3.connect(os.path.join(os.path.dirname(path), "x.db")).execute("create table t(x)"))
 RESULT["root"] = attempt(lambda: open("/evil", "w"))
 RESULT["usr"] = attempt(lambda: open("/usr/lib/evil", "w"))
 RESULT["home"] = attempt(lambda: open("/home/w/fine.txt", "w").write("ok"))

@@ -13,12 +13,11 @@ import stat
 import struct
 import subprocess
 import sys
-import textwrap
 import time
 import zipfile
 
 import pytest
-from helpers.grader_attacks import FULL, SOLUTION, edit, limits, source, write
+from helpers.grader_attacks import FULL, SOLUTION, limits, source, write
 
 from autograder.grading.student import remote, sandbox, seccomp
 from autograder.grading.student.judge import grade_notebook
