@@ -170,3 +170,35 @@ def test_the_worker_imports_nothing_of_the_package_and_the_wire_only_numpy():
 def test_no_folder_holds_more_than_ten_modules(folder):
     modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
     assert 0 < len(modules) <= MAX_MODULES or folder == PACKAGE / "grading", sorted(p.name for p in modules)
+
+
+def _reference_table():
+    """{exercise slug: [topics]} from the table of chapters/writing_exercises.md."""
+    import re
+
+    page = (PACKAGE.parent / "chapters" / "writing_exercises.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\d\d_\w+)` \| (.+) \|$", page, re.M)
+    return {slug: re.findall(r"`(\w+)`", topics) for slug, topics in rows}
+
+
+def test_the_authoring_page_names_every_exercises_pieces_by_one_name():
+    """For every exercise: its chapter, check, Korean catalogue, source, notebooks and check tests exist under
+    its one NN_slug, and the page's table lists exactly the references its checks import (each with its
+    tests)."""
+    import re
+
+    root, table = PACKAGE.parent, _reference_table()
+    slugs = sorted(p.name for p in (root / "solutions").iterdir() if re.match(r"\d\d_", p.name))
+    assert sorted(table) == slugs
+    for slug in slugs:
+        check = PACKAGE / "checks" / f"ex{slug}.py"
+        for path in (root / "chapters" / slug, check, PACKAGE / "checks" / "ko" / f"ex{slug}.py",
+                     root / "solutions" / slug / f"{slug}.ipynb", root / "solutions" / slug / f"{slug}.ko-text.md",
+                     root / "exercises" / slug / f"{slug}.ipynb", root / "exercises" / slug / "ko" / f"{slug}.ipynb",
+                     root / "tests" / "checks" / f"test_checks_ex{slug[:2]}.py"):
+            assert path.exists(), f"{slug}: {path.relative_to(root)} is missing"
+        imported = set(re.findall(r"ref_numpy(?:\.| import )([a-z_]+)", check.read_text(encoding="utf-8")))
+        assert set(table[slug]) == imported, f"{slug}: the page lists {table[slug]}, the checks import {imported}"
+        for topic in imported:
+            for path in (PACKAGE / "ref_numpy" / f"{topic}.py", root / "tests" / "ref" / f"test_ref_{topic}.py"):
+                assert path.exists(), f"{slug}: {path.relative_to(root)} is missing"
