@@ -58,6 +58,18 @@ def speaking(code):
         _speaking.reset(token)
 
 
+@contextlib.contextmanager
+def set_language_kept():
+    """Undo any :func:`set_language` made within the block (the grader runs a Korean notebook's checks
+    cell, which calls it, and must not leave the whole process speaking Korean)."""
+    global _chosen
+    kept = _chosen
+    try:
+        yield
+    finally:
+        _chosen = kept
+
+
 def language():
     """The language the messages are shown in now: "en" or "ko"."""
     if _speaking.get() is not None:

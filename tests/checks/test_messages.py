@@ -240,3 +240,21 @@ def test_a_hidden_failure_reads_in_the_notebooks_language(in_korean):
     assert korean_line == "숨겨진 테스트 실패: 값이 틀렸습니다" and "2.5" not in korean_line
     with messages.speaking("en"):
         assert judge.failed(test, wrong, hidden=True).message == "a hidden test failed: wrong value"
+
+
+def test_a_korean_checks_cell_run_by_the_grader_leaves_the_process_in_its_language(monkeypatch):
+    """The grader builds a test's namespace from the release's checks cell; a Korean release's cell calls
+    set_language("ko"), which must not make every later student of the process read Korean."""
+    from pathlib import Path
+
+    from autograder.grading.authoring import korean
+    from autograder.grading.student import judge
+    from autograder.grading.student.notebook import load_source
+
+    monkeypatch.setattr(messages, "_chosen", None)
+    monkeypatch.delenv("DLCOURSE_LANG", raising=False)
+    root = Path(compare.__file__).resolve().parents[2]
+    source = load_source(korean.release_path(root, "05_backprop"))
+    assert any("set_language" in code for code in source.checks)
+    judge.trusted_namespace(source)
+    assert messages.language() == "en"

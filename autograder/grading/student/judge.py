@@ -341,8 +341,9 @@ def _builtin_name(exc):
 def trusted_namespace(source):
     """Globals built from the source's setup and checks cells (magics dropped)."""
     namespace = {"__name__": "__grader__", "get_ipython": lambda: _NoShell()}
-    for code in source.setup + source.checks:
-        exec(_compiled(_without_magics(code), "<setup>"), namespace)
+    with messages.set_language_kept():  # a Korean checks cell's set_language("ko"): per notebook, see run_tests
+        for code in source.setup + source.checks:
+            exec(_compiled(_without_magics(code), "<setup>"), namespace)
     return namespace
 
 
