@@ -1,7 +1,6 @@
 """Every check of exercise 07 passes the reference and fails plausible wrong answers,
 with a message that names the mistake."""
 
-import re
 
 import numpy as np
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from autograder.checks import ex07_training_practice as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import metrics, validation
-from helpers.checking import HANGUL, fails, in_korean, passes
+from helpers.checking import HANGUL, fails, in_korean, numbers, passes
 
 
 # ---------------------------------------------------------------- confusion_matrix
@@ -324,10 +323,6 @@ def test_exercise_07_states_the_number_types():
 
 # ---------------------------------------------------------------- Korean feedback (issue 22, item 5)
 
-def _numbers(text):
-    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
-
-
 def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
     """The transposed matrix is named in Korean, with the numbers of the English message."""
     def transposed(y_true, y_pred, n_classes):
@@ -339,4 +334,4 @@ def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
     en, ko = str(english.value), str(korean.value)
     assert "You put the predictions in the rows." in en and not HANGUL.search(en)
     assert "예측을 행에 놓았습니다." in ko and "predictions" not in ko
-    assert _numbers(ko) == _numbers(en)
+    assert numbers(ko) == numbers(en)

@@ -14,7 +14,7 @@ import pytest
 from autograder.checks import ex08_optimizers as ex
 from autograder.checks.compare import CheckFailed, NotImplementedYet
 from autograder.ref_numpy import optim, schedules
-from helpers.checking import HANGUL, fails, in_korean, passes
+from helpers.checking import HANGUL, fails, in_korean, numbers, passes
 
 
 # ---------------------------------------------------------------- momentum_step
@@ -297,10 +297,6 @@ def test_rmsprop_mistakes_alike_at_the_first_step_get_one_name(wrong, named, not
 
 # ---------------------------------------------------------------- Korean feedback (issue 22, item 5)
 
-def _numbers(text):
-    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
-
-
 def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
     """Epsilon inside the root is named in Korean, with the step, shape and values of the English message."""
     wrong = student_rmsprop(eps_inside=True)
@@ -311,4 +307,4 @@ def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
     en, ko = str(english.value), str(korean.value)
     assert "epsilon goes outside the square root" in en and not HANGUL.search(en)
     assert "엡실론은 제곱근 바깥에 더합니다" in ko and "epsilon" not in ko
-    assert _numbers(ko) == _numbers(en)
+    assert numbers(ko) == numbers(en)

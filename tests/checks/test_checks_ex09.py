@@ -1,7 +1,6 @@
 """Every check of exercise 09 passes the reference and fails plausible wrong answers,
 with a message that names the mistake."""
 
-import re
 
 import numpy as np
 import pytest
@@ -10,7 +9,7 @@ from autograder.checks import ex09_regularization as ex
 from autograder.checks.compare import NotImplementedYet
 from autograder.ref_numpy import batchnorm as bn
 from autograder.ref_numpy import regularization as reg
-from helpers.checking import HANGUL, fails, in_korean, passes
+from helpers.checking import HANGUL, fails, in_korean, numbers, passes
 
 
 # ---------------------------------------------------------------- l2_penalty
@@ -324,10 +323,6 @@ def test_backward_checks_name_a_wrong_forward_first():
 
 # ---------------------------------------------------------------- Korean feedback (issue 22, item 5)
 
-def _numbers(text):
-    return sorted(re.findall(r"\d+(?:\.\d+)?", text))
-
-
 def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
     """eps outside the root is named in Korean, with the shapes and values of the English message."""
     wrong = _bn(eps_inside=False)
@@ -338,4 +333,4 @@ def test_a_named_mistake_reads_in_korean_with_the_same_numbers():
     en, ko = str(english.value), str(korean.value)
     assert "eps goes inside the square root" in en and not HANGUL.search(en)
     assert "eps는 제곱근 안에 들어갑니다" in ko and "goes inside" not in ko
-    assert _numbers(ko) == _numbers(en)
+    assert numbers(ko) == numbers(en)

@@ -12,6 +12,11 @@ from helpers.paths import ROOT
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
+
+def numbers(text):
+    """The numbers a message shows, sorted (a Korean message may put them in another order)."""
+    return sorted(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text))
+
 @contextlib.contextmanager
 def in_korean():
     """The checks speak Korean, strictly: a message without a Korean form raises KeyError."""
