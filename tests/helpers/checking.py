@@ -32,6 +32,15 @@ def in_korean():
             os.environ["DLCOURSE_LANG_STRICT"] = strict
 
 
+
+def messages_in_both(call):
+    """(English message, Korean message) of ``call()``, a check that must fail in both languages."""
+    with pytest.raises(AssertionError) as english:
+        call()
+    with in_korean(), pytest.raises(AssertionError) as korean:
+        call()
+    return str(english.value), str(korean.value)
+
 def fails(check, *fns, match, **kwargs):
     """``check(*fns, **kwargs)`` raises an AssertionError whose message matches ``match`` (a regex),
     and in Korean an AssertionError in Korean (every message the tests reach has a Korean form).
